@@ -1,0 +1,71 @@
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { writeFileAtomic } from "@clawbridge/plugin-host";
+import { LocalHost, stderrLogger } from "@clawbridge/plugin-host/local-host";
+import { parseHostArgs } from "./options.js";
+import { bridgePlugins } from "./plugins.js";
+
+/** The token survives restarts so a curl line copied once keeps working; the file is 0600. */
+async function hostToken(stateDir: string, given: string | undefined): Promise<string> {
+  if (given) return given;
+  const path = join(stateDir, "host-token");
+  const saved = (await readFile(path, "utf8").catch(() => "")).trim();
+  if (saved.length >= 16) return saved;
+  const token = randomBytes(24).toString("base64url");
+  await writeFileAtomic(path, `${token}\n`, { secret: true });
+  return token;
+}
+
+async function main(): Promise<number> {
+  const parsed = parseHostArgs(process.argv.slice(2), process.env, process.cwd());
+  if (!parsed.ok) {
+    (parsed.help ? process.stdout : process.stderr).write(`${parsed.message}\n`);
+    return parsed.help ? 0 : 2;
+  }
+  const { options } = parsed;
+  const host = new LocalHost({
+    stateDir: options.stateDir,
+    bind: options.bind,
+    port: options.port,
+    token: await hostToken(options.stateDir, options.token),
+    logger: stderrLogger("clawbridge-host"),
+    handleSignals: true,
+  });
+  for (const plugin of bridgePlugins()) await host.load(plugin.entry, plugin.config ? { config: plugin.config } : {});
+  try {
+    await host.start();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    process.stderr.write(
+      code === "EADDRINUSE"
+        ? `port ${options.port} is in use; pass --port 0 for a free one or stop what listens there\n`
+        : `could not start the local host: ${(error as Error).message}\n`,
+    );
+    await host.stop();
+    return 1;
+  }
+  const tools = host.listTools();
+  process.stdout.write(
+    [
+      `clawbridge local host listening on ${host.url}`,
+      `  token:   ${host.token}`,
+      `  state:   ${options.stateDir}`,
+      `  plugins: ${host.plugins.map((p) => p.id).join(", ")}`,
+      `  tools:   ${tools.join(", ")}`,
+      `  try:     curl -H "Authorization: Bearer ${host.token}" -d '{"tool":"clawbridge_status"}' ${host.url}/tools/invoke`,
+      "",
+    ].join("\n"),
+  );
+  return -1;
+}
+
+main().then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error) => {
+    process.stderr.write(`clawbridge-host: ${(error as Error).stack ?? error}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,52 @@
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+
+const HostCliSchema = z.object({
+  bind: z.string().refine((v) => v === "127.0.0.1" || v === "localhost" || v === "::1", "bind: only loopback addresses are served"),
+  port: z.coerce.number().int().min(0).max(65535),
+  stateDir: z.string().min(1),
+  token: z.string().min(16, "token: at least 16 characters").optional(),
+});
+export type HostCliOptions = z.infer<typeof HostCliSchema>;
+
+export const HOST_USAGE = `Usage: clawbridge-host [--port N] [--bind 127.0.0.1] [--state-dir DIR] [--token T]
+
+Runs every clawbridge bridge plugin in one local host on loopback.
+  --port N         port to listen on (default 18789; 0 picks a free one)
+  --bind ADDR      loopback address (default 127.0.0.1)
+  --state-dir DIR  where plugins keep state (default ./.state/host)
+  --token T        bearer token (default: generated once and kept in the state dir)
+Environment: CLAWBRIDGE_HOST_PORT, CLAWBRIDGE_STATE_DIR, CLAWBRIDGE_HOST_TOKEN.`;
+
+export type ParsedHostArgs = { ok: true; options: HostCliOptions } | { ok: false; help: boolean; message: string };
+
+export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv, cwd: string): ParsedHostArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: "string" },
+        bind: { type: "string" },
+        "state-dir": { type: "string" },
+        token: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    return { ok: false, help: false, message: (error as Error).message };
+  }
+  if (values.help) return { ok: false, help: true, message: HOST_USAGE };
+  const parsed = HostCliSchema.safeParse({
+    bind: values.bind ?? "127.0.0.1",
+    port: values.port ?? env.CLAWBRIDGE_HOST_PORT ?? 18789,
+    stateDir: resolve(cwd, (values["state-dir"] as string | undefined) ?? env.CLAWBRIDGE_STATE_DIR ?? ".state/host"),
+    token: values.token ?? env.CLAWBRIDGE_HOST_TOKEN,
+  });
+  if (!parsed.success) {
+    return { ok: false, help: false, message: parsed.error.issues.map((i) => i.message).join("; ") };
+  }
+  return { ok: true, options: parsed.data };
+}

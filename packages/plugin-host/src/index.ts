@@ -1,0 +1,15 @@
+export {
+  type AgentLocator,
+  AgentRuntimeRegistry,
+  type AgentRuntimeRegistryOptions,
+  agentIdFromSessionKey,
+  resolveAgentId,
+} from "./agent-runtimes.js";
+export { definePlugin, type PluginDefinition, type PluginMetadata, pluginMetadataOf, zodPluginConfigSchema } from "./define-plugin.js";
+export { type DefinedTool, defineTool, type ToolCall, type ToolDefinition } from "./define-tool.js";
+export { type JsonSchemaObject, toJsonSchema } from "./json-schema.js";
+export { buildManifest, collectRegistrations, type PluginEntryLike, renderManifest } from "./manifest.js";
+export { createPluginApi, type PluginApiOptions } from "./plugin-api.js";
+export type { HookName, HttpRouteParams, PluginRegistrations, RegisteredTool } from "./plugin-types.js";
+export { type JsonFileRead, pluginStateDir, readJsonFile, type WriteOptions, writeFileAtomic, writeJsonAtomic } from "./state-dir.js";
+export { describeIssues, errorMessage, failure, formatIssues, jsonToolResult } from "./tool-result.js";

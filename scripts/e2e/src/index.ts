@@ -1,0 +1,11 @@
+export {
+  freePort,
+  type GatewayPlugin,
+  type HttpReply,
+  type InvokeToolOptions,
+  node24Binary,
+  openclawLauncher,
+  type RunningGateway,
+  type StartGatewayOptions,
+  startOpenClawGateway,
+} from "./gateway.js";
