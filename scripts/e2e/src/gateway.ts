@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
@@ -71,6 +71,15 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
+/**
+ * The environment without what the test runner adds (VITEST, NODE_ENV=test, NODE_OPTIONS, …):
+ * OpenClaw reads those as "running under a test" and, among other things, stops logging.
+ */
+function outsideTestRunner(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const runnerKeys = new Set(["NODE_ENV", "NODE_OPTIONS", "NODE_PATH", "TEST", "MODE", "SSR", "DEV", "PROD", "BASE_URL"]);
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !runnerKeys.has(key) && !/^(VITEST|TINYPOOL|__VITEST)/.test(key)));
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const server = createServer();
@@ -107,10 +116,44 @@ function onceExited(child: ChildProcess): Promise<void> {
   return new Promise((resolvePromise) => child.once("exit", () => resolvePromise()));
 }
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+/** Every process below `pid`, read from /proc: helpers may sit in process groups of their own. */
+function descendantsOf(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(name)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift() as number) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+function signal(pids: number[], sig: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
-    process.kill(-child.pid, signal);
+    process.kill(-child.pid, sig);
   } catch {
     // The group is already gone.
   }
@@ -130,7 +173,7 @@ export async function startOpenClawGateway(options: StartGatewayOptions): Promis
   const node = node24Binary();
   const launcher = openclawLauncher();
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...outsideTestRunner(process.env),
     PATH: `${dirname(node)}:${process.env.PATH ?? ""}`,
     HOME: home,
     OPENCLAW_HOME: home,
@@ -148,13 +191,15 @@ export async function startOpenClawGateway(options: StartGatewayOptions): Promis
   const cleanup = async () => {
     if (stopped) return;
     stopped = true;
-    if (child) {
+    if (child?.pid !== undefined) {
+      const tree = descendantsOf(child.pid);
       killGroup(child, "SIGTERM");
       const exited = onceExited(child);
       const timer = setTimeout(() => child && killGroup(child, "SIGKILL"), 10_000);
       await exited;
       clearTimeout(timer);
       killGroup(child, "SIGKILL");
+      signal(tree, "SIGKILL");
     }
     await rm(root, { recursive: true, force: true });
   };
@@ -203,7 +248,9 @@ export async function startOpenClawGateway(options: StartGatewayOptions): Promis
         options.readyTimeoutMs ?? 120_000,
       );
       const onData = (chunk: Buffer) => {
-        output += chunk.toString().replace(ANSI_ESCAPES, "");
+        const text = chunk.toString().replace(ANSI_ESCAPES, "");
+        output += text;
+        if (process.env.CLAWBRIDGE_E2E_VERBOSE) process.stderr.write(text);
         if (/\[gateway\] ready/.test(output)) {
           clearTimeout(timer);
           resolveReady();

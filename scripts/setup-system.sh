@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the system packages the test suites need (Debian), idempotently. Run by .ci/run;
+# safe to run by hand. Nothing here is needed to use the packages, only to test them.
+set -euo pipefail
+
+need_apt=()
+add_if_missing() { command -v "$1" >/dev/null 2>&1 || need_apt+=("$2"); }
+
+if ((${#need_apt[@]} > 0)); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup-system: missing ${need_apt[*]}; rerun as root or install them with apt-get" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
+fi
