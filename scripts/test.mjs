@@ -26,7 +26,9 @@ try {
   failed = result.numFailedTests;
   skipped = result.numPendingTests + result.numTodoTests;
   // A file that fails to load has no failed tests of its own; count it so it cannot pass unseen.
-  failed += result.testResults.filter((file) => file.status === "failed" && !file.assertionResults.some((t) => t.status === "failed")).length;
+  failed += result.testResults.filter(
+    (file) => file.status === "failed" && !file.assertionResults.some((t) => t.status === "failed"),
+  ).length;
 } catch (error) {
   console.error(`no test report at ${report}: ${error.message}`);
   failed += 1;

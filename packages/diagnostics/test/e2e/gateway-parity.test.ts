@@ -21,7 +21,10 @@ async function viaLocalHost(body: unknown, token = host.token) {
 }
 
 async function viaGateway(body: unknown, token = gateway.token) {
-  return gateway.post("/tools/invoke", JSON.stringify(body), { authorization: `Bearer ${token}`, "content-type": "application/json" }) as Promise<{
+  return gateway.post("/tools/invoke", JSON.stringify(body), {
+    authorization: `Bearer ${token}`,
+    "content-type": "application/json",
+  }) as Promise<{
     status: number;
     body: any;
   }>;
@@ -84,7 +87,10 @@ describe("clawbridge_status: real OpenClaw gateway and LocalHost agree", () => {
   });
 
   it("401 without the token on both", async () => {
-    const [real, local] = await Promise.all([viaGateway({ tool: "clawbridge_status" }, "wrong"), viaLocalHost({ tool: "clawbridge_status" }, "wrong")]);
+    const [real, local] = await Promise.all([
+      viaGateway({ tool: "clawbridge_status" }, "wrong"),
+      viaLocalHost({ tool: "clawbridge_status" }, "wrong"),
+    ]);
     expect(real.status).toBe(401);
     expect(local.status).toBe(401);
     expect(local.body.error).toEqual(real.body.error);
