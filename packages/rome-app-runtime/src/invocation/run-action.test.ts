@@ -1,20 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { testActionConfig as config } from "../../test/action-config.js";
+import { invocationErrorOf } from "../../test/support.js";
 import { defineAction } from "../define-action.js";
-import type { Action, ActionConfig } from "../types.js";
-import { ActionInvocationError } from "./action-invocation-error.js";
+import type { Action } from "../types.js";
 import { createActionRegistry } from "./registry.js";
 import { runAction } from "./run-action.js";
-
-const config = (name: string): ActionConfig => ({
-  name,
-  type: "custom",
-  description: name,
-  complexity: "simple",
-  speed: "fast",
-  reliability: "high",
-  sideEffects: "read-only",
-});
 
 class Point {
   constructor(
@@ -69,15 +60,6 @@ const registry = createActionRegistry([
   }),
 ]);
 
-async function failureOf(work: Promise<unknown>): Promise<ActionInvocationError> {
-  const error = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ActionInvocationError);
-  return error as ActionInvocationError;
-}
-
 describe("runAction in process", () => {
   it("returns the action's result, typed by the caller", async () => {
     const result = await runAction<number>(registry, "add", { a: 2, b: 3 });
@@ -86,7 +68,7 @@ describe("runAction in process", () => {
   });
 
   it("not_found for an unknown action, naming the known ones", async () => {
-    const error = await failureOf(runAction(registry, "subtract", { a: 1, b: 1 }));
+    const error = await invocationErrorOf(runAction(registry, "subtract", { a: 1, b: 1 }));
     expect(error).toMatchObject({ name: "ActionInvocationError", actionName: "subtract", code: "not_found" });
     expect(error.message).toContain("known: add, explode");
   });
@@ -103,7 +85,7 @@ describe("runAction in process", () => {
       [{ a: Number.NaN, b: 1 }, "args.a is NaN"],
     ];
     for (const [args, reason] of cases) {
-      const error = await failureOf(runAction(registry, "add", args));
+      const error = await invocationErrorOf(runAction(registry, "add", args));
       expect(error).toMatchObject({ actionName: "add", code: "unserializable" });
       expect(error.message).toContain(reason);
     }
@@ -112,22 +94,22 @@ describe("runAction in process", () => {
   });
 
   it("unserializable for a result that is not plain data", async () => {
-    expect(await failureOf(runAction(registry, "point"))).toMatchObject({
+    expect(await invocationErrorOf(runAction(registry, "point"))).toMatchObject({
       code: "unserializable",
       message: expect.stringContaining("result.data is a Point"),
     });
-    expect(await failureOf(runAction(registry, "big"))).toMatchObject({
+    expect(await invocationErrorOf(runAction(registry, "big"))).toMatchObject({
       code: "unserializable",
       message: expect.stringContaining("result.data.total is a BigInt"),
     });
   });
 
   it("handler_error for a throwing body, keeping the cause, and for a result that is not an ActionResult", async () => {
-    const thrown = await failureOf(runAction(registry, "explode"));
+    const thrown = await invocationErrorOf(runAction(registry, "explode"));
     expect(thrown).toMatchObject({ actionName: "explode", code: "handler_error" });
     expect(thrown.message).toContain("cannot read properties of undefined");
     expect(thrown.cause).toBeInstanceOf(TypeError);
-    const shapeless = await failureOf(runAction(registry, "shapeless"));
+    const shapeless = await invocationErrorOf(runAction(registry, "shapeless"));
     expect(shapeless).toMatchObject({ code: "handler_error", message: expect.stringContaining("not an ActionResult") });
   });
 

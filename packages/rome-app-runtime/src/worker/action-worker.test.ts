@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ActionInvocationError } from "../invocation/action-invocation-error.js";
+import { firstStartOf, invocationErrorOf } from "../../test/support.js";
 import { runAction } from "../invocation/run-action.js";
 import { type ActionWorker, forkActionWorker } from "./action-worker.js";
 
@@ -11,15 +11,6 @@ async function start(onActionStart?: (name: string) => void): Promise<ActionWork
   const worker = await forkActionWorker({ module: resolve(fixtures, "worker-actions.ts"), ...(onActionStart ? { onActionStart } : {}) });
   workers.push(worker);
   return worker;
-}
-
-async function invocationError(work: Promise<unknown>): Promise<ActionInvocationError> {
-  const error = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ActionInvocationError);
-  return error as ActionInvocationError;
 }
 
 afterEach(async () => {
@@ -37,14 +28,14 @@ describe("runAction in a forked worker", () => {
 
   it("gives the same codes as in process: not_found, handler_error, unserializable result, invalid input as a result", async () => {
     const worker = await start();
-    const missing = await invocationError(runAction(worker, "nope"));
+    const missing = await invocationErrorOf(runAction(worker, "nope"));
     expect(missing).toMatchObject({ actionName: "nope", code: "not_found" });
 
-    const thrown = await invocationError(runAction(worker, "boom"));
+    const thrown = await invocationErrorOf(runAction(worker, "boom"));
     expect(thrown).toMatchObject({ actionName: "boom", code: "handler_error" });
     expect(thrown.message).toContain("the disk is full");
 
-    const dated = await invocationError(runAction(worker, "stamp"));
+    const dated = await invocationErrorOf(runAction(worker, "stamp"));
     expect(dated).toMatchObject({ actionName: "stamp", code: "unserializable" });
     expect(dated.message).toContain("result.data.at is a Date object");
 
@@ -55,43 +46,35 @@ describe("runAction in a forked worker", () => {
 
   it("refuses args that cannot cross before anything is sent", async () => {
     const worker = await start();
-    const error = await invocationError(runAction(worker, "echo", { text: "x", onDone: () => 1 }));
+    const error = await invocationErrorOf(runAction(worker, "echo", { text: "x", onDone: () => 1 }));
     expect(error).toMatchObject({ actionName: "echo", code: "unserializable" });
     expect(error.message).toContain("args.onDone is a function");
   });
 
   it("a child killed mid-action fails the call with worker_failure, and so does every later call", async () => {
-    let markStarted: () => void = () => {};
-    const started = new Promise<void>((r) => {
-      markStarted = r;
-    });
-    const worker = await start((name) => {
-      if (name === "wait_for_cancel") markStarted();
-    });
+    const { started, notify } = firstStartOf("wait_for_cancel");
+    const worker = await start(notify);
     const running = runAction(worker, "wait_for_cancel");
     await started;
     process.kill(worker.pid as number, "SIGKILL");
-    const error = await invocationError(running);
+    const error = await invocationErrorOf(running);
     expect(error).toMatchObject({ actionName: "wait_for_cancel", code: "worker_failure" });
     expect(error.message).toContain("SIGKILL");
 
-    const later = await invocationError(runAction(worker, "echo", { text: "x" }));
+    const later = await invocationErrorOf(runAction(worker, "echo", { text: "x" }));
     expect(later).toMatchObject({ actionName: "echo", code: "worker_failure" });
   });
 
   it("a child that crashes inside the action fails the call with worker_failure", async () => {
     const worker = await start();
-    const error = await invocationError(runAction(worker, "crash"));
+    const error = await invocationErrorOf(runAction(worker, "crash"));
     expect(error).toMatchObject({ actionName: "crash", code: "worker_failure" });
     expect(error.message).toContain("exited with code 3");
   });
 
   it("passes cancellation through unwrapped, and the worker goes on", async () => {
-    let markStarted: () => void = () => {};
-    const started = new Promise<void>((r) => {
-      markStarted = r;
-    });
-    const worker = await start(markStarted);
+    const { started, notify } = firstStartOf("wait_for_cancel");
+    const worker = await start(notify);
     const controller = new AbortController();
     const running = runAction(worker, "wait_for_cancel", {}, { signal: controller.signal });
     await started;
