@@ -20,7 +20,7 @@ afterEach(async () => {
 describe("runAction in a forked worker", () => {
   it("runs the action in the child process and returns its result", async () => {
     const worker = await start();
-    expect(worker.actions).toEqual(["echo", "boom", "stamp", "wait_for_cancel", "crash"]);
+    expect(worker.actions).toEqual(["echo", "boom", "stamp", "wait_for_cancel", "babble", "crash"]);
     const result = await runAction(worker, "echo", { text: "hi" });
     expect(result).toEqual({ status: "ok", data: { text: "hi", pid: worker.pid } });
     expect(worker.pid).not.toBe(process.pid);
@@ -72,6 +72,14 @@ describe("runAction in a forked worker", () => {
     expect(error.message).toContain("exited with code 3");
   });
 
+  it("a child that breaks the IPC protocol is stopped, failing the call with worker_failure", async () => {
+    const worker = await start();
+    const error = await invocationErrorOf(runAction(worker, "babble"));
+    expect(error).toMatchObject({ actionName: "babble", code: "worker_failure" });
+    expect(error.message).toContain("malformed reply");
+    expect(worker.death).toContain("malformed reply");
+  });
+
   it("passes cancellation through unwrapped, and the worker goes on", async () => {
     const { started, notify } = firstStartOf("wait_for_cancel");
     const worker = await start(notify);
@@ -89,5 +97,8 @@ describe("runAction in a forked worker", () => {
       /could not load .*must export `actions`/,
     );
     await expect(forkActionWorker({ module: resolve(fixtures, "missing.ts") })).rejects.toThrow(/could not load/);
+    await expect(forkActionWorker({ module: resolve(fixtures, "never-loads.ts"), startTimeoutMs: 1500 })).rejects.toThrow(
+      /did not load within 1500 ms/,
+    );
   });
 });
