@@ -20,6 +20,7 @@ import type {
   PendingApproval,
   PendingInteraction,
   PlaceWidget,
+  PreviewPayload,
   StreamAgentMessage,
   ThreadContext,
 } from "./types.js";
@@ -180,6 +181,17 @@ describe("MessagePart", () => {
     expectTypeOf<Extract<MessagePart, { type: "user_answer" }>>().toBeNever();
     expect(RomeMessagePartSchema.safeParse({ type: "user_answer", toolUseId: "t", answers: [] }).success).toBe(false);
     expect(RomeMessagePartSchema.safeParse({ type: "interaction_result", toolUseId: "t", output: { dismissed: true } }).success).toBe(true);
+  });
+});
+
+describe("PreviewPayload", () => {
+  it("narrows on kind", () => {
+    const narrow = (preview: PreviewPayload) => {
+      if (preview.kind === "sensitive_message") expectTypeOf(preview.threadId).toEqualTypeOf<string>();
+      else if (preview.kind === "generic") expectTypeOf(preview.fields).toEqualTypeOf<{ label: string; value: string }[] | undefined>();
+      else expectTypeOf(preview).toBeNever();
+    };
+    narrow({ kind: "generic", title: "t", summary: "s" });
   });
 });
 
