@@ -39,6 +39,7 @@ try {
     await measure("runAction, forked worker", 3_000, () => runAction(worker, "notes_add", args)),
   ];
   const baseline = rows[0].perCallUs;
+  console.log(`${"".padEnd(30)} mean/call vs baseline, then per-call percentiles`);
   for (const row of rows) {
     console.log(
       `${row.label.padEnd(30)} ${(row.perCallUs / baseline).toFixed(2).padStart(7)}x   p50 ${row.p50.toFixed(1).padStart(7)} µs   p99 ${row.p99.toFixed(1).padStart(7)} µs`,
