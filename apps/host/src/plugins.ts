@@ -1,5 +1,6 @@
 import diagnostics from "@clawbridge/diagnostics";
 import type { PluginEntryLike } from "@clawbridge/plugin-host";
+import romeExample from "@clawbridge/rome-example";
 
 /** A bridge plugin the local host loads, with the config it gets on the embedded local default. */
 export interface BridgePlugin {
@@ -9,5 +10,5 @@ export interface BridgePlugin {
 
 /** Every bridge plugin of this repo. Each package adds its plugin here. */
 export function bridgePlugins(): BridgePlugin[] {
-  return [{ entry: diagnostics }];
+  return [{ entry: diagnostics }, { entry: romeExample }];
 }

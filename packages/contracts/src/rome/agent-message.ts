@@ -1,0 +1,117 @@
+import { z } from "zod";
+
+/** Provider-reported usage of the agent that produced a terminal block. */
+export const RomeAgentAccountingSchema = z.object({
+  provider: z.string(),
+  model: z.string(),
+  usage: z.object({
+    cacheReadTokens: z.number(),
+    cacheWriteTokens: z.number(),
+    inputTokens: z.number(),
+    outputTokens: z.number(),
+  }),
+  context: z.unknown().optional(),
+  costUsd: z.number().optional(),
+  numTurns: z.number().int().optional(),
+  stopReason: z.string().optional(),
+  durationMs: z.number().optional(),
+  rawUsage: z.unknown().optional(),
+});
+export type RomeAgentAccounting = z.infer<typeof RomeAgentAccountingSchema>;
+
+/** The first event of a turn's stream. */
+export const RomeTurnStartMessageSchema = z.object({
+  type: z.literal("turn_start"),
+  turnId: z.string(),
+  sessionId: z.string(),
+  userPrompt: z.string(),
+});
+export type RomeTurnStartMessage = z.infer<typeof RomeTurnStartMessageSchema>;
+
+/** The last event of a turn's stream, after the terminal `result`/`error`; `interrupted` wins over `error`. */
+export const RomeTurnEndMessageSchema = z.object({
+  type: z.literal("turn_end"),
+  turnId: z.string(),
+  status: z.enum(["completed", "interrupted", "error"]),
+  durationMs: z.number().nonnegative(),
+});
+export type RomeTurnEndMessage = z.infer<typeof RomeTurnEndMessageSchema>;
+
+export const RomeTextMessageSchema = z.object({ type: z.literal("text"), content: z.string() });
+export type RomeTextMessage = z.infer<typeof RomeTextMessageSchema>;
+
+/** A transient preview of an in-flight `text` block; the whole block still follows. */
+export const RomeTextDeltaMessageSchema = z.object({ type: z.literal("text_delta"), content: z.string() });
+export type RomeTextDeltaMessage = z.infer<typeof RomeTextDeltaMessageSchema>;
+
+export const RomeThinkingMessageSchema = z.object({ type: z.literal("thinking"), content: z.string() });
+export type RomeThinkingMessage = z.infer<typeof RomeThinkingMessageSchema>;
+
+export const RomeToolUseMessageSchema = z.object({
+  type: z.literal("tool_use"),
+  id: z.string(),
+  tool: z.string(),
+  input: z.unknown(),
+  startedAt: z.string().optional(),
+});
+export type RomeToolUseMessage = z.infer<typeof RomeToolUseMessageSchema>;
+
+export const RomeToolResultMessageSchema = z.object({
+  type: z.literal("tool_result"),
+  toolUseId: z.string(),
+  tool: z.string(),
+  output: z.unknown(),
+  endedAt: z.string().optional(),
+});
+export type RomeToolResultMessage = z.infer<typeof RomeToolResultMessageSchema>;
+
+/** Terminal block: the agent's final answer for its turn. */
+export const RomeResultMessageSchema = z.object({
+  type: z.literal("result"),
+  content: z.string(),
+  accounting: RomeAgentAccountingSchema.optional(),
+});
+export type RomeResultMessage = z.infer<typeof RomeResultMessageSchema>;
+
+/** Terminal block: the turn failed; `turn_end` still follows. */
+export const RomeErrorMessageSchema = z.object({
+  type: z.literal("error"),
+  error: z.string(),
+  accounting: RomeAgentAccountingSchema.optional(),
+});
+export type RomeErrorMessage = z.infer<typeof RomeErrorMessageSchema>;
+
+export const RomeSessionInitMessageSchema = z.object({
+  type: z.literal("session_init"),
+  sessionId: z.string(),
+  systemPrompt: z.string().optional(),
+  userPrompt: z.string().optional(),
+  projectPath: z.string().optional(),
+  turnId: z.string().optional(),
+});
+export type RomeSessionInitMessage = z.infer<typeof RomeSessionInitMessageSchema>;
+
+/** A payload submitted through the agent's output schema, emitted only once it was validated. */
+export const RomeStructuredOutputMessageSchema = z.object({ type: z.literal("structured_output"), payload: z.unknown() });
+export type RomeStructuredOutputMessage = z.infer<typeof RomeStructuredOutputMessageSchema>;
+
+/** One event of an agent run, discriminated on `type` (the 0.3.0 set of eleven). */
+export const RomeAgentMessageSchema = z.discriminatedUnion("type", [
+  RomeTurnStartMessageSchema,
+  RomeTurnEndMessageSchema,
+  RomeTextMessageSchema,
+  RomeTextDeltaMessageSchema,
+  RomeThinkingMessageSchema,
+  RomeToolUseMessageSchema,
+  RomeToolResultMessageSchema,
+  RomeResultMessageSchema,
+  RomeErrorMessageSchema,
+  RomeSessionInitMessageSchema,
+  RomeStructuredOutputMessageSchema,
+]);
+export type RomeAgentMessage = z.infer<typeof RomeAgentMessageSchema>;
+export type RomeAgentMessageType = RomeAgentMessage["type"];
+
+/** An agent message as streamed, tagged with the agent that produced it. */
+export const RomeStreamAgentMessageSchema = z.intersection(RomeAgentMessageSchema, z.object({ agent: z.string().optional() }));
+export type RomeStreamAgentMessage = RomeAgentMessage & { agent?: string };

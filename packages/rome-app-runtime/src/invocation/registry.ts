@@ -1,0 +1,55 @@
+import type { Action } from "../types.js";
+import { ActionInvocationError } from "./action-invocation-error.js";
+import { isCancellation } from "./cancellation.js";
+
+export interface DispatchOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * Where actions run: in this process (`createActionRegistry`) or in a child (`forkActionWorker`).
+ * `dispatch` answers with whatever the action returned, unchecked (`runAction` checks it), and rejects
+ * with an `ActionInvocationError` or, on cancellation, with the signal's reason.
+ */
+export interface ActionRegistry {
+  dispatch(name: string, args: unknown, options?: DispatchOptions): Promise<unknown>;
+}
+
+/** Actions run in the calling process, looked up by `config.name`. */
+export class LocalActionRegistry implements ActionRegistry {
+  readonly #actions = new Map<string, Action<any>>();
+
+  constructor(actions: Iterable<Action<any>>) {
+    for (const action of actions) {
+      const name = action.config.name;
+      if (this.#actions.has(name)) throw new Error(`two actions are named "${name}"`);
+      this.#actions.set(name, action);
+    }
+  }
+
+  get names(): string[] {
+    return [...this.#actions.keys()];
+  }
+
+  get(name: string): Action<any> | undefined {
+    return this.#actions.get(name);
+  }
+
+  async dispatch(name: string, args: unknown, options: DispatchOptions = {}): Promise<unknown> {
+    const action = this.#actions.get(name);
+    if (!action) {
+      throw new ActionInvocationError(name, "not_found", `no action named "${name}" (known: ${this.names.join(", ") || "none"})`);
+    }
+    try {
+      return await action.execute(args, options.signal ? { signal: options.signal } : {});
+    } catch (error) {
+      if (isCancellation(error, options.signal)) throw error;
+      const detail = error instanceof Error ? error.message || error.name : String(error);
+      throw new ActionInvocationError(name, "handler_error", `action "${name}" threw: ${detail}`, { cause: error });
+    }
+  }
+}
+
+export function createActionRegistry(actions: Iterable<Action<any>>): LocalActionRegistry {
+  return new LocalActionRegistry(actions);
+}
