@@ -41,10 +41,9 @@ export function buildBotReplyPrompt(history: readonly KichiBotHistoryEntry[]): s
 /** The reply text of an agent turn: its text payloads joined, trimmed. */
 export function replyTextOf(result: { payloads?: Array<{ text?: string | null }> } | undefined): string {
   return (result?.payloads ?? [])
-    .map((p) => p.text)
-    .filter((t): t is string => typeof t === "string" && t.trim().length > 0)
-    .join(" ")
-    .trim();
+    .map((p) => (typeof p.text === "string" ? p.text.trim() : ""))
+    .filter((t) => t.length > 0)
+    .join(" ");
 }
 
 /**
