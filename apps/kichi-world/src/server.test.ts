@@ -61,7 +61,8 @@ describe("kichi-world server", () => {
     expect(html).toContain("Ann &lt;script&gt;");
     expect(html).toContain("Idle Backup Hands");
     expect((await fetch(`${running.url}/`, { method: "POST" })).status).toBe(405);
-    expect((await (await fetch(`${running.url}/state.json`)).json()).personnel[0].avatarId).toBe("a");
+    const state = (await (await fetch(`${running.url}/state.json`)).json()) as { personnel: Array<{ avatarId: string }> };
+    expect(state.personnel[0]?.avatarId).toBe("a");
     await expect(
       new Promise((resolve, reject) => {
         const bad = new WebSocket(`${running!.url.replace("http", "ws")}/elsewhere`);

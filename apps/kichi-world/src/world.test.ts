@@ -6,7 +6,13 @@ function setup() {
   let now = new Date("2026-11-21T10:00:00Z");
   let keys = 0;
   let saved = 0;
-  const world = new KichiWorld({ now: () => now, newAuthKey: () => `key-${++keys}`, onIdentitiesChanged: () => void (saved += 1) });
+  const world = new KichiWorld({
+    now: () => now,
+    newAuthKey: () => `key-${++keys}`,
+    onIdentitiesChanged: () => {
+      saved += 1;
+    },
+  });
   const send = (connection: string, frame: Record<string, unknown>) => world.handle(connection, frame as KichiClientFrame);
   const first = (out: Delivery[]) => out[0]!.frame as any;
   const join = (connection: string, avatarId: string) =>
@@ -21,7 +27,16 @@ function setup() {
         source: "test",
       }),
     );
-  return { world, send, first, join, saved: () => saved, setNow: (d: string) => void (now = new Date(d)) };
+  return {
+    world,
+    send,
+    first,
+    join,
+    saved: () => saved,
+    setNow: (d: string) => {
+      now = new Date(d);
+    },
+  };
 }
 
 describe("KichiWorld", () => {
