@@ -11,7 +11,7 @@ export interface BackoffPolicy {
 
 export const DEFAULT_BACKOFF: BackoffPolicy = {
   initialDelayMs: 100,
-  maxDelayMs: 5_000,
+  maxDelayMs: 1_000,
   factor: 2,
   jitterRatio: 0.2,
   healthyAfterMs: 5_000,
