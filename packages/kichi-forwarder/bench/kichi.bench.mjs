@@ -36,7 +36,16 @@ async function echoBaseline() {
   server.on("connection", (s) => s.on("message", (d) => s.send(String(d))));
   const client = new WebSocket(`ws://127.0.0.1:${server.address().port}`);
   await new Promise((r) => client.once("open", r));
-  const frame = JSON.stringify({ type: "status", avatarId: "a", authKey: "k".repeat(32), poseType: "sit", action: "Thinking", bubble: "Thinking", log: "", playback: { mode: "loop" } });
+  const frame = JSON.stringify({
+    type: "status",
+    avatarId: "a",
+    authKey: "k".repeat(32),
+    poseType: "sit",
+    action: "Thinking",
+    bubble: "Thinking",
+    log: "",
+    playback: { mode: "loop" },
+  });
   const samples = [];
   for (let i = 0; i < ROUNDS + WARMUP; i += 1) {
     const t = performance.now();

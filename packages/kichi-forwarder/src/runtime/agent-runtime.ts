@@ -13,6 +13,7 @@ import type {
   KichiStateFile,
 } from "@clawbridge/contracts";
 import type { PluginLogger } from "openclaw/plugin-sdk/plugin-entry";
+import type { NormalizedBotMessage } from "../validate/bot-message.js";
 import type { Validation } from "../validate/result.js";
 import type { BackoffPolicy } from "./backoff.js";
 import { type ConnectionClock, KichiConnection, type SocketFactory, type WebSocketState } from "./connection.js";
@@ -418,16 +419,7 @@ export class KichiAgentRuntime {
     return result;
   }
 
-  async sendBotMessage(message: {
-    toAvatarId: string;
-    depth: number;
-    bubble: string;
-    poseType?: KichiPoseType;
-    action?: string;
-    playback?: KichiPlayback;
-    log?: string;
-    history?: KichiBotHistoryEntry[];
-  }) {
+  async sendBotMessage(message: NormalizedBotMessage & { history?: KichiBotHistoryEntry[] }) {
     await this.ready;
     const { connection, auth } = this.#requireConnected();
     const ack = await connection.request(
