@@ -135,6 +135,33 @@ describe("kichi-forwarder plugin", () => {
     expect(await call("kichi_join", { botName: "Main", bio: "bio" })).toMatchObject({ success: true, avatarId: "main-av" });
   });
 
+  it("rejoins on request and keeps one identity per host", async () => {
+    world = await startKichiWorld();
+    const other = await startKichiWorld();
+    try {
+      await makeHost();
+      expect(await call("kichi_rejoin")).toEqual({
+        success: false,
+        accepted: false,
+        mode: "unavailable",
+        message: "No Kichi host chosen yet; call kichi_switch_host first",
+        error: "No Kichi host chosen yet; call kichi_switch_host first",
+      });
+      await call("kichi_switch_host", { environment: "test", host: world.host });
+      expect((await call("kichi_rejoin")).mode).toBe("unavailable");
+      await call("kichi_join", { avatarId: "first", botName: "F", bio: "b" });
+      expect(await call("kichi_rejoin")).toEqual({ success: true, accepted: true, mode: "sent", message: "Rejoin sent" });
+      const switched = await call("kichi_switch_host", { environment: "test", host: other.host });
+      expect(switched).toMatchObject({ host: other.host, hasIdentity: false, hasAuthKey: false });
+      await call("kichi_join", { avatarId: "second", botName: "S", bio: "b" });
+      const back = await call("kichi_switch_host", { environment: "test", host: world.host });
+      expect(back).toMatchObject({ hasIdentity: true, hasAuthKey: true });
+      expect((await call("kichi_connection_status")).status.avatarId).toBe("first");
+    } finally {
+      await other.close();
+    }
+  });
+
   it("clears the auth key on auth_error and keeps the avatar", async () => {
     world = await startKichiWorld();
     const { root } = await makeHost();
