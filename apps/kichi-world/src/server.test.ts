@@ -50,6 +50,18 @@ describe("kichi-world server", () => {
     c.socket.close();
   });
 
+  it("closes a connection that sends an oversized frame (1009) and keeps serving others", async () => {
+    running = await startKichiWorld();
+    const big = await client(running.wsUrl);
+    const closed = new Promise<number>((resolve) => big.socket.once("close", (code) => resolve(code)));
+    big.send({ type: "join", avatarId: "a", botName: "x".repeat(70_000), bio: "b", tags: [], source: "s" });
+    expect(await closed).toBe(1009);
+    const next = await client(running.wsUrl);
+    next.send({ type: "join", requestId: "j", avatarId: "a", botName: "A", bio: "b", tags: [], source: "s" });
+    expect(await next.next()).toMatchObject({ type: "join_ack", success: true });
+    next.socket.close();
+  });
+
   it("serves the room page and state read-only, and 404s other websocket paths", async () => {
     running = await startKichiWorld();
     const c = await client(running.wsUrl);
