@@ -17,6 +17,7 @@ import type { NormalizedBotMessage } from "../validate/bot-message.js";
 import type { Validation } from "../validate/result.js";
 import type { BackoffPolicy } from "./backoff.js";
 import { type ConnectionClock, KichiConnection, type SocketFactory, type WebSocketState } from "./connection.js";
+import { KichiError } from "./errors.js";
 import { type KichiHost, resolveEnvironmentHost } from "./host.js";
 import type { KichiAgentStore } from "./store.js";
 
@@ -51,15 +52,6 @@ export interface StatusRequest {
 export type RejoinMode = "sent" | "waiting_open" | "reconnecting" | "unavailable";
 
 export type BotMessageListener = (runtime: KichiAgentRuntime, message: KichiBotMessageReceivedFrame) => void;
-
-/** Thrown for domain failures a tool reports as `success:false` with this message. */
-export class KichiError extends Error {
-  readonly extra: Record<string, unknown>;
-  constructor(message: string, extra: Record<string, unknown> = {}) {
-    super(message);
-    this.extra = extra;
-  }
-}
 
 /**
  * Everything one agent has in Kichi World: its saved environment, its identity on the current host,

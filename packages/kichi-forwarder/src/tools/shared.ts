@@ -1,6 +1,7 @@
 import type { ToolPayload } from "@clawbridge/contracts";
 import { type AgentLocator, errorMessage, failure } from "@clawbridge/plugin-host";
-import { type KichiAgentRuntime, KichiError } from "../runtime/agent-runtime.js";
+import type { KichiAgentRuntime } from "../runtime/agent-runtime.js";
+import { KichiError } from "../runtime/errors.js";
 import type { KichiRuntimes } from "../runtime/runtimes.js";
 import type { Validation } from "../validate/result.js";
 
