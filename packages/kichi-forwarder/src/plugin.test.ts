@@ -233,7 +233,11 @@ describe("hooks", () => {
     await host!.runHook("before_tool_call", { toolName: "exec", params: {} }, { ...ctx, toolName: "exec" });
     await settle();
     expect(presence()).toMatchObject({ action: "Typing with Keyboard", bubble: "Working step" });
-    await host!.runHook("before_dispatch", { content: "Please refactor the whole parser module today" }, ctx);
+    await host!.runHook(
+      "before_dispatch",
+      { content: "Please refactor the whole parser module today", sessionKey: "agent:main:chat" },
+      { channelId: "cli" },
+    );
     await settle();
     expect(presence().bubble).toBe("Please refactor the…");
     await host!.runHook("agent_end", { success: false, messages: [] }, ctx);

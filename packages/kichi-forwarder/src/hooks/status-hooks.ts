@@ -40,8 +40,10 @@ function inboundText(event: unknown): string {
 export function registerStatusHooks(api: OpenClawPluginApi, runtimes: () => KichiRuntimes): void {
   const runtimeOf = (ctx: HookContext): KichiAgentRuntime | undefined => runtimes().existing(ctx);
 
+  // before_dispatch carries no agent id; the session key (on the context or the event) names the agent.
   api.on("before_dispatch", (event, ctx) => {
-    const runtime = runtimeOf(locatorOf(ctx));
+    const locator = locatorOf(ctx);
+    const runtime = runtimeOf(locator.sessionKey ? locator : { ...locator, sessionKey: locatorOf(event).sessionKey });
     const text = inboundText(event);
     if (runtime && text) runtime.notify("message_received", previewText(text, MESSAGE_RECEIVED_PREVIEW_WIDTH));
   });
