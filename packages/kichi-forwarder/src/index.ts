@@ -73,8 +73,17 @@ export default definePlugin({
       requestTimeoutMs: config.requestTimeoutMs ?? 10_000,
       backoff: { ...DEFAULT_BACKOFF, ...config.reconnect },
     };
+    // The agent run reports through the plugin logger; it must never exit the gateway process.
+    const agentRunEnv = {
+      log: (...args: unknown[]) => api.logger.info(args.map(String).join(" ")),
+      error: (...args: unknown[]) => api.logger.warn(args.map(String).join(" ")),
+      exit: (code: number) => {
+        throw new Error(`the bot-reply agent run asked to exit with code ${code}`);
+      },
+    };
     const conversation = new BotConversation({
-      runAgent: (request) => (api.runtime.agent.runCommandFromIngress as unknown as AgentTurnRunner)(request),
+      runAgent: (request) =>
+        (api.runtime.agent.runCommandFromIngress as unknown as (...args: unknown[]) => ReturnType<AgentTurnRunner>)(request, agentRunEnv),
       logger: api.logger,
       ...(config.botReplyCooldownMs === undefined ? {} : { cooldownMs: config.botReplyCooldownMs }),
     });
