@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "@clawbridge/plugin-host";
 import { LocalHost, stderrLogger } from "@clawbridge/plugin-host/local-host";
+import { startEmbeddedKichiWorld } from "./embedded/kichi-world.js";
 import { parseHostArgs } from "./options.js";
 import { bridgePlugins } from "./plugins.js";
 
@@ -32,7 +33,9 @@ async function main(): Promise<number> {
     logger: stderrLogger("clawbridge-host"),
     handleSignals: true,
   });
-  for (const plugin of bridgePlugins()) await host.load(plugin.entry, plugin.config ? { config: plugin.config } : {});
+  const kichiWorld = await startEmbeddedKichiWorld(options.stateDir, process.env);
+  for (const plugin of bridgePlugins({ kichiHost: kichiWorld.host }))
+    await host.load(plugin.entry, plugin.config ? { config: plugin.config } : {});
   try {
     await host.start();
   } catch (error) {
@@ -53,6 +56,7 @@ async function main(): Promise<number> {
       `  state:   ${options.stateDir}`,
       `  plugins: ${host.plugins.map((p) => p.id).join(", ")}`,
       `  tools:   ${tools.join(", ")}`,
+      `  kichi:   ${kichiWorld.url} (local Kichi World; agents join it with kichi_join)`,
       `  try:     curl -H "Authorization: Bearer ${host.token}" -d '{"tool":"clawbridge_status"}' ${host.url}/tools/invoke`,
       "",
     ].join("\n"),

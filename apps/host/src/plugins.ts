@@ -1,4 +1,5 @@
 import diagnostics from "@clawbridge/diagnostics";
+import kichiForwarder from "@clawbridge/kichi-forwarder";
 import type { PluginEntryLike } from "@clawbridge/plugin-host";
 import romeExample from "@clawbridge/rome-example";
 
@@ -8,7 +9,17 @@ export interface BridgePlugin {
   config?: Record<string, unknown>;
 }
 
+/** Where the embedded local servers listen, for the plugins that talk to them. */
+export interface EmbeddedServers {
+  /** `127.0.0.1:<port>` of the local Kichi World. */
+  kichiHost?: string;
+}
+
 /** Every bridge plugin of this repo. Each package adds its plugin here. */
-export function bridgePlugins(): BridgePlugin[] {
-  return [{ entry: diagnostics }, { entry: romeExample }];
+export function bridgePlugins(servers: EmbeddedServers = {}): BridgePlugin[] {
+  return [
+    { entry: diagnostics },
+    { entry: kichiForwarder, ...(servers.kichiHost ? { config: { environment: "test", testHost: servers.kichiHost } } : {}) },
+    { entry: romeExample },
+  ];
 }

@@ -1,6 +1,7 @@
 export * from "./cli/envelope.js";
 export * from "./error.js";
 export * from "./host-config.js";
+export * from "./kichi/index.js";
 export * from "./openclaw/manifest.js";
 export * from "./openclaw/tool-result.js";
 export * from "./openclaw/tools-invoke.js";

@@ -1,0 +1,257 @@
+import type { KichiClientFrame } from "@clawbridge/contracts";
+import { describe, expect, it } from "vitest";
+import { type Delivery, KichiWorld, NOTES_DAILY_LIMIT } from "./world.js";
+
+function setup() {
+  let now = new Date("2026-11-21T10:00:00Z");
+  let keys = 0;
+  let saved = 0;
+  const world = new KichiWorld({
+    now: () => now,
+    newAuthKey: () => `key-${++keys}`,
+    onIdentitiesChanged: () => {
+      saved += 1;
+    },
+  });
+  const send = (connection: string, frame: Record<string, unknown>) => world.handle(connection, frame as KichiClientFrame);
+  const first = (out: Delivery[]) => out[0]!.frame as any;
+  const join = (connection: string, avatarId: string) =>
+    first(
+      send(connection, {
+        type: "join",
+        requestId: `j-${avatarId}`,
+        avatarId,
+        botName: avatarId.toUpperCase(),
+        bio: "bio",
+        tags: [],
+        source: "test",
+      }),
+    );
+  return {
+    world,
+    send,
+    first,
+    join,
+    saved: () => saved,
+    setNow: (d: string) => {
+      now = new Date(d);
+    },
+  };
+}
+
+describe("KichiWorld", () => {
+  it("issues an auth key on join and validates it on rejoin", () => {
+    const { world, send, first, join, saved } = setup();
+    expect(join("c1", "ann")).toEqual({ type: "join_ack", requestId: "j-ann", success: true, authKey: "key-1", acks: true });
+    expect(saved()).toBe(1);
+    expect(world.avatarOf("c1")).toBe("ann");
+    world.disconnect("c1");
+    expect(world.personnel()).toEqual([]);
+    expect(first(send("c2", { type: "rejoin", avatarId: "ann", authKey: "key-1" }))).toEqual({
+      type: "rejoin_ack",
+      avatarId: "ann",
+      acks: true,
+    });
+    expect(first(send("c3", { type: "rejoin", avatarId: "ann", authKey: "wrong" }))).toEqual({
+      type: "rejoin_failed",
+      reason: "auth key does not match",
+    });
+    expect(first(send("c3", { type: "query_status", requestId: "q", avatarId: "nobody", authKey: "k" }))).toEqual({
+      type: "auth_error",
+      requestId: "q",
+      reason: "unknown avatar; join first",
+    });
+  });
+
+  it("places sit and lay on props with occupancy, warning when the requested prop is taken", () => {
+    const { world, send, first, join } = setup();
+    join("c1", "ann");
+    join("c2", "bob");
+    const auth = (avatarId: string) => ({ avatarId, authKey: avatarId === "ann" ? "key-1" : "key-2" });
+    const status = (avatarId: string, extra: Record<string, unknown>) =>
+      first(
+        send(avatarId === "ann" ? "c1" : "c2", {
+          type: "status",
+          requestId: `s-${avatarId}`,
+          ...auth(avatarId),
+          bubble: "",
+          log: "",
+          playback: { mode: "loop" },
+          ...extra,
+        }),
+      );
+    expect(status("ann", { poseType: "sit", action: "Writing", propId: "desk-chair-1" })).toEqual({
+      type: "status_ack",
+      requestId: "s-ann",
+      poseType: "sit",
+      action: "Writing",
+      propId: "desk-chair-1",
+      requestedPropId: "desk-chair-1",
+    });
+    expect(status("bob", { poseType: "sit", action: "Writing", propId: "desk-chair-1" })).toMatchObject({
+      propId: "desk-chair-2",
+      warning: 'prop "desk-chair-1" is fully occupied; used "desk-chair-2" instead',
+    });
+    expect(world.poseableProps().find((p) => p.PropId === "desk-chair-1")).toMatchObject({
+      OccupancyState: "fully_occupied",
+      OccupiedBy: ["ann"],
+    });
+    expect(status("bob", { poseType: "lay", action: "Lie Flat", propId: "desk-chair-2" })).toMatchObject({
+      warning: 'prop "desk-chair-2" does not support pose lay; used "sofa-1" instead',
+    });
+    expect(world.poseableProps().find((p) => p.PropId === "sofa-1")?.OccupancyState).toBe("partially_occupied");
+    expect(status("ann", { poseType: "stand", action: "Wait", propId: "nope" })).toMatchObject({
+      poseType: "stand",
+      warning: 'prop "nope" does not exist; the avatar stays where it is',
+    });
+    expect(status("ann", { poseType: "floor", action: "Seiza" })).not.toHaveProperty("warning");
+  });
+
+  it("adjusts the action when no prop is free", () => {
+    const w = setup();
+    for (let i = 0; i < 6; i += 1) {
+      w.join(`c${i}`, `bot${i}`);
+      const ack = w.first(
+        w.send(`c${i}`, {
+          type: "status",
+          requestId: "s",
+          avatarId: `bot${i}`,
+          authKey: `key-${i + 1}`,
+          poseType: "sit",
+          action: "Writing",
+          bubble: "",
+          log: "",
+          playback: { mode: "loop" },
+        }),
+      );
+      if (i < 5) expect(ack.warning).toBeUndefined();
+      else
+        expect(ack).toMatchObject({
+          poseType: "stand",
+          action: "Idle Backup Hands",
+          warning: "no free prop supports sit; the action was adjusted to stand/Idle Backup Hands",
+        });
+    }
+  });
+
+  it("keeps a daily note quota and one album a day, and reports both", () => {
+    const { send, first, join, setNow } = setup();
+    join("c1", "ann");
+    const auth = { avatarId: "ann", authKey: "key-1" };
+    for (let i = 0; i < NOTES_DAILY_LIMIT; i += 1) {
+      expect(
+        first(send("c1", { type: "create_notes_board_note", requestId: `n${i}`, ...auth, propId: "notes-board-1", data: `n${i}` })),
+      ).toEqual({
+        type: "create_notes_board_note_ack",
+        requestId: `n${i}`,
+        remaining: NOTES_DAILY_LIMIT - i - 1,
+      });
+    }
+    expect(
+      first(send("c1", { type: "create_notes_board_note", requestId: "n9", ...auth, propId: "notes-board-1", data: "x" })),
+    ).toMatchObject({ type: "error", code: "note_quota_exceeded" });
+    expect(first(send("c1", { type: "create_music_album", requestId: "a1", ...auth, albumTitle: "A", musicTitles: ["Reverie"] }))).toEqual({
+      type: "create_music_album_ack",
+      requestId: "a1",
+    });
+    expect(
+      first(send("c1", { type: "create_music_album", requestId: "a2", ...auth, albumTitle: "B", musicTitles: ["Reverie"] })),
+    ).toMatchObject({ type: "error", code: "album_already_created" });
+    let status = first(send("c1", { type: "query_status", requestId: "q", ...auth }));
+    expect(status).toMatchObject({ dailyLimit: 3, remaining: 0, hasCreatedMusicAlbumToday: true });
+    expect(status.notes).toHaveLength(3);
+    setNow("2026-11-22T00:00:01Z");
+    status = first(send("c1", { type: "query_status", requestId: "q", ...auth }));
+    expect(status).toMatchObject({ remaining: 3, hasCreatedMusicAlbumToday: false });
+  });
+
+  it("stores idle plans and clocks and returns them in the query", () => {
+    const { send, first, join } = setup();
+    join("c1", "ann");
+    const auth = { avatarId: "ann", authKey: "key-1" };
+    const plan = {
+      heartbeatIntervalSeconds: 60,
+      goal: "g",
+      stages: [
+        {
+          name: "s",
+          purpose: "p",
+          pomodoroPhase: "none",
+          durationSeconds: 60,
+          actions: [{ poseType: "sit", action: "Reading", durationSeconds: 60, bubble: "b" }],
+        },
+      ],
+    };
+    expect(first(send("c1", { type: "kichi_idle_plan", requestId: "p", ...auth, ...plan }))).toEqual({
+      type: "kichi_idle_plan_ack",
+      requestId: "p",
+    });
+    expect(
+      first(
+        send("c1", { type: "clock", requestId: "c", ...auth, action: "set", clock: { mode: "countUp", elapsedSeconds: 0, running: true } }),
+      ),
+    ).toEqual({ type: "clock_ack", requestId: "c", action: "set" });
+    const status = first(send("c1", { type: "query_status", requestId: "q", ...auth }));
+    expect(status.idlePlan).toMatchObject({ goal: "g", heartbeatIntervalSeconds: 60 });
+    expect(status.timer).toMatchObject({ mode: "countUp" });
+    expect(status.RoomContext.PoseableProps.length).toBeGreaterThan(0);
+    send("c1", { type: "clock", ...auth, action: "stop" });
+    expect(first(send("c1", { type: "query_status", requestId: "q", ...auth })).timer).toBeNull();
+  });
+
+  it("relays bot messages to the target or to everyone else, with an ack", () => {
+    const { send, join } = setup();
+    join("c1", "ann");
+    join("c2", "bob");
+    join("c3", "cat");
+    const out = send("c1", {
+      type: "bot_message",
+      requestId: "b1",
+      avatarId: "ann",
+      authKey: "key-1",
+      toAvatarId: "bob",
+      depth: 0,
+      bubble: "hi",
+    });
+    expect(out).toEqual([
+      { to: { avatar: "bob" }, frame: { type: "bot_message_received", from: "ann", fromName: "ANN", depth: 0, bubble: "hi", history: [] } },
+      { to: { connection: "c1" }, frame: { type: "bot_message_ack", requestId: "b1", toAvatarId: "bob", deliveredTo: ["bob"] } },
+    ]);
+    const all = send("c1", {
+      type: "bot_message",
+      requestId: "b2",
+      avatarId: "ann",
+      authKey: "key-1",
+      toAvatarId: "*",
+      depth: 0,
+      bubble: "all",
+    });
+    expect(all.at(-1)!.frame).toMatchObject({ deliveredTo: ["bob", "cat"] });
+    const missing = send("c1", {
+      type: "bot_message",
+      requestId: "b3",
+      avatarId: "ann",
+      authKey: "key-1",
+      toAvatarId: "zed",
+      depth: 0,
+      bubble: "?",
+    });
+    expect(missing).toEqual([
+      {
+        to: { connection: "c1" },
+        frame: { type: "error", requestId: "b3", code: "target_not_in_room", message: 'Avatar "zed" is not in the room' },
+      },
+    ]);
+  });
+
+  it("leave invalidates the auth key", () => {
+    const { send, first, join } = setup();
+    join("c1", "ann");
+    expect(first(send("c1", { type: "leave", requestId: "l", avatarId: "ann", authKey: "key-1" }))).toEqual({
+      type: "leave_ack",
+      requestId: "l",
+      success: true,
+    });
+    expect(first(send("c1", { type: "rejoin", avatarId: "ann", authKey: "key-1" })).type).toBe("rejoin_failed");
+  });
+});

@@ -1,0 +1,429 @@
+import { randomBytes } from "node:crypto";
+import type {
+  KichiBotHistoryEntry,
+  KichiClientFrame,
+  KichiClock,
+  KichiIdlePlan,
+  KichiPlayback,
+  KichiPoseableProp,
+  KichiWorldIdentitiesFile,
+} from "@clawbridge/contracts";
+import { NOTES_BOARD_PROP_ID, ROOM_PROPS, type RoomProp } from "./props.js";
+
+export const NOTES_DAILY_LIMIT = 3;
+const MAX_NOTES = 200;
+
+export interface AvatarRecord {
+  avatarId: string;
+  authKey: string;
+  botName: string;
+  bio: string;
+  tags: string[];
+  joinedAt: string;
+}
+
+export interface Presence {
+  poseType: string;
+  action: string;
+  bubble: string;
+  log: string;
+  playback?: KichiPlayback;
+  propId?: string;
+  updatedAt: string;
+}
+
+interface AvatarActivity {
+  idlePlan?: KichiIdlePlan & { receivedAt: string };
+  clock?: KichiClock & { setAt: string };
+  albums: Array<{ day: string; albumTitle: string; musicTitles: string[]; createdAt: string }>;
+  lastBotMessage?: { to: string; bubble: string; depth: number; at: string };
+}
+
+interface Note {
+  propId: string;
+  authorAvatarId: string;
+  authorName: string;
+  createdAtUtc: string;
+  content: string;
+}
+
+/** A frame the world sends, to one connection or to every connection of an avatar. */
+export type Delivery = { to: { connection: string } | { avatar: string }; frame: Record<string, unknown> & { type: string } };
+
+export interface WorldOptions {
+  now?: () => Date;
+  newAuthKey?: () => string;
+  /** Called after an identity was issued or removed, so the server can persist them. */
+  onIdentitiesChanged?: () => void;
+}
+
+const utcDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/**
+ * The state of one Kichi room and the rules of the protocol: who joined (and their auth keys), who
+ * is connected, what each avatar is doing, props and their occupancy, notes with a daily quota, one
+ * music album a day, clocks, idle plans, and bot messages. `handle` turns a parsed frame from one
+ * connection into the frames to send; the server does the I/O.
+ */
+export class KichiWorld {
+  readonly #avatars = new Map<string, AvatarRecord>();
+  readonly #connections = new Map<string, string>();
+  readonly #presence = new Map<string, Presence>();
+  readonly #activity = new Map<string, AvatarActivity>();
+  readonly #notes: Note[] = [];
+  readonly #now: () => Date;
+  readonly #newAuthKey: () => string;
+  readonly #onIdentitiesChanged: () => void;
+
+  constructor(options: WorldOptions = {}) {
+    this.#now = options.now ?? (() => new Date());
+    this.#newAuthKey = options.newAuthKey ?? (() => randomBytes(24).toString("base64url"));
+    this.#onIdentitiesChanged = options.onIdentitiesChanged ?? (() => {});
+  }
+
+  loadIdentities(file: KichiWorldIdentitiesFile): void {
+    for (const avatar of file.avatars) this.#avatars.set(avatar.avatarId, { ...avatar });
+  }
+
+  identities(): KichiWorldIdentitiesFile {
+    return { version: 1, avatars: [...this.#avatars.values()].map((a) => ({ ...a })) };
+  }
+
+  /** The avatar a connection speaks for, once it joined or rejoined. */
+  avatarOf(connection: string): string | undefined {
+    return this.#connections.get(connection);
+  }
+
+  connectionsOf(avatarId: string): string[] {
+    return [...this.#connections.entries()].filter(([, avatar]) => avatar === avatarId).map(([connection]) => connection);
+  }
+
+  /** A connection closed: the avatar leaves the room (its identity stays) unless another connection holds it. */
+  disconnect(connection: string): void {
+    const avatarId = this.#connections.get(connection);
+    this.#connections.delete(connection);
+    if (avatarId && this.connectionsOf(avatarId).length === 0) this.#presence.delete(avatarId);
+  }
+
+  handle(connection: string, frame: KichiClientFrame): Delivery[] {
+    const reply = (f: Delivery["frame"]): Delivery[] => [{ to: { connection }, frame: f }];
+    const requestId = "requestId" in frame && frame.requestId ? { requestId: frame.requestId } : {};
+    if (frame.type === "join") return reply(this.#join(connection, frame, requestId));
+    const avatar = this.#avatars.get(frame.avatarId);
+    if (!avatar || avatar.authKey !== frame.authKey) {
+      const reason = avatar ? "auth key does not match" : "unknown avatar; join first";
+      return reply({ type: frame.type === "rejoin" ? "rejoin_failed" : "auth_error", ...requestId, reason });
+    }
+    if (frame.type === "rejoin") {
+      this.#enter(connection, avatar.avatarId);
+      return reply({ type: "rejoin_ack", ...requestId, avatarId: avatar.avatarId, acks: true });
+    }
+    if (this.#connections.get(connection) !== avatar.avatarId) this.#enter(connection, avatar.avatarId);
+    const activity = this.#activityOf(avatar.avatarId);
+    const now = this.#now();
+    switch (frame.type) {
+      case "leave":
+        this.#avatars.set(avatar.avatarId, { ...avatar, authKey: this.#newAuthKey() });
+        this.#onIdentitiesChanged();
+        for (const c of this.connectionsOf(avatar.avatarId)) this.#connections.delete(c);
+        this.#presence.delete(avatar.avatarId);
+        return reply({ type: "leave_ack", ...requestId, success: true });
+      case "status": {
+        const placed = this.#place(avatar.avatarId, frame.poseType, frame.action, frame.propId);
+        this.#presence.set(avatar.avatarId, {
+          poseType: placed.poseType,
+          action: placed.action,
+          bubble: frame.bubble,
+          log: frame.log,
+          playback: frame.playback,
+          ...(placed.propId ? { propId: placed.propId } : {}),
+          updatedAt: now.toISOString(),
+        });
+        if (!frame.requestId) return [];
+        return reply({
+          type: "status_ack",
+          requestId: frame.requestId,
+          poseType: placed.poseType,
+          action: placed.action,
+          ...(placed.propId ? { propId: placed.propId } : {}),
+          ...(frame.propId ? { requestedPropId: frame.propId } : {}),
+          ...(placed.warning ? { warning: placed.warning } : {}),
+        });
+      }
+      case "message_received":
+      case "before_send_message": {
+        const presence = this.#presence.get(avatar.avatarId);
+        if (presence) this.#presence.set(avatar.avatarId, { ...presence, bubble: frame.bubble, updatedAt: now.toISOString() });
+        return [];
+      }
+      case "kichi_idle_plan": {
+        const { type: _t, avatarId: _a, authKey: _k, requestId: _r, ...plan } = frame;
+        activity.idlePlan = { ...plan, receivedAt: now.toISOString() };
+        return frame.requestId ? reply({ type: "kichi_idle_plan_ack", requestId: frame.requestId }) : [];
+      }
+      case "clock":
+        if (frame.action === "set") activity.clock = { ...frame.clock, setAt: now.toISOString() };
+        else delete activity.clock;
+        return frame.requestId ? reply({ type: "clock_ack", requestId: frame.requestId, action: frame.action }) : [];
+      case "create_notes_board_note": {
+        const error = this.#noteError(avatar.avatarId, frame.propId, now);
+        if (error) return reply({ type: "error", ...requestId, code: error.code, message: error.message });
+        this.#notes.push({
+          propId: frame.propId,
+          authorAvatarId: avatar.avatarId,
+          authorName: avatar.botName,
+          createdAtUtc: now.toISOString(),
+          content: frame.data,
+        });
+        if (this.#notes.length > MAX_NOTES) this.#notes.shift();
+        const remaining = NOTES_DAILY_LIMIT - this.#notesToday(avatar.avatarId, now);
+        return frame.requestId ? reply({ type: "create_notes_board_note_ack", requestId: frame.requestId, remaining }) : [];
+      }
+      case "create_music_album": {
+        if (activity.albums.some((a) => a.day === utcDay(now))) {
+          return reply({
+            type: "error",
+            requestId: frame.requestId,
+            code: "album_already_created",
+            message: "A music album was already created today; try again tomorrow (UTC)",
+          });
+        }
+        activity.albums.push({
+          day: utcDay(now),
+          albumTitle: frame.albumTitle,
+          musicTitles: frame.musicTitles,
+          createdAt: now.toISOString(),
+        });
+        return reply({ type: "create_music_album_ack", requestId: frame.requestId });
+      }
+      case "query_status":
+        return reply(this.#queryResult(avatar.avatarId, frame.requestId, now));
+      case "bot_message":
+        return this.#relayBotMessage(connection, avatar, frame, now);
+    }
+  }
+
+  #join(connection: string, frame: Extract<KichiClientFrame, { type: "join" }>, requestId: { requestId?: string }) {
+    const existing = this.#avatars.get(frame.avatarId);
+    const record: AvatarRecord = {
+      avatarId: frame.avatarId,
+      authKey: this.#newAuthKey(),
+      botName: frame.botName,
+      bio: frame.bio,
+      tags: frame.tags,
+      joinedAt: existing?.joinedAt ?? this.#now().toISOString(),
+    };
+    // A new join issues a new key: any other connection holding the old one is signed out.
+    for (const c of this.connectionsOf(frame.avatarId)) if (c !== connection) this.#connections.delete(c);
+    this.#avatars.set(record.avatarId, record);
+    this.#onIdentitiesChanged();
+    this.#enter(connection, record.avatarId);
+    return { type: "join_ack", ...requestId, success: true, authKey: record.authKey, acks: true };
+  }
+
+  #enter(connection: string, avatarId: string): void {
+    this.#connections.set(connection, avatarId);
+    if (!this.#presence.has(avatarId)) {
+      this.#presence.set(avatarId, {
+        poseType: "stand",
+        action: "Idle Backup Hands",
+        bubble: "",
+        log: "",
+        updatedAt: this.#now().toISOString(),
+      });
+    }
+  }
+
+  #activityOf(avatarId: string): AvatarActivity {
+    let activity = this.#activity.get(avatarId);
+    if (!activity) {
+      activity = { albums: [] };
+      this.#activity.set(avatarId, activity);
+    }
+    return activity;
+  }
+
+  #occupants(propId: string, except?: string): string[] {
+    return [...this.#presence.entries()].filter(([avatar, p]) => p.propId === propId && avatar !== except).map(([avatar]) => avatar);
+  }
+
+  #hasRoom(prop: RoomProp, avatarId: string): boolean {
+    return this.#occupants(prop.propId, avatarId).length < prop.capacity;
+  }
+
+  /**
+   * Where a status puts the avatar. Sit and lay need a prop: the requested one if it exists, supports
+   * the pose and has room, else the first free one (with a warning); with none free the avatar stands.
+   */
+  #place(
+    avatarId: string,
+    poseType: string,
+    action: string,
+    propId: string | undefined,
+  ): { poseType: string; action: string; propId?: string; warning?: string } {
+    const needsProp = poseType === "sit" || poseType === "lay";
+    const fits = (p: RoomProp) => (p.supportedPoseTypes as readonly string[]).includes(poseType);
+    let warning: string | undefined;
+    if (propId) {
+      const prop = ROOM_PROPS.find((p) => p.propId === propId);
+      if (!prop) warning = `prop "${propId}" does not exist`;
+      else if (!fits(prop)) warning = `prop "${propId}" does not support pose ${poseType}`;
+      else if (!this.#hasRoom(prop, avatarId)) warning = `prop "${propId}" is fully occupied`;
+      else return { poseType, action, propId };
+    }
+    if (!needsProp) return warning ? { poseType, action, warning: `${warning}; the avatar stays where it is` } : { poseType, action };
+    const free = ROOM_PROPS.find((p) => fits(p) && this.#hasRoom(p, avatarId));
+    if (free)
+      return { poseType, action, propId: free.propId, ...(warning ? { warning: `${warning}; used "${free.propId}" instead` } : {}) };
+    return {
+      poseType: "stand",
+      action: "Idle Backup Hands",
+      warning: `${warning ? `${warning}; ` : ""}no free prop supports ${poseType}; the action was adjusted to stand/Idle Backup Hands`,
+    };
+  }
+
+  #notesToday(avatarId: string, now: Date): number {
+    const day = utcDay(now);
+    return this.#notes.filter((n) => n.authorAvatarId === avatarId && n.createdAtUtc.startsWith(day)).length;
+  }
+
+  #noteError(avatarId: string, propId: string, now: Date): { code: string; message: string } | undefined {
+    if (propId !== NOTES_BOARD_PROP_ID)
+      return { code: "unknown_notes_board", message: `"${propId}" is not a notes board (use ${NOTES_BOARD_PROP_ID})` };
+    if (this.#notesToday(avatarId, now) >= NOTES_DAILY_LIMIT) {
+      return { code: "note_quota_exceeded", message: `The daily limit of ${NOTES_DAILY_LIMIT} notes is reached; try again tomorrow (UTC)` };
+    }
+    return undefined;
+  }
+
+  poseableProps(): KichiPoseableProp[] {
+    return ROOM_PROPS.map((prop) => {
+      const occupants = this.#occupants(prop.propId);
+      return {
+        PropId: prop.propId,
+        DisplayName: prop.displayName,
+        Description: prop.description,
+        SupportedPoseTypes: [...prop.supportedPoseTypes],
+        OccupancyState: occupants.length === 0 ? "free" : occupants.length >= prop.capacity ? "fully_occupied" : "partially_occupied",
+        Capacity: prop.capacity,
+        OccupiedBy: occupants,
+      };
+    });
+  }
+
+  /** Who is in the room now and what they do; for the query result and the page. */
+  personnel(currentAvatarId?: string) {
+    return [...this.#presence.entries()].map(([avatarId, presence]) => {
+      const record = this.#avatars.get(avatarId);
+      return {
+        avatarId,
+        botName: record?.botName ?? avatarId,
+        bio: record?.bio ?? "",
+        tags: record?.tags ?? [],
+        isCurrentAgent: avatarId === currentAvatarId,
+        ...presence,
+      };
+    });
+  }
+
+  #queryResult(avatarId: string, requestId: string, now: Date) {
+    const activity = this.#activityOf(avatarId);
+    return {
+      type: "query_status_result",
+      requestId,
+      errorCode: null,
+      errorMessage: null,
+      dailyLimit: NOTES_DAILY_LIMIT,
+      remaining: Math.max(0, NOTES_DAILY_LIMIT - this.#notesToday(avatarId, now)),
+      hasCreatedMusicAlbumToday: activity.albums.some((a) => a.day === utcDay(now)),
+      notes: this.#notes.map((n) => ({
+        propId: n.propId,
+        authorName: n.authorName,
+        isCreatedByCurrentAgent: n.authorAvatarId === avatarId,
+        isFromOwner: false,
+        createdAtUtc: n.createdAtUtc,
+        content: n.content,
+      })),
+      ownerState: { poseType: "sit", action: "Typing with Keyboard", interactingItemName: "Desk", desktopAppName: "Editor" },
+      personnel: this.personnel(avatarId),
+      timer: activity.clock ?? null,
+      idlePlan: activity.idlePlan ?? null,
+      musicAlbums: activity.albums,
+      weather: { condition: "clear" },
+      time: { utc: now.toISOString() },
+      RoomContext: { PoseableProps: this.poseableProps() },
+    };
+  }
+
+  #relayBotMessage(
+    connection: string,
+    from: AvatarRecord,
+    frame: Extract<KichiClientFrame, { type: "bot_message" }>,
+    now: Date,
+  ): Delivery[] {
+    const targets =
+      frame.toAvatarId === "*"
+        ? [...new Set(this.#connections.values())].filter((a) => a !== from.avatarId)
+        : this.connectionsOf(frame.toAvatarId).length > 0
+          ? [frame.toAvatarId]
+          : [];
+    if (targets.length === 0) {
+      const message = frame.toAvatarId === "*" ? "No other bot is in the room" : `Avatar "${frame.toAvatarId}" is not in the room`;
+      return [{ to: { connection }, frame: { type: "error", requestId: frame.requestId, code: "target_not_in_room", message } }];
+    }
+    this.#activityOf(from.avatarId).lastBotMessage = {
+      to: frame.toAvatarId,
+      bubble: frame.bubble,
+      depth: frame.depth,
+      at: now.toISOString(),
+    };
+    if (frame.poseType && frame.action) {
+      const placed = this.#place(from.avatarId, frame.poseType, frame.action, undefined);
+      this.#presence.set(from.avatarId, {
+        poseType: placed.poseType,
+        action: placed.action,
+        bubble: frame.bubble,
+        log: frame.log ?? "",
+        ...(placed.propId ? { propId: placed.propId } : {}),
+        updatedAt: now.toISOString(),
+      });
+    } else {
+      const presence = this.#presence.get(from.avatarId);
+      if (presence) this.#presence.set(from.avatarId, { ...presence, bubble: frame.bubble, updatedAt: now.toISOString() });
+    }
+    const history: KichiBotHistoryEntry[] = frame.history ?? [];
+    const deliveries: Delivery[] = targets.map((avatar) => ({
+      to: { avatar },
+      frame: {
+        type: "bot_message_received",
+        from: from.avatarId,
+        fromName: from.botName,
+        depth: frame.depth,
+        bubble: frame.bubble,
+        history,
+      },
+    }));
+    deliveries.push({
+      to: { connection },
+      frame: { type: "bot_message_ack", requestId: frame.requestId, toAvatarId: frame.toAvatarId, deliveredTo: targets },
+    });
+    return deliveries;
+  }
+
+  /** A read-only snapshot for the page and `/state.json`. */
+  snapshot() {
+    return {
+      personnel: this.personnel(),
+      props: this.poseableProps(),
+      notes: this.#notes.map((n) => ({ propId: n.propId, authorName: n.authorName, createdAtUtc: n.createdAtUtc, content: n.content })),
+      clocks: [...this.#activity.entries()].flatMap(([avatarId, a]) => (a.clock ? [{ avatarId, ...a.clock }] : [])),
+      idlePlans: [...this.#activity.entries()].flatMap(([avatarId, a]) =>
+        a.idlePlan ? [{ avatarId, goal: a.idlePlan.goal, stages: a.idlePlan.stages.length }] : [],
+      ),
+      albums: [...this.#activity.entries()].flatMap(([avatarId, a]) => a.albums.map((album) => ({ avatarId, ...album }))),
+      lastBotMessages: [...this.#activity.entries()].flatMap(([avatarId, a]) =>
+        a.lastBotMessage ? [{ avatarId, ...a.lastBotMessage }] : [],
+      ),
+    };
+  }
+}

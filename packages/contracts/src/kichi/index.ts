@@ -1,0 +1,4 @@
+export * from "./common.js";
+export * from "./files.js";
+export * from "./frames.js";
+export * from "./tools.js";

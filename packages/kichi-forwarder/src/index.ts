@@ -1,0 +1,118 @@
+import { KichiForwarderConfigSchema } from "@clawbridge/contracts";
+import { definePlugin, pluginStateDir } from "@clawbridge/plugin-host";
+import type { OpenClawPluginToolContext } from "openclaw/plugin-sdk/plugin-entry";
+import pkg from "../package.json" with { type: "json" };
+import { type AgentTurnRunner, BotConversation } from "./hooks/bot-conversation.js";
+import { registerStatusHooks } from "./hooks/status-hooks.js";
+import { DEFAULT_BACKOFF } from "./runtime/backoff.js";
+import { KichiRuntimes, releaseRuntimes, sharedRuntimes } from "./runtime/runtimes.js";
+import { kichiActionTool } from "./tools/action-tool.js";
+import { kichiBotMessageTool } from "./tools/bot-message-tool.js";
+import { kichiClockTool } from "./tools/clock-tool.js";
+import {
+  kichiConnectionStatusTool,
+  kichiJoinTool,
+  kichiLeaveTool,
+  kichiRejoinTool,
+  kichiSwitchHostTool,
+} from "./tools/connection-tools.js";
+import { kichiIdlePlanTool } from "./tools/idle-plan-tool.js";
+import { kichiMusicAlbumTool } from "./tools/music-album-tool.js";
+import { kichiNoteboardTool } from "./tools/noteboard-tool.js";
+import { kichiQueryStatusTool } from "./tools/query-status-tool.js";
+import type { KichiToolDeps } from "./tools/shared.js";
+
+export const PLUGIN_ID = "kichi-forwarder";
+
+const TOOL_FACTORIES = [
+  kichiJoinTool,
+  kichiSwitchHostTool,
+  kichiRejoinTool,
+  kichiLeaveTool,
+  kichiConnectionStatusTool,
+  kichiActionTool,
+  kichiIdlePlanTool,
+  kichiClockTool,
+  kichiQueryStatusTool,
+  kichiMusicAlbumTool,
+  kichiNoteboardTool,
+  kichiBotMessageTool,
+];
+
+export const KICHI_TOOL_NAMES = [
+  "kichi_join",
+  "kichi_switch_host",
+  "kichi_rejoin",
+  "kichi_leave",
+  "kichi_connection_status",
+  "kichi_action",
+  "kichi_idle_plan",
+  "kichi_clock",
+  "kichi_query_status",
+  "kichi_music_album_create",
+  "kichi_noteboard_create",
+  "kichi_bot_message",
+];
+
+/**
+ * The Kichi forwarder: each agent of the gateway gets an avatar in Kichi World, driven by the
+ * `kichi_*` tools and by hooks that mirror its work; bots in the room talk to each other.
+ */
+export default definePlugin({
+  id: PLUGIN_ID,
+  name: "Kichi Forwarder",
+  description:
+    "Puts each OpenClaw agent into Kichi World: kichi_* tools, reconnecting per-agent WebSockets, hook-driven status, bot-to-bot conversation.",
+  version: pkg.version,
+  config: KichiForwarderConfigSchema,
+  register(api, config) {
+    const settings = {
+      ...(config.environment ? { defaultEnvironment: config.environment } : {}),
+      ...(config.testHost ? { defaultTestHost: config.testHost } : {}),
+      joinSource: config.joinSource ?? "openclaw",
+      requestTimeoutMs: config.requestTimeoutMs ?? 10_000,
+      backoff: { ...DEFAULT_BACKOFF, ...config.reconnect },
+    };
+    // The agent run reports through the plugin logger; it must never exit the gateway process.
+    const agentRunEnv = {
+      log: (...args: unknown[]) => api.logger.info(args.map(String).join(" ")),
+      error: (...args: unknown[]) => api.logger.warn(args.map(String).join(" ")),
+      exit: (code: number) => {
+        throw new Error(`the bot-reply agent run asked to exit with code ${code}`);
+      },
+    };
+    const conversation = new BotConversation({
+      runAgent: (request) =>
+        (api.runtime.agent.runCommandFromIngress as unknown as (...args: unknown[]) => ReturnType<AgentTurnRunner>)(request, agentRunEnv),
+      logger: api.logger,
+      ...(config.botReplyCooldownMs === undefined ? {} : { cooldownMs: config.botReplyCooldownMs }),
+    });
+    const root = () => pluginStateDir(api.runtime.state.resolveStateDir(), PLUGIN_ID);
+    const runtimes = () => {
+      const dir = root();
+      const shared = sharedRuntimes(dir, () => new KichiRuntimes(dir, settings, api.logger));
+      shared.setBotMessageListener((runtime, message) => {
+        void conversation.handle(runtime, message);
+      });
+      return shared;
+    };
+    const deps: KichiToolDeps = { runtimes };
+
+    api.registerTool((ctx: OpenClawPluginToolContext) => TOOL_FACTORIES.map((factory) => factory(deps, ctx)), {
+      names: KICHI_TOOL_NAMES,
+    });
+    registerStatusHooks(api, runtimes);
+    api.registerService({
+      id: PLUGIN_ID,
+      async start() {
+        const started = await runtimes().startSaved();
+        if (started.length > 0) api.logger.info(`kichi runtimes started for saved agents: ${started.join(", ")}`);
+      },
+      async stop() {
+        const dir = root();
+        await runtimes().stopAll();
+        releaseRuntimes(dir);
+      },
+    });
+  },
+});

@@ -1,0 +1,188 @@
+import { EventEmitter } from "node:events";
+import { describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import type { BackoffPolicy } from "./backoff.js";
+import { type ConnectionClock, KichiConnection } from "./connection.js";
+
+/** A socket the test drives: it opens, receives and closes when told to. */
+class FakeSocket extends EventEmitter {
+  readyState: number = WebSocket.CONNECTING;
+  sent: any[] = [];
+  send(data: string) {
+    this.sent.push(JSON.parse(data));
+  }
+  open() {
+    this.readyState = WebSocket.OPEN;
+    this.emit("open");
+  }
+  receive(frame: unknown) {
+    this.emit("message", Buffer.from(typeof frame === "string" ? frame : JSON.stringify(frame)), false);
+  }
+  close() {
+    this.readyState = WebSocket.CLOSED;
+    this.emit("close");
+  }
+  terminate() {
+    this.close();
+  }
+}
+
+/** Timers that fire only when the test advances time. */
+function manualClock() {
+  let now = 0;
+  let next = 1;
+  const timers = new Map<number, { at: number; fn: () => void }>();
+  const clock: ConnectionClock & { advance(ms: number): void; scheduled(): number[] } = {
+    now: () => now,
+    random: () => 1,
+    setTimeout: (fn, ms) => {
+      const id = next++;
+      timers.set(id, { at: now + ms, fn });
+      return id;
+    },
+    clearTimeout: (id) => void timers.delete(id as number),
+    advance(ms) {
+      now += ms;
+      for (const [id, t] of [...timers.entries()].sort((a, b) => a[1].at - b[1].at)) {
+        if (t.at <= now && timers.delete(id)) t.fn();
+      }
+    },
+    scheduled: () => [...timers.values()].map((t) => t.at - now),
+  };
+  return clock;
+}
+
+const policy: BackoffPolicy = { initialDelayMs: 100, maxDelayMs: 400, factor: 2, jitterRatio: 0, healthyAfterMs: 1_000 };
+
+function setup() {
+  const clock = manualClock();
+  const sockets: FakeSocket[] = [];
+  const frames: any[] = [];
+  let opens = 0;
+  const warnings: string[] = [];
+  const connection = new KichiConnection({
+    url: "ws://127.0.0.1:1/ws/openclaw",
+    backoff: policy,
+    clock,
+    createSocket: () => {
+      const socket = new FakeSocket();
+      sockets.push(socket);
+      return socket as unknown as WebSocket;
+    },
+    logger: { info() {}, warn: (m) => void warnings.push(m) },
+    onOpen: () => {
+      opens += 1;
+    },
+    onFrame: (f) => void frames.push(f),
+  });
+  return { clock, sockets, frames, connection, warnings, opens: () => opens };
+}
+
+describe("KichiConnection", () => {
+  it("correlates replies by requestId and passes other frames on", async () => {
+    const { connection, sockets, frames } = setup();
+    connection.connect();
+    sockets[0]!.open();
+    const reply = connection.request({ type: "query_status", requestId: "q1" }, "query_status_result", 1_000);
+    expect(sockets[0]!.sent).toEqual([{ type: "query_status", requestId: "q1" }]);
+    sockets[0]!.receive({ type: "bot_message_received", from: "b", fromName: "B", depth: 0, bubble: "hi" });
+    sockets[0]!.receive({ type: "query_status_result", requestId: "q1", dailyLimit: 3, remaining: 3, notes: [] });
+    await expect(reply).resolves.toMatchObject({ type: "query_status_result", remaining: 3 });
+    expect(frames).toEqual([expect.objectContaining({ type: "bot_message_received" })]);
+    expect(connection.pendingCount).toBe(0);
+  });
+
+  it("rejects on an error frame, a wrong reply type, and a timeout", async () => {
+    const { connection, sockets, clock } = setup();
+    connection.connect();
+    sockets[0]!.open();
+    const errored = connection.request({ type: "create_music_album", requestId: "a" }, "create_music_album_ack", 1_000);
+    sockets[0]!.receive({ type: "error", requestId: "a", code: "album_already_created", message: "once a day" });
+    await expect(errored).rejects.toThrow("album_already_created: once a day");
+    const wrong = connection.request({ type: "bot_message", requestId: "b" }, "bot_message_ack", 1_000);
+    sockets[0]!.receive({ type: "leave_ack", requestId: "b", success: true });
+    await expect(wrong).rejects.toThrow("expected bot_message_ack but the server answered leave_ack");
+    const slow = connection.request({ type: "query_status", requestId: "c" }, "query_status_result", 500);
+    clock.advance(499);
+    expect(connection.pendingCount).toBe(1);
+    clock.advance(1);
+    await expect(slow).rejects.toThrow("Timed out waiting for query_status_result after 500 ms");
+  });
+
+  it("matches a reply without requestId to the oldest request waiting for its type", async () => {
+    const { connection, sockets } = setup();
+    connection.connect();
+    sockets[0]!.open();
+    const join = connection.request({ type: "join", requestId: "j" }, "join_ack", 1_000);
+    sockets[0]!.receive({ type: "join_ack", success: true, authKey: "k" });
+    await expect(join).resolves.toMatchObject({ authKey: "k" });
+  });
+
+  it("ignores malformed frames with a warning", () => {
+    const { connection, sockets, frames, warnings } = setup();
+    connection.connect();
+    sockets[0]!.open();
+    sockets[0]!.receive("not json");
+    sockets[0]!.receive({ type: "mystery" });
+    expect(frames).toEqual([]);
+    expect(warnings).toHaveLength(2);
+  });
+
+  it("rejects every pending request at once when the socket closes, then reconnects with backoff", async () => {
+    const { connection, sockets, clock, opens } = setup();
+    connection.connect();
+    sockets[0]!.open();
+    expect(opens()).toBe(1);
+    const a = connection.request({ type: "query_status", requestId: "1" }, "query_status_result", 10_000);
+    const b = connection.request({ type: "bot_message", requestId: "2" }, "bot_message_ack", 10_000);
+    sockets[0]!.close();
+    await expect(a).rejects.toThrow("Kichi websocket closed before the reply arrived; it reconnects on its own, retry shortly");
+    await expect(b).rejects.toThrow("Kichi websocket closed");
+    expect(connection.pendingCount).toBe(0);
+    expect(connection.reconnectScheduled).toBe(true);
+    expect(clock.scheduled()).toEqual([100]);
+    clock.advance(100);
+    expect(sockets).toHaveLength(2);
+    sockets[1]!.close();
+    expect(clock.scheduled()).toEqual([200]);
+    clock.advance(200);
+    sockets[2]!.close();
+    expect(clock.scheduled()).toEqual([400]);
+    clock.advance(400);
+    sockets[3]!.close();
+    expect(clock.scheduled()).toEqual([400]);
+    clock.advance(400);
+    sockets[4]!.open();
+    expect(opens()).toBe(2);
+    clock.advance(1_000);
+    sockets[4]!.close();
+    expect(clock.scheduled()).toEqual([100]);
+  });
+
+  it("refuses to send while not open, and stop() ends reconnecting", async () => {
+    const { connection, sockets, clock } = setup();
+    connection.connect();
+    await expect(connection.request({ type: "query_status", requestId: "x" }, "query_status_result", 100)).rejects.toThrow(
+      "Kichi websocket is not open (connecting); cannot send query_status",
+    );
+    expect(connection.send({ type: "status" })).toBe(false);
+    sockets[0]!.open();
+    const pending = connection.request({ type: "query_status", requestId: "y" }, "query_status_result", 1_000);
+    connection.stop("Kichi websocket switched to other:1");
+    await expect(pending).rejects.toThrow("Kichi websocket switched to other:1");
+    expect(connection.reconnectScheduled).toBe(false);
+    clock.advance(10_000);
+    expect(sockets).toHaveLength(1);
+  });
+
+  it("waitOpen resolves on open, or false after the timeout", async () => {
+    const { connection, sockets, clock } = setup();
+    connection.connect();
+    const late = connection.waitOpen(300);
+    clock.advance(300);
+    await expect(late).resolves.toBe(false);
+    const soon = connection.waitOpen(300);
+    sockets[0]!.open();
+    await expect(soon).resolves.toBe(true);
+  });
+});
