@@ -20,7 +20,16 @@ export {
   type WebSocketLike,
 } from "./gateway/protocol-client.js";
 export { RUN_REPLAY_MAX_EVENTS, RUN_REPLAY_MAX_RUNS, RunReplay } from "./gateway/run-replay.js";
-export type { GatewayEvent, OpenClawEvent, OpenClawEventType, RunResult, RunStatus, SDKError, ToolInvokeParams, ToolInvokeResult } from "./gateway/types.js";
+export type {
+  GatewayEvent,
+  OpenClawEvent,
+  OpenClawEventType,
+  RunResult,
+  RunStatus,
+  SDKError,
+  ToolInvokeParams,
+  ToolInvokeResult,
+} from "./gateway/types.js";
 export { runStatusFromWaitPayload } from "./gateway/wait-status.js";
 export { mapOpenClawEventToOpenMeowUIEvent } from "./reducers/map-event.js";
 export {
@@ -30,6 +39,6 @@ export {
   reduceOpenMeowCancelResult,
   reduceOpenMeowRunState,
 } from "./reducers/run-state.js";
+export { openMeowRunStartedEvent } from "./reducers/seed.js";
 export type * from "./reducers/types.js";
 export { initialOpenMeowUIState, OPENMEOW_DEBUG_EVENT_LIMIT, reduceOpenMeowUIState } from "./reducers/ui-state.js";
-export { openMeowRunStartedEvent } from "./reducers/seed.js";

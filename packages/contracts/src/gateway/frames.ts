@@ -49,5 +49,12 @@ export const GatewayInboundFrameSchema = z.discriminatedUnion("type", [GatewayRe
 export type GatewayInboundFrame = z.infer<typeof GatewayInboundFrameSchema>;
 
 /** Error codes the gateway answers with. */
-export const GatewayErrorCodeSchema = z.enum(["INVALID_REQUEST", "UNAVAILABLE", "FORBIDDEN", "UNAUTHORIZED", "NOT_FOUND", "UNKNOWN_METHOD"]);
+export const GatewayErrorCodeSchema = z.enum([
+  "INVALID_REQUEST",
+  "UNAVAILABLE",
+  "FORBIDDEN",
+  "UNAUTHORIZED",
+  "NOT_FOUND",
+  "UNKNOWN_METHOD",
+]);
 export type GatewayErrorCode = z.infer<typeof GatewayErrorCodeSchema>;

@@ -26,11 +26,16 @@ export function toolsInvokeUrl(gateway: string): string {
  * no per-call approval flow, so `confirm:true` is refused. The bearer is the password when given
  * (gateways in password mode reject the token), else the token. Both envelopes map to one shape.
  */
-export async function invokeToolOverHttp(name: string, params: ToolInvokeParams, options: HttpToolsInvokeOptions): Promise<ToolInvokeResult> {
+export async function invokeToolOverHttp(
+  name: string,
+  params: ToolInvokeParams,
+  options: HttpToolsInvokeOptions,
+): Promise<ToolInvokeResult> {
   if (params.confirm === true) {
     throw new Error("invokeTool: confirm:true needs the gateway tools.invoke RPC; the HTTP /tools/invoke fallback has no approval flow");
   }
-  if (!options.gateway) throw new Error("invokeTool: the gateway has no tools.invoke RPC and no gateway URL was given for the HTTP fallback");
+  if (!options.gateway)
+    throw new Error("invokeTool: the gateway has no tools.invoke RPC and no gateway URL was given for the HTTP fallback");
   const doFetch = options.fetch ?? (globalThis.fetch as unknown as FetchLike | undefined);
   if (!doFetch) throw new Error("invokeTool: no fetch implementation for the HTTP fallback");
   const headers: Record<string, string> = { "content-type": "application/json" };
@@ -55,6 +60,9 @@ export async function invokeToolOverHttp(name: string, params: ToolInvokeParams,
     ok: false,
     toolName: name,
     source: "http",
-    error: { code: error?.type ?? `http_${response.status}`, message: error?.message ?? (text.trim().slice(0, 200) || `HTTP ${response.status}`) },
+    error: {
+      code: error?.type ?? `http_${response.status}`,
+      message: error?.message ?? (text.trim().slice(0, 200) || `HTTP ${response.status}`),
+    },
   };
 }

@@ -12,7 +12,7 @@ import {
 } from "@clawbridge/contracts";
 import type { z } from "zod";
 import { normalizeGatewayEvent } from "./normalize.js";
-import { type GatewayProtocolClientOptions, GatewayProtocolClient, GatewayRequestError } from "./protocol-client.js";
+import { GatewayProtocolClient, type GatewayProtocolClientOptions, GatewayRequestError } from "./protocol-client.js";
 import { RunReplay } from "./run-replay.js";
 import type { GatewayEvent, OpenClawEvent, RunResult, ToolInvokeParams, ToolInvokeResult } from "./types.js";
 import { runStatusFromWaitPayload } from "./wait-status.js";
@@ -22,7 +22,10 @@ export type OpenClawGatewayClientOptions = Omit<GatewayProtocolClientOptions, "o
 function parsed<S extends z.ZodType>(schema: S, method: string, payload: unknown): z.infer<S> {
   const result = schema.safeParse(payload);
   if (!result.success) {
-    throw new GatewayRequestError("INVALID_RESPONSE", `${method} answered an unexpected shape: ${result.error.issues[0]?.message ?? "invalid"}`);
+    throw new GatewayRequestError(
+      "INVALID_RESPONSE",
+      `${method} answered an unexpected shape: ${result.error.issues[0]?.message ?? "invalid"}`,
+    );
   }
   return result.data;
 }

@@ -1,7 +1,7 @@
 import {
   GATEWAY_PROTOCOL_VERSION,
-  type GatewayConnectParams,
   GatewayConnectChallengeSchema,
+  type GatewayConnectParams,
   type GatewayHelloOk,
   GatewayHelloOkSchema,
   GatewayInboundFrameSchema,
@@ -195,7 +195,10 @@ export class GatewayProtocolClient {
       this.#pending.delete(frame.id);
       clearTimeout(pending.timer);
       if (frame.ok) pending.resolve(frame.payload);
-      else pending.reject(new GatewayRequestError(frame.error?.code ?? "UNAVAILABLE", frame.error?.message ?? "request failed", frame.error?.details));
+      else
+        pending.reject(
+          new GatewayRequestError(frame.error?.code ?? "UNAVAILABLE", frame.error?.message ?? "request failed", frame.error?.details),
+        );
       return;
     }
     const event: GatewayEvent = { event: frame.event };

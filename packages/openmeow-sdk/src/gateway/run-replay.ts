@@ -65,7 +65,12 @@ export class RunReplay {
       return { ...event, id: `${event.id}:chat-delta`, type: "assistant.delta", data: { text: log.chatText, delta: chat.deltaText } };
     }
     if (chat.state === "final" && !log.terminal) {
-      return { ...event, id: `${event.id}:chat-final`, type: "run.completed", data: { phase: "end", outputText: log.chatText || undefined } };
+      return {
+        ...event,
+        id: `${event.id}:chat-final`,
+        type: "run.completed",
+        data: { phase: "end", outputText: log.chatText || undefined },
+      };
     }
     return undefined;
   }

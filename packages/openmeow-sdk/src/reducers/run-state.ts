@@ -18,7 +18,7 @@ export function reduceOpenMeowRunState(state: OpenMeowRunState, event: OpenMeowE
   if (isWaitResult(event)) {
     if (event.runId && state.activeRun && event.runId !== state.activeRun.runId) return state;
     if (event.kind === "wait_deadline") return state.activeRun ? { ...state, waitDeadlineExpired: true } : state;
-    if (event.kind === "terminal") return settled(state, event.status);
+    if (event.kind === "terminal") return settled(event.status);
     return state;
   }
   const type = eventType(event);
@@ -34,12 +34,12 @@ export function reduceOpenMeowRunState(state: OpenMeowRunState, event: OpenMeowE
   const terminal = terminalStatusOf(type);
   if (terminal) {
     if (state.activeRun && runId && runId !== state.activeRun.runId) return state;
-    return settled(state, terminal);
+    return settled(terminal);
   }
   return state;
 }
 
-function settled(state: OpenMeowRunState, status: OpenMeowRunState["lastTerminalStatus"]): OpenMeowRunState {
+function settled(status: OpenMeowRunState["lastTerminalStatus"]): OpenMeowRunState {
   return { mode: "idle", activeRun: null, canSend: true, canStop: false, lastTerminalStatus: status, waitDeadlineExpired: false };
 }
 
@@ -54,7 +54,11 @@ export function markOpenMeowRunCancelling(state: OpenMeowRunState): OpenMeowRunS
  * already ended, so the composer must not stay streaming); any other answer → back to streaming
  * with stop enabled, so the user can retry. Pure.
  */
-export function reduceOpenMeowCancelResult(state: OpenMeowRunState, run: { runId: string; sessionKey?: string }, result: unknown): OpenMeowRunState {
+export function reduceOpenMeowCancelResult(
+  state: OpenMeowRunState,
+  run: { runId: string; sessionKey?: string },
+  result: unknown,
+): OpenMeowRunState {
   if (state.activeRun && state.activeRun.runId !== run.runId) return state;
   const r = (result && typeof result === "object" ? result : {}) as Record<string, unknown>;
   const status = typeof r.status === "string" ? r.status.toLowerCase() : "";
@@ -65,9 +69,16 @@ export function reduceOpenMeowCancelResult(state: OpenMeowRunState, run: { runId
       r.aborted === true ||
       r.abortedRunId === run.runId ||
       (Array.isArray(r.runIds) && r.runIds.includes(run.runId)));
-  if (aborted) return settled(state, "cancelled");
+  if (aborted) return settled("cancelled");
   if (ok && status === "no-active-run") {
-    return { mode: "idle", activeRun: null, canSend: true, canStop: false, lastTerminalStatus: state.lastTerminalStatus, waitDeadlineExpired: false };
+    return {
+      mode: "idle",
+      activeRun: null,
+      canSend: true,
+      canStop: false,
+      lastTerminalStatus: state.lastTerminalStatus,
+      waitDeadlineExpired: false,
+    };
   }
   if (!state.activeRun) return state;
   return { ...state, mode: "streaming", canSend: false, canStop: true };

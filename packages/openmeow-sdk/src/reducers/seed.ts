@@ -5,5 +5,13 @@ import type { OpenClawEvent } from "../gateway/types.js";
  * first gateway event arrives. It carries no `raw` frame: it is the client's, not the gateway's.
  */
 export function openMeowRunStartedEvent(send: { runId: string; sessionKey: string }, ts = Date.now()): OpenClawEvent {
-  return { version: 1, id: `seed:${send.runId}`, ts, type: "run.started", runId: send.runId, sessionKey: send.sessionKey, data: { phase: "start", seeded: true } };
+  return {
+    version: 1,
+    id: `seed:${send.runId}`,
+    ts,
+    type: "run.started",
+    runId: send.runId,
+    sessionKey: send.sessionKey,
+    data: { phase: "start", seeded: true },
+  };
 }
