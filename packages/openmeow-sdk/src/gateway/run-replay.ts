@@ -40,16 +40,17 @@ export class RunReplay {
     return log;
   }
 
-  /** Records a normalized event (and projects `chat` frames when no canonical event covers them). */
+  /**
+   * Records a normalized event (and projects `chat` frames when no canonical event covers them). A run
+   * ends at its first terminal event: anything after it is not part of the run's stream.
+   */
   record(event: OpenClawEvent): void {
     if (!event.runId) return;
     const log = this.#log(event.runId);
+    if (log.terminal) return;
     const projected = event.raw?.event === "chat" ? this.#projectChat(log, event) : event;
     if (!projected) return;
-    if (TERMINAL_EVENT_TYPES.has(projected.type)) {
-      if (log.terminal) return;
-      log.terminal = true;
-    }
+    if (TERMINAL_EVENT_TYPES.has(projected.type)) log.terminal = true;
     if (projected === event && (event.type === "assistant.delta" || event.type === "assistant.message")) log.sawAssistant = true;
     log.events.push(projected);
     if (log.events.length > RUN_REPLAY_MAX_EVENTS) log.events.shift();
@@ -64,7 +65,7 @@ export class RunReplay {
       log.chatText += chat.deltaText;
       return { ...event, id: `${event.id}:chat-delta`, type: "assistant.delta", data: { text: log.chatText, delta: chat.deltaText } };
     }
-    if (chat.state === "final" && !log.terminal) {
+    if (chat.state === "final" && !log.sawAssistant) {
       return {
         ...event,
         id: `${event.id}:chat-final`,

@@ -144,24 +144,24 @@ export class RunRegistry {
         text = await this.#step(run, step, text);
       }
       this.#agentEvent(run, "assistant", { text });
-      this.#chatEvent(run, "final", { stopReason: "stop" });
       this.#finish(run, { phase: "end" }, { status: "ok" });
+      this.#chatEvent(run, "final", { stopReason: "stop" });
     } catch (error) {
       if (signal.aborted) {
-        this.#chatEvent(run, "aborted");
         this.#finish(
           run,
           { phase: "end", status: "aborted", stopReason: "rpc", aborted: true },
           { status: "timeout", stopReason: "rpc", aborted: true },
         );
+        this.#chatEvent(run, "aborted");
       } else if (error instanceof RunTimedOut) {
         const timeout = { status: "timeout", stopReason: "timeout", timeoutPhase: "provider", providerStarted: true };
-        this.#chatEvent(run, "error", { errorMessage: "run timed out" });
         this.#finish(run, { phase: "end", ...timeout }, { ...timeout, status: "timeout", error: "run timed out" });
+        this.#chatEvent(run, "error", { errorMessage: "run timed out" });
       } else {
         const message = errorMessage(error);
-        this.#chatEvent(run, "error", { errorMessage: message });
         this.#finish(run, { phase: "error", error: message }, { status: "error", error: message });
+        this.#chatEvent(run, "error", { errorMessage: message });
       }
     }
   }
