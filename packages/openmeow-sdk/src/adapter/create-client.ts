@@ -1,5 +1,5 @@
 import { OpenClawGatewayClient } from "../gateway/openclaw-gateway-client.js";
-import type { ToolInvokeParams, ToolInvokeResult } from "../gateway/types.js";
+import type { OpenClawEvent, ToolInvokeParams, ToolInvokeResult } from "../gateway/types.js";
 import { invokeToolOverHttp } from "./http-tools-invoke.js";
 import type { OpenClawLike, OpenMeowSDKClient, OpenMeowSDKClientOptions, OpenMeowSendResult } from "./types.js";
 
@@ -86,8 +86,8 @@ export function createOpenMeowSDKClient(options: OpenMeowSDKClientOptions = {}):
       return status ? { runId, sessionKey, status } : { runId, sessionKey };
     },
     async *events(runId) {
-      const stream = need(client().runs, "events", "runs.events")(runId) as AsyncIterable<unknown> | Iterable<unknown>;
-      yield* stream as AsyncIterable<unknown>;
+      const stream = need(client().runs, "events", "runs.events")(runId) as AsyncIterable<OpenClawEvent> | Iterable<OpenClawEvent>;
+      yield* stream;
     },
     async wait(runId, timeoutMs) {
       return need(client().runs, "wait", "runs.wait")(runId, timeoutMs === undefined ? {} : { timeoutMs });

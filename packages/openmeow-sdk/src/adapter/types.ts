@@ -1,4 +1,4 @@
-import type { RunResult, ToolInvokeParams, ToolInvokeResult } from "../gateway/types.js";
+import type { OpenClawEvent, RunResult, ToolInvokeParams, ToolInvokeResult } from "../gateway/types.js";
 
 export interface OpenMeowLaneTarget {
   agentId: string;
@@ -23,7 +23,8 @@ export interface OpenMeowSDKClient {
   getAgentIdentity(agentId: string): Promise<unknown>;
   createLaneSession(target: OpenMeowLaneTarget): Promise<{ sessionKey: string }>;
   send(sessionKey: string, message: string): Promise<OpenMeowSendResult>;
-  events(runId: string): AsyncIterable<unknown>;
+  /** The run's SDK events from its first one (replayed), ending after its terminal event. */
+  events(runId: string): AsyncIterable<OpenClawEvent>;
   wait(runId: string, timeoutMs?: number): Promise<RunResult | unknown>;
   cancel(runId: string, sessionKey: string): Promise<unknown>;
   effectiveTools(sessionKey: string): Promise<unknown>;

@@ -7,7 +7,16 @@ import type { WebSocketConstructor } from "./protocol-client.js";
 import type { OpenClawEvent } from "./types.js";
 
 const NodeWebSocket = WebSocket as unknown as WebSocketConstructor;
-const ALL = ["agents.list", "agent.identity.get", "sessions.create", "sessions.send", "agent.wait", "sessions.abort", "tools.effective", "tools.invoke"];
+const ALL = [
+  "agents.list",
+  "agent.identity.get",
+  "sessions.create",
+  "sessions.send",
+  "agent.wait",
+  "sessions.abort",
+  "tools.effective",
+  "tools.invoke",
+];
 
 const doubles: GatewayDouble[] = [];
 const clients: OpenClawGatewayClient[] = [];
@@ -50,7 +59,7 @@ describe("OpenClawGatewayClient against a gateway double", () => {
 
   it("replays a run's early events to an events() subscription made after send", async () => {
     const { gateway, client } = await setup();
-    gateway.handlers["sessions.send"] = (params, gw) => {
+    gateway.handlers["sessions.send"] = (_params, gw) => {
       queueMicrotask(() => {
         gw.agent("run-1", "lifecycle", { phase: "start" });
         gw.agent("run-1", "assistant", { delta: "Hel" });
@@ -110,7 +119,9 @@ describe("OpenClawGatewayClient against a gateway double", () => {
     const { gateway, client } = await setup();
     let active = true;
     gateway.handlers["sessions.abort"] = (params) => {
-      const payload = active ? { ok: true, abortedRunId: params.runId, status: "aborted" } : { ok: true, abortedRunId: null, status: "no-active-run" };
+      const payload = active
+        ? { ok: true, abortedRunId: params.runId, status: "aborted" }
+        : { ok: true, abortedRunId: null, status: "no-active-run" };
       active = false;
       return { ok: true, payload };
     };
@@ -123,13 +134,20 @@ describe("OpenClawGatewayClient against a gateway double", () => {
     const { gateway, client } = await setup();
     await expect(client.tools.effective({ sessionKey: "" })).rejects.toThrow("tools.effective requires sessionKey");
     gateway.handlers["tools.effective"] = () => ({ ok: false, error: { code: "INVALID_REQUEST", message: "unknown session key: x" } });
-    await expect(client.tools.effective({ sessionKey: "x" })).rejects.toMatchObject({ code: "INVALID_REQUEST", message: "unknown session key: x" });
+    await expect(client.tools.effective({ sessionKey: "x" })).rejects.toMatchObject({
+      code: "INVALID_REQUEST",
+      message: "unknown session key: x",
+    });
   });
 
   it("ignores malformed frames from the gateway and keeps working", async () => {
-    const { gateway, client } = await setup();
+    const { gateway, url } = await setup();
     const errors: string[] = [];
-    const guarded = new OpenClawGatewayClient({ url: (await client.connect(), `ws://127.0.0.1:${(gateway.server.address() as { port: number }).port}`), WebSocket: NodeWebSocket, onProtocolError: (m) => errors.push(m) });
+    const guarded = new OpenClawGatewayClient({
+      url,
+      WebSocket: NodeWebSocket,
+      onProtocolError: (m) => errors.push(m),
+    });
     clients.push(guarded);
     await guarded.connect();
     gateway.emitRaw("not json");
@@ -158,16 +176,32 @@ describe("createOpenMeowSDKClient over the gateway client", () => {
     const { gateway, url } = await setup(ALL.filter((m) => m !== "tools.invoke"));
     const adapter = createOpenMeowSDKClient({ gateway: url, token: "tok", password: "pw", WebSocket: NodeWebSocket });
     await adapter.connect();
-    gateway.httpReply = { status: 200, body: JSON.stringify({ ok: true, result: { content: [{ type: "text", text: "{}" }], details: { a: 1 } } }) };
+    gateway.httpReply = {
+      status: 200,
+      body: JSON.stringify({ ok: true, result: { content: [{ type: "text", text: "{}" }], details: { a: 1 } } }),
+    };
     const ok = await adapter.invokeTool("clawbridge_status", { args: { echo: "x" }, sessionKey: "agent:main:lane" });
-    expect(ok).toEqual({ ok: true, toolName: "clawbridge_status", source: "http", output: { content: [{ type: "text", text: "{}" }], details: { a: 1 } } });
+    expect(ok).toEqual({
+      ok: true,
+      toolName: "clawbridge_status",
+      source: "http",
+      output: { content: [{ type: "text", text: "{}" }], details: { a: 1 } },
+    });
     expect(gateway.requests.some((r) => r.method === "tools.invoke")).toBe(false);
     const call = gateway.httpCalls.at(-1)!;
     expect(call.path).toBe("/tools/invoke");
     expect(call.headers.authorization).toBe("Bearer pw");
     expect(JSON.parse(call.body)).toEqual({ tool: "clawbridge_status", args: { echo: "x" }, sessionKey: "agent:main:lane" });
-    gateway.httpReply = { status: 404, body: JSON.stringify({ ok: false, error: { type: "not_found", message: "Tool not available: nope" } }) };
-    expect(await adapter.invokeTool("nope")).toEqual({ ok: false, toolName: "nope", source: "http", error: { code: "not_found", message: "Tool not available: nope" } });
+    gateway.httpReply = {
+      status: 404,
+      body: JSON.stringify({ ok: false, error: { type: "not_found", message: "Tool not available: nope" } }),
+    };
+    expect(await adapter.invokeTool("nope")).toEqual({
+      ok: false,
+      toolName: "nope",
+      source: "http",
+      error: { code: "not_found", message: "Tool not available: nope" },
+    });
     gateway.httpReply = { status: 401, body: "Unauthorized" };
     expect(await adapter.invokeTool("nope")).toMatchObject({ ok: false, error: { code: "http_401", message: "Unauthorized" } });
     await expect(adapter.invokeTool("x", { confirm: true })).rejects.toThrow("confirm:true");
@@ -176,9 +210,17 @@ describe("createOpenMeowSDKClient over the gateway client", () => {
 
   it("uses the tools.invoke RPC when the gateway advertises it", async () => {
     const { gateway, url } = await setup();
-    gateway.handlers["tools.invoke"] = (params) => ({ ok: true, payload: { ok: true, toolName: params.name, output: { n: 1 }, source: "plugin" } });
+    gateway.handlers["tools.invoke"] = (params) => ({
+      ok: true,
+      payload: { ok: true, toolName: params.name, output: { n: 1 }, source: "plugin" },
+    });
     const adapter = createOpenMeowSDKClient({ gateway: url, token: "tok", WebSocket: NodeWebSocket });
-    expect(await adapter.invokeTool("t", { args: { a: 1 }, sessionKey: "s" })).toEqual({ ok: true, toolName: "t", output: { n: 1 }, source: "plugin" });
+    expect(await adapter.invokeTool("t", { args: { a: 1 }, sessionKey: "s" })).toEqual({
+      ok: true,
+      toolName: "t",
+      output: { n: 1 },
+      source: "plugin",
+    });
     expect(gateway.requests.at(-1)).toEqual({
       method: "tools.invoke",
       params: { name: "t", conversationReadOrigin: "direct-operator", args: { a: 1 }, sessionKey: "s" },

@@ -88,10 +88,13 @@ export function mapOpenClawEventToOpenMeowUIEvent(event: OpenMeowEventLike): Ope
   }
   if (type?.startsWith("tool.call.")) {
     const call = data.call && typeof data.call === "object" ? (data.call as Data) : {};
-    const title = first(data, ["name", "toolName", "title"]) ?? str(call.name) ?? first(data, ["id"]) ?? "tool";
+    const named = first(data, ["name", "toolName", "title"]) ?? str(call.name);
+    const id = toolCallId(data, runId, named ?? "tool");
+    // Deltas often carry only the call id; the title falls back to it and the reducer keeps the first name.
+    const title = named ?? id;
     const detailSource = ["input", "args", "arguments", "summary", "delta", "output", "result"].find((k) => data[k] !== undefined);
     const detail = detailSource ? brief(data[detailSource]) : undefined;
-    const activity = { kind: "tool_activity" as const, phase: type.slice("tool.call.".length), id: toolCallId(data, runId, title), title };
+    const activity = { kind: "tool_activity" as const, phase: type.slice("tool.call.".length), id, title };
     return withRun(detail !== undefined ? { ...activity, detail } : activity, runId);
   }
   if (type === "approval.requested" || type === "approval.resolved") {

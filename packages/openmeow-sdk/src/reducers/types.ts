@@ -84,5 +84,4 @@ export interface OpenMeowEventLike {
   sessionKey?: string;
   data?: unknown;
   payload?: unknown;
-  [key: string]: unknown;
 }

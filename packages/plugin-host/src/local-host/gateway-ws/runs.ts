@@ -196,7 +196,6 @@ export class RunRegistry {
           this.#approvals.set(approvalId, { runId: run.runId, resolve });
           signal.addEventListener("abort", () => reject(signal.reason), { once: true });
         });
-        this.#agentEvent(run, "approval", { phase: "requested", ...request });
         this.#emit({ event: "exec.approval.requested", payload: request, needsScope: "operator.approvals" });
         let decided: GatewayApprovalDecision | "expired" = "expired";
         try {
@@ -204,7 +203,6 @@ export class RunRegistry {
         } finally {
           this.#approvals.delete(approvalId);
           const resolved = { approvalId, id: approvalId, runId: run.runId, decision: decided };
-          this.#agentEvent(run, "approval", { phase: "resolved", ...resolved });
           this.#emit({ event: "exec.approval.resolved", payload: resolved, needsScope: "operator.approvals" });
         }
         return decided === "deny" ? `${text}Approval denied; skipped: ${step.commandText}. ` : `${text}Approved. `;
