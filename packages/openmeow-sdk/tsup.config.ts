@@ -7,7 +7,6 @@ export default defineConfig([
     target: "node20",
     platform: "node",
     dts: true,
-    clean: true,
     sourcemap: true,
     external: ["ws"],
     esbuildOptions(options) {

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "@clawbridge/plugin-host";
 import { LocalHost, stderrLogger } from "@clawbridge/plugin-host/local-host";
+import { startOpenMeowWeb } from "./embedded/openmeow-web.js";
 import { parseHostArgs } from "./options.js";
 import { bridgePlugins } from "./plugins.js";
 
@@ -57,6 +58,7 @@ async function main(): Promise<number> {
       "",
     ].join("\n"),
   );
+  await startOpenMeowWeb(host, options.bind);
   return -1;
 }
 

@@ -32,6 +32,7 @@ function defaultOpenClaw(options: OpenMeowSDKClientOptions): OpenClawLike {
     ...(options.scopes ? { scopes: options.scopes } : {}),
     ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+    ...(options.onClose ? { onClose: options.onClose } : {}),
   }) as unknown as OpenClawLike;
 }
 

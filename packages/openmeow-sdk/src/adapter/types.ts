@@ -64,4 +64,6 @@ export interface OpenMeowSDKClientOptions {
   scopes?: string[];
   requestTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** Called when an established connection to the built-in client's gateway drops. */
+  onClose?: (info: { code: number; reason: string }) => void;
 }

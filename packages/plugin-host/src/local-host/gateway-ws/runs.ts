@@ -211,13 +211,11 @@ export class RunRegistry {
         const turn = await this.#host.runAgentTurn({ message: run.message, agentId: run.session.agentId, sessionKey: run.session.key });
         const reply = turn.payloads.map((p) => p.text).join("\n");
         let streamed = text;
-        for (let i = 0; i < step.repeat; i += 1) {
-          for (const delta of replyDeltas(i === 0 ? reply : ` ${reply}`)) {
-            await this.#sleep(this.#deltaIntervalMs, signal);
-            streamed += delta;
-            this.#agentEvent(run, "assistant", { delta });
-            this.#chatEvent(run, "delta", { deltaText: delta });
-          }
+        for (const delta of replyDeltas(Array.from({ length: step.repeat }, () => reply).join(" "))) {
+          await this.#sleep(this.#deltaIntervalMs, signal);
+          streamed += delta;
+          this.#agentEvent(run, "assistant", { delta });
+          this.#chatEvent(run, "delta", { deltaText: delta });
         }
         return streamed;
       }
