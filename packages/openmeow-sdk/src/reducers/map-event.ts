@@ -24,6 +24,13 @@ function brief(value: unknown): string | undefined {
   }
 }
 
+const TEXT_KEYS = ["delta", "text", "content", "message"] as const;
+
+/** The text an assistant/thinking event carries. */
+export function deltaText(data: Data): string {
+  return first(data, TEXT_KEYS) ?? "";
+}
+
 export function eventType(event: OpenMeowEventLike): string | undefined {
   return str(event.type) ?? str(event.event);
 }
@@ -79,7 +86,7 @@ export function mapOpenClawEventToOpenMeowUIEvent(event: OpenMeowEventLike): Ope
     case "assistant.delta":
     case "assistant.message":
     case "thinking.delta": {
-      const text = first(data, ["delta", "text", "content", "message"]) ?? "";
+      const text = deltaText(data);
       const kind = type === "assistant.delta" ? "assistant_delta" : type === "assistant.message" ? "assistant_message" : "thinking_delta";
       return withRun({ kind, text } as OpenMeowUIEvent & { text: string }, runId);
     }

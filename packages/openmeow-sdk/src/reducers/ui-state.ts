@@ -1,4 +1,4 @@
-import { mapOpenClawEventToOpenMeowUIEvent } from "./map-event.js";
+import { deltaText, eventData, eventRunId, eventType, mapOpenClawEventToOpenMeowUIEvent } from "./map-event.js";
 import { initialOpenMeowRunState, reduceOpenMeowRunState } from "./run-state.js";
 import type { OpenMeowEventLike, OpenMeowLaneUIState, OpenMeowUIEvent, OpenMeowWaitResult } from "./types.js";
 
@@ -65,6 +65,22 @@ function upsertApproval(state: OpenMeowLaneUIState, ui: Extract<OpenMeowUIEvent,
   }
 }
 
+/** The next top-level state: a fixed-shape literal (cheaper than a spread on the hot path). */
+function next(state: OpenMeowLaneUIState, composer: OpenMeowLaneUIState["composer"]): OpenMeowLaneUIState {
+  const out: OpenMeowLaneUIState = {
+    composer,
+    messages: state.messages,
+    assistantDrafts: state.assistantDrafts,
+    toolActivities: state.toolActivities,
+    approvals: state.approvals,
+    debugEvents: state.debugEvents,
+    revision: state.revision + 1,
+    rowIndex: state.rowIndex,
+  };
+  if (state.sessionKey !== undefined) out.sessionKey = state.sessionKey;
+  return out;
+}
+
 /**
  * Reduces one SDK event (or a normalized wait result) into the lane UI state: drafts grow by
  * deltas, a message or the terminal event turns the draft into a message, tool and approval rows are
@@ -73,15 +89,20 @@ function upsertApproval(state: OpenMeowLaneUIState, ui: Extract<OpenMeowUIEvent,
  */
 export function reduceOpenMeowUIState(state: OpenMeowLaneUIState, event: OpenMeowEventLike | OpenMeowWaitResult): OpenMeowLaneUIState {
   if ("kind" in event && typeof event.terminal === "boolean") {
-    return { ...state, composer: reduceOpenMeowRunState(state.composer, event as OpenMeowWaitResult), revision: state.revision + 1 };
+    return next(state, reduceOpenMeowRunState(state.composer, event as OpenMeowWaitResult));
   }
   const source = event as OpenMeowEventLike;
+  const type = eventType(source);
+  if (type === "assistant.delta") {
+    // The hot path (most events): append to the run's draft, nothing else changes.
+    const runId = eventRunId(source);
+    const text = deltaText(eventData(source));
+    if (runId && text) state.assistantDrafts[runId] = (state.assistantDrafts[runId] ?? "") + text;
+    return next(state, state.composer);
+  }
   const ui = mapOpenClawEventToOpenMeowUIEvent(source);
-  const composer = reduceOpenMeowRunState(state.composer, source);
+  const composer = type?.startsWith("run.") ? reduceOpenMeowRunState(state.composer, source) : state.composer;
   switch (ui.kind) {
-    case "assistant_delta":
-      if (ui.runId) state.assistantDrafts[ui.runId] = (state.assistantDrafts[ui.runId] ?? "") + ui.text;
-      break;
     case "assistant_message":
       if (ui.runId) flushDraft(state, ui.runId, ui.text || undefined);
       else if (ui.text) state.messages.push({ id: `message:${state.messages.length}`, role: "assistant", text: ui.text, streaming: false });
@@ -102,5 +123,5 @@ export function reduceOpenMeowUIState(state: OpenMeowLaneUIState, event: OpenMeo
     default:
       break;
   }
-  return { ...state, composer, revision: state.revision + 1 };
+  return next(state, composer);
 }
