@@ -58,8 +58,7 @@ export function createOpenMeowSDKClient(options: OpenMeowSDKClientOptions = {}):
       await need(client(), "connect", "connect")();
     },
     async close() {
-      const c = client();
-      if (typeof c.close === "function") await need(c, "close", "close")();
+      if (oc && typeof oc.close === "function") await need(oc, "close", "close")();
     },
     async listAgents() {
       return need(client().agents, "list", "agents.list")();

@@ -168,6 +168,23 @@ describe("LocalHost Gateway protocol: handshake and frames", () => {
     expect((await client.request("agents.list", {})).payload.agents.map((a: { id: string }) => a.id)).toEqual(["main", "cody"]);
   });
 
+  it("refuses an oversized or binary frame before connect", async () => {
+    const host = await startHost();
+    const big = new RawClient(`ws://127.0.0.1:${host.port}`);
+    clients.push(big);
+    await big.until(() => big.frames[0], "challenge");
+    big.sendRaw("x".repeat(70 * 1024));
+    await big.until(() => big.closed, "close after oversized frame");
+    expect(big.frames.find((f) => f.type === "res")?.error.message).toBe("frame before connect exceeds 64 KiB");
+    const binary = await connected(host);
+    binary.socket.send(Buffer.from([1, 2, 3]));
+    await binary.until(
+      () => binary.frames.find((f) => f.error?.message === "invalid frame: binary frames are not supported"),
+      "binary error",
+    );
+    expect((await binary.request("agents.list", {})).ok).toBe(true);
+  });
+
   it("enforces scopes with MISSING_SCOPE details", async () => {
     const host = await startHost();
     const reader = await connected(host, { scopes: ["operator.read"] });
@@ -221,6 +238,16 @@ describe("LocalHost Gateway protocol: sessions, runs, tools", () => {
       status: "no-active-run",
     });
     expect(client.events("agent", runId).at(-1)?.payload.data).toMatchObject({ phase: "end", status: "aborted", stopReason: "rpc" });
+  });
+
+  it("chat.send starts a run whose id is the idempotency key", async () => {
+    const host = await startHost();
+    const client = await connected(host);
+    const sent = await client.request("chat.send", { sessionKey: "agent:main:chat", message: "hi chat", idempotencyKey: "idem-1" });
+    expect(sent.payload).toEqual({ runId: "idem-1", status: "started" });
+    expect((await client.request("agent.wait", { runId: "idem-1", timeoutMs: 5_000 })).payload.status).toBe("ok");
+    const missingKey = await client.request("chat.send", { sessionKey: "agent:main:chat", message: "x" });
+    expect(missingKey.error.message).toContain("idempotencyKey");
   });
 
   it("a runtime timeout ends the run with terminal timeout metadata", async () => {
