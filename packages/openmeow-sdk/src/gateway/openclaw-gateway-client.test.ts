@@ -208,6 +208,19 @@ describe("createOpenMeowSDKClient over the gateway client", () => {
     await adapter.close();
   });
 
+  it("falls back to HTTP when the gateway answers tools.invoke with unknown method, and rethrows other errors", async () => {
+    const { gateway, url } = await setup();
+    const adapter = createOpenMeowSDKClient({ gateway: url, token: "tok", WebSocket: NodeWebSocket });
+    const result = await adapter.invokeTool("clawbridge_status", { sessionKey: "s" });
+    expect(gateway.requests.at(-1)?.method).toBe("tools.invoke");
+    expect(result).toMatchObject({ ok: true, toolName: "clawbridge_status", source: "http" });
+    expect(gateway.httpCalls.at(-1)?.headers.authorization).toBe("Bearer tok");
+    gateway.handlers["tools.invoke"] = () => ({ ok: false, error: { code: "FORBIDDEN", message: "missing scope: operator.write" } });
+    await expect(adapter.invokeTool("clawbridge_status")).rejects.toThrow("missing scope: operator.write");
+    expect(gateway.httpCalls).toHaveLength(1);
+    await adapter.close();
+  });
+
   it("uses the tools.invoke RPC when the gateway advertises it", async () => {
     const { gateway, url } = await setup();
     gateway.handlers["tools.invoke"] = (params) => ({
