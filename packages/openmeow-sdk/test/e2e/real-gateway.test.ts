@@ -10,7 +10,8 @@ let client: OpenMeowSDKClient;
 
 beforeAll(async () => {
   gateway = await startOpenClawGateway({ plugins: [{ dir: diagnosticsDir }] });
-  client = createOpenMeowSDKClient({ gateway: gateway.wsUrl, token: gateway.token, scopes: ["operator.admin"] });
+  // The adapter's default scopes (operator.read, operator.write, operator.approvals), not admin.
+  client = createOpenMeowSDKClient({ gateway: gateway.wsUrl, token: gateway.token });
 });
 
 afterAll(async () => {
@@ -39,5 +40,16 @@ describe("the OpenMeow adapter against the real OpenClaw gateway", () => {
 
     const missing = await client.invokeTool("clawbridge_no_such_tool", { sessionKey });
     expect(missing).toMatchObject({ ok: false, toolName: "clawbridge_no_such_tool" });
+  });
+
+  it("a read-only operator is refused tools.invoke with FORBIDDEN, not silently sent over HTTP", async () => {
+    const reader = createOpenMeowSDKClient({ gateway: gateway.wsUrl, token: gateway.token, scopes: ["operator.read"] });
+    try {
+      await reader.connect();
+      expect(await reader.listAgents()).toMatchObject({ agents: expect.any(Array) });
+      await expect(reader.invokeTool("clawbridge_status", { sessionKey: "agent:main:main" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    } finally {
+      await reader.close();
+    }
   });
 });
