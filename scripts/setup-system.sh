@@ -5,6 +5,8 @@ set -euo pipefail
 
 need_apt=()
 add_if_missing() { command -v "$1" >/dev/null 2>&1 || need_apt+=("$2"); }
+# Headless Chromium for the OpenMeow web browser test (playwright-core drives /usr/bin/chromium).
+[[ -x /usr/bin/chromium ]] || need_apt+=(chromium)
 
 if ((${#need_apt[@]} > 0)); then
   if [[ $(id -u) -ne 0 ]]; then

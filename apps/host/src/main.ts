@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "@clawbridge/plugin-host";
 import { LocalHost, stderrLogger } from "@clawbridge/plugin-host/local-host";
 import { startEmbeddedKichiWorld } from "./embedded/kichi-world.js";
+import { startOpenMeowWeb } from "./embedded/openmeow-web.js";
 import { parseHostArgs } from "./options.js";
 import { bridgePlugins } from "./plugins.js";
 
@@ -61,6 +62,7 @@ async function main(): Promise<number> {
       "",
     ].join("\n"),
   );
+  await startOpenMeowWeb(host, options.bind);
   return -1;
 }
 

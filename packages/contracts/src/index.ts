@@ -1,5 +1,6 @@
 export * from "./cli/envelope.js";
 export * from "./error.js";
+export * from "./gateway/index.js";
 export * from "./host-config.js";
 export * from "./kichi/index.js";
 export * from "./openclaw/manifest.js";

@@ -9,6 +9,7 @@ import { createPluginApi } from "../plugin-api.js";
 import { emptyRegistrations, type HookName, type PluginRegistrations, toolsOf } from "../plugin-types.js";
 import { errorMessage } from "../tool-result.js";
 import { type AgentRunner, scriptedAgent } from "./agent.js";
+import { type GatewayProtocolOptions, GatewayProtocolServer, type ToolDescription } from "./gateway-ws/index.js";
 import { BodyTooLargeError, hasBearer, readBody, sendError, sendJson } from "./http-io.js";
 import { loadPluginFolder } from "./load-plugin.js";
 import { resolveInvocationTarget } from "./session.js";
@@ -29,6 +30,8 @@ export interface LocalHostOptions {
   /** Stop services and exit on SIGINT/SIGTERM (for the runnable host, not for tests). */
   handleSignals?: boolean;
   version?: string;
+  /** The Gateway WebSocket protocol served on the same port (scripted runs, pacing). */
+  gatewayProtocol?: GatewayProtocolOptions;
 }
 
 export interface LoadedPlugin {
@@ -97,6 +100,7 @@ export class LocalHost {
   readonly plugins: LoadedPlugin[] = [];
   readonly server: Server;
   readonly logger: PluginLogger;
+  readonly gateway: GatewayProtocolServer;
   readonly #options: LocalHostOptions;
   readonly #agents: string[];
   readonly #agent: AgentRunner;
@@ -117,6 +121,8 @@ export class LocalHost {
       });
     });
     this.server.requestTimeout = 30_000;
+    this.gateway = new GatewayProtocolServer(this, { version: options.version, ...options.gatewayProtocol });
+    this.gateway.attach(this.server);
   }
 
   get agents(): readonly string[] {
@@ -236,6 +242,7 @@ export class LocalHost {
         }
       }
     }
+    this.gateway.close();
     if (this.server.listening) {
       this.server.closeAllConnections();
       await new Promise<void>((resolvePromise) => this.server.close(() => resolvePromise()));
@@ -247,6 +254,21 @@ export class LocalHost {
     const ctx = this.#toolContext(options.agentId ?? this.#agents[0] ?? "main", options.sessionKey);
     return this.plugins.flatMap((p) =>
       p.registrations.tools.flatMap((t) => (t.tool ? [t.tool.name] : toolsOf(t.factory?.(ctx)).map((x) => x.name))),
+    );
+  }
+
+  /** Every tool available to the given agent/session, with the plugin that registered it. */
+  describeTools(options: InvokeOptions = {}): ToolDescription[] {
+    const ctx = this.#toolContext(options.agentId ?? this.#agents[0] ?? "main", options.sessionKey);
+    return this.plugins.flatMap((p) =>
+      p.registrations.tools.flatMap((t) =>
+        (t.tool ? [t.tool] : toolsOf(t.factory?.(ctx))).map((tool) => ({
+          pluginId: p.id,
+          name: tool.name,
+          ...(tool.label ? { label: tool.label } : {}),
+          ...(tool.description ? { description: tool.description } : {}),
+        })),
+      ),
     );
   }
 

@@ -1,0 +1,4 @@
+export * from "./connect.js";
+export * from "./events.js";
+export * from "./frames.js";
+export * from "./methods.js";

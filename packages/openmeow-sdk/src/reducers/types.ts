@@ -1,0 +1,87 @@
+export type OpenMeowTerminalStatus = "completed" | "cancelled" | "timed_out" | "failed";
+
+export interface OpenMeowActiveRun {
+  runId: string;
+  sessionKey: string;
+}
+
+/** The send-or-stop composer of one lane. */
+export interface OpenMeowRunState {
+  mode: "idle" | "streaming" | "cancelling";
+  activeRun: OpenMeowActiveRun | null;
+  canSend: boolean;
+  canStop: boolean;
+  lastTerminalStatus: OpenMeowTerminalStatus | null;
+  /** The last `wait` hit its deadline while the run was still live (not a runtime timeout). */
+  waitDeadlineExpired: boolean;
+}
+
+export type OpenMeowWaitResult =
+  | { kind: "wait_deadline"; terminal: false; runId?: string; status: "accepted"; raw: unknown }
+  | { kind: "terminal"; terminal: true; runId?: string; status: OpenMeowTerminalStatus; raw: unknown }
+  | { kind: "unknown"; terminal: false; runId?: string; status: string; raw: unknown };
+
+export type OpenMeowUIEvent =
+  | { kind: "run_created"; runId?: string; sessionKey?: string }
+  | { kind: "run_active"; runId?: string; sessionKey?: string }
+  | { kind: "assistant_delta"; runId?: string; text: string }
+  | { kind: "assistant_message"; runId?: string; text: string }
+  | { kind: "thinking_delta"; runId?: string; text: string }
+  | { kind: "tool_activity"; phase: string; runId?: string; id: string; title: string; detail?: string }
+  | { kind: "approval_card"; phase: "requested" | "resolved"; runId?: string; approvalId?: string; title: string; decision?: string }
+  | { kind: "run_terminal"; runId?: string; status: OpenMeowTerminalStatus }
+  | { kind: "debug_event"; type?: string; runId?: string; raw: unknown };
+
+export interface OpenMeowMessage {
+  id: string;
+  role: "assistant";
+  runId?: string;
+  text: string;
+  streaming: boolean;
+}
+
+export interface OpenMeowToolActivity {
+  id: string;
+  runId?: string;
+  title: string;
+  phase: string;
+  detail?: string;
+  preview?: string;
+}
+
+export interface OpenMeowApprovalCard {
+  id: string;
+  runId?: string;
+  title: string;
+  status: "requested" | "resolved";
+  decision?: string;
+}
+
+/**
+ * The UI state of one lane. The reducer owns it: collections are updated in place (constant work
+ * per event) and every call returns a new top-level object, so `prev !== next` still signals a change.
+ */
+export interface OpenMeowLaneUIState {
+  sessionKey?: string;
+  composer: OpenMeowRunState;
+  messages: OpenMeowMessage[];
+  assistantDrafts: Record<string, string>;
+  toolActivities: OpenMeowToolActivity[];
+  approvals: OpenMeowApprovalCard[];
+  /** Events the UI has no card for, newest last; trimmed in batches to the last `OPENMEOW_DEBUG_EVENT_LIMIT`. */
+  debugEvents: OpenMeowUIEvent[];
+  /** Counts reduced events; bumps on every change. */
+  revision: number;
+  /** Row positions by id, so upserts are O(1). */
+  rowIndex: { tools: Map<string, number>; approvals: Map<string, number> };
+}
+
+/** The loose event shape the reducers accept: an SDK event or a raw gateway-ish record. */
+export interface OpenMeowEventLike {
+  type?: string;
+  event?: string;
+  runId?: string;
+  sessionKey?: string;
+  data?: unknown;
+  payload?: unknown;
+}
