@@ -251,10 +251,7 @@ export class LocalHost {
 
   /** The names of every tool available to the given agent/session. */
   listTools(options: InvokeOptions = {}): string[] {
-    const ctx = this.#toolContext(options.agentId ?? this.#agents[0] ?? "main", options.sessionKey);
-    return this.plugins.flatMap((p) =>
-      p.registrations.tools.flatMap((t) => (t.tool ? [t.tool.name] : toolsOf(t.factory?.(ctx)).map((x) => x.name))),
-    );
+    return this.describeTools(options).map((tool) => tool.name);
   }
 
   /** Every tool available to the given agent/session, with the plugin that registered it. */
