@@ -4,3 +4,4 @@ export * from "./host-config.js";
 export * from "./openclaw/manifest.js";
 export * from "./openclaw/tool-result.js";
 export * from "./openclaw/tools-invoke.js";
+export * from "./oomi/index.js";
