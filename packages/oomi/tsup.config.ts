@@ -1,7 +1,8 @@
 import { defineConfig, type Options } from "tsup";
 
 // Commander is CommonJS; bundled into ESM its `require("node:events")` needs a real `require`.
-const requireShim = "import { createRequire as __oomiCreateRequire } from 'node:module'; const require = __oomiCreateRequire(import.meta.url);";
+const requireShim =
+  "import { createRequire as __oomiCreateRequire } from 'node:module'; const require = __oomiCreateRequire(import.meta.url);";
 
 // Both outputs are self-contained: a plugin folder gets no `npm install`, and the CLI starts faster
 // from bundled files. Splitting keeps each command's heavy modules in chunks loaded only when it runs.

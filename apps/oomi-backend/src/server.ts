@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { renderPersonaPage } from "./page.js";
 import { HttpError, readBody, sendHtml, sendJson } from "./http.js";
+import { renderPersonaPage } from "./page.js";
 import { routes } from "./routes.js";
 import { BackendStore } from "./store.js";
 
@@ -60,7 +60,8 @@ export async function startOomiBackend(options: OomiBackendOptions): Promise<Run
       const route = candidates.find((r) => r.method === req.method);
       if (!route) throw new HttpError(405, "method_not_allowed", `${req.method} is not allowed on ${url.pathname}`);
       const deviceId = deviceForToken(req.headers.authorization);
-      if (route.auth && !deviceId) throw new HttpError(401, "unauthorized", "a valid device token is required (Authorization: Bearer <deviceToken>)");
+      if (route.auth && !deviceId)
+        throw new HttpError(401, "unauthorized", "a valid device token is required (Authorization: Bearer <deviceToken>)");
       const body = req.method === "POST" ? await readBody(req) : undefined;
       const params = (route.pattern.exec(url.pathname) ?? []).slice(1);
       const result = await route.handle({ store, now, deviceId, body, params, baseUrl });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { cliEnvelopeOf } from "../cli/envelope.js";
-import { OomiBackendPersonaSchema, OomiManagedCreateResponseSchema } from "./rest.js";
 import { OomiRuntimeStateSchema, OomiTransportSchema } from "./files.js";
+import { OomiBackendPersonaSchema, OomiManagedCreateResponseSchema } from "./rest.js";
 
 /** `oomi personas scaffold --json` */
 export const OomiScaffoldResultSchema = cliEnvelopeOf({

@@ -44,7 +44,10 @@ export type OomiPersonaJob = z.infer<typeof OomiPersonaJobSchema>;
 
 const withDevice = { deviceId: z.string().min(1).optional() };
 
-export const OomiPersonaSyncBodySchema = z.object({ persona: z.looseObject({ id: OomiSlugSchema, name: z.string().min(1) }), ...withDevice });
+export const OomiPersonaSyncBodySchema = z.object({
+  persona: z.looseObject({ id: OomiSlugSchema, name: z.string().min(1) }),
+  ...withDevice,
+});
 export const OomiManagedCreateBodySchema = z.object({
   name: z.string().trim().min(1),
   description: z.string().trim().min(1),
@@ -89,7 +92,12 @@ export const OomiJobSucceedBodySchema = z.object({
   ...withDevice,
 });
 export type OomiJobSucceedBody = z.infer<typeof OomiJobSucceedBodySchema>;
-export const OomiJobFailBodySchema = z.object({ code: z.string().min(1), message: z.string().min(1), completedAt: isoTimestamp, ...withDevice });
+export const OomiJobFailBodySchema = z.object({
+  code: z.string().min(1),
+  message: z.string().min(1),
+  completedAt: isoTimestamp,
+  ...withDevice,
+});
 export type OomiJobFailBody = z.infer<typeof OomiJobFailBodySchema>;
 
 export const OomiPersonaResponseSchema = z.object({ persona: OomiBackendPersonaSchema });

@@ -1,7 +1,7 @@
 import {
   type OomiAckBody,
-  type OomiBackendPersona,
   OomiBackendErrorBodySchema,
+  type OomiBackendPersona,
   type OomiChannelMessage,
   type OomiFailureBody,
   type OomiHeartbeatBody,
@@ -103,7 +103,10 @@ export class OomiBackendClient {
       }
       const parsed = schema.safeParse(json);
       if (!parsed.success) {
-        throw new OomiError("BACKEND_BAD_RESPONSE", `${method} ${path}: unexpected response from the Oomi backend (${parsed.error.issues[0]?.message})`);
+        throw new OomiError(
+          "BACKEND_BAD_RESPONSE",
+          `${method} ${path}: unexpected response from the Oomi backend (${parsed.error.issues[0]?.message})`,
+        );
       }
       return parsed.data;
     }
@@ -161,8 +164,9 @@ export class OomiBackendClient {
   }
 
   async poll(limit: number, metadataType?: string): Promise<OomiChannelMessage[]> {
-    return (await this.#request("POST", "/v1/channel/plugin/poll", OomiPollResponseSchema, { limit, ...(metadataType ? { metadataType } : {}) }))
-      .messages;
+    return (
+      await this.#request("POST", "/v1/channel/plugin/poll", OomiPollResponseSchema, { limit, ...(metadataType ? { metadataType } : {}) })
+    ).messages;
   }
 
   ack(body: Omit<OomiAckBody, "deviceId">) {

@@ -1,5 +1,5 @@
-import { type OomiBridgeState, OomiBridgeStateSchema } from "@clawbridge/contracts";
 import { readFile } from "node:fs/promises";
+import { type OomiBridgeState, OomiBridgeStateSchema } from "@clawbridge/contracts";
 import { invalidInput, OomiError } from "../errors.js";
 import { bridgeStatePath, type Env } from "../paths.js";
 import { type FetchLike, OomiBackendClient } from "./client.js";
@@ -27,7 +27,8 @@ export async function readBridgeState(env: Env): Promise<OomiBridgeState | null>
     throw new OomiError("BRIDGE_STATE_INVALID", `${path} is not valid JSON; pair again with \`oomi openclaw pair\``);
   }
   const parsed = OomiBridgeStateSchema.safeParse(json);
-  if (!parsed.success) throw new OomiError("BRIDGE_STATE_INVALID", `${path} is malformed (${parsed.error.issues[0]?.path.join(".")}); pair again`);
+  if (!parsed.success)
+    throw new OomiError("BRIDGE_STATE_INVALID", `${path} is malformed (${parsed.error.issues[0]?.path.join(".")}); pair again`);
   return parsed.data;
 }
 
@@ -35,7 +36,10 @@ export async function readBridgeState(env: Env): Promise<OomiBridgeState | null>
 export function resolveBackendUrl(flags: ConnectionFlags, env: Env, state: OomiBridgeState | null): string {
   const url = flags.backendUrl || env.OOMI_DEV_BACKEND_URL || env.OOMI_BACKEND_URL || env.NEXT_PUBLIC_BACKEND_URL || state?.brokerHttp;
   if (!url) {
-    throw invalidInput("No Oomi backend URL: pass --backend-url, set OOMI_BACKEND_URL, or pair with `oomi openclaw pair`.", "BACKEND_URL_MISSING");
+    throw invalidInput(
+      "No Oomi backend URL: pass --backend-url, set OOMI_BACKEND_URL, or pair with `oomi openclaw pair`.",
+      "BACKEND_URL_MISSING",
+    );
   }
   try {
     const parsed = new URL(url);

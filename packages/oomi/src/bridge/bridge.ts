@@ -50,7 +50,14 @@ export interface BridgeCounters {
  * from the injected clock; `pollOnce` and `superviseOnce` are the units tests drive directly.
  */
 export class OomiBridge {
-  readonly counters: BridgeCounters = { jobsSucceeded: 0, jobsFailed: 0, chatsAnswered: 0, lastPollAt: null, lastHeartbeatAt: null, lastError: null };
+  readonly counters: BridgeCounters = {
+    jobsSucceeded: 0,
+    jobsFailed: 0,
+    chatsAnswered: 0,
+    lastPollAt: null,
+    lastHeartbeatAt: null,
+    lastError: null,
+  };
   readonly #options: OomiBridgeOptions;
   readonly #clock: BridgeClock;
   #pollTimer: unknown = null;

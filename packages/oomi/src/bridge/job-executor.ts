@@ -1,5 +1,5 @@
-import { type OomiJobExecutionResult, type OomiPersonaJobMessage, OomiPersonaJobMessageSchema } from "@clawbridge/contracts";
 import { resolve } from "node:path";
+import { type OomiJobExecutionResult, type OomiPersonaJobMessage, OomiPersonaJobMessageSchema } from "@clawbridge/contracts";
 import type { OomiBackendClient } from "../backend/client.js";
 import { errorMessage, invalidInput } from "../errors.js";
 import type { Env } from "../paths.js";
@@ -12,7 +12,8 @@ export const JOB_FAILURE_CODE = "PERSONA_JOB_EXECUTION_FAILED";
 /** Validates a polled (or file-given) message as a persona job; anything else is a clear error. */
 export function parsePersonaJobMessage(input: unknown): OomiPersonaJobMessage {
   const metadata = (input as { metadata?: { type?: unknown; payload?: unknown } } | null)?.metadata;
-  if (metadata?.type !== "persona_job" || !metadata.payload) throw invalidInput("Message is not a persona job payload.", "NOT_A_PERSONA_JOB");
+  if (metadata?.type !== "persona_job" || !metadata.payload)
+    throw invalidInput("Message is not a persona job payload.", "NOT_A_PERSONA_JOB");
   const parsed = OomiPersonaJobMessageSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -86,7 +87,8 @@ export async function executePersonaJob(message: OomiPersonaJobMessage, options:
       transport: launch.state.transport,
       localPort: launch.state.localPort,
     };
-    if (options.register !== false) await options.client.runtimeRegister(persona.slug, { ...registration, startedAt: launch.state.lastStartedAt });
+    if (options.register !== false)
+      await options.client.runtimeRegister(persona.slug, { ...registration, startedAt: launch.state.lastStartedAt });
     await options.client.jobSucceed(jobId, { workspacePath, ...registration, completedAt: now().toISOString() });
     return { ok: true, ...base, localPort: launch.state.localPort, endpoint: registration.endpoint };
   } catch (error) {

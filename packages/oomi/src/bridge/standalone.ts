@@ -84,7 +84,8 @@ export async function runBridgeForeground(flags: BridgeRunFlags, ctx: CommandCon
     env: ctx.env,
     ...(pollIntervalMs ? { pollIntervalMs } : {}),
     onEvent: (event) => {
-      if (event.type !== "supervise" || event.personas.length > 0) process.stderr.write(`${new Date().toISOString()} ${JSON.stringify(event)}\n`);
+      if (event.type !== "supervise" || event.personas.length > 0)
+        process.stderr.write(`${new Date().toISOString()} ${JSON.stringify(event)}\n`);
       void writeJsonAtomic(bridgeStatusPath(ctx.env), { pid: process.pid, startedAt, ...pickStatus(bridge) }).catch(() => {});
     },
   });
@@ -100,5 +101,11 @@ export async function runBridgeForeground(flags: BridgeRunFlags, ctx: CommandCon
 
 function pickStatus(bridge: OomiBridge) {
   const c = bridge.counters;
-  return { lastPollAt: c.lastPollAt, lastHeartbeatAt: c.lastHeartbeatAt, jobsSucceeded: c.jobsSucceeded, jobsFailed: c.jobsFailed, lastError: c.lastError };
+  return {
+    lastPollAt: c.lastPollAt,
+    lastHeartbeatAt: c.lastHeartbeatAt,
+    jobsSucceeded: c.jobsSucceeded,
+    jobsFailed: c.jobsFailed,
+    lastError: c.lastError,
+  };
 }

@@ -35,7 +35,7 @@ export async function supervisePersonas(options: {
     const result: SupervisedPersona = { slug: entry.name, relaunched: false, heartbeat: false };
     try {
       let state = await readRuntimeState(workspacePath);
-      if (!state || state.status !== "running") continue;
+      if (state?.status !== "running") continue;
       const healthy = isProcessAlive(state.pid) && (await checkHealth(state.healthcheckUrl, 3_000));
       if (!healthy) {
         const launch = await launchManagedRuntime({

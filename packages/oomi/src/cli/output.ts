@@ -46,9 +46,7 @@ export function renderResult(result: CommandResult, json: boolean, streams: Stre
 /** Renders a thrown failure as the `--json` envelope or a stderr line; returns its exit code. */
 export function renderFailure(error: unknown, json: boolean, streams: Streams): number {
   const failure =
-    error instanceof OomiError
-      ? error
-      : new OomiError("INTERNAL_ERROR", error instanceof Error ? error.message : String(error), 1);
+    error instanceof OomiError ? error : new OomiError("INTERNAL_ERROR", error instanceof Error ? error.message : String(error), 1);
   const envelope = {
     ok: false,
     error: { code: failure.code, message: failure.message, ...(failure.status ? { status: failure.status } : {}) },

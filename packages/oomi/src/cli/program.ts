@@ -47,11 +47,15 @@ export function buildProgram(io: ProgramIo): Command {
 
   const backend = (command: Command) =>
     command
-      .option("--backend-url <url>", "Oomi backend (default: OOMI_DEV_BACKEND_URL, OOMI_BACKEND_URL, NEXT_PUBLIC_BACKEND_URL, paired brokerHttp)")
+      .option(
+        "--backend-url <url>",
+        "Oomi backend (default: OOMI_DEV_BACKEND_URL, OOMI_BACKEND_URL, NEXT_PUBLIC_BACKEND_URL, paired brokerHttp)",
+      )
       .option("--device-id <id>", "device id (default: the paired device)")
       .addOption(new Option("--device-token <token>", "device token (default: the paired device; prefer OOMI_DEVICE_TOKEN)"))
       .option("--json", "print exactly one JSON document on stdout");
-  const workspaceRoot = (command: Command) => command.option("--workspace-root <dir>", "persona workspaces (default: OPENCLAW_PERSONAS_DIR or ~/.openclaw/workspace/personas)");
+  const workspaceRoot = (command: Command) =>
+    command.option("--workspace-root <dir>", "persona workspaces (default: OPENCLAW_PERSONAS_DIR or ~/.openclaw/workspace/personas)");
   const runtimeInput = (command: Command) =>
     command
       .option("--local-port <port>", "local port of the runtime (preferred: the LAN endpoint is derived)")
@@ -87,7 +91,9 @@ export function buildProgram(io: ProgramIo): Command {
   backend(
     personas
       .command("create-managed [slug]")
-      .description("Create the managed persona record in Oomi. Run this before manual launch-managed, runtime-register, or heartbeat flows.")
+      .description(
+        "Create the managed persona record in Oomi. Run this before manual launch-managed, runtime-register, or heartbeat flows.",
+      )
       .option("--name <name>", "display name (required)")
       .option("--description <text>", "description (default: the name)")
       .option("--slug <slug>", "slug (default: the positional, else derived from --name)")
@@ -132,11 +138,15 @@ export function buildProgram(io: ProgramIo): Command {
       workspaceRoot(
         personas
           .command("runtime-register <slug>")
-          .description("Register a running persona runtime with the Oomi backend. Recovery-only after create-managed. Prefer --local-port so the CLI can derive a reachable endpoint.")
+          .description(
+            "Register a running persona runtime with the Oomi backend. Recovery-only after create-managed. Prefer --local-port so the CLI can derive a reachable endpoint.",
+          )
           .option("--started-at <iso>", "start time (default: now)"),
       ),
     ),
-  ).action((slug: string, o) => run(o.json, async (ctx) => (await import("../commands/runtime-report.js")).runRuntimeRegister(slug, o, ctx))());
+  ).action((slug: string, o) =>
+    run(o.json, async (ctx) => (await import("../commands/runtime-report.js")).runRuntimeRegister(slug, o, ctx))(),
+  );
 
   backend(
     runtimeInput(
@@ -158,8 +168,8 @@ export function buildProgram(io: ProgramIo): Command {
   ).action((slug: string, o) => run(o.json, async (ctx) => (await import("../commands/runtime-report.js")).runRuntimeFail(slug, o, ctx))());
 
   const jobs = program.command("persona-jobs").description("Report or execute structured persona jobs from Oomi");
-  backend(jobs.command("start <jobId>").description("Mark a persona job started.").option("--started-at <iso>", "start time")).action((id: string, o) =>
-    run(o.json, async (ctx) => (await import("../commands/persona-jobs.js")).runJobStart(id, o, ctx))(),
+  backend(jobs.command("start <jobId>").description("Mark a persona job started.").option("--started-at <iso>", "start time")).action(
+    (id: string, o) => run(o.json, async (ctx) => (await import("../commands/persona-jobs.js")).runJobStart(id, o, ctx))(),
   );
   backend(
     runtimeInput(
@@ -194,7 +204,12 @@ export function buildProgram(io: ProgramIo): Command {
 
   const openclaw = program.command("openclaw").description("Pairing, invites, refresh and the Oomi bridge");
   const pairOptions = (command: Command) =>
-    backend(command.option("--app-url <url>", "Oomi app (default: OOMI_APP_URL or http://127.0.0.1:3456)").option("--session-key <key>", "session key").option("--label <label>", "device label"));
+    backend(
+      command
+        .option("--app-url <url>", "Oomi app (default: OOMI_APP_URL or http://127.0.0.1:3456)")
+        .option("--session-key <key>", "session key")
+        .option("--label <label>", "device label"),
+    );
   pairOptions(openclaw.command("pair").description("Pair this machine with Oomi and store the device token (0600).")).action((o) =>
     run(o.json, async (ctx) => (await import("../commands/openclaw.js")).runPair(o, ctx))(),
   );
@@ -202,14 +217,20 @@ export function buildProgram(io: ProgramIo): Command {
     run(o.json, async (ctx) => (await import("../commands/openclaw.js")).runInvite(o, ctx))(),
   );
   backend(
-    workspaceRoot(openclaw.command("refresh").description("Relaunch and re-register every running persona.").option("--include-stopped", "also stopped personas")),
+    workspaceRoot(
+      openclaw
+        .command("refresh")
+        .description("Relaunch and re-register every running persona.")
+        .option("--include-stopped", "also stopped personas"),
+    ),
   ).action((o) => run(o.json, async (ctx) => (await import("../commands/openclaw.js")).runRefresh(o, ctx))());
   backend(openclaw.command("status").description("Pairing and bridge status (the token is never shown).")).action((o) =>
     run(o.json, async (ctx) => (await import("../commands/openclaw.js")).runOpenclawStatus(o, ctx))(),
   );
 
   const bridge = openclaw.command("bridge").description("The standalone Oomi bridge (persona jobs + supervision)");
-  const bridgeOptions = (command: Command) => backend(workspaceRoot(command.option("--poll-interval-ms <ms>", "poll interval (default 2000)")));
+  const bridgeOptions = (command: Command) =>
+    backend(workspaceRoot(command.option("--poll-interval-ms <ms>", "poll interval (default 2000)")));
   bridgeOptions(bridge.command("start").description("Start the bridge as a background process.")).action((o) =>
     run(o.json, async (ctx) => (await import("../bridge/standalone.js")).startBridgeProcess(o, ctx, io.cliPath))(),
   );

@@ -11,10 +11,17 @@ export interface CreateManagedFlags extends BackendFlags {
 }
 
 /** Creates the backend managed persona record (which enqueues its persona_job). Run before launch-managed. */
-export async function runCreateManaged(positional: string | undefined, flags: CreateManagedFlags, ctx: CommandContext): Promise<CommandResult> {
+export async function runCreateManaged(
+  positional: string | undefined,
+  flags: CreateManagedFlags,
+  ctx: CommandContext,
+): Promise<CommandResult> {
   const name = flags.name?.trim();
   if (!name) {
-    throw invalidInput('Persona name is required. Usage: oomi personas create-managed <slug> --name "<name>" --description "<description>"', "NAME_REQUIRED");
+    throw invalidInput(
+      'Persona name is required. Usage: oomi personas create-managed <slug> --name "<name>" --description "<description>"',
+      "NAME_REQUIRED",
+    );
   }
   const slug = validateSlug(flags.slug || positional || slugifyPersonaName(name));
   const client = await connectBackend(flags, ctx.env, ctx.fetch ? { fetch: ctx.fetch } : {});

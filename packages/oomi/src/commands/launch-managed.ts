@@ -32,7 +32,11 @@ export const noCreateMessage = (slug: string) =>
  * Launches (or reuses) the managed runtime and registers it. The result keeps the local launch and
  * the backend registration apart; `ok` is true only when both succeeded.
  */
-export async function runLaunchManaged(positional: string | undefined, flags: LaunchManagedFlags, ctx: CommandContext): Promise<OomiLaunchResult> {
+export async function runLaunchManaged(
+  positional: string | undefined,
+  flags: LaunchManagedFlags,
+  ctx: CommandContext,
+): Promise<OomiLaunchResult> {
   const name = flags.name?.trim() ?? "";
   const rawSlug = flags.slug || positional || (name ? slugifyPersonaName(name) : "");
   if (!rawSlug) throw invalidInput(MISSING_SLUG_MESSAGE, "SLUG_REQUIRED");
@@ -53,8 +57,15 @@ export async function runLaunchManaged(positional: string | undefined, flags: La
   if (!persona) {
     if (flags.create === false) throw new OomiError("PERSONA_NOT_FOUND", noCreateMessage(slug));
     if (!name) throw new OomiError("PERSONA_NOT_FOUND", MISSING_NAME_MESSAGE);
-    persona = (await client.managedCreate({ slug, name, description: flags.description?.trim() || name, templateType: "persona-app", promptTemplateVersion: "v1" }))
-      .persona;
+    persona = (
+      await client.managedCreate({
+        slug,
+        name,
+        description: flags.description?.trim() || name,
+        templateType: "persona-app",
+        promptTemplateVersion: "v1",
+      })
+    ).persona;
     createdPersona = true;
   }
   const workspaceRoot = flags.workspaceRoot ? resolve(ctx.cwd, flags.workspaceRoot) : defaultWorkspaceRoot(ctx.env);
@@ -76,12 +87,20 @@ export async function runLaunchManaged(positional: string | undefined, flags: La
       progress: ctx.progress,
     });
   } catch (error) {
-    const failure = error instanceof OomiError ? { code: error.code, message: error.message } : { code: "LAUNCH_FAILED", message: errorMessage(error) };
+    const failure =
+      error instanceof OomiError ? { code: error.code, message: error.message } : { code: "LAUNCH_FAILED", message: errorMessage(error) };
     return {
       ok: false,
       persona,
       createdPersona,
-      launch: { ok: false, slug, workspacePath: resolve(workspaceRoot, slug), scaffolded: false, installed: false, reusedRunningProcess: false },
+      launch: {
+        ok: false,
+        slug,
+        workspacePath: resolve(workspaceRoot, slug),
+        scaffolded: false,
+        installed: false,
+        reusedRunningProcess: false,
+      },
       runtime: null,
       registration: { ok: false, skipped: true, error: null },
       error: failure,
@@ -96,7 +115,14 @@ export async function runLaunchManaged(positional: string | undefined, flags: La
     reusedRunningProcess: launch.reusedRunningProcess,
   };
   if (flags.register === false) {
-    return { ok: true, persona, createdPersona, launch: launchPart, runtime: launch.state, registration: { ok: false, skipped: true, error: null } };
+    return {
+      ok: true,
+      persona,
+      createdPersona,
+      launch: launchPart,
+      runtime: launch.state,
+      registration: { ok: false, skipped: true, error: null },
+    };
   }
   const registration = {
     endpoint: launch.state.entryUrl,
@@ -107,9 +133,19 @@ export async function runLaunchManaged(positional: string | undefined, flags: La
   try {
     const registered = await client.runtimeRegister(slug, { ...registration, startedAt: launch.state.lastStartedAt });
     const registeredPersona = (registered as { persona?: OomiBackendPersona }).persona ?? persona;
-    return { ok: true, persona: registeredPersona, createdPersona, launch: launchPart, runtime: launch.state, registration: { ok: true, ...registration } };
+    return {
+      ok: true,
+      persona: registeredPersona,
+      createdPersona,
+      launch: launchPart,
+      runtime: launch.state,
+      registration: { ok: true, ...registration },
+    };
   } catch (error) {
-    const failure = error instanceof OomiError ? { code: error.code, message: error.message } : { code: "REGISTRATION_FAILED", message: errorMessage(error) };
+    const failure =
+      error instanceof OomiError
+        ? { code: error.code, message: error.message }
+        : { code: "REGISTRATION_FAILED", message: errorMessage(error) };
     return {
       ok: false,
       persona,

@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import {
   OomiBridgeStatusFileSchema,
   OomiManagedConfigResponseSchema,
@@ -5,8 +7,6 @@ import {
   OomiPairStartResponseSchema,
 } from "@clawbridge/contracts";
 import { writeJsonAtomic } from "@clawbridge/plugin-host";
-import { hostname } from "node:os";
-import { readFile } from "node:fs/promises";
 import type { z } from "zod";
 import { connectBackend, readBridgeState } from "../backend/connection.js";
 import { errorMessage, OomiError } from "../errors.js";
@@ -29,7 +29,8 @@ async function postJson<S extends z.ZodType>(ctx: CommandContext, url: string, b
     throw new OomiError("BACKEND_UNREACHABLE", `${url} is unreachable: ${errorMessage(error)}`);
   }
   const json = (await response.json().catch(() => ({}))) as { error?: string };
-  if (!response.ok) throw new OomiError("BACKEND_ERROR", `${url} → ${response.status}: ${json.error ?? "request failed"}`, 1, response.status);
+  if (!response.ok)
+    throw new OomiError("BACKEND_ERROR", `${url} → ${response.status}: ${json.error ?? "request failed"}`, 1, response.status);
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new OomiError("BACKEND_BAD_RESPONSE", `${url}: unexpected response`);
   return parsed.data;
@@ -46,19 +47,46 @@ export async function runPair(flags: PairFlags, ctx: CommandContext): Promise<Co
   const appUrl = (flags.appUrl || ctx.env.OOMI_APP_URL || "http://127.0.0.1:3456").replace(/\/+$/, "");
   const config = await postJson(ctx, `${appUrl}/api/gateway/managed/config`, undefined, OomiManagedConfigResponseSchema);
   const brokerHttp = (flags.backendUrl || config.brokerHttpUrl).replace(/\/+$/, "");
-  const { pairCode } = await postJson(ctx, `${appUrl}/api/gateway/managed/pair/start`, { label: flags.label || hostname() }, OomiPairStartResponseSchema);
+  const { pairCode } = await postJson(
+    ctx,
+    `${appUrl}/api/gateway/managed/pair/start`,
+    { label: flags.label || hostname() },
+    OomiPairStartResponseSchema,
+  );
   const deviceId = flags.deviceId || ctx.env.OOMI_DEVICE_ID || hostname();
-  const claim = await postJson(ctx, `${brokerHttp}/v1/pair/claim`, { pairCode: pairCode.toUpperCase(), deviceId }, OomiPairClaimResponseSchema);
+  const claim = await postJson(
+    ctx,
+    `${brokerHttp}/v1/pair/claim`,
+    { pairCode: pairCode.toUpperCase(), deviceId },
+    OomiPairClaimResponseSchema,
+  );
   const sessionKey = flags.sessionKey || DEFAULT_SESSION_KEY;
   const claimedAt = new Date().toISOString();
   await writeJsonAtomic(
     bridgeStatePath(ctx.env),
-    { brokerHttp, brokerWs: config.brokerDeviceWsUrl, deviceId, deviceToken: claim.deviceToken, sessionKey, claimedAt, expiresAt: claim.expiresAt ?? null },
+    {
+      brokerHttp,
+      brokerWs: config.brokerDeviceWsUrl,
+      deviceId,
+      deviceToken: claim.deviceToken,
+      sessionKey,
+      claimedAt,
+      expiresAt: claim.expiresAt ?? null,
+    },
     { secret: true },
   );
   const client = await connectBackend({ backendUrl: brokerHttp }, ctx.env, ctx.fetch ? { fetch: ctx.fetch } : {});
   const invite = await client.inviteStart({ appUrl, sessionKey });
-  return { ok: true, brokerHttp, deviceId, sessionKey, claimedAt, statePath: bridgeStatePath(ctx.env), inviteUrl: invite.inviteUrl, inviteExpiresAt: invite.expiresAt };
+  return {
+    ok: true,
+    brokerHttp,
+    deviceId,
+    sessionKey,
+    claimedAt,
+    statePath: bridgeStatePath(ctx.env),
+    inviteUrl: invite.inviteUrl,
+    inviteExpiresAt: invite.expiresAt,
+  };
 }
 
 export async function runInvite(flags: PairFlags, ctx: CommandContext): Promise<CommandResult> {
@@ -118,10 +146,12 @@ export async function runRefresh(flags: RefreshFlags, ctx: CommandContext): Prom
       if (!entry.isDirectory()) continue;
       const state = await readRuntimeState(join(root, entry.name)).catch(() => null);
       if (!state || (state.status !== "running" && !flags.includeStopped)) continue;
-      const result = await runLaunchManaged(entry.name, { ...flags, workspaceRoot: root, restart: true, create: false }, ctx).catch((error) => ({
-        ok: false,
-        error: { message: errorMessage(error) },
-      }));
+      const result = await runLaunchManaged(entry.name, { ...flags, workspaceRoot: root, restart: true, create: false }, ctx).catch(
+        (error) => ({
+          ok: false,
+          error: { message: errorMessage(error) },
+        }),
+      );
       refreshed.push({ slug: entry.name, ok: result.ok, ...(result.ok ? {} : { error: result.error?.message ?? "failed" }) });
     }
   }

@@ -13,7 +13,11 @@ function requireJobId(jobId: string): string {
   return jobId;
 }
 
-export async function runJobStart(jobId: string, flags: BackendFlags & { startedAt?: string }, ctx: CommandContext): Promise<CommandResult> {
+export async function runJobStart(
+  jobId: string,
+  flags: BackendFlags & { startedAt?: string },
+  ctx: CommandContext,
+): Promise<CommandResult> {
   const request = { startedAt: isoTimestamp(flags.startedAt, "--started-at") };
   const client = await connectBackend(flags, ctx.env, ctx.fetch ? { fetch: ctx.fetch } : {});
   return { ok: true, request, response: await client.jobStart(requireJobId(jobId), request.startedAt) };
@@ -31,7 +35,8 @@ export interface JobSucceedFlags extends BackendFlags {
 export async function runJobSucceed(jobId: string, flags: JobSucceedFlags, ctx: CommandContext): Promise<CommandResult> {
   if (!flags.workspacePath) throw invalidInput("persona-jobs succeed needs --workspace-path");
   const localPort = parsePort(flags.localPort);
-  if (flags.transport && flags.transport !== "local" && flags.transport !== "relay") throw invalidInput("--transport must be local or relay");
+  if (flags.transport && flags.transport !== "local" && flags.transport !== "relay")
+    throw invalidInput("--transport must be local or relay");
   const request = {
     workspacePath: resolve(ctx.cwd, flags.workspacePath),
     ...(localPort ? { localPort } : {}),
@@ -44,9 +49,17 @@ export async function runJobSucceed(jobId: string, flags: JobSucceedFlags, ctx: 
   return { ok: true, request, response: await client.jobSucceed(requireJobId(jobId), request) };
 }
 
-export async function runJobFail(jobId: string, flags: BackendFlags & { code?: string; message?: string; completedAt?: string }, ctx: CommandContext): Promise<CommandResult> {
+export async function runJobFail(
+  jobId: string,
+  flags: BackendFlags & { code?: string; message?: string; completedAt?: string },
+  ctx: CommandContext,
+): Promise<CommandResult> {
   if (!flags.code?.trim() || !flags.message?.trim()) throw invalidInput("persona-jobs fail needs both --code and --message");
-  const request = { code: flags.code.trim(), message: flags.message.trim(), completedAt: isoTimestamp(flags.completedAt, "--completed-at") };
+  const request = {
+    code: flags.code.trim(),
+    message: flags.message.trim(),
+    completedAt: isoTimestamp(flags.completedAt, "--completed-at"),
+  };
   const client = await connectBackend(flags, ctx.env, ctx.fetch ? { fetch: ctx.fetch } : {});
   return { ok: true, request, response: await client.jobFail(requireJobId(jobId), request) };
 }
@@ -61,7 +74,8 @@ export interface JobExecuteFlags extends BackendFlags {
 }
 
 export async function runJobExecute(flags: JobExecuteFlags, ctx: CommandContext): Promise<CommandResult> {
-  if (Boolean(flags.messageFile) === Boolean(flags.messageJson)) throw invalidInput("pass exactly one of --message-file PATH or --message-json JSON");
+  if (Boolean(flags.messageFile) === Boolean(flags.messageJson))
+    throw invalidInput("pass exactly one of --message-file PATH or --message-json JSON");
   let text = flags.messageJson ?? "";
   if (flags.messageFile) {
     text = await readFile(resolve(ctx.cwd, flags.messageFile), "utf8").catch((error) => {

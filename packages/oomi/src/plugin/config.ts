@@ -2,7 +2,10 @@ import { z } from "zod";
 
 /** `plugins.entries.oomi.config`: where the backend is and how the bridge behaves. Missing credentials come from the paired bridge state. */
 export const OomiPluginConfigSchema = z.strictObject({
-  backendUrl: z.url({ protocol: /^https?$/ }).optional().describe("Oomi backend (default: the paired brokerHttp)"),
+  backendUrl: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe("Oomi backend (default: the paired brokerHttp)"),
   deviceId: z.string().min(1).optional().describe("Device id (default: the paired device)"),
   deviceToken: z.string().min(1).optional().describe("Device token (default: the paired device); a secret"),
   workspaceRoot: z.string().min(1).optional().describe("Persona workspaces (default: ~/.openclaw/workspace/personas)"),

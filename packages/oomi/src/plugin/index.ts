@@ -31,7 +31,11 @@ export default definePlugin({
       start: async () => {
         const env = process.env;
         const client = await connectBackend(
-          { ...(config.backendUrl ? { backendUrl: config.backendUrl } : {}), ...(config.deviceId ? { deviceId: config.deviceId } : {}), ...(config.deviceToken ? { deviceToken: config.deviceToken } : {}) },
+          {
+            ...(config.backendUrl ? { backendUrl: config.backendUrl } : {}),
+            ...(config.deviceId ? { deviceId: config.deviceId } : {}),
+            ...(config.deviceToken ? { deviceToken: config.deviceToken } : {}),
+          },
           env,
         );
         const runAgent = api.runtime.agent.runCommandFromIngress as unknown as (request: Record<string, unknown>) => Promise<IngressResult>;
@@ -60,7 +64,10 @@ export default definePlugin({
             : {}),
           onEvent: (event) => {
             if (event.type === "poll_error") api.logger.warn(`oomi bridge: ${event.error}`);
-            else if (event.type === "job") api.logger.info(`oomi bridge: job ${event.result.jobId} ${event.result.ok ? "succeeded" : `failed: ${event.result.error?.message}`}`);
+            else if (event.type === "job")
+              api.logger.info(
+                `oomi bridge: job ${event.result.jobId} ${event.result.ok ? "succeeded" : `failed: ${event.result.error?.message}`}`,
+              );
           },
         });
         bridge.start();

@@ -1,13 +1,13 @@
-import type { OomiRuntimeState } from "@clawbridge/contracts";
 import { spawn } from "node:child_process";
-import { existsSync, openSync, closeSync } from "node:fs";
+import { closeSync, existsSync, openSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { type NetworkInterfaceInfo, networkInterfaces } from "node:os";
 import { join } from "node:path";
+import type { OomiRuntimeState } from "@clawbridge/contracts";
 import { errorMessage, OomiError } from "../errors.js";
 import { type Env, workspacePathFor } from "../paths.js";
-import { resolveHealthPath } from "./health-path.js";
 import { checkHealth, waitForHealth } from "./health.js";
+import { resolveHealthPath } from "./health-path.js";
 import { buildLocalRuntime, buildRegistration, chooseReachableHost, type LocalRuntimeAddress } from "./network.js";
 import { DEFAULT_PERSONA_PORT, findAvailablePort } from "./port.js";
 import { isProcessAlive, stopProcessGroup } from "./process-group.js";
@@ -60,7 +60,11 @@ async function installDependencies(workspacePath: string, env: Env, progress: (l
     reject: false,
   });
   if (result.exitCode !== 0) {
-    const tail = String(result.all ?? "").trim().split("\n").slice(-15).join("\n");
+    const tail = String(result.all ?? "")
+      .trim()
+      .split("\n")
+      .slice(-15)
+      .join("\n");
     throw new OomiError("NPM_INSTALL_FAILED", `npm install failed in ${workspacePath} (exit ${result.exitCode}):\n${tail}`);
   }
 }
@@ -116,7 +120,13 @@ export async function launchManagedRuntime(options: LaunchOptions): Promise<Laun
     if (healthy && !options.restart && previous.status === "running") {
       const runtime = buildLocalRuntime(previous.localPort, healthPath, bindHost, reachableHost);
       const registration = buildRegistration(runtime, options.entryUrl, options.transport);
-      const state: OomiRuntimeState = { ...previous, ...runtime, endpoint: runtime.endpoint, entryUrl: registration.endpoint, transport: registration.transport };
+      const state: OomiRuntimeState = {
+        ...previous,
+        ...runtime,
+        endpoint: runtime.endpoint,
+        entryUrl: registration.endpoint,
+        transport: registration.transport,
+      };
       await writeRuntimeState(workspacePath, state);
       return { workspacePath, scaffolded, installed, reusedRunningProcess: true, runtime, state };
     }

@@ -69,6 +69,7 @@ export interface RuntimeRegistration {
 
 /** What the backend is told: the LAN endpoint (or the relay entry URL); the health check stays on loopback. */
 export function buildRegistration(runtime: LocalRuntimeAddress, entryUrl?: string, transport?: "local" | "relay"): RuntimeRegistration {
-  if (entryUrl) return { endpoint: entryUrl, healthcheckUrl: runtime.healthcheckUrl, transport: transport ?? "relay", localPort: runtime.localPort };
+  if (entryUrl)
+    return { endpoint: entryUrl, healthcheckUrl: runtime.healthcheckUrl, transport: transport ?? "relay", localPort: runtime.localPort };
   return { endpoint: runtime.reachableEndpoint, healthcheckUrl: runtime.healthcheckUrl, transport: "local", localPort: runtime.localPort };
 }

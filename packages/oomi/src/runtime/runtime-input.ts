@@ -44,7 +44,8 @@ export function resolveRuntimeInput(
   interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>,
   fallbackPort?: number,
 ): RuntimeRegistration {
-  const healthPath = flags.healthPath || resolveHealthPath(workspaceConfig ?? { renderMode: "webspatial", healthPath: "/oomi.health.json" });
+  const healthPath =
+    flags.healthPath || resolveHealthPath(workspaceConfig ?? { renderMode: "webspatial", healthPath: "/oomi.health.json" });
   if (!healthPath.startsWith("/")) throw invalidInput(`--health-path must start with /, not ${healthPath}`);
   const transport = flags.transport ?? "local";
   if (transport !== "local" && transport !== "relay") throw invalidInput(`--transport must be local or relay, not ${transport}`);

@@ -1,7 +1,7 @@
-import { type OomiRuntimeConfig, OomiRuntimeConfigSchema, type OomiRuntimeState, OomiRuntimeStateSchema } from "@clawbridge/contracts";
-import { writeJsonAtomic } from "@clawbridge/plugin-host";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { type OomiRuntimeConfig, OomiRuntimeConfigSchema, type OomiRuntimeState, OomiRuntimeStateSchema } from "@clawbridge/contracts";
+import { writeJsonAtomic } from "@clawbridge/plugin-host";
 import { OomiError } from "../errors.js";
 
 export const runtimeStatePath = (workspacePath: string) => join(workspacePath, ".oomi", "runtime.json");
@@ -49,6 +49,7 @@ export async function readRuntimeConfig(workspacePath: string): Promise<OomiRunt
   const read = await readJson(path);
   if (!read.found) return null;
   const parsed = read.error ? null : OomiRuntimeConfigSchema.safeParse(read.json);
-  if (!parsed?.success) throw new OomiError("RUNTIME_CONFIG_INVALID", `${path} is malformed: ${read.error ?? parsed?.error.issues[0]?.message}`);
+  if (!parsed?.success)
+    throw new OomiError("RUNTIME_CONFIG_INVALID", `${path} is malformed: ${read.error ?? parsed?.error.issues[0]?.message}`);
   return parsed.data;
 }

@@ -5,7 +5,14 @@ import { writeFileAtomic } from "@clawbridge/plugin-host";
 import { invalidInput, OomiError } from "../errors.js";
 import { isInside } from "../paths.js";
 import { validateSlug } from "../slug.js";
-import { renderTemplate, TEMPLATE_EDITABLE_ZONES, TEMPLATE_HEALTH_PATH, TEMPLATE_ID, TEMPLATE_PORT, TEMPLATE_START_COMMAND } from "./template-files.js";
+import {
+  renderTemplate,
+  TEMPLATE_EDITABLE_ZONES,
+  TEMPLATE_HEALTH_PATH,
+  TEMPLATE_ID,
+  TEMPLATE_PORT,
+  TEMPLATE_START_COMMAND,
+} from "./template-files.js";
 
 export const TEMPLATE_VERSIONS = ["v1"] as const;
 
@@ -39,7 +46,10 @@ export async function scaffoldPersonaWorkspace(options: ScaffoldOptions): Promis
   if (!name) throw invalidInput("Persona name is required. Use --name.", "NAME_REQUIRED");
   if (!description) throw invalidInput("Persona description is required. Use --description.", "DESCRIPTION_REQUIRED");
   if (!(TEMPLATE_VERSIONS as readonly string[]).includes(templateVersion)) {
-    throw invalidInput(`unknown template version ${templateVersion}; available: ${TEMPLATE_VERSIONS.join(", ")}`, "TEMPLATE_VERSION_UNKNOWN");
+    throw invalidInput(
+      `unknown template version ${templateVersion}; available: ${TEMPLATE_VERSIONS.join(", ")}`,
+      "TEMPLATE_VERSION_UNKNOWN",
+    );
   }
   const outDir = resolve(options.outDir);
   if (existsSync(outDir)) {
@@ -68,4 +78,3 @@ export async function scaffoldPersonaWorkspace(options: ScaffoldOptions): Promis
     defaultPort: TEMPLATE_PORT,
   };
 }
-
