@@ -95,7 +95,7 @@ describe("OomiBridge against the local backend", () => {
       headers: { authorization: `Bearer ${DEVICE.deviceToken}`, "content-type": "application/json" },
       body: JSON.stringify({ conversationKey: "conv-1", userId: "user-1", content: "hello bridge" }),
     });
-    const { messageId } = await response.json();
+    const { messageId } = (await response.json()) as { messageId: string };
     const jobsOnly = new OomiBridge({ client, workspaceRoot: root, env: env() });
     expect(await jobsOnly.pollOnce()).toBe(0);
     const seen: string[] = [];
