@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "@clawbridge/plugin-host";
 import { LocalHost, stderrLogger } from "@clawbridge/plugin-host/local-host";
 import { parseHostArgs } from "./options.js";
+import { startEmbeddedOomiBackend } from "./embedded/oomi-backend.js";
 import { bridgePlugins } from "./plugins.js";
 
 /** The token survives restarts so a curl line copied once keeps working; the file is 0600. */
@@ -32,7 +33,8 @@ async function main(): Promise<number> {
     logger: stderrLogger("clawbridge-host"),
     handleSignals: true,
   });
-  for (const plugin of bridgePlugins()) await host.load(plugin.entry, plugin.config ? { config: plugin.config } : {});
+  const oomi = await startEmbeddedOomiBackend(options.stateDir);
+  for (const plugin of bridgePlugins({ oomi })) await host.load(plugin.entry, plugin.config ? { config: plugin.config } : {});
   try {
     await host.start();
   } catch (error) {
