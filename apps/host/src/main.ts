@@ -3,8 +3,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "@clawbridge/plugin-host";
 import { LocalHost, stderrLogger } from "@clawbridge/plugin-host/local-host";
-import { parseHostArgs } from "./options.js";
 import { startEmbeddedOomiBackend } from "./embedded/oomi-backend.js";
+import { parseHostArgs } from "./options.js";
 import { bridgePlugins } from "./plugins.js";
 
 /** The token survives restarts so a curl line copied once keeps working; the file is 0600. */

@@ -39,7 +39,14 @@ beforeAll(async () => {
     agent: scriptedAgent([{ match: /weather/i, reply: "Sunny in Tokyo." }]),
   });
   await host.load(oomiPlugin, {
-    config: { backendUrl: backend.url, deviceId: DEVICE.deviceId, deviceToken: DEVICE.deviceToken, workspaceRoot: root, pollIntervalMs: 100, healthTimeoutMs: 15_000 },
+    config: {
+      backendUrl: backend.url,
+      deviceId: DEVICE.deviceId,
+      deviceToken: DEVICE.deviceToken,
+      workspaceRoot: root,
+      pollIntervalMs: 100,
+      healthTimeoutMs: 15_000,
+    },
   });
   await host.start();
 });
@@ -51,8 +58,14 @@ afterAll(async () => {
 
 describe("oomi plugin in the local host", () => {
   it("answers Oomi chat by running the agent through runCommandFromIngress and posting the reply", async () => {
-    const { messageId } = await call("POST", "/v1/channel/user/messages", { conversationKey: "c-1", userId: "u-1", content: "What is the weather?" });
-    const reply = await eventually(async () => (await call("GET", "/v1/channel/plugin/messages")).messages.find((m: any) => m.correlationId === messageId));
+    const { messageId } = await call("POST", "/v1/channel/user/messages", {
+      conversationKey: "c-1",
+      userId: "u-1",
+      content: "What is the weather?",
+    });
+    const reply = await eventually(async () =>
+      (await call("GET", "/v1/channel/plugin/messages")).messages.find((m: any) => m.correlationId === messageId),
+    );
     expect(reply).toMatchObject({ content: "Sunny in Tokyo.", conversationKey: "c-1", userId: "u-1", source: "openclaw.channel" });
   });
 

@@ -1,5 +1,5 @@
-import { execa } from "execa";
 import { resolve } from "node:path";
+import { execa } from "execa";
 
 export const CLI = resolve(import.meta.dirname, "../../dist/cli.js");
 
@@ -13,7 +13,13 @@ export interface CliRun {
 
 /** Runs the built `oomi` CLI as a user would, in the given environment only. */
 export async function oomi(args: string[], env: Record<string, string>, cwd?: string): Promise<CliRun> {
-  const result = await execa(process.execPath, [CLI, ...args], { env, extendEnv: false, reject: false, cwd: cwd ?? env.HOME, timeout: 180_000 });
+  const result = await execa(process.execPath, [CLI, ...args], {
+    env,
+    extendEnv: false,
+    reject: false,
+    cwd: cwd ?? env.HOME,
+    timeout: 180_000,
+  });
   let json: Record<string, any> = {};
   if (args.includes("--json")) {
     const lines = result.stdout.trim().split("\n");

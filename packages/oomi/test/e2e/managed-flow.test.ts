@@ -1,7 +1,7 @@
-import type { RunningOomiBackend } from "@clawbridge/oomi-backend";
 import { existsSync } from "node:fs";
 import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { RunningOomiBackend } from "@clawbridge/oomi-backend";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isPortFree } from "../../src/runtime/port.js";
 import { isProcessAlive } from "../../src/runtime/process-group.js";
@@ -30,7 +30,10 @@ describe("oomi CLI: the seed's managed creation order (light dev server)", () =>
     const workspace = join(root, slug);
     const description = "Personal travel assistant for Tokyo trip planning - itineraries, food, culture, and summer tips for July";
 
-    const scaffold = await oomi(["personas", "scaffold", slug, "--name", "Tokyo Guide", "--description", description, "--out", workspace, "--force", "--json"], env);
+    const scaffold = await oomi(
+      ["personas", "scaffold", slug, "--name", "Tokyo Guide", "--description", description, "--out", workspace, "--force", "--json"],
+      env,
+    );
     expect(scaffold.exitCode).toBe(0);
     expect(scaffold.json).toMatchObject({ ok: true, slug, outDir: workspace });
 
@@ -45,7 +48,11 @@ describe("oomi CLI: the seed's managed creation order (light dev server)", () =>
 
     const created = await oomi(["personas", "create-managed", slug, "--name", "Tokyo Guide", "--description", description, "--json"], env);
     expect(created.exitCode).toBe(0);
-    expect(created.json).toMatchObject({ ok: true, persona: { slug, name: "Tokyo Guide" }, personaJob: { status: "queued", deviceId: DEVICE.deviceId } });
+    expect(created.json).toMatchObject({
+      ok: true,
+      persona: { slug, name: "Tokyo Guide" },
+      personaJob: { status: "queued", deviceId: DEVICE.deviceId },
+    });
 
     const launched = await oomi(["personas", "launch-managed", slug, "--workspace-root", root, "--force-install", "--json"], env);
     expect(launched.exitCode, launched.stderr).toBe(0);
@@ -57,10 +64,18 @@ describe("oomi CLI: the seed's managed creation order (light dev server)", () =>
     });
 
     const runtime = JSON.parse(await readFile(join(workspace, ".oomi", "runtime.json"), "utf8"));
-    expect(runtime).toMatchObject({ slug, status: "running", reachableHost: "192.168.50.161", logFilePath: join(workspace, ".oomi", "runtime.log") });
+    expect(runtime).toMatchObject({
+      slug,
+      status: "running",
+      reachableHost: "192.168.50.161",
+      logFilePath: join(workspace, ".oomi", "runtime.log"),
+    });
     expect(runtime.entryUrl).toBe(`http://192.168.50.161:${runtime.localPort}`);
     expect(await (await fetch(runtime.healthcheckUrl)).json()).toMatchObject({ ok: true, status: "healthy" });
-    expect((await backendPersona(slug)).persona).toMatchObject({ lifecycle: "running", runtime: { endpoint: runtime.entryUrl, healthcheckUrl: runtime.healthcheckUrl } });
+    expect((await backendPersona(slug)).persona).toMatchObject({
+      lifecycle: "running",
+      runtime: { endpoint: runtime.entryUrl, healthcheckUrl: runtime.healthcheckUrl },
+    });
 
     const status = await oomi(["personas", "status", slug, "--json"], env);
     expect(status.json).toMatchObject({ ok: true, processAlive: true, healthy: true, state: { localPort: runtime.localPort } });
@@ -85,7 +100,10 @@ describe("oomi CLI: wrong orders fail fast with the seed's guidance (exit 1)", (
   it("heartbeat and runtime-register before create-managed name create-managed", async () => {
     const heartbeat = await oomi(["personas", "heartbeat", "not-created", "--local-port", "4790", "--json"], env);
     expect(heartbeat.exitCode).toBe(1);
-    expect(heartbeat.json.error).toMatchObject({ code: "PERSONA_NOT_FOUND", message: expect.stringContaining("oomi personas create-managed not-created") });
+    expect(heartbeat.json.error).toMatchObject({
+      code: "PERSONA_NOT_FOUND",
+      message: expect.stringContaining("oomi personas create-managed not-created"),
+    });
     const register = await oomi(["personas", "runtime-register", "not-created", "--local-port", "4791"], env);
     expect(register.exitCode).toBe(1);
     expect(register.stderr).toContain("recovery-only");
@@ -133,10 +151,16 @@ describe("oomi CLI: bad input", () => {
   });
 
   it("reports an unreachable backend and a 401 as exit 1 without printing the token", async () => {
-    const down = await oomi(["personas", "create-managed", "down", "--name", "Down", "--json"], { ...env, OOMI_BACKEND_URL: "http://127.0.0.1:9" });
+    const down = await oomi(["personas", "create-managed", "down", "--name", "Down", "--json"], {
+      ...env,
+      OOMI_BACKEND_URL: "http://127.0.0.1:9",
+    });
     expect(down.exitCode).toBe(1);
     expect(down.json.error.code).toBe("BACKEND_UNREACHABLE");
-    const unauthorized = await oomi(["personas", "create-managed", "nope", "--name", "Nope", "--json"], { ...env, OOMI_DEVICE_TOKEN: "wrong-secret-token" });
+    const unauthorized = await oomi(["personas", "create-managed", "nope", "--name", "Nope", "--json"], {
+      ...env,
+      OOMI_DEVICE_TOKEN: "wrong-secret-token",
+    });
     expect(unauthorized.exitCode).toBe(1);
     expect(unauthorized.json.error).toMatchObject({ code: "BACKEND_UNAUTHORIZED", status: 401 });
     expect(unauthorized.stdout + unauthorized.stderr).not.toContain("wrong-secret-token");
@@ -160,9 +184,17 @@ describe("oomi CLI: bad input", () => {
   it("launch-managed reports ok:false, with launch and registration apart, when the dev server never becomes healthy", async () => {
     await installLightFixture(root, "never-up", { defaultPort: 45350, neverHealthy: true });
     await oomi(["personas", "create-managed", "never-up", "--name", "Never Up", "--json"], env);
-    const launched = await oomi(["personas", "launch-managed", "never-up", "--workspace-root", root, "--json"], { ...env, OOMI_HEALTH_TIMEOUT_MS: "2000" });
+    const launched = await oomi(["personas", "launch-managed", "never-up", "--workspace-root", root, "--json"], {
+      ...env,
+      OOMI_HEALTH_TIMEOUT_MS: "2000",
+    });
     expect(launched.exitCode).toBe(1);
-    expect(launched.json).toMatchObject({ ok: false, launch: { ok: false }, registration: { ok: false, skipped: true }, error: { code: "RUNTIME_UNHEALTHY" } });
+    expect(launched.json).toMatchObject({
+      ok: false,
+      launch: { ok: false },
+      registration: { ok: false, skipped: true },
+      error: { code: "RUNTIME_UNHEALTHY" },
+    });
     const state = JSON.parse(await readFile(join(root, "never-up", ".oomi", "runtime.json"), "utf8"));
     expect(state).toMatchObject({ status: "failed", pid: null });
     expect(await isPortFree(state.localPort)).toBe(true);
@@ -183,11 +215,23 @@ describe("oomi CLI: help and the persona job executor", () => {
     await installLightFixture(root, "job-exec", { defaultPort: 45380 });
     const created = await oomi(["personas", "create-managed", "job-exec", "--name", "Job Exec", "--json"], env);
     const jobId = created.json.personaJob.jobId;
-    const message = { messageId: "m1", metadata: { type: "persona_job", jobId, payload: { jobId, jobType: "create_persona_runtime", persona: { slug: "job-exec", name: "Job Exec" } } } };
-    const executed = await oomi(["persona-jobs", "execute", "--message-json", JSON.stringify(message), "--workspace-root", root, "--json"], env);
+    const message = {
+      messageId: "m1",
+      metadata: {
+        type: "persona_job",
+        jobId,
+        payload: { jobId, jobType: "create_persona_runtime", persona: { slug: "job-exec", name: "Job Exec" } },
+      },
+    };
+    const executed = await oomi(
+      ["persona-jobs", "execute", "--message-json", JSON.stringify(message), "--workspace-root", root, "--json"],
+      env,
+    );
     expect(executed.exitCode, executed.stderr).toBe(0);
     expect(executed.json).toMatchObject({ ok: true, jobId, slug: "job-exec" });
-    const job = await (await fetch(`${backend.url}/v1/persona_jobs/${jobId}`, { headers: { authorization: `Bearer ${DEVICE.deviceToken}` } })).json();
+    const job = await (
+      await fetch(`${backend.url}/v1/persona_jobs/${jobId}`, { headers: { authorization: `Bearer ${DEVICE.deviceToken}` } })
+    ).json();
     expect(job.job.status).toBe("succeeded");
     await oomi(["personas", "stop", "job-exec", "--json"], env);
     const notAJob = await oomi(["persona-jobs", "execute", "--message-json", '{"metadata":{"type":"chat"}}', "--json"], env);

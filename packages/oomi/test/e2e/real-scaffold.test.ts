@@ -1,7 +1,7 @@
-import type { RunningOomiBackend } from "@clawbridge/oomi-backend";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { RunningOomiBackend } from "@clawbridge/oomi-backend";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isPortFree } from "../../src/runtime/port.js";
 import { isProcessAlive } from "../../src/runtime/process-group.js";
@@ -28,7 +28,10 @@ describe("oomi CLI: the seed's seven steps with the real scaffold, npm install a
     const name = "Tokyo Guide";
     const description = "Personal travel assistant for Tokyo trip planning - itineraries, food, culture, and summer tips for July";
 
-    const scaffold = await oomi(["personas", "scaffold", slug, "--name", name, "--description", description, "--out", workspace, "--force", "--json"], env);
+    const scaffold = await oomi(
+      ["personas", "scaffold", slug, "--name", name, "--description", description, "--out", workspace, "--force", "--json"],
+      env,
+    );
     expect(scaffold.json).toMatchObject({ ok: true });
     for (const file of ["persona.json", "oomi.runtime.json", "package.json"]) expect(existsSync(join(workspace, file)), file).toBe(true);
 
@@ -43,7 +46,12 @@ describe("oomi CLI: the seed's seven steps with the real scaffold, npm install a
     const runtime = JSON.parse(await readFile(join(workspace, ".oomi", "runtime.json"), "utf8"));
     expect(runtime.healthcheckUrl).toBe(`http://127.0.0.1:${runtime.localPort}/webspatial/avp/oomi.health.json`);
     expect(runtime.devCommand.args[0]).toContain(join("node_modules", "vite", "bin", "vite.js"));
-    expect(await (await fetch(runtime.healthcheckUrl)).json()).toEqual({ ok: true, status: "healthy", appKind: "oomi-persona-app", templateVersion: "v1" });
+    expect(await (await fetch(runtime.healthcheckUrl)).json()).toEqual({
+      ok: true,
+      status: "healthy",
+      appKind: "oomi-persona-app",
+      templateVersion: "v1",
+    });
     const page = await (await fetch(`http://127.0.0.1:${runtime.localPort}/webspatial/avp/`)).text();
     expect(page).toContain("/src/main.tsx");
 
@@ -52,7 +60,9 @@ describe("oomi CLI: the seed's seven steps with the real scaffold, npm install a
 
     const heartbeat = await oomi(["personas", "heartbeat", slug, "--local-port", String(runtime.localPort), "--json"], env);
     expect(heartbeat.json).toMatchObject({ ok: true });
-    const persona = await (await fetch(`${backend.url}/v1/personas/${slug}`, { headers: { authorization: `Bearer ${DEVICE.deviceToken}` } })).json();
+    const persona = await (
+      await fetch(`${backend.url}/v1/personas/${slug}`, { headers: { authorization: `Bearer ${DEVICE.deviceToken}` } })
+    ).json();
     expect(persona.persona).toMatchObject({ lifecycle: "running", runtime: { endpoint: `http://192.168.50.161:${runtime.localPort}` } });
 
     const stop = await oomi(["personas", "stop", slug, "--json"], env);
