@@ -229,9 +229,9 @@ describe("oomi CLI: help and the persona job executor", () => {
     );
     expect(executed.exitCode, executed.stderr).toBe(0);
     expect(executed.json).toMatchObject({ ok: true, jobId, slug: "job-exec" });
-    const job = await (
+    const job = (await (
       await fetch(`${backend.url}/v1/persona_jobs/${jobId}`, { headers: { authorization: `Bearer ${DEVICE.deviceToken}` } })
-    ).json();
+    ).json()) as Record<string, any>;
     expect(job.job.status).toBe("succeeded");
     await oomi(["personas", "stop", "job-exec", "--json"], env);
     const notAJob = await oomi(["persona-jobs", "execute", "--message-json", '{"metadata":{"type":"chat"}}', "--json"], env);

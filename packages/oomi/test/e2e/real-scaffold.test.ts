@@ -60,9 +60,9 @@ describe("oomi CLI: the seed's seven steps with the real scaffold, npm install a
 
     const heartbeat = await oomi(["personas", "heartbeat", slug, "--local-port", String(runtime.localPort), "--json"], env);
     expect(heartbeat.json).toMatchObject({ ok: true });
-    const persona = await (
+    const persona = (await (
       await fetch(`${backend.url}/v1/personas/${slug}`, { headers: { authorization: `Bearer ${DEVICE.deviceToken}` } })
-    ).json();
+    ).json()) as Record<string, any>;
     expect(persona.persona).toMatchObject({ lifecycle: "running", runtime: { endpoint: `http://192.168.50.161:${runtime.localPort}` } });
 
     const stop = await oomi(["personas", "stop", slug, "--json"], env);
