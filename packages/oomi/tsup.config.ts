@@ -1,3 +1,4 @@
+import type { Plugin } from "esbuild";
 import { defineConfig, type Options } from "tsup";
 
 // Commander is CommonJS; bundled into ESM its `require("node:events")` needs a real `require`.
@@ -6,6 +7,26 @@ const requireShim =
 
 // Both outputs are self-contained: a plugin folder gets no `npm install`, and the CLI starts faster
 // from bundled files. Splitting keeps each command's heavy modules in chunks loaded only when it runs.
+// Contracts and zod have no import-time side effects; saying so lets esbuild drop every schema a
+// command does not use, which is most of the CLI's start-up cost.
+const PURE = /[\\/](contracts[\\/]src|node_modules[\\/](\.pnpm[\\/][^\\/]+[\\/]node_modules[\\/])?zod)[\\/]/;
+const pureModules: Plugin = {
+  name: "pure-modules",
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData === "pure-modules") return undefined;
+      const resolved = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: "pure-modules",
+      });
+      if (resolved.errors.length > 0 || !PURE.test(resolved.path)) return undefined;
+      return { path: resolved.path, sideEffects: false };
+    });
+  },
+};
+
 const shared: Options = {
   format: ["esm"],
   target: "node20",
@@ -13,6 +34,8 @@ const shared: Options = {
   sourcemap: false,
   noExternal: [/.*/],
   external: [/^openclaw(\/.*)?$/],
+  minify: true,
+  esbuildPlugins: [pureModules],
   esbuildOptions(options) {
     options.conditions = ["@clawbridge/source"];
   },

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { OomiRuntimeStateSchema } from "@clawbridge/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installLightFixture, startTestBackend } from "../../test/support.js";
-import { runStatus } from "../commands/local-runtime.js";
+import { runStatus } from "../commands/status.js";
 import { launchManagedRuntime } from "./launch.js";
 import { isPortFree } from "./port.js";
 import { isProcessAlive } from "./process-group.js";

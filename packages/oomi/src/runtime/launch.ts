@@ -11,7 +11,8 @@ import { resolveHealthPath } from "./health-path.js";
 import { buildLocalRuntime, buildRegistration, chooseReachableHost, type LocalRuntimeAddress } from "./network.js";
 import { DEFAULT_PERSONA_PORT, findAvailablePort } from "./port.js";
 import { isProcessAlive, stopProcessGroup } from "./process-group.js";
-import { readRuntimeConfig, readRuntimeState, runtimeLogPath, writeRuntimeState } from "./state.js";
+import { readRuntimeState, runtimeLogPath } from "./state.js";
+import { readRuntimeConfig, writeRuntimeState } from "./state-write.js";
 
 export const HEALTH_TIMEOUT_MS = 45_000;
 const REUSE_HEALTH_TIMEOUT_MS = 4_000;

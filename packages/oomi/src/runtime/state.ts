@@ -1,13 +1,15 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type OomiRuntimeConfig, OomiRuntimeConfigSchema, type OomiRuntimeState, OomiRuntimeStateSchema } from "@clawbridge/contracts";
-import { writeJsonAtomic } from "@clawbridge/plugin-host";
+import type { OomiRuntimeState } from "@clawbridge/contracts";
 import { OomiError } from "../errors.js";
+import { checkJsonSchema } from "./json-schema-check.js";
+import { RUNTIME_STATE_JSON_SCHEMA } from "./runtime-state.schema.js";
 
 export const runtimeStatePath = (workspacePath: string) => join(workspacePath, ".oomi", "runtime.json");
 export const runtimeLogPath = (workspacePath: string) => join(workspacePath, ".oomi", "runtime.log");
 
-async function readJson(path: string): Promise<{ found: false } | { found: true; json: unknown; error?: string }> {
+/** Reads a JSON file: missing → `found: false`; unparsable → `error`. */
+export async function readJsonText(path: string): Promise<{ found: false } | { found: true; json: unknown; error?: string }> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -22,34 +24,20 @@ async function readJson(path: string): Promise<{ found: false } | { found: true;
   }
 }
 
-/** `.oomi/runtime.json`, or null when missing. A malformed file is an error that says how to recover. */
+/**
+ * `.oomi/runtime.json`, or null when missing. Checked against the JSON Schema generated from
+ * `OomiRuntimeStateSchema` (no zod on this hot path); a malformed file is an error that says how to recover.
+ */
 export async function readRuntimeState(workspacePath: string): Promise<OomiRuntimeState | null> {
   const path = runtimeStatePath(workspacePath);
-  const read = await readJson(path);
+  const read = await readJsonText(path);
   if (!read.found) return null;
-  const parsed = read.error ? null : OomiRuntimeStateSchema.safeParse(read.json);
-  if (!parsed?.success) {
-    const reason = read.error ?? parsed?.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+  const issues = read.error ? [read.error] : checkJsonSchema(RUNTIME_STATE_JSON_SCHEMA, read.json);
+  if (issues.length > 0) {
     throw new OomiError(
       "RUNTIME_STATE_INVALID",
-      `${path} is malformed: ${reason}. Stop any dev server you started by hand, remove the file and run \`oomi personas launch-managed\` again.`,
+      `${path} is malformed: ${issues.slice(0, 5).join("; ")}. Stop any dev server you started by hand, remove the file and run \`oomi personas launch-managed\` again.`,
     );
   }
-  return parsed.data;
-}
-
-export async function writeRuntimeState(workspacePath: string, state: OomiRuntimeState): Promise<void> {
-  const checked = OomiRuntimeStateSchema.parse(state);
-  await writeJsonAtomic(runtimeStatePath(workspacePath), checked);
-}
-
-/** `oomi.runtime.json` at the workspace root (null when missing; malformed is an error). */
-export async function readRuntimeConfig(workspacePath: string): Promise<OomiRuntimeConfig | null> {
-  const path = join(workspacePath, "oomi.runtime.json");
-  const read = await readJson(path);
-  if (!read.found) return null;
-  const parsed = read.error ? null : OomiRuntimeConfigSchema.safeParse(read.json);
-  if (!parsed?.success)
-    throw new OomiError("RUNTIME_CONFIG_INVALID", `${path} is malformed: ${read.error ?? parsed?.error.issues[0]?.message}`);
-  return parsed.data;
+  return read.json as OomiRuntimeState;
 }

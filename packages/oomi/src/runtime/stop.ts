@@ -3,7 +3,8 @@ import { rm } from "node:fs/promises";
 import { OomiError } from "../errors.js";
 import { isInside, workspacePathFor } from "../paths.js";
 import { isProcessAlive, stopProcessGroup } from "./process-group.js";
-import { readRuntimeState, writeRuntimeState } from "./state.js";
+import { readRuntimeState } from "./state.js";
+import { writeRuntimeState } from "./state-write.js";
 
 export interface StopOutcome {
   slug: string;
