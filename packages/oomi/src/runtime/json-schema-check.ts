@@ -74,6 +74,5 @@ export function checkJsonSchema(schema: JsonSchemaNode, value: unknown, path = "
       issues.push(...checkJsonSchema(items, item, `${path}[${i}]`));
     });
   }
-    value.forEach((item, i) => issues.push(...checkJsonSchema(schema.items as JsonSchemaNode, item, `${path}[${i}]`)));
   return issues;
 }
