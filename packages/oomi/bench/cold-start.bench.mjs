@@ -2,7 +2,7 @@
 // `oomi personas status <slug> --json` on a workspace with a real .oomi/runtime.json. Runs are
 // interleaved so machine noise hits every command alike; the report is median and p90 ratios.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -11,30 +11,16 @@ const runs = Number(process.env.OOMI_BENCH_RUNS ?? 30);
 const home = mkdtempSync(join(tmpdir(), "oomi-bench-"));
 const workspace = join(home, ".openclaw", "workspace", "personas", "bench-persona");
 mkdirSync(join(workspace, ".oomi"), { recursive: true });
-writeFileSync(
-  join(workspace, ".oomi", "runtime.json"),
-  JSON.stringify({
-    slug: "bench-persona",
-    name: "Bench",
-    description: "bench",
-    workspacePath: workspace,
-    templateVersion: "v1",
-    localPort: 4789,
-    localEndpoint: "http://127.0.0.1:4789",
-    reachableEndpoint: "http://192.168.1.2:4789",
-    bindHost: "0.0.0.0",
-    reachableHost: "192.168.1.2",
-    endpoint: "http://127.0.0.1:4789",
-    entryUrl: "http://192.168.1.2:4789",
-    transport: "local",
-    healthcheckUrl: "http://127.0.0.1:4789/webspatial/avp/oomi.health.json",
-    pid: null,
-    logFilePath: join(workspace, ".oomi", "runtime.log"),
-    status: "stopped",
-    lastStartedAt: new Date().toISOString(),
-    devCommand: { command: "npm", args: ["run", "dev"] },
-  }),
-);
+const sample = JSON.parse(readFileSync(resolve(import.meta.dirname, "../test/fixtures/runtime-state.sample.json"), "utf8"));
+const state = {
+  ...sample,
+  slug: "bench-persona",
+  workspacePath: workspace,
+  logFilePath: join(workspace, ".oomi", "runtime.log"),
+  pid: null,
+  status: "stopped",
+};
+writeFileSync(join(workspace, ".oomi", "runtime.json"), JSON.stringify(state));
 
 const env = { PATH: process.env.PATH, HOME: home };
 const commands = {

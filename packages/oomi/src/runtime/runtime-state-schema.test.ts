@@ -1,30 +1,15 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { OomiRuntimeStateSchema } from "@clawbridge/contracts";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { checkJsonSchema } from "./json-schema-check.js";
 import { RUNTIME_STATE_JSON_SCHEMA } from "./runtime-state.schema.js";
 
-const valid = {
-  slug: "tokyo-guide",
-  name: "Tokyo Guide",
-  description: "d",
-  workspacePath: "/w/tokyo-guide",
-  templateVersion: "v1",
-  localPort: 4789,
-  localEndpoint: "http://127.0.0.1:4789",
-  reachableEndpoint: "http://192.168.1.2:4789",
-  bindHost: "0.0.0.0",
-  reachableHost: "192.168.1.2",
-  endpoint: "http://127.0.0.1:4789",
-  entryUrl: "http://192.168.1.2:4789",
-  transport: "local",
-  healthcheckUrl: "http://127.0.0.1:4789/webspatial/avp/oomi.health.json",
-  pid: 1234,
-  logFilePath: "/w/tokyo-guide/.oomi/runtime.log",
-  status: "running",
-  lastStartedAt: "2026-11-21T00:00:00.000Z",
-  devCommand: { command: "npm", args: ["run", "dev"] },
-};
+const valid = JSON.parse(readFileSync(resolve(import.meta.dirname, "../../test/fixtures/runtime-state.sample.json"), "utf8")) as Record<
+  string,
+  unknown
+>;
 
 describe("runtime.json check without zod", () => {
   it("is exactly the JSON Schema generated from OomiRuntimeStateSchema (regenerate runtime-state.schema.ts on drift)", () => {

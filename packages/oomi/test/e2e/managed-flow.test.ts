@@ -1,12 +1,13 @@
 import { existsSync } from "node:fs";
-import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RunningOomiBackend } from "@clawbridge/oomi-backend";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isPortFree } from "../../src/runtime/port.js";
 import { isProcessAlive } from "../../src/runtime/process-group.js";
 import { DEVICE, FIXTURE_DIR, installLightFixture, startTestBackend, testEnv } from "../support.js";
-import { oomi } from "./cli-run.js";
+import { expectStopThenDelete, oomi } from "./cli-run.js";
 
 let backend: RunningOomiBackend;
 let home: string;
@@ -85,14 +86,7 @@ describe("oomi CLI: the seed's managed creation order (light dev server)", () =>
     expect(heartbeat.json).toMatchObject({ ok: true, request: { endpoint: runtime.entryUrl, localPort: runtime.localPort } });
     expect((await backendPersona(slug)).persona.runtime.lastHeartbeatAt).toBe(heartbeat.json.request.observedAt);
 
-    const stop = await oomi(["personas", "stop", slug, "--json"], env);
-    expect(stop.json).toMatchObject({ ok: true, wasRunning: true });
-    expect(isProcessAlive(runtime.pid)).toBe(false);
-    expect(await isPortFree(runtime.localPort)).toBe(true);
-
-    const deleted = await oomi(["personas", "delete", slug, "--json"], env);
-    expect(deleted.json).toMatchObject({ ok: true, removed: true });
-    expect(existsSync(workspace)).toBe(false);
+    await expectStopThenDelete(slug, runtime, workspace, env);
   });
 });
 
@@ -237,5 +231,54 @@ describe("oomi CLI: help and the persona job executor", () => {
     const notAJob = await oomi(["persona-jobs", "execute", "--message-json", '{"metadata":{"type":"chat"}}', "--json"], env);
     expect(notAJob.exitCode).toBe(2);
     expect(notAJob.json.error.message).toBe("Message is not a persona job payload.");
+  });
+});
+
+describe("oomi CLI: pairing and the standalone bridge", () => {
+  it("pairs (token stored 0600, never printed), then the background bridge consumes the queued job", async () => {
+    const pairedHome = await mkdtemp(join(tmpdir(), "oomi-paired-"));
+    const pairedRoot = join(pairedHome, ".openclaw", "workspace", "personas");
+    const pairedEnv = { PATH: env.PATH as string, HOME: pairedHome, OOMI_PERSONA_PUBLIC_HOST: "192.168.50.161" };
+    const pair = await oomi(["openclaw", "pair", "--app-url", backend.url, "--device-id", "paired-box", "--json"], pairedEnv);
+    expect(pair.exitCode, pair.stderr).toBe(0);
+    expect(pair.json).toMatchObject({
+      ok: true,
+      brokerHttp: backend.url,
+      deviceId: "paired-box",
+      inviteUrl: expect.stringContaining("/invite/"),
+    });
+    const statePath = join(pairedHome, ".openclaw", "oomi-bridge.json");
+    expect((await stat(statePath)).mode & 0o777).toBe(0o600);
+    const { deviceToken } = JSON.parse(await readFile(statePath, "utf8"));
+    expect(pair.stdout).not.toContain(deviceToken);
+    const status = await oomi(["openclaw", "status", "--json"], pairedEnv);
+    expect(status.json).toMatchObject({ ok: true, paired: true, hasDeviceToken: true, bridge: { running: false } });
+    expect(status.stdout).not.toContain(deviceToken);
+
+    await installLightFixture(pairedRoot, "bridged", { defaultPort: 45450 });
+    const started = await oomi(["openclaw", "bridge", "start", "--poll-interval-ms", "200", "--json"], pairedEnv);
+    expect(started.json).toMatchObject({ ok: true, started: true, running: true });
+    try {
+      const created = await oomi(["personas", "create-managed", "bridged", "--name", "Bridged", "--json"], pairedEnv);
+      expect(created.json.personaJob.deviceId).toBe("paired-box");
+      const deadline = Date.now() + 30_000;
+      let job: Record<string, any> = {};
+      while (Date.now() < deadline) {
+        const response = await fetch(`${backend.url}/v1/persona_jobs/${created.json.personaJob.jobId}`, {
+          headers: { authorization: `Bearer ${deviceToken}` },
+        });
+        job = ((await response.json()) as Record<string, any>).job;
+        if (job.status === "succeeded" || job.status === "failed") break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(job.status).toBe("succeeded");
+      const bridgeStatus = await oomi(["openclaw", "bridge", "status", "--json"], pairedEnv);
+      expect(bridgeStatus.json).toMatchObject({ ok: true, bridge: { running: true, pid: started.json.pid } });
+    } finally {
+      const stopped = await oomi(["openclaw", "bridge", "stop", "--json"], pairedEnv);
+      expect(stopped.json).toMatchObject({ ok: true, stopped: true });
+      await oomi(["personas", "stop", "bridged", "--json"], pairedEnv);
+    }
+    expect(isProcessAlive(started.json.pid)).toBe(false);
   });
 });

@@ -3,10 +3,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { RunningOomiBackend } from "@clawbridge/oomi-backend";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isPortFree } from "../../src/runtime/port.js";
-import { isProcessAlive } from "../../src/runtime/process-group.js";
 import { DEVICE, startTestBackend, testEnv } from "../support.js";
-import { oomi } from "./cli-run.js";
+import { expectStopThenDelete, oomi } from "./cli-run.js";
 
 let backend: RunningOomiBackend;
 let home: string;
@@ -65,12 +63,6 @@ describe("oomi CLI: the seed's seven steps with the real scaffold, npm install a
     ).json()) as Record<string, any>;
     expect(persona.persona).toMatchObject({ lifecycle: "running", runtime: { endpoint: `http://192.168.50.161:${runtime.localPort}` } });
 
-    const stop = await oomi(["personas", "stop", slug, "--json"], env);
-    expect(stop.json).toMatchObject({ ok: true, wasRunning: true });
-    expect(isProcessAlive(runtime.pid)).toBe(false);
-    expect(await isPortFree(runtime.localPort)).toBe(true);
-    const deleted = await oomi(["personas", "delete", slug, "--json"], env);
-    expect(deleted.json).toMatchObject({ ok: true, removed: true });
-    expect(existsSync(workspace)).toBe(false);
+    await expectStopThenDelete(slug, runtime, workspace, env);
   });
 });
