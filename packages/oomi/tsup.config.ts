@@ -5,6 +5,14 @@ import { defineConfig, type Options } from "tsup";
 const requireShim =
   "import { createRequire as __oomiCreateRequire } from 'node:module'; const require = __oomiCreateRequire(import.meta.url);";
 
+// The CLI's variant loads node:child_process only when touched: commander requires it up front for
+// executable subcommands, which oomi has none of, and loading it is a large share of `oomi --help`.
+const cliRequireShim = [
+  "import { createRequire as __oomiCreateRequire } from 'node:module';",
+  "const __oomiRequire = __oomiCreateRequire(import.meta.url);",
+  "const require = (id) => id === 'node:child_process' ? new Proxy({}, { get: (_, key) => __oomiRequire(id)[key] }) : __oomiRequire(id);",
+].join(" ");
+
 // Both outputs are self-contained: a plugin folder gets no `npm install`, and the CLI starts faster
 // from bundled files. Splitting keeps each command's heavy modules in chunks loaded only when it runs.
 // Contracts and zod have no import-time side effects; saying so lets esbuild drop every schema a
@@ -42,6 +50,6 @@ const shared: Options = {
 };
 
 export default defineConfig([
-  { ...shared, entry: { cli: "src/cli/main.ts" }, banner: { js: `#!/usr/bin/env node\n${requireShim}` } },
+  { ...shared, entry: { cli: "src/cli/main.ts" }, banner: { js: `#!/usr/bin/env node\n${cliRequireShim}` } },
   { ...shared, entry: { plugin: "src/plugin/index.ts" }, outDir: "dist/plugin-bundle", banner: { js: requireShim } },
 ]);

@@ -1,5 +1,10 @@
 import { runCli } from "./program.js";
 
+// A reader that stops early (`oomi --help | head`) is not an error worth a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
 process.exitCode = 0;
 await runCli(process.argv.slice(2), {
   env: process.env,

@@ -32,7 +32,7 @@ export function buildProgram(io: ProgramIo, argv: readonly string[] = []): Comma
     .addHelpText("after", SEED_ORDER)
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, getOutHasColors: () => false, getErrHasColors: () => false });
 
   const run = (json: boolean | undefined, handler: Handler) => async () => {
     const progress = io.isTTY && !json ? (line: string) => io.stderr(`${line}\n`) : () => {};
