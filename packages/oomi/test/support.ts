@@ -48,5 +48,7 @@ export function testEnv(home: string, backendUrl: string): Record<string, string
     OOMI_DEVICE_ID: DEVICE.deviceId,
     OOMI_DEVICE_TOKEN: DEVICE.deviceToken,
     OOMI_PERSONA_PUBLIC_HOST: "192.168.50.161",
+    // Tests stay on loopback; the LAN endpoint still comes from OOMI_PERSONA_PUBLIC_HOST.
+    OOMI_PERSONA_BIND_HOST: "127.0.0.1",
   };
 }

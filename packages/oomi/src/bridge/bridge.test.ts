@@ -10,7 +10,12 @@ let backend: RunningOomiBackend;
 let root: string;
 let home: string;
 let client: OomiBackendClient;
-const env = () => ({ PATH: process.env.PATH ?? "", HOME: home, OOMI_PERSONA_PUBLIC_HOST: "192.168.50.161" });
+const env = () => ({
+  PATH: process.env.PATH ?? "",
+  HOME: home,
+  OOMI_PERSONA_PUBLIC_HOST: "192.168.50.161",
+  OOMI_PERSONA_BIND_HOST: "127.0.0.1",
+});
 
 /** A clock whose timers only fire when the test says so. */
 function manualClock(start = Date.parse("2026-11-21T08:00:00Z")) {

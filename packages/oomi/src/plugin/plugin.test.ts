@@ -31,6 +31,8 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20
 }
 
 beforeAll(async () => {
+  // The plugin reads the gateway's environment; keep its persona runtimes on loopback.
+  process.env.OOMI_PERSONA_BIND_HOST = "127.0.0.1";
   ({ backend, root } = await startTestBackend());
   host = new LocalHost({
     stateDir: root,
@@ -54,6 +56,7 @@ afterAll(async () => {
   await host.stop();
   await stopManagedRuntime("plugin-job", root).catch(() => {});
   await backend.stop();
+  delete process.env.OOMI_PERSONA_BIND_HOST;
 });
 
 describe("oomi plugin in the local host", () => {

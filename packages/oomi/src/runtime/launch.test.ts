@@ -13,7 +13,12 @@ import { deleteManagedRuntime, stopManagedRuntime } from "./stop.js";
 let root: string;
 let home: string;
 let stopBackend: () => Promise<void>;
-const env = () => ({ PATH: process.env.PATH ?? "", HOME: home, OOMI_PERSONA_PUBLIC_HOST: "192.168.50.161" });
+const env = () => ({
+  PATH: process.env.PATH ?? "",
+  HOME: home,
+  OOMI_PERSONA_PUBLIC_HOST: "192.168.50.161",
+  OOMI_PERSONA_BIND_HOST: "127.0.0.1",
+});
 
 beforeAll(async () => {
   const started = await startTestBackend();
@@ -37,7 +42,7 @@ describe("launchManagedRuntime with the light fixture", () => {
     expect(first.reusedRunningProcess).toBe(false);
     expect(first.installed).toBe(false);
     const state = OomiRuntimeStateSchema.parse(JSON.parse(await readFile(runtimeStatePath(first.workspacePath), "utf8")));
-    expect(state).toMatchObject({ status: "running", transport: "local", bindHost: "0.0.0.0", reachableHost: "192.168.50.161" });
+    expect(state).toMatchObject({ status: "running", transport: "local", bindHost: "127.0.0.1", reachableHost: "192.168.50.161" });
     expect(state.localPort).toBeGreaterThanOrEqual(45100);
     expect(state.entryUrl).toBe(`http://192.168.50.161:${state.localPort}`);
     expect(state.healthcheckUrl).toBe(`http://127.0.0.1:${state.localPort}/oomi.health.json`);

@@ -135,7 +135,7 @@ export async function launchManagedRuntime(options: LaunchOptions): Promise<Laun
     await stopProcessGroup(previous.pid as number);
   }
 
-  const port = await findAvailablePort(previous?.localPort ?? config?.defaultPort ?? DEFAULT_PERSONA_PORT).catch((error) => {
+  const port = await findAvailablePort(previous?.localPort ?? config?.defaultPort ?? DEFAULT_PERSONA_PORT, bindHost).catch((error) => {
     throw new OomiError("NO_FREE_PORT", errorMessage(error));
   });
   const runtime = buildLocalRuntime(port, healthPath, bindHost, reachableHost);

@@ -238,7 +238,12 @@ describe("oomi CLI: pairing and the standalone bridge", () => {
   it("pairs (token stored 0600, never printed), then the background bridge consumes the queued job", async () => {
     const pairedHome = await mkdtemp(join(tmpdir(), "oomi-paired-"));
     const pairedRoot = join(pairedHome, ".openclaw", "workspace", "personas");
-    const pairedEnv = { PATH: env.PATH as string, HOME: pairedHome, OOMI_PERSONA_PUBLIC_HOST: "192.168.50.161" };
+    const pairedEnv = {
+      PATH: env.PATH as string,
+      HOME: pairedHome,
+      OOMI_PERSONA_PUBLIC_HOST: "192.168.50.161",
+      OOMI_PERSONA_BIND_HOST: "127.0.0.1",
+    };
     const pair = await oomi(["openclaw", "pair", "--app-url", backend.url, "--device-id", "paired-box", "--json"], pairedEnv);
     expect(pair.exitCode, pair.stderr).toBe(0);
     expect(pair.json).toMatchObject({
