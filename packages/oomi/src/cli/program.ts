@@ -32,7 +32,13 @@ export function buildProgram(io: ProgramIo, argv: readonly string[] = []): Comma
     .addHelpText("after", SEED_ORDER)
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, getOutHasColors: () => false, getErrHasColors: () => false });
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+      outputError: () => {},
+    });
 
   const run = (json: boolean | undefined, handler: Handler) => async () => {
     const progress = io.isTTY && !json ? (line: string) => io.stderr(`${line}\n`) : () => {};
@@ -77,112 +83,146 @@ export function buildProgram(io: ProgramIo, argv: readonly string[] = []): Comma
   return program;
 
   function definePersonaCommands() {
-    personas
-      .command("scaffold <slug>")
-      .description("Create an Oomi-managed persona app scaffold (XR-first, Vite + React + WebSpatial) for agent customization.")
-      .option("--name <name>", "display name (required)")
-      .option("--description <text>", "what the persona is for (required)")
-      .option("--out <dir>", "where to write (default: <workspace root>/<slug>)")
-      .option("--force", "write into a non-empty --out")
-      .option("--template-version <v>", "template version", "v1")
-      .option("--json", "print exactly one JSON document on stdout")
-      .action((slug: string, o) => run(o.json, async (ctx) => (await import("../commands/scaffold.js")).runScaffold(slug, o, ctx))());
-
-    backend(
+    // Only the subcommand being run is built (all of them for help or an unknown name).
+    const known = [
+      "scaffold",
+      "create",
+      "create-managed",
+      "launch-managed",
+      "status",
+      "stop",
+      "delete",
+      "runtime-register",
+      "heartbeat",
+      "runtime-fail",
+    ];
+    const want = (name: string) => !known.includes(argv[1] ?? "") || argv[1] === name;
+    if (want("scaffold")) {
       personas
-        .command("create <id>")
-        .description("Create a persona manifest for local or repo work (personas/<id>/). For managed Oomi personas use create-managed.")
-        .option("--name <name>", "display name")
-        .option("--description <text>", "summary")
-        .option("--force", "overwrite an existing manifest")
-        .option("--no-sync", "do not POST the manifest to the backend"),
-    ).action((id: string, o) => run(o.json, async (ctx) => (await import("../commands/create.js")).runCreateLocal(id, o, ctx))());
-
-    backend(
-      personas
-        .command("create-managed [slug]")
-        .description(
-          "Create the managed persona record in Oomi. Run this before manual launch-managed, runtime-register, or heartbeat flows.",
-        )
+        .command("scaffold <slug>")
+        .description("Create an Oomi-managed persona app scaffold (XR-first, Vite + React + WebSpatial) for agent customization.")
         .option("--name <name>", "display name (required)")
-        .option("--description <text>", "description (default: the name)")
-        .option("--slug <slug>", "slug (default: the positional, else derived from --name)")
-        .option("--template-version <v>", "template version", "v1"),
-    ).action((slug: string | undefined, o) =>
-      run(o.json, async (ctx) => (await import("../commands/create-managed.js")).runCreateManaged(slug, o, ctx))(),
-    );
-
-    backend(
-      workspaceRoot(
-        personas
-          .command("launch-managed [slug]")
-          .description(
-            "Launch or reuse a managed persona runtime on this OpenClaw machine and register a client-reachable runtime URL. Prefer scaffold + create-managed first.",
-          )
-          .option("--name <name>", "name; only used to create a missing persona (prefer create-managed)")
-          .option("--description <text>", "description for an implicit create")
-          .option("--slug <slug>", "slug")
-          .option("--force-install", "run npm install even when node_modules exists")
-          .option("--entry-url <url>", "register this relay URL instead of the LAN endpoint")
-          .option("--transport <kind>", "local or relay (default: local, relay when --entry-url is used)")
-          .option("--no-create", "never create a missing backend persona")
-          .option("--no-register", "launch locally without registering")
-          .option("--restart", "restart even when a healthy runtime is running"),
-      ),
-    ).action((slug: string | undefined, o) =>
-      run(o.json, async (ctx) => (await import("../commands/launch-managed.js")).runLaunchManaged(slug, o, ctx))(),
-    );
-
-    workspaceRoot(personas.command("status <slug>").description("Show local managed persona runtime state for a persona slug."))
-      .option("--json", "print exactly one JSON document on stdout")
-      .action((slug: string, o) => run(o.json, async (ctx) => (await import("../commands/status.js")).runStatus(slug, o, ctx))());
-
-    for (const [name, description, fn] of [
-      ["stop", "Stop a managed persona runtime (its whole process group) on this OpenClaw machine.", "runStop"],
-      ["delete", "Stop a managed persona runtime and remove its workspace from this OpenClaw machine.", "runDelete"],
-    ] as const) {
-      workspaceRoot(personas.command(`${name} <slug>`).description(description))
+        .option("--description <text>", "what the persona is for (required)")
+        .option("--out <dir>", "where to write (default: <workspace root>/<slug>)")
+        .option("--force", "write into a non-empty --out")
+        .option("--template-version <v>", "template version", "v1")
         .option("--json", "print exactly one JSON document on stdout")
-        .action((slug: string, o) => run(o.json, async (ctx) => (await import("../commands/local-runtime.js"))[fn](slug, o, ctx))());
+        .action((slug: string, o) => run(o.json, async (ctx) => (await import("../commands/scaffold.js")).runScaffold(slug, o, ctx))());
     }
 
-    backend(
-      runtimeInput(
+    if (want("create")) {
+      backend(
+        personas
+          .command("create <id>")
+          .description("Create a persona manifest for local or repo work (personas/<id>/). For managed Oomi personas use create-managed.")
+          .option("--name <name>", "display name")
+          .option("--description <text>", "summary")
+          .option("--force", "overwrite an existing manifest")
+          .option("--no-sync", "do not POST the manifest to the backend"),
+      ).action((id: string, o) => run(o.json, async (ctx) => (await import("../commands/create.js")).runCreateLocal(id, o, ctx))());
+    }
+
+    if (want("create-managed")) {
+      backend(
+        personas
+          .command("create-managed [slug]")
+          .description(
+            "Create the managed persona record in Oomi. Run this before manual launch-managed, runtime-register, or heartbeat flows.",
+          )
+          .option("--name <name>", "display name (required)")
+          .option("--description <text>", "description (default: the name)")
+          .option("--slug <slug>", "slug (default: the positional, else derived from --name)")
+          .option("--template-version <v>", "template version", "v1"),
+      ).action((slug: string | undefined, o) =>
+        run(o.json, async (ctx) => (await import("../commands/create-managed.js")).runCreateManaged(slug, o, ctx))(),
+      );
+    }
+
+    if (want("launch-managed")) {
+      backend(
         workspaceRoot(
           personas
-            .command("runtime-register <slug>")
+            .command("launch-managed [slug]")
             .description(
-              "Register a running persona runtime with the Oomi backend. Recovery-only after create-managed. Prefer --local-port so the CLI can derive a reachable endpoint.",
+              "Launch or reuse a managed persona runtime on this OpenClaw machine and register a client-reachable runtime URL. Prefer scaffold + create-managed first.",
             )
-            .option("--started-at <iso>", "start time (default: now)"),
+            .option("--name <name>", "name; only used to create a missing persona (prefer create-managed)")
+            .option("--description <text>", "description for an implicit create")
+            .option("--slug <slug>", "slug")
+            .option("--force-install", "run npm install even when node_modules exists")
+            .option("--entry-url <url>", "register this relay URL instead of the LAN endpoint")
+            .option("--transport <kind>", "local or relay (default: local, relay when --entry-url is used)")
+            .option("--no-create", "never create a missing backend persona")
+            .option("--no-register", "launch locally without registering")
+            .option("--restart", "restart even when a healthy runtime is running"),
         ),
-      ),
-    ).action((slug: string, o) =>
-      run(o.json, async (ctx) => (await import("../commands/runtime-report.js")).runRuntimeRegister(slug, o, ctx))(),
-    );
+      ).action((slug: string | undefined, o) =>
+        run(o.json, async (ctx) => (await import("../commands/launch-managed.js")).runLaunchManaged(slug, o, ctx))(),
+      );
+    }
 
-    backend(
-      runtimeInput(
-        workspaceRoot(
-          personas
-            .command("heartbeat <slug>")
-            .description(
-              "Send a persona runtime heartbeat to the Oomi backend. Recovery-only after launch-managed wrote .oomi/runtime.json.",
-            )
-            .option("--observed-at <iso>", "observation time (default: now)"),
+    if (want("status")) {
+      workspaceRoot(personas.command("status <slug>").description("Show local managed persona runtime state for a persona slug."))
+        .option("--json", "print exactly one JSON document on stdout")
+        .action((slug: string, o) => run(o.json, async (ctx) => (await import("../commands/status.js")).runStatus(slug, o, ctx))());
+    }
+
+    if (want("stop") || want("delete")) {
+      for (const [name, description, fn] of [
+        ["stop", "Stop a managed persona runtime (its whole process group) on this OpenClaw machine.", "runStop"],
+        ["delete", "Stop a managed persona runtime and remove its workspace from this OpenClaw machine.", "runDelete"],
+      ] as const) {
+        workspaceRoot(personas.command(`${name} <slug>`).description(description))
+          .option("--json", "print exactly one JSON document on stdout")
+          .action((slug: string, o) => run(o.json, async (ctx) => (await import("../commands/local-runtime.js"))[fn](slug, o, ctx))());
+      }
+    }
+
+    if (want("runtime-register")) {
+      backend(
+        runtimeInput(
+          workspaceRoot(
+            personas
+              .command("runtime-register <slug>")
+              .description(
+                "Register a running persona runtime with the Oomi backend. Recovery-only after create-managed. Prefer --local-port so the CLI can derive a reachable endpoint.",
+              )
+              .option("--started-at <iso>", "start time (default: now)"),
+          ),
         ),
-      ),
-    ).action((slug: string, o) => run(o.json, async (ctx) => (await import("../commands/runtime-report.js")).runHeartbeat(slug, o, ctx))());
+      ).action((slug: string, o) =>
+        run(o.json, async (ctx) => (await import("../commands/runtime-report.js")).runRuntimeRegister(slug, o, ctx))(),
+      );
+    }
 
-    backend(
-      personas
-        .command("runtime-fail <slug>")
-        .description("Report persona runtime failure to the Oomi backend.")
-        .option("--code <code>", "failure code (required)")
-        .option("--message <text>", "failure message (required)"),
-    ).action((slug: string, o) =>
-      run(o.json, async (ctx) => (await import("../commands/runtime-report.js")).runRuntimeFail(slug, o, ctx))(),
-    );
+    if (want("heartbeat")) {
+      backend(
+        runtimeInput(
+          workspaceRoot(
+            personas
+              .command("heartbeat <slug>")
+              .description(
+                "Send a persona runtime heartbeat to the Oomi backend. Recovery-only after launch-managed wrote .oomi/runtime.json.",
+              )
+              .option("--observed-at <iso>", "observation time (default: now)"),
+          ),
+        ),
+      ).action((slug: string, o) =>
+        run(o.json, async (ctx) => (await import("../commands/runtime-report.js")).runHeartbeat(slug, o, ctx))(),
+      );
+    }
+
+    if (want("runtime-fail")) {
+      backend(
+        personas
+          .command("runtime-fail <slug>")
+          .description("Report persona runtime failure to the Oomi backend.")
+          .option("--code <code>", "failure code (required)")
+          .option("--message <text>", "failure message (required)"),
+      ).action((slug: string, o) =>
+        run(o.json, async (ctx) => (await import("../commands/runtime-report.js")).runRuntimeFail(slug, o, ctx))(),
+      );
+    }
   }
 
   function defineJobCommands() {
