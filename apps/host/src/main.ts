@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "@clawbridge/plugin-host";
 import { LocalHost, stderrLogger } from "@clawbridge/plugin-host/local-host";
 import { startEmbeddedKichiWorld } from "./embedded/kichi-world.js";
+import { startEmbeddedOomiBackend } from "./embedded/oomi-backend.js";
 import { startOpenMeowWeb } from "./embedded/openmeow-web.js";
 import { parseHostArgs } from "./options.js";
 import { bridgePlugins } from "./plugins.js";
@@ -35,8 +36,10 @@ async function main(): Promise<number> {
     handleSignals: true,
   });
   const kichiWorld = await startEmbeddedKichiWorld(options.stateDir, process.env);
-  for (const plugin of bridgePlugins({ kichiHost: kichiWorld.host }))
+  const oomi = await startEmbeddedOomiBackend(options.stateDir);
+  for (const plugin of bridgePlugins({ kichiHost: kichiWorld.host, oomi })) {
     await host.load(plugin.entry, plugin.config ? { config: plugin.config } : {});
+  }
   try {
     await host.start();
   } catch (error) {

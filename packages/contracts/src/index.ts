@@ -3,6 +3,7 @@ export * from "./error.js";
 export * from "./gateway/index.js";
 export * from "./host-config.js";
 export * from "./kichi/index.js";
+export * from "./oomi/index.js";
 export * from "./openclaw/manifest.js";
 export * from "./openclaw/tool-result.js";
 export * from "./openclaw/tools-invoke.js";

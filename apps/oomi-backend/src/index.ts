@@ -1,0 +1,1 @@
+export { type OomiBackendOptions, type RunningOomiBackend, startOomiBackend } from "./server.js";

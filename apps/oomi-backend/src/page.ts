@@ -1,0 +1,45 @@
+import type { OomiBackendStore } from "@clawbridge/contracts";
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The read-only overview at `/`: every persona with its lifecycle, runtime and last heartbeat. */
+export function renderPersonaPage(store: OomiBackendStore): string {
+  const personas = Object.values(store.personas).sort((a, b) => a.slug.localeCompare(b.slug));
+  const rows = personas
+    .map((p) => {
+      const runtime = p.runtime;
+      const cells = [
+        p.slug,
+        p.name,
+        p.lifecycle,
+        runtime?.endpoint ?? "—",
+        runtime?.healthcheckUrl ?? "—",
+        runtime?.lastHeartbeatAt ?? "—",
+        p.failure ? `${p.failure.code}: ${p.failure.message}` : "—",
+      ];
+      return `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`;
+    })
+    .join("\n");
+  const jobs = Object.values(store.jobs)
+    .map((j) => `<tr>${[j.jobId, j.jobType, j.slug, j.status].map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`)
+    .join("\n");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Oomi local backend</title>
+<style>body{font:14px system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}</style>
+</head><body>
+<h1>Oomi local backend</h1>
+<h2>Personas (${personas.length})</h2>
+<table><thead><tr><th>slug</th><th>name</th><th>lifecycle</th><th>endpoint</th><th>healthcheck</th><th>last heartbeat</th><th>failure</th></tr></thead>
+<tbody>
+${rows || '<tr><td colspan="7">no personas yet</td></tr>'}
+</tbody></table>
+<h2>Persona jobs</h2>
+<table><thead><tr><th>job</th><th>type</th><th>slug</th><th>status</th></tr></thead>
+<tbody>
+${jobs || '<tr><td colspan="4">no jobs yet</td></tr>'}
+</tbody></table>
+</body></html>
+`;
+}

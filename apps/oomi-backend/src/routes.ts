@@ -1,0 +1,436 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import {
+  OomiAckBodySchema,
+  type OomiBackendPersona,
+  type OomiBackendStore,
+  OomiFailureBodySchema,
+  OomiHeartbeatBodySchema,
+  OomiInviteStartBodySchema,
+  OomiJobFailBodySchema,
+  OomiJobStartBodySchema,
+  OomiJobSucceedBodySchema,
+  OomiManagedCreateBodySchema,
+  OomiOutboundMessageBodySchema,
+  OomiPairClaimBodySchema,
+  OomiPairStartBodySchema,
+  type OomiPersonaJob,
+  OomiPersonaSyncBodySchema,
+  OomiPollBodySchema,
+  OomiRuntimeRegisterBodySchema,
+  OomiSlugSchema,
+  OomiUserMessageBodySchema,
+} from "@clawbridge/contracts";
+import { HttpError, parseBody } from "./http.js";
+import type { BackendStore } from "./store.js";
+
+/** How long a polled message stays leased before it is offered again (no ack = not delivered). */
+export const LEASE_MS = 60_000;
+const PAIR_CODE_TTL_MS = 10 * 60_000;
+
+export interface RouteContext {
+  store: BackendStore;
+  now: () => Date;
+  /** The device the bearer token belongs to; null on routes that need no auth. */
+  deviceId: string | null;
+  body: unknown;
+  params: string[];
+  baseUrl: string;
+}
+
+export interface Route {
+  method: "GET" | "POST";
+  pattern: RegExp;
+  auth: boolean;
+  handle: (ctx: RouteContext) => Promise<{ status: number; body: unknown }>;
+}
+
+function slugParam(ctx: RouteContext): string {
+  const parsed = OomiSlugSchema.safeParse(decodeURIComponent(ctx.params[0] ?? ""));
+  if (!parsed.success) throw new HttpError(400, "invalid_field", "slug: not a valid persona slug", "slug");
+  return parsed.data;
+}
+
+function personaOf(data: OomiBackendStore, slug: string): OomiBackendPersona {
+  const persona = data.personas[slug];
+  if (!persona) throw new HttpError(404, "persona_not_found", `persona ${slug} does not exist; create it with managed_create first`);
+  return persona;
+}
+
+function jobOf(data: OomiBackendStore, jobId: string): OomiPersonaJob {
+  const job = data.jobs[jobId];
+  if (!job) throw new HttpError(404, "job_not_found", `persona job ${jobId} does not exist`);
+  return job;
+}
+
+function slugify(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+const ok = (body: unknown, status = 200) => ({ status, body });
+
+export const routes: Route[] = [
+  {
+    method: "GET",
+    pattern: /^\/v1\/personas$/,
+    auth: true,
+    handle: async ({ store }) => ok({ personas: Object.values(store.data.personas) }),
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/personas\/([^/]+)$/,
+    auth: true,
+    handle: async (ctx) => ok({ persona: personaOf(ctx.store.data, slugParam(ctx)) }),
+  },
+  {
+    method: "POST",
+    pattern: /^\/v1\/personas$/,
+    auth: true,
+    handle: async (ctx) => {
+      const { persona: manifest } = parseBody(OomiPersonaSyncBodySchema, ctx.body);
+      const persona = await ctx.store.mutate((data) => {
+        const existing = data.personas[manifest.id];
+        const next: OomiBackendPersona = {
+          slug: manifest.id,
+          name: manifest.name,
+          description: typeof manifest.summary === "string" ? manifest.summary : (existing?.description ?? ""),
+          lifecycle: existing?.lifecycle ?? "pending",
+          templateType: "persona-app",
+          promptTemplateVersion: typeof manifest.promptTemplateVersion === "string" ? manifest.promptTemplateVersion : "v1",
+          createdAt: existing?.createdAt ?? ctx.now().toISOString(),
+          runtime: existing?.runtime ?? null,
+          failure: existing?.failure ?? null,
+        };
+        data.personas[next.slug] = next;
+        return next;
+      });
+      return ok({ persona });
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/v1\/personas\/managed_create$/,
+    auth: true,
+    handle: async (ctx) => {
+      const body = parseBody(OomiManagedCreateBodySchema, ctx.body);
+      const slug = body.slug ?? slugify(body.name);
+      if (!OomiSlugSchema.safeParse(slug).success) throw new HttpError(400, "invalid_field", "name: yields no usable slug", "name");
+      const deviceId = ctx.deviceId ?? "";
+      return ctx.store.mutate((data) => {
+        if (data.personas[slug]) throw new HttpError(409, "persona_exists", `persona ${slug} already exists`);
+        const at = ctx.now().toISOString();
+        const persona: OomiBackendPersona = {
+          slug,
+          name: body.name,
+          description: body.description,
+          lifecycle: "pending",
+          templateType: "persona-app",
+          promptTemplateVersion: body.promptTemplateVersion,
+          createdAt: at,
+          runtime: null,
+          failure: null,
+        };
+        const jobId = `pj_${randomBytes(8).toString("hex")}`;
+        const job: OomiPersonaJob = {
+          jobId,
+          status: "queued",
+          deviceId,
+          jobType: "create_persona_runtime",
+          slug,
+          startedAt: null,
+          completedAt: null,
+          result: null,
+          failure: null,
+        };
+        data.personas[slug] = persona;
+        data.jobs[jobId] = job;
+        data.messages.push({
+          deviceId,
+          state: "pending",
+          leasedUntil: null,
+          failureCode: null,
+          message: {
+            messageId: `msg_${randomUUID()}`,
+            createdAt: at,
+            metadata: {
+              type: "persona_job",
+              jobId,
+              payload: {
+                jobId,
+                jobType: "create_persona_runtime",
+                persona: { slug, name: body.name, description: body.description, templateVersion: body.promptTemplateVersion },
+              },
+            },
+          },
+        });
+        return ok({ persona, personaJob: { jobId, status: job.status, deviceId } }, 201);
+      });
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/v1\/personas\/([^/]+)\/runtime_register$/,
+    auth: true,
+    handle: async (ctx) => {
+      const slug = slugParam(ctx);
+      const body = parseBody(OomiRuntimeRegisterBodySchema, ctx.body);
+      const persona = await ctx.store.mutate((data) => {
+        const p = personaOf(data, slug);
+        p.lifecycle = "running";
+        p.failure = null;
+        p.runtime = {
+          endpoint: body.endpoint,
+          healthcheckUrl: body.healthcheckUrl,
+          transport: body.transport,
+          localPort: body.localPort,
+          startedAt: body.startedAt,
+          lastHeartbeatAt: p.runtime?.lastHeartbeatAt ?? null,
+        };
+        return p;
+      });
+      return ok({ persona });
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/v1\/personas\/([^/]+)\/heartbeat$/,
+    auth: true,
+    handle: async (ctx) => {
+      const slug = slugParam(ctx);
+      const body = parseBody(OomiHeartbeatBodySchema, ctx.body);
+      const persona = await ctx.store.mutate((data) => {
+        const p = personaOf(data, slug);
+        p.lifecycle = "running";
+        p.runtime = {
+          endpoint: body.endpoint,
+          healthcheckUrl: body.healthcheckUrl,
+          transport: body.transport,
+          localPort: body.localPort,
+          startedAt: p.runtime?.startedAt ?? null,
+          lastHeartbeatAt: body.observedAt,
+        };
+        return p;
+      });
+      return ok({ persona });
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/v1\/personas\/([^/]+)\/fail$/,
+    auth: true,
+    handle: async (ctx) => {
+      const slug = slugParam(ctx);
+      const body = parseBody(OomiFailureBodySchema, ctx.body);
+      const persona = await ctx.store.mutate((data) => {
+        const p = personaOf(data, slug);
+        p.lifecycle = "failed";
+        p.failure = { code: body.code, message: body.message, at: ctx.now().toISOString() };
+        return p;
+      });
+      return ok({ persona });
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/persona_jobs\/([^/]+)$/,
+    auth: true,
+    handle: async (ctx) => ok({ job: jobOf(ctx.store.data, decodeURIComponent(ctx.params[0] ?? "")) }),
+  },
+  {
+    method: "POST",
+    pattern: /^\/v1\/persona_jobs\/([^/]+)\/(start|succeed|fail)$/,
+    auth: true,
+    handle: async (ctx) => {
+      const jobId = decodeURIComponent(ctx.params[0] ?? "");
+      const action = ctx.params[1];
+      const job = await (async () => {
+        if (action === "start") {
+          const body = parseBody(OomiJobStartBodySchema, ctx.body);
+          return ctx.store.mutate((data) => {
+            const j = jobOf(data, jobId);
+            j.status = "running";
+            j.startedAt = body.startedAt;
+            const p = data.personas[j.slug];
+            if (p && j.jobType === "create_persona_runtime") p.lifecycle = "provisioning";
+            return j;
+          });
+        }
+        if (action === "succeed") {
+          const body = parseBody(OomiJobSucceedBodySchema, ctx.body);
+          return ctx.store.mutate((data) => {
+            const j = jobOf(data, jobId);
+            j.status = "succeeded";
+            j.completedAt = body.completedAt;
+            const { deviceId: _device, ...result } = body;
+            j.result = result;
+            j.failure = null;
+            const p = data.personas[j.slug];
+            if (p && j.jobType === "destroy_persona_runtime") {
+              p.lifecycle = "stopped";
+              p.runtime = null;
+            }
+            return j;
+          });
+        }
+        const body = parseBody(OomiJobFailBodySchema, ctx.body);
+        return ctx.store.mutate((data) => {
+          const j = jobOf(data, jobId);
+          j.status = "failed";
+          j.completedAt = body.completedAt;
+          j.failure = { code: body.code, message: body.message };
+          const p = data.personas[j.slug];
+          if (p) {
+            p.lifecycle = "failed";
+            p.failure = { code: body.code, message: body.message, at: body.completedAt };
+          }
+          return j;
+        });
+      })();
+      return ok({ job });
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/v1\/channel\/plugin\/poll$/,
+    auth: true,
+    handle: async (ctx) => {
+      const body = parseBody(OomiPollBodySchema, ctx.body);
+      const now = ctx.now();
+      const messages = await ctx.store.mutate((data) => {
+        const picked = [];
+        for (const queued of data.messages) {
+          if (picked.length >= body.limit) break;
+          if (queued.deviceId !== ctx.deviceId) continue;
+          if (body.metadataType && queued.message.metadata.type !== body.metadataType) continue;
+          const expired = queued.state === "leased" && queued.leasedUntil !== null && Date.parse(queued.leasedUntil) <= now.getTime();
+          if (queued.state !== "pending" && !expired) continue;
+          queued.state = "leased";
+          queued.leasedUntil = new Date(now.getTime() + LEASE_MS).toISOString();
+          picked.push(queued.message);
+        }
+        return picked;
+      });
+      return ok({ messages });
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/v1\/channel\/plugin\/acks$/,
+    auth: true,
+    handle: async (ctx) => {
+      const body = parseBody(OomiAckBodySchema, ctx.body);
+      const settled = await ctx.store.mutate((data) => {
+        const queued = data.messages.find((m) => m.message.messageId === body.messageId && m.deviceId === ctx.deviceId);
+        if (!queued) throw new HttpError(404, "message_not_found", `message ${body.messageId} is not queued for this device`);
+        queued.state = body.outcome;
+        queued.leasedUntil = null;
+        queued.failureCode = body.outcome === "failed" ? (body.failureCode ?? "persona_job_delivery_failed") : null;
+        return queued;
+      });
+      return ok({ messageId: settled.message.messageId, state: settled.state, failureCode: settled.failureCode });
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/v1\/channel\/plugin\/messages$/,
+    auth: true,
+    handle: async (ctx) => {
+      const body = parseBody(OomiOutboundMessageBodySchema, ctx.body);
+      await ctx.store.mutate((data) => {
+        data.outbox.push({ ...body, receivedAt: ctx.now().toISOString() });
+      });
+      return ok({ message: { messageId: body.messageId } }, 201);
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/channel\/plugin\/messages$/,
+    auth: true,
+    handle: async (ctx) => ok({ messages: ctx.store.data.outbox.filter((m) => !m.deviceId || m.deviceId === ctx.deviceId) }),
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/channel\/plugin\/queue$/,
+    auth: true,
+    handle: async (ctx) => ok({ messages: ctx.store.data.messages.filter((m) => m.deviceId === ctx.deviceId) }),
+  },
+  {
+    method: "POST",
+    pattern: /^\/v1\/channel\/user\/messages$/,
+    auth: true,
+    handle: async (ctx) => {
+      const body = parseBody(OomiUserMessageBodySchema, ctx.body);
+      const messageId = `msg_${randomUUID()}`;
+      await ctx.store.mutate((data) => {
+        data.messages.push({
+          deviceId: ctx.deviceId ?? "",
+          state: "pending",
+          leasedUntil: null,
+          failureCode: null,
+          message: {
+            messageId,
+            conversationKey: body.conversationKey,
+            userId: body.userId,
+            ...(body.sessionKey ? { sessionKey: body.sessionKey } : {}),
+            content: body.content,
+            createdAt: ctx.now().toISOString(),
+            metadata: { type: "chat" },
+          },
+        });
+      });
+      return ok({ messageId }, 201);
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/api\/gateway\/managed\/config$/,
+    auth: false,
+    handle: async (ctx) => ok({ brokerHttpUrl: ctx.baseUrl, brokerDeviceWsUrl: `${ctx.baseUrl.replace(/^http/, "ws")}/v1/device/ws` }),
+  },
+  {
+    method: "POST",
+    pattern: /^\/api\/gateway\/managed\/pair\/start$/,
+    auth: false,
+    handle: async (ctx) => {
+      const body = parseBody(OomiPairStartBodySchema, ctx.body);
+      const pairCode = randomBytes(4).toString("hex").toUpperCase();
+      await ctx.store.mutate((data) => {
+        data.pairCodes[pairCode] = { label: body.label, expiresAt: new Date(ctx.now().getTime() + PAIR_CODE_TTL_MS).toISOString() };
+      });
+      return ok({ pairCode });
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/v1\/pair\/claim$/,
+    auth: false,
+    handle: async (ctx) => {
+      const body = parseBody(OomiPairClaimBodySchema, ctx.body);
+      const code = body.pairCode.toUpperCase();
+      return ctx.store.mutate((data) => {
+        const pending = data.pairCodes[code];
+        if (!pending || Date.parse(pending.expiresAt) <= ctx.now().getTime()) {
+          throw new HttpError(400, "invalid_field", "pairCode: unknown or expired pair code", "pairCode");
+        }
+        delete data.pairCodes[code];
+        const deviceToken = randomBytes(24).toString("base64url");
+        data.devices[body.deviceId] = { deviceId: body.deviceId, deviceToken, label: pending.label, claimedAt: ctx.now().toISOString() };
+        return ok({ deviceToken, expiresAt: null });
+      });
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/v1\/invite_links\/start$/,
+    auth: true,
+    handle: async (ctx) => {
+      const body = parseBody(OomiInviteStartBodySchema, ctx.body);
+      const code = randomBytes(6).toString("base64url");
+      const expiresAt = new Date(ctx.now().getTime() + PAIR_CODE_TTL_MS).toISOString();
+      const appUrl = body.appUrl ?? ctx.baseUrl;
+      return ok({ inviteUrl: `${appUrl.replace(/\/+$/, "")}/invite/${code}`, expiresAt });
+    },
+  },
+];

@@ -1,0 +1,5 @@
+export * from "./backend-store.js";
+export * from "./channel.js";
+export * from "./cli.js";
+export * from "./files.js";
+export * from "./rest.js";

@@ -1,0 +1,111 @@
+import { spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+import { mkdir, readFile, rm } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { writeFileAtomic, writeJsonAtomic } from "@clawbridge/plugin-host";
+import { connectBackend } from "../backend/connection.js";
+import type { BackendFlags, CommandContext, CommandResult } from "../commands/context.js";
+import { OomiError } from "../errors.js";
+import { bridgeLogPath, bridgePidPath, bridgeStatusPath, defaultWorkspaceRoot, type Env } from "../paths.js";
+import { isProcessAlive, stopProcessGroup } from "../runtime/process-group.js";
+import { OomiBridge } from "./bridge.js";
+
+async function readPid(env: Env): Promise<number | null> {
+  const text = await readFile(bridgePidPath(env), "utf8").catch(() => "");
+  const pid = Number(text.trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
+export async function bridgeProcessStatus(env: Env): Promise<{ running: boolean; pid: number | null; logPath: string }> {
+  const pid = await readPid(env);
+  const running = isProcessAlive(pid);
+  return { running, pid: running ? pid : null, logPath: bridgeLogPath(env) };
+}
+
+export interface BridgeRunFlags extends BackendFlags {
+  workspaceRoot?: string;
+  pollIntervalMs?: string;
+}
+
+/** `oomi openclaw bridge start`: the singleton bridge as a detached process (pid file, log file). */
+export async function startBridgeProcess(flags: BridgeRunFlags, ctx: CommandContext, cliPath: string): Promise<CommandResult> {
+  const current = await bridgeProcessStatus(ctx.env);
+  if (current.running) return { ok: true, started: false, ...current };
+  await connectBackend(flags, ctx.env);
+  const args = [cliPath, "openclaw", "bridge", "run"];
+  if (flags.backendUrl) args.push("--backend-url", flags.backendUrl);
+  if (flags.workspaceRoot) args.push("--workspace-root", resolve(ctx.cwd, flags.workspaceRoot));
+  if (flags.pollIntervalMs) args.push("--poll-interval-ms", flags.pollIntervalMs);
+  const logPath = bridgeLogPath(ctx.env);
+  await mkdir(dirname(logPath), { recursive: true });
+  const fd = openSync(logPath, "a");
+  try {
+    // Credentials go through the environment, never the process list.
+    const env = {
+      ...(ctx.env as NodeJS.ProcessEnv),
+      ...(flags.deviceToken ? { OOMI_DEVICE_TOKEN: flags.deviceToken } : {}),
+      ...(flags.deviceId ? { OOMI_DEVICE_ID: flags.deviceId } : {}),
+    };
+    const child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd], env, cwd: ctx.cwd });
+    const pid = await new Promise<number>((done, fail) => {
+      child.once("spawn", () => done(child.pid as number));
+      child.once("error", fail);
+    });
+    child.unref();
+    await writeFileAtomic(bridgePidPath(ctx.env), `${pid}\n`);
+    return { ok: true, started: true, running: true, pid, logPath };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export async function stopBridgeProcess(ctx: CommandContext): Promise<CommandResult> {
+  const current = await bridgeProcessStatus(ctx.env);
+  if (!current.running || !current.pid) {
+    await rm(bridgePidPath(ctx.env), { force: true });
+    return { ok: true, stopped: false, pid: null };
+  }
+  const signal = await stopProcessGroup(current.pid, 10_000);
+  await rm(bridgePidPath(ctx.env), { force: true });
+  return { ok: true, stopped: true, pid: current.pid, signal };
+}
+
+/** `oomi openclaw bridge run`: the bridge loop in the foreground (persona jobs only; chat needs the plugin). */
+export async function runBridgeForeground(flags: BridgeRunFlags, ctx: CommandContext): Promise<CommandResult> {
+  const client = await connectBackend(flags, ctx.env);
+  const pollIntervalMs = flags.pollIntervalMs ? Number(flags.pollIntervalMs) : undefined;
+  if (pollIntervalMs !== undefined && (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 100)) {
+    throw new OomiError("INVALID_INPUT", "--poll-interval-ms must be an integer ≥ 100", 2);
+  }
+  const startedAt = new Date().toISOString();
+  const bridge = new OomiBridge({
+    client,
+    workspaceRoot: flags.workspaceRoot ? resolve(ctx.cwd, flags.workspaceRoot) : defaultWorkspaceRoot(ctx.env),
+    env: ctx.env,
+    ...(pollIntervalMs ? { pollIntervalMs } : {}),
+    onEvent: (event) => {
+      if (event.type !== "supervise" || event.personas.length > 0)
+        process.stderr.write(`${new Date().toISOString()} ${JSON.stringify(event)}\n`);
+      void writeJsonAtomic(bridgeStatusPath(ctx.env), { pid: process.pid, startedAt, ...pickStatus(bridge) }).catch(() => {});
+    },
+  });
+  bridge.start();
+  process.stderr.write(`oomi bridge polling ${client.baseUrl} (pid ${process.pid})\n`);
+  await new Promise<void>((done) => {
+    const stop = () => void bridge.stop().then(done);
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+  return { ok: true, stopped: true, ...pickStatus(bridge) };
+}
+
+function pickStatus(bridge: OomiBridge) {
+  const c = bridge.counters;
+  return {
+    lastPollAt: c.lastPollAt,
+    lastHeartbeatAt: c.lastHeartbeatAt,
+    jobsSucceeded: c.jobsSucceeded,
+    jobsFailed: c.jobsFailed,
+    lastError: c.lastError,
+  };
+}

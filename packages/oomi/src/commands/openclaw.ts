@@ -1,0 +1,159 @@
+import { readFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import {
+  OomiBridgeStatusFileSchema,
+  OomiManagedConfigResponseSchema,
+  OomiPairClaimResponseSchema,
+  OomiPairStartResponseSchema,
+} from "@clawbridge/contracts";
+import { writeJsonAtomic } from "@clawbridge/plugin-host";
+import type { z } from "zod";
+import { connectBackend, readBridgeState } from "../backend/connection.js";
+import { errorMessage, OomiError } from "../errors.js";
+import { bridgeStatePath, bridgeStatusPath, type Env } from "../paths.js";
+import type { BackendFlags, CommandContext, CommandResult } from "./context.js";
+
+export const DEFAULT_SESSION_KEY = "agent:main:webchat:channel:oomi";
+
+async function postJson<S extends z.ZodType>(ctx: CommandContext, url: string, body: unknown, schema: S): Promise<z.output<S>> {
+  const doFetch = ctx.fetch ?? fetch;
+  let response: Response;
+  try {
+    response = await doFetch(url, {
+      method: body === undefined ? "GET" : "POST",
+      headers: { "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(15_000),
+    });
+  } catch (error) {
+    throw new OomiError("BACKEND_UNREACHABLE", `${url} is unreachable: ${errorMessage(error)}`);
+  }
+  const json = (await response.json().catch(() => ({}))) as { error?: string };
+  if (!response.ok)
+    throw new OomiError("BACKEND_ERROR", `${url} → ${response.status}: ${json.error ?? "request failed"}`, 1, response.status);
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new OomiError("BACKEND_BAD_RESPONSE", `${url}: unexpected response`);
+  return parsed.data;
+}
+
+export interface PairFlags extends BackendFlags {
+  appUrl?: string;
+  label?: string;
+  sessionKey?: string;
+}
+
+/** Pairs this machine: managed config → pair code → claim a device token → bridge state (0600) → invite link. */
+export async function runPair(flags: PairFlags, ctx: CommandContext): Promise<CommandResult> {
+  const appUrl = (flags.appUrl || ctx.env.OOMI_APP_URL || "http://127.0.0.1:3456").replace(/\/+$/, "");
+  const config = await postJson(ctx, `${appUrl}/api/gateway/managed/config`, undefined, OomiManagedConfigResponseSchema);
+  const brokerHttp = (flags.backendUrl || config.brokerHttpUrl).replace(/\/+$/, "");
+  const { pairCode } = await postJson(
+    ctx,
+    `${appUrl}/api/gateway/managed/pair/start`,
+    { label: flags.label || hostname() },
+    OomiPairStartResponseSchema,
+  );
+  const deviceId = flags.deviceId || ctx.env.OOMI_DEVICE_ID || hostname();
+  const claim = await postJson(
+    ctx,
+    `${brokerHttp}/v1/pair/claim`,
+    { pairCode: pairCode.toUpperCase(), deviceId },
+    OomiPairClaimResponseSchema,
+  );
+  const sessionKey = flags.sessionKey || DEFAULT_SESSION_KEY;
+  const claimedAt = new Date().toISOString();
+  await writeJsonAtomic(
+    bridgeStatePath(ctx.env),
+    {
+      brokerHttp,
+      brokerWs: config.brokerDeviceWsUrl,
+      deviceId,
+      deviceToken: claim.deviceToken,
+      sessionKey,
+      claimedAt,
+      expiresAt: claim.expiresAt ?? null,
+    },
+    { secret: true },
+  );
+  const client = await connectBackend({ backendUrl: brokerHttp }, ctx.env, ctx.fetch ? { fetch: ctx.fetch } : {});
+  const invite = await client.inviteStart({ appUrl, sessionKey });
+  return {
+    ok: true,
+    brokerHttp,
+    deviceId,
+    sessionKey,
+    claimedAt,
+    statePath: bridgeStatePath(ctx.env),
+    inviteUrl: invite.inviteUrl,
+    inviteExpiresAt: invite.expiresAt,
+  };
+}
+
+export async function runInvite(flags: PairFlags, ctx: CommandContext): Promise<CommandResult> {
+  const state = await readBridgeState(ctx.env);
+  const client = await connectBackend(flags, ctx.env, ctx.fetch ? { fetch: ctx.fetch } : {});
+  const invite = await client.inviteStart({
+    ...(flags.appUrl || ctx.env.OOMI_APP_URL ? { appUrl: flags.appUrl || ctx.env.OOMI_APP_URL } : {}),
+    sessionKey: flags.sessionKey || state?.sessionKey || DEFAULT_SESSION_KEY,
+  });
+  return { ok: true, ...invite };
+}
+
+async function readBridgeStatus(env: Env) {
+  const text = await readFile(bridgeStatusPath(env), "utf8").catch(() => null);
+  if (text === null) return null;
+  try {
+    const parsed = OomiBridgeStatusFileSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Pairing and bridge state, with the device token never shown. */
+export async function runOpenclawStatus(_flags: BackendFlags, ctx: CommandContext): Promise<CommandResult> {
+  const state = await readBridgeState(ctx.env);
+  const { bridgeProcessStatus } = await import("../bridge/standalone.js");
+  return {
+    ok: true,
+    paired: Boolean(state),
+    brokerHttp: state?.brokerHttp ?? null,
+    deviceId: state?.deviceId ?? null,
+    sessionKey: state?.sessionKey ?? null,
+    hasDeviceToken: Boolean(state?.deviceToken),
+    bridge: await bridgeProcessStatus(ctx.env),
+    bridgeStatus: await readBridgeStatus(ctx.env),
+  };
+}
+
+export interface RefreshFlags extends BackendFlags {
+  workspaceRoot?: string;
+  includeStopped?: boolean;
+}
+
+/** Relaunches (restart) and re-registers every local persona that was running (`--include-stopped`: all of them). */
+export async function runRefresh(flags: RefreshFlags, ctx: CommandContext): Promise<CommandResult> {
+  const { readdir } = await import("node:fs/promises");
+  const { join, resolve } = await import("node:path");
+  const { existsSync } = await import("node:fs");
+  const { defaultWorkspaceRoot } = await import("../paths.js");
+  const { readRuntimeState } = await import("../runtime/state.js");
+  const { runLaunchManaged } = await import("./launch-managed.js");
+  const root = flags.workspaceRoot ? resolve(ctx.cwd, flags.workspaceRoot) : defaultWorkspaceRoot(ctx.env);
+  const refreshed: Array<{ slug: string; ok: boolean; error?: string }> = [];
+  if (existsSync(root)) {
+    for (const entry of await readdir(root, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const state = await readRuntimeState(join(root, entry.name)).catch(() => null);
+      if (!state || (state.status !== "running" && !flags.includeStopped)) continue;
+      const result = await runLaunchManaged(entry.name, { ...flags, workspaceRoot: root, restart: true, create: false }, ctx).catch(
+        (error) => ({
+          ok: false,
+          error: { message: errorMessage(error) },
+        }),
+      );
+      refreshed.push({ slug: entry.name, ok: result.ok, ...(result.ok ? {} : { error: result.error?.message ?? "failed" }) });
+    }
+  }
+  return { ok: refreshed.every((r) => r.ok), workspaceRoot: root, refreshed };
+}

@@ -1,0 +1,206 @@
+import { spawn } from "node:child_process";
+import { closeSync, existsSync, openSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import { type NetworkInterfaceInfo, networkInterfaces } from "node:os";
+import { join } from "node:path";
+import type { OomiRuntimeState } from "@clawbridge/contracts";
+import { errorMessage, OomiError } from "../errors.js";
+import { type Env, workspacePathFor } from "../paths.js";
+import { checkHealth, waitForHealth } from "./health.js";
+import { resolveHealthPath } from "./health-path.js";
+import { buildLocalRuntime, buildRegistration, chooseReachableHost, type LocalRuntimeAddress } from "./network.js";
+import { DEFAULT_PERSONA_PORT, findAvailablePort } from "./port.js";
+import { isProcessAlive, stopProcessGroup } from "./process-group.js";
+import { readRuntimeState, runtimeLogPath } from "./state.js";
+import { readRuntimeConfig, writeRuntimeState } from "./state-write.js";
+
+export const HEALTH_TIMEOUT_MS = 45_000;
+const REUSE_HEALTH_TIMEOUT_MS = 4_000;
+
+export interface LaunchOptions {
+  slug: string;
+  name: string;
+  description: string;
+  workspaceRoot: string;
+  templateVersion?: string;
+  forceInstall?: boolean;
+  /** Never run npm install (the job executor's `--no-install`). */
+  skipInstall?: boolean;
+  restart?: boolean;
+  entryUrl?: string;
+  transport?: "local" | "relay";
+  env: Env;
+  /** Bound on waiting for the dev server's health URL (45 s; tests shorten it). */
+  healthTimeoutMs?: number;
+  interfaces?: NodeJS.Dict<NetworkInterfaceInfo[]>;
+  progress?: (line: string) => void;
+}
+
+export interface LaunchOutcome {
+  workspacePath: string;
+  scaffolded: boolean;
+  installed: boolean;
+  reusedRunningProcess: boolean;
+  runtime: LocalRuntimeAddress;
+  state: OomiRuntimeState;
+}
+
+async function lastLines(path: string, count = 15): Promise<string> {
+  const text = await readFile(path, "utf8").catch(() => "");
+  return text.trim().split("\n").slice(-count).join("\n");
+}
+
+async function installDependencies(workspacePath: string, env: Env, progress: (line: string) => void): Promise<void> {
+  progress(`npm install in ${workspacePath} …`);
+  const { execa } = await import("execa");
+  const result = await execa("npm", ["install", "--no-fund", "--no-audit", "--silent"], {
+    cwd: workspacePath,
+    env: env as NodeJS.ProcessEnv,
+    extendEnv: false,
+    all: true,
+    reject: false,
+  });
+  if (result.exitCode !== 0) {
+    const tail = String(result.all ?? "")
+      .trim()
+      .split("\n")
+      .slice(-15)
+      .join("\n");
+    throw new OomiError("NPM_INSTALL_FAILED", `npm install failed in ${workspacePath} (exit ${result.exitCode}):\n${tail}`);
+  }
+}
+
+/** The dev server command: vite directly when installed (one process fewer), else `npm run dev`. */
+export function devCommandFor(workspacePath: string, bindHost: string, port: number): { command: string; args: string[] } {
+  const vite = join(workspacePath, "node_modules", "vite", "bin", "vite.js");
+  const serverArgs = ["--host", bindHost, "--port", String(port), "--strictPort"];
+  if (existsSync(vite)) return { command: process.execPath, args: [vite, ...serverArgs] };
+  return { command: "npm", args: ["run", "dev", "--", ...serverArgs] };
+}
+
+/**
+ * Brings a managed persona runtime up on this machine: scaffold if missing, install if needed,
+ * reuse a healthy running process, otherwise start the dev server detached in its own process
+ * group, wait for its loopback health URL, and record `.oomi/runtime.json`.
+ */
+export async function launchManagedRuntime(options: LaunchOptions): Promise<LaunchOutcome> {
+  const progress = options.progress ?? (() => {});
+  const workspacePath = workspacePathFor(options.workspaceRoot, options.slug);
+  const templateVersion = options.templateVersion ?? "v1";
+
+  let scaffolded = false;
+  if (!existsSync(join(workspacePath, "package.json"))) {
+    const { scaffoldPersonaWorkspace } = await import("../scaffold/scaffold.js");
+    progress(`scaffolding ${workspacePath}`);
+    await scaffoldPersonaWorkspace({
+      slug: options.slug,
+      name: options.name,
+      description: options.description || options.name,
+      outDir: workspacePath,
+      force: false,
+      templateVersion,
+    });
+    scaffolded = true;
+  }
+
+  let installed = false;
+  if (!options.skipInstall && (options.forceInstall || !existsSync(join(workspacePath, "node_modules")))) {
+    await installDependencies(workspacePath, options.env, progress);
+    installed = true;
+  }
+
+  const config = await readRuntimeConfig(workspacePath);
+  const healthPath = resolveHealthPath(config);
+  const bindHost = options.env.OOMI_PERSONA_BIND_HOST || "0.0.0.0";
+  const reachableHost = chooseReachableHost(options.interfaces ?? networkInterfaces(), options.env, bindHost);
+  const previous = await readRuntimeState(workspacePath);
+  const logFilePath = runtimeLogPath(workspacePath);
+
+  if (previous && isProcessAlive(previous.pid)) {
+    const healthy = await checkHealth(previous.healthcheckUrl, REUSE_HEALTH_TIMEOUT_MS);
+    if (healthy && !options.restart && previous.status === "running") {
+      const runtime = buildLocalRuntime(previous.localPort, healthPath, bindHost, reachableHost);
+      const registration = buildRegistration(runtime, options.entryUrl, options.transport);
+      const state: OomiRuntimeState = {
+        ...previous,
+        ...runtime,
+        endpoint: runtime.endpoint,
+        entryUrl: registration.endpoint,
+        transport: registration.transport,
+      };
+      await writeRuntimeState(workspacePath, state);
+      return { workspacePath, scaffolded, installed, reusedRunningProcess: true, runtime, state };
+    }
+    progress(`stopping the previous runtime (pid ${previous.pid})`);
+    await stopProcessGroup(previous.pid as number);
+  }
+
+  const port = await findAvailablePort(previous?.localPort ?? config?.defaultPort ?? DEFAULT_PERSONA_PORT, bindHost).catch((error) => {
+    throw new OomiError("NO_FREE_PORT", errorMessage(error));
+  });
+  const runtime = buildLocalRuntime(port, healthPath, bindHost, reachableHost);
+  const registration = buildRegistration(runtime, options.entryUrl, options.transport);
+  const devCommand = devCommandFor(workspacePath, bindHost, port);
+
+  await mkdir(join(workspacePath, ".oomi"), { recursive: true });
+  const logFd = openSync(logFilePath, "a");
+  let pid: number;
+  try {
+    const child = spawn(devCommand.command, devCommand.args, {
+      cwd: workspacePath,
+      detached: true,
+      stdio: ["ignore", logFd, logFd],
+      env: { ...(options.env as NodeJS.ProcessEnv), ...(config?.renderMode === "webspatial" ? { XR_ENV: "avp" } : {}) },
+    });
+    const spawned = await new Promise<number>((resolve, reject) => {
+      child.once("spawn", () => resolve(child.pid as number));
+      child.once("error", reject);
+    }).catch((error) => {
+      throw new OomiError("DEV_SERVER_SPAWN_FAILED", `could not start ${devCommand.command}: ${errorMessage(error)}`);
+    });
+    child.unref();
+    pid = spawned;
+  } finally {
+    closeSync(logFd);
+  }
+
+  progress(`waiting for ${runtime.healthcheckUrl} (pid ${pid}) …`);
+  const health = await waitForHealth({
+    url: runtime.healthcheckUrl,
+    timeoutMs: options.healthTimeoutMs ?? HEALTH_TIMEOUT_MS,
+    isAlive: () => isProcessAlive(pid),
+    onWait: (ms) => progress(`  still waiting for health (${Math.round(ms / 1000)} s)`),
+  });
+  const state: OomiRuntimeState = {
+    slug: options.slug,
+    name: options.name,
+    description: options.description,
+    workspacePath,
+    templateVersion,
+    localPort: port,
+    localEndpoint: runtime.endpoint,
+    reachableEndpoint: runtime.reachableEndpoint,
+    bindHost,
+    reachableHost,
+    endpoint: runtime.endpoint,
+    entryUrl: registration.endpoint,
+    transport: registration.transport,
+    healthcheckUrl: runtime.healthcheckUrl,
+    pid,
+    logFilePath,
+    status: "running",
+    lastStartedAt: new Date().toISOString(),
+    devCommand,
+  };
+  if (!health.healthy) {
+    await stopProcessGroup(pid, 2_000);
+    await writeRuntimeState(workspacePath, { ...state, pid: null, status: "failed", stoppedAt: new Date().toISOString() });
+    const why = health.reason === "exited" ? "the dev server exited" : `no healthy answer within ${Math.round(health.elapsedMs / 1000)} s`;
+    throw new OomiError(
+      "RUNTIME_UNHEALTHY",
+      `${runtime.healthcheckUrl}: ${why}; its process group was stopped. Log ${logFilePath}:\n${await lastLines(logFilePath)}`,
+    );
+  }
+  await writeRuntimeState(workspacePath, state);
+  return { workspacePath, scaffolded, installed, reusedRunningProcess: false, runtime, state };
+}

@@ -1,0 +1,25 @@
+import { invalidInput } from "./errors.js";
+
+/** Same rule as `OomiSlugSchema`, kept zod-free so the fast commands need not load zod. */
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export function validateSlug(slug: string): string {
+  if (!SLUG.test(slug)) {
+    throw invalidInput(
+      `invalid persona slug "${slug}": use lower-case letters and digits joined by single dashes (e.g. market-analyst)`,
+      "INVALID_SLUG",
+    );
+  }
+  return slug;
+}
+
+/** `' Market Analyst '` → `market-analyst`; throws when nothing usable is left. */
+export function slugifyPersonaName(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^-|-$/g, "");
+  if (!slug) throw invalidInput(`cannot derive a slug from the name "${name}"; pass a slug`, "INVALID_SLUG");
+  return slug;
+}
