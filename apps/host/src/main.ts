@@ -61,6 +61,7 @@ async function main(): Promise<number> {
       `  plugins: ${host.plugins.map((p) => p.id).join(", ")}`,
       `  tools:   ${tools.join(", ")}`,
       `  kichi:   ${kichiWorld.url} (local Kichi World; agents join it with kichi_join)`,
+      `  oomi:    ${oomi.backend.url} (local Oomi backend; for the oomi CLI: export OOMI_BACKEND_URL=${oomi.backend.url})`,
       `  try:     curl -H "Authorization: Bearer ${host.token}" -d '{"tool":"clawbridge_status"}' ${host.url}/tools/invoke`,
       "",
     ].join("\n"),

@@ -11,6 +11,16 @@ export interface EmbeddedOomi {
   deviceToken: string;
 }
 
+/** The device saved by an earlier start; a missing or unreadable file means a new device. */
+async function readSavedDevice(path: string): Promise<{ deviceId?: string; deviceToken?: string }> {
+  try {
+    const saved: unknown = JSON.parse(await readFile(path, "utf8"));
+    return saved && typeof saved === "object" ? (saved as { deviceId?: string; deviceToken?: string }) : {};
+  } catch {
+    return {};
+  }
+}
+
 /**
  * The local Oomi backend the host starts by default (loopback, durable under the state dir), with
  * one device whose token is kept 0600 so the `oomi` CLI and the bridge plugin survive restarts.
@@ -18,7 +28,7 @@ export interface EmbeddedOomi {
  */
 export async function startEmbeddedOomiBackend(stateDir: string, env: NodeJS.ProcessEnv = process.env): Promise<EmbeddedOomi> {
   const devicePath = join(stateDir, "oomi-device.json");
-  const saved = JSON.parse(await readFile(devicePath, "utf8").catch(() => "{}")) as { deviceId?: string; deviceToken?: string };
+  const saved = await readSavedDevice(devicePath);
   const deviceId = saved.deviceId || `${hostname()}-local`;
   const deviceToken = saved.deviceToken && saved.deviceToken.length >= 16 ? saved.deviceToken : randomBytes(24).toString("base64url");
   await writeJsonAtomic(devicePath, { deviceId, deviceToken }, { secret: true });
