@@ -1,3 +1,4 @@
+import clawhip from "@clawbridge/clawhip";
 import diagnostics from "@clawbridge/diagnostics";
 import type { PluginEntryLike } from "@clawbridge/plugin-host";
 
@@ -9,5 +10,5 @@ export interface BridgePlugin {
 
 /** Every bridge plugin of this repo. Each package adds its plugin here. */
 export function bridgePlugins(): BridgePlugin[] {
-  return [{ entry: diagnostics }];
+  return [{ entry: diagnostics }, { entry: clawhip }];
 }

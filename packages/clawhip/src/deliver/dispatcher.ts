@@ -1,0 +1,172 @@
+import { appendFile } from "node:fs/promises";
+import type { ClawhipDeliveryJob } from "@clawbridge/contracts";
+import { backoffDelay } from "./backoff.js";
+import { CircuitBreaker } from "./circuit-breaker.js";
+import type { Clock } from "./clock.js";
+import type { SendResult } from "./send-job.js";
+import type { SpoolJournal } from "./spool-journal.js";
+import { TokenBucket } from "./token-bucket.js";
+
+export interface DeliveryPolicy {
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  breakerThreshold: number;
+  breakerCooldownMs: number;
+  ratePerSec: number;
+  rateBurst: number;
+}
+
+export interface DispatcherOptions {
+  journal: SpoolJournal;
+  send: (job: ClawhipDeliveryJob, signal: AbortSignal) => Promise<SendResult>;
+  clock: Clock;
+  policy: DeliveryPolicy;
+  /** Undeliverable jobs are appended here (NDJSON) with the reason, so nothing is lost silently. */
+  deadLetterPath: string;
+  log: (level: "info" | "warn" | "error", message: string) => void;
+  random?: () => number;
+}
+
+interface Lane {
+  name: string;
+  queue: ClawhipDeliveryJob[];
+  running: boolean;
+  breaker: CircuitBreaker;
+  bucket: TokenBucket;
+}
+
+function laneName(job: ClawhipDeliveryJob): string {
+  return `${job.target.kind}:${job.target.value}`;
+}
+
+/** A target as it may appear in logs: webhook URLs carry secrets, so only their origin is shown. */
+export function describeTarget(job: Pick<ClawhipDeliveryJob, "target">): string {
+  if (job.target.kind === "discord-channel") return `discord-channel:${job.target.value}`;
+  try {
+    return `${job.target.kind}:${new URL(job.target.value).origin}/…`;
+  } catch {
+    return `${job.target.kind}:(invalid url)`;
+  }
+}
+
+/**
+ * Delivers spooled jobs: one lane per target, in order within a lane, lanes in parallel. Each lane
+ * has its own circuit breaker and token bucket; failures are retried with exponential backoff and
+ * jitter (a server's retry_after / Retry-After wins); a delivery is recorded `done` in the journal
+ * before it counts, and permanent failures go to the dead-letter file.
+ */
+export class Dispatcher {
+  readonly #options: DispatcherOptions;
+  readonly #lanes = new Map<string, Lane>();
+  readonly #abort = new AbortController();
+  readonly #idleWaiters = new Set<() => void>();
+  #inFlight = 0;
+  delivered = 0;
+  dead = 0;
+  attempts = 0;
+
+  constructor(options: DispatcherOptions) {
+    this.#options = options;
+  }
+
+  /** Queues jobs that are already durable in the journal. */
+  submit(jobs: readonly ClawhipDeliveryJob[]): void {
+    for (const job of jobs) {
+      const name = laneName(job);
+      let lane = this.#lanes.get(name);
+      if (!lane) {
+        const { policy, clock } = this.#options;
+        lane = {
+          name,
+          queue: [],
+          running: false,
+          breaker: new CircuitBreaker(policy.breakerThreshold, policy.breakerCooldownMs),
+          bucket: new TokenBucket(policy.ratePerSec, policy.rateBurst, clock.now()),
+        };
+        this.#lanes.set(name, lane);
+      }
+      lane.queue.push(job);
+      this.#inFlight += 1;
+      if (!lane.running) void this.#run(lane);
+    }
+  }
+
+  get pending(): number {
+    return this.#inFlight;
+  }
+
+  /** Resolves once every submitted job is delivered or dead-lettered. */
+  idle(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolvePromise) => this.#idleWaiters.add(resolvePromise));
+  }
+
+  stop(): void {
+    this.#abort.abort();
+  }
+
+  async #wait(ms: number): Promise<void> {
+    if (ms > 0) await this.#options.clock.sleep(ms, this.#abort.signal);
+  }
+
+  async #run(lane: Lane): Promise<void> {
+    lane.running = true;
+    const { clock, journal, policy, log } = this.#options;
+    const signal = this.#abort.signal;
+    let attempt = 0;
+    try {
+      while (lane.queue.length > 0 && !signal.aborted) {
+        const job = lane.queue[0] as ClawhipDeliveryJob;
+        await this.#wait(lane.breaker.waitMs(clock.now()));
+        for (let wait = lane.bucket.take(clock.now()); wait > 0 && !signal.aborted; wait = lane.bucket.take(clock.now())) {
+          await this.#wait(wait);
+        }
+        if (signal.aborted) break;
+        this.attempts += 1;
+        const result = await this.#options.send(job, signal);
+        if (signal.aborted) break;
+        if (result.ok) {
+          lane.breaker.success();
+          await journal.append([{ t: "done", key: job.key }]);
+          this.delivered += 1;
+          attempt = 0;
+          this.#finish(lane);
+          continue;
+        }
+        if (!result.retryable) {
+          log("error", `giving up on ${job.event_kind} ${job.event_id} → ${describeTarget(job)}: ${result.reason}`);
+          await appendFile(
+            this.#options.deadLetterPath,
+            `${JSON.stringify({ job, reason: result.reason, at: new Date(clock.now()).toISOString() })}\n`,
+            {
+              mode: 0o600,
+            },
+          );
+          await journal.append([{ t: "dead", key: job.key, reason: result.reason }]);
+          this.dead += 1;
+          attempt = 0;
+          this.#finish(lane);
+          continue;
+        }
+        attempt += 1;
+        if (!result.rateLimited) lane.breaker.failure(clock.now());
+        const delay = result.retryAfterMs ?? backoffDelay(attempt, policy.backoffBaseMs, policy.backoffMaxMs, this.#options.random);
+        log("warn", `delivery to ${describeTarget(job)} failed (attempt ${attempt}): ${result.reason}; retrying in ${delay} ms`);
+        await this.#wait(delay);
+      }
+    } catch (error) {
+      log("error", `delivery lane ${describeTarget(lane.queue[0] as ClawhipDeliveryJob)} stopped: ${(error as Error).message}`);
+    } finally {
+      lane.running = false;
+    }
+  }
+
+  #finish(lane: Lane): void {
+    lane.queue.shift();
+    this.#inFlight -= 1;
+    if (this.#inFlight === 0) {
+      for (const resolvePromise of this.#idleWaiters) resolvePromise();
+      this.#idleWaiters.clear();
+    }
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Upstream's glob: equality, or — when the pattern has `*` — the pieces between stars found left to
+ * right with an anchored first and last piece. Case-sensitive; `*` is the only wildcard.
+ */
+export function globMatch(pattern: string, value: string): boolean {
+  if (!pattern.includes("*")) return pattern === value;
+  const pieces = pattern.split("*");
+  const first = pieces[0] as string;
+  const last = pieces[pieces.length - 1] as string;
+  if (!value.startsWith(first)) return false;
+  let position = first.length;
+  for (let i = 1; i < pieces.length - 1; i += 1) {
+    const piece = pieces[i] as string;
+    if (piece === "") continue;
+    const found = value.indexOf(piece, position);
+    if (found < 0) return false;
+    position = found + piece.length;
+  }
+  return value.length - last.length >= position && value.endsWith(last);
+}
