@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { ClawhipEvent } from "@clawbridge/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordingIo } from "../test/support/cli-io.js";
 import { WebhookReceiver } from "../test/support/webhook-receiver.js";
-import type { CliIo } from "./cli/cli-io.js";
 import { runCli } from "./cli/program.js";
 import type { FetchLike } from "./deliver/send-job.js";
 import { acceptIncoming, acceptIngress, type IngressSurface } from "./ingress/accept.js";
@@ -127,23 +127,6 @@ function loopbackFetch(receiver: WebhookReceiver): FetchLike {
   };
 }
 
-function testIo(overrides: Partial<CliIo> = {}): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readStdin: async () => "",
-    env: {},
-    cwd: process.cwd(),
-    fetch: fetch as never,
-    untilStopped: () => new Promise(() => {}),
-    ...overrides,
-  };
-}
-
 describe("conformance vectors over HTTP (running daemon, real local receiver)", () => {
   const receiver = new WebhookReceiver();
   const daemons = new Map<string, RunningDaemon>();
@@ -188,7 +171,7 @@ describe("conformance vectors over HTTP (running daemon, real local receiver)", 
       const { expect: want } = vector;
       const daemon = await daemonFor(vector);
       if (vector.ingress === "legacy-emit") {
-        const io = testIo();
+        const io = recordingIo();
         const code = await runCli(["emit", ...vector.input.argv, "--url", daemon.url, "--json"], io);
         if (want.error) {
           expect(code).toBe(want.error.cli_exit);

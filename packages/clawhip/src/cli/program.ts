@@ -1,6 +1,6 @@
 import { type ClawhipConfig, ClawhipFormatSchema, CliExitCode } from "@clawbridge/contracts";
 import { Command, CommanderError, Option } from "commander";
-import { describeTarget } from "../deliver/dispatcher.js";
+import { redactedTargetValue } from "../deliver/redact-target.js";
 import { acceptIncoming, acceptIngress, type IngressSurface } from "../ingress/accept.js";
 import { startDaemon } from "../ingress/daemon.js";
 import { eventFromEmitArgs, eventWireBody } from "../normalize/emit-args.js";
@@ -36,10 +36,6 @@ async function acceptFromInput(io: CliIo, file: string | undefined, surface: Ing
 
 const ingressOption = () => new Option("--ingress <surface>", "how to read the input").choices(SURFACES).default("event");
 const jsonOption = () => new Option("--json", "print exactly one JSON document");
-
-function redactedTarget(target: { kind: string; value: string }): string {
-  return describeTarget({ target: target as never });
-}
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("clawhip")
@@ -198,7 +194,7 @@ export function buildProgram(io: CliIo): Command {
         );
         return;
       }
-      const deliveries = plan.deliveries.map((d) => ({ ...d, target: { kind: d.target.kind, value: redactedTarget(d.target) } }));
+      const deliveries = plan.deliveries.map((d) => ({ ...d, target: { kind: d.target.kind, value: redactedTargetValue(d.target) } }));
       const lines = deliveries.map(
         (d) => `${d.route === null ? "default" : `route #${d.route}`} → ${d.target.value} (${d.sink}, ${d.format}): ${d.content}`,
       );

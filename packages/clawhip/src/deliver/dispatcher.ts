@@ -3,6 +3,7 @@ import type { ClawhipDeliveryJob } from "@clawbridge/contracts";
 import { backoffDelay } from "./backoff.js";
 import { CircuitBreaker } from "./circuit-breaker.js";
 import type { Clock } from "./clock.js";
+import { describeTarget } from "./redact-target.js";
 import type { SendResult } from "./send-job.js";
 import type { SpoolJournal } from "./spool-journal.js";
 import { TokenBucket } from "./token-bucket.js";
@@ -37,16 +38,6 @@ interface Lane {
 
 function laneName(job: ClawhipDeliveryJob): string {
   return `${job.target.kind}:${job.target.value}`;
-}
-
-/** A target as it may appear in logs: webhook URLs carry secrets, so only their origin is shown. */
-export function describeTarget(job: Pick<ClawhipDeliveryJob, "target">): string {
-  if (job.target.kind === "discord-channel") return `discord-channel:${job.target.value}`;
-  try {
-    return `${job.target.kind}:${new URL(job.target.value).origin}/…`;
-  } catch {
-    return `${job.target.kind}:(invalid url)`;
-  }
 }
 
 /**
@@ -134,7 +125,7 @@ export class Dispatcher {
           continue;
         }
         if (!result.retryable) {
-          log("error", `giving up on ${job.event_kind} ${job.event_id} → ${describeTarget(job)}: ${result.reason}`);
+          log("error", `giving up on ${job.event_kind} ${job.event_id} → ${describeTarget(job.target)}: ${result.reason}`);
           await appendFile(
             this.#options.deadLetterPath,
             `${JSON.stringify({ job, reason: result.reason, at: new Date(clock.now()).toISOString() })}\n`,
@@ -151,11 +142,11 @@ export class Dispatcher {
         attempt += 1;
         if (!result.rateLimited) lane.breaker.failure(clock.now());
         const delay = result.retryAfterMs ?? backoffDelay(attempt, policy.backoffBaseMs, policy.backoffMaxMs, this.#options.random);
-        log("warn", `delivery to ${describeTarget(job)} failed (attempt ${attempt}): ${result.reason}; retrying in ${delay} ms`);
+        log("warn", `delivery to ${describeTarget(job.target)} failed (attempt ${attempt}): ${result.reason}; retrying in ${delay} ms`);
         await this.#wait(delay);
       }
     } catch (error) {
-      log("error", `delivery lane ${describeTarget(lane.queue[0] as ClawhipDeliveryJob)} stopped: ${(error as Error).message}`);
+      log("error", `delivery lane ${describeTarget((lane.queue[0] as ClawhipDeliveryJob).target)} stopped: ${(error as Error).message}`);
     } finally {
       lane.running = false;
     }
