@@ -89,6 +89,27 @@ describe("clawhip OpenClaw plugin (LocalHost)", () => {
   });
 });
 
+describe("routeAuth: gateway", () => {
+  it("puts the ingress routes behind the host's bearer token", async () => {
+    const gatedHost = new LocalHost({ stateDir: join(stateDir, "gated"), logger: quiet });
+    await gatedHost.load(clawhip, { config: { routeAuth: "gateway", emitLifecycle: false } });
+    await gatedHost.start();
+    try {
+      const body = JSON.stringify({ type: "custom", message: "hi" });
+      const headers = { "content-type": "application/json" };
+      expect((await fetch(`${gatedHost.url}/clawhip/event`, { method: "POST", headers, body })).status).toBe(401);
+      const authorized = await fetch(`${gatedHost.url}/clawhip/event`, {
+        method: "POST",
+        headers: { ...headers, authorization: `Bearer ${gatedHost.token}` },
+        body,
+      });
+      expect(authorized.status).toBe(202);
+    } finally {
+      await gatedHost.stop();
+    }
+  });
+});
+
 describe("lifecycle event mapping", () => {
   it("carries agent id, session key and session id as metadata", () => {
     expect(sessionStartedEvent({ agentId: "ops", sessionKey: "agent:ops:x", sessionId: "s1" }, "s0")).toEqual({

@@ -39,7 +39,7 @@ export default definePlugin({
     const log = (level: "info" | "warn" | "error", message: string) => api.logger[level](message);
     const handler = createIngressHandler({ runtime: () => runtime, prefix: settings.routePrefix, log: (m) => log("error", m) });
     for (const path of [...Object.keys(INGRESS_PATHS), HEALTH_PATH]) {
-      api.registerHttpRoute({ path: `${settings.routePrefix}${path}`, auth: "plugin", match: "exact", handler });
+      api.registerHttpRoute({ path: `${settings.routePrefix}${path}`, auth: settings.routeAuth, match: "exact", handler });
     }
 
     api.registerService({

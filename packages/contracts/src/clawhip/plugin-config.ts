@@ -11,6 +11,11 @@ export const ClawhipPluginConfigSchema = z.strictObject({
     .string()
     .regex(/^(\/[a-z0-9-]+)*$/, "routePrefix: '' or '/segment'")
     .default("/clawhip"),
+  /**
+   * Who authenticates the ingress routes: "plugin" (clawhip itself, with `[daemon].token` when set; the
+   * default, so OMC/OMX hooks need no gateway credentials) or "gateway" (the gateway's own bearer token).
+   */
+  routeAuth: z.enum(["plugin", "gateway"]).default("plugin"),
   /** Emit session.* events from OpenClaw's own session_start / agent_end hooks. */
   emitLifecycle: z.boolean().default(true),
 });
