@@ -41,7 +41,7 @@ export function acceptIncoming(incoming: IncomingEvent, config: RoutingConfig, e
     throw error;
   }
   const eventId = event.payload.event_id;
-  const responseId = typeof eventId === "string" && UUID.test(eventId) ? eventId : env.uuid();
+  const responseId = typeof eventId === "string" && eventId.length === 36 && UUID.test(eventId) ? eventId : env.uuid();
   return {
     ok: true,
     status: 202,

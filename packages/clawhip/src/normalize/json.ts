@@ -11,17 +11,18 @@ export type Pointer = readonly string[];
 
 export function at(value: unknown, pointer: Pointer): unknown {
   let current = value;
-  for (const segment of pointer) {
-    if (!isRecord(current)) return undefined;
-    current = current[segment];
+  for (let i = 0; i < pointer.length; i += 1) {
+    // Arrays need no special case: a pointer segment is a field name, never an index.
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as JsonRecord)[pointer[i] as string];
   }
   return current;
 }
 
 /** The first pointer whose value is a string that is non-empty after trimming; the trimmed value. */
 export function firstString(value: unknown, pointers: readonly Pointer[]): string | undefined {
-  for (const pointer of pointers) {
-    const found = at(value, pointer);
+  for (let i = 0; i < pointers.length; i += 1) {
+    const found = at(value, pointers[i] as Pointer);
     if (typeof found === "string") {
       const trimmed = found.trim();
       if (trimmed !== "") return trimmed;
@@ -36,8 +37,8 @@ export function asU64(value: unknown): number | undefined {
 }
 
 export function firstU64(value: unknown, pointers: readonly Pointer[]): number | undefined {
-  for (const pointer of pointers) {
-    const found = asU64(at(value, pointer));
+  for (let i = 0; i < pointers.length; i += 1) {
+    const found = asU64(at(value, pointers[i] as Pointer));
     if (found !== undefined) return found;
   }
   return undefined;

@@ -47,6 +47,13 @@ describe("normalizeEvent", () => {
     expect(event.payload.status).toBe(5);
   });
 
+  it("keeps a JSON `__proto__` key as plain data and never touches the prototype", () => {
+    const event = normalizeEvent({ kind: "x", payload: JSON.parse('{"__proto__":{"polluted":true},"a":1}') }, env);
+    expect(Object.getPrototypeOf(event.payload)).toBe(Object.prototype);
+    expect(Object.hasOwn(event.payload, "__proto__")).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it("wraps a non-object payload and passes unknown kinds through", () => {
     const event = normalizeEvent({ kind: "tool.use", payload: [1, 2] }, env);
     expect(event.kind).toBe("tool.use");

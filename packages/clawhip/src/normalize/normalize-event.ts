@@ -1,6 +1,6 @@
 import type { ClawhipEvent } from "@clawbridge/contracts";
 import { issueNumberIn, pathBaseName, prNumberIn, testRunnerIn } from "./inference.js";
-import { at, firstString, firstU64, isRecord, type JsonRecord, type Pointer } from "./json.js";
+import { asU64, isRecord, type JsonRecord } from "./json.js";
 import { isLegacyAgentEvent, isSessionEvent, mapNativeSignal, statusForKind } from "./kinds.js";
 
 /** Sources of ids and time, injected so normalization stays pure and testable. */
@@ -11,13 +11,58 @@ export interface NormalizeEnv {
 
 export const systemNormalizeEnv: NormalizeEnv = { now: () => new Date(), uuid: () => crypto.randomUUID() };
 
-const p = (path: string): Pointer => path.split("/").filter(Boolean);
-const ps = (...paths: string[]): Pointer[] => paths.map(p);
+/**
+ * Every source pointer is `/key`, `/context/key` or `/signal/key`, so a pointer is a scope (root,
+ * context, signal) and a key; the two nested objects are looked up once per event, not per pointer.
+ */
+interface ScopedPointer {
+  scope: 0 | 1 | 2;
+  key: string;
+}
+type Scopes = readonly [JsonRecord, JsonRecord | undefined, JsonRecord | undefined];
+
+const SCOPE_NAMES: Readonly<Record<string, 1 | 2>> = { context: 1, signal: 2 };
+const ps = (...paths: string[]): ScopedPointer[] =>
+  paths.map((path) => {
+    const [first, second] = path.split("/").filter(Boolean) as [string, string | undefined];
+    if (second === undefined) return { scope: 0, key: first };
+    const scope = SCOPE_NAMES[first];
+    if (scope === undefined) throw new Error(`unsupported pointer ${path}`);
+    return { scope, key: second };
+  });
+
+function scopesOf(payload: JsonRecord): Scopes {
+  const context = payload.context;
+  const signal = payload.signal;
+  return [payload, isRecord(context) ? context : undefined, isRecord(signal) ? signal : undefined];
+}
+
+function valueAt(scopes: Scopes, pointer: ScopedPointer): unknown {
+  const scope = scopes[pointer.scope];
+  return scope === undefined ? undefined : scope[pointer.key];
+}
+
+function firstString(scopes: Scopes, pointers: readonly ScopedPointer[]): string | undefined {
+  for (let i = 0; i < pointers.length; i += 1) {
+    const found = valueAt(scopes, pointers[i] as ScopedPointer);
+    if (typeof found === "string") {
+      const trimmed = found.trim();
+      if (trimmed !== "") return trimmed;
+    }
+  }
+  return undefined;
+}
+
+function firstU64(scopes: Scopes, pointers: readonly ScopedPointer[]): number | undefined {
+  for (let i = 0; i < pointers.length; i += 1) {
+    const found = asU64(valueAt(scopes, pointers[i] as ScopedPointer));
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
 
 const ROUTE_KEY = ps("/signal/routeKey", "/route_key", "/context/route_key");
 const NORMALIZED_EVENT = ps("/context/normalized_event", "/normalized_event");
-const SIGNAL_ROUTE_KEY = p("/signal/routeKey");
-const CONTEXT_NORMALIZED_EVENT = p("/context/normalized_event");
 const SESSION_NAME = ps(
   "/session_name",
   "/context/session_name",
@@ -73,27 +118,31 @@ const GITHUB_RENAMES: Readonly<Record<string, string>> = {
  * normalized event, then the kind itself if it maps; anything else passes through unchanged.
  */
 export function canonicalKind(kind: string, payload: unknown): string {
+  return canonicalKindIn(kind, scopesOf(isRecord(payload) ? payload : {}));
+}
+
+function canonicalKindIn(kind: string, scopes: Scopes): string {
   const renamed = GITHUB_RENAMES[kind];
   if (renamed) return renamed;
   for (const pointers of [ROUTE_KEY, NORMALIZED_EVENT]) {
-    const signal = firstString(payload, pointers);
+    const signal = firstString(scopes, pointers);
     const mapped = signal === undefined ? undefined : mapNativeSignal(signal);
     if (mapped) return mapped;
   }
   return mapNativeSignal(kind) ?? kind;
 }
 
-function inferTool(payload: JsonRecord): string | undefined {
-  const explicit = firstString(payload, TOOL);
+function inferTool(scopes: Scopes): string | undefined {
+  const explicit = firstString(scopes, TOOL);
   if (explicit) return explicit;
-  const agent = payload.agent_name;
+  const agent = scopes[0].agent_name;
   if (typeof agent === "string") {
     const lower = agent.trim().toLowerCase();
     if (lower === "omc" || lower === "openclaw") return "omc";
     if (lower === "omx") return "omx";
   }
-  if (at(payload, SIGNAL_ROUTE_KEY) !== undefined) return "omc";
-  if (at(payload, CONTEXT_NORMALIZED_EVENT) !== undefined) return "omx";
+  if (scopes[2]?.routeKey !== undefined) return "omc";
+  if (scopes[1]?.normalized_event !== undefined) return "omx";
   return undefined;
 }
 
@@ -116,64 +165,68 @@ export function normalizeEvent(
   env: NormalizeEnv = systemNormalizeEnv,
 ): ClawhipEvent {
   const original: JsonRecord = isRecord(incoming.payload) ? incoming.payload : { value: incoming.payload };
-  const kind = canonicalKind(incoming.kind, original);
+  const scopes = scopesOf(original);
+  const kind = canonicalKindIn(incoming.kind, scopes);
 
-  const tool = inferTool(original);
-  const eventId = firstString(original, EVENT_ID) ?? env.uuid();
-  const sessionName = firstString(original, SESSION_NAME);
-  const sessionId = firstString(original, SESSION_ID);
-  const project = firstString(original, PROJECT);
-  const repoPathForName = firstString(original, REPO_PATH_FOR_NAME);
-  const repoName = firstString(original, REPO_NAME) ?? (repoPathForName === undefined ? undefined : pathBaseName(repoPathForName));
-  const repoPath = firstString(original, REPO_PATH);
-  const worktreePath = firstString(original, WORKTREE_PATH);
-  const branch = firstString(original, BRANCH);
-  const command = firstString(original, COMMAND);
-  const toolName = firstString(original, TOOL_NAME);
-  const testRunner = firstString(original, TEST_RUNNER) ?? (command === undefined ? undefined : testRunnerIn(command));
-  const elapsed = firstU64(original, ELAPSED);
-  const status = firstString(original, STATUS) ?? statusForKind(kind);
-  const summary = firstString(original, SUMMARY);
-  const errorMessage = firstString(original, ERROR_MESSAGE) ?? (kind.endsWith(".failed") ? summary : undefined);
-  const explicitPrUrl = firstString(original, PR_URL);
+  const tool = inferTool(scopes);
+  const eventId = firstString(scopes, EVENT_ID) ?? env.uuid();
+  const sessionName = firstString(scopes, SESSION_NAME);
+  const sessionId = firstString(scopes, SESSION_ID);
+  const project = firstString(scopes, PROJECT);
+  const repoPathForName = firstString(scopes, REPO_PATH_FOR_NAME);
+  const repoName = firstString(scopes, REPO_NAME) ?? (repoPathForName === undefined ? undefined : pathBaseName(repoPathForName));
+  const repoPath = firstString(scopes, REPO_PATH);
+  const worktreePath = firstString(scopes, WORKTREE_PATH);
+  const branch = firstString(scopes, BRANCH);
+  const command = firstString(scopes, COMMAND);
+  const toolName = firstString(scopes, TOOL_NAME);
+  const testRunner = firstString(scopes, TEST_RUNNER) ?? (command === undefined ? undefined : testRunnerIn(command));
+  const elapsed = firstU64(scopes, ELAPSED);
+  const status = firstString(scopes, STATUS) ?? statusForKind(kind);
+  const summary = firstString(scopes, SUMMARY);
+  const errorMessage = firstString(scopes, ERROR_MESSAGE) ?? (kind.endsWith(".failed") ? summary : undefined);
+  const explicitPrUrl = firstString(scopes, PR_URL);
   const summaryPr = summary === undefined ? undefined : prNumberIn(summary);
   const prUrl = explicitPrUrl ?? (summaryPr === undefined ? undefined : summary);
-  const prNumber = firstU64(original, PR_NUMBER) ?? (prUrl === undefined ? undefined : prNumberIn(prUrl));
-  const issueNumber = firstU64(original, ISSUE_NUMBER) ?? firstIssueNumber([sessionName, branch, worktreePath, command]) ?? prNumber;
-  const correlationId = firstString(original, CORRELATION_ID) ?? sessionId ?? sessionName ?? project ?? repoName ?? eventId;
+  const prNumber = firstU64(scopes, PR_NUMBER) ?? (prUrl === undefined ? undefined : prNumberIn(prUrl));
+  const issueNumber = firstU64(scopes, ISSUE_NUMBER) ?? firstIssueNumber([sessionName, branch, worktreePath, command]) ?? prNumber;
+  const correlationId = firstString(scopes, CORRELATION_ID) ?? sessionId ?? sessionName ?? project ?? repoName ?? eventId;
   const agentName = isLegacyAgentEvent(kind) || isSessionEvent(kind) ? tool : undefined;
 
-  const payload: JsonRecord = { ...original };
-  const fill = (key: string, value: unknown) => {
-    if (value !== undefined && !(key in payload)) payload[key] = value;
-  };
-  if (kind !== incoming.kind) fill("raw_event", incoming.kind);
-  fill("contract_event", kind);
-  fill("tool", tool);
-  fill("event_id", eventId);
-  fill("correlation_id", correlationId);
-  fill("first_seen_at", env.now().toISOString());
-  fill("agent_name", agentName);
-  fill("session_name", sessionName);
-  fill("session_id", sessionId);
-  fill("project", project);
-  fill("repo_name", repoName);
-  fill("repo_path", repoPath);
-  fill("worktree_path", worktreePath);
-  fill("branch", branch);
-  fill("command", command);
-  fill("tool_name", toolName);
-  fill("test_runner", testRunner);
-  fill("elapsed_secs", elapsed);
-  fill("status", status);
-  fill("summary", summary);
-  fill("error_message", errorMessage);
-  fill("event_timestamp", firstString(original, EVENT_TIMESTAMP));
-  fill("route_key", firstString(original, ROUTE_KEY_FIELD));
-  fill("source", firstString(original, SOURCE));
-  fill("issue_number", issueNumber);
-  fill("pr_number", prNumber);
-  fill("pr_url", prUrl);
+  // Backfills first, the original spread over them: a key the payload has (even null) wins, which is
+  // upstream's insert-if-missing rule; spreading keeps `__proto__` and friends plain data.
+  const fills: JsonRecord = {};
+  if (kind !== incoming.kind) fills.raw_event = incoming.kind;
+  fills.contract_event = kind;
+  if (tool !== undefined) fills.tool = tool;
+  fills.event_id = eventId;
+  fills.correlation_id = correlationId;
+  fills.first_seen_at = env.now().toISOString();
+  if (agentName !== undefined) fills.agent_name = agentName;
+  if (sessionName !== undefined) fills.session_name = sessionName;
+  if (sessionId !== undefined) fills.session_id = sessionId;
+  if (project !== undefined) fills.project = project;
+  if (repoName !== undefined) fills.repo_name = repoName;
+  if (repoPath !== undefined) fills.repo_path = repoPath;
+  if (worktreePath !== undefined) fills.worktree_path = worktreePath;
+  if (branch !== undefined) fills.branch = branch;
+  if (command !== undefined) fills.command = command;
+  if (toolName !== undefined) fills.tool_name = toolName;
+  if (testRunner !== undefined) fills.test_runner = testRunner;
+  if (elapsed !== undefined) fills.elapsed_secs = elapsed;
+  if (status !== undefined) fills.status = status;
+  if (summary !== undefined) fills.summary = summary;
+  if (errorMessage !== undefined) fills.error_message = errorMessage;
+  const eventTimestamp = firstString(scopes, EVENT_TIMESTAMP);
+  if (eventTimestamp !== undefined) fills.event_timestamp = eventTimestamp;
+  const routeKey = firstString(scopes, ROUTE_KEY_FIELD);
+  if (routeKey !== undefined) fills.route_key = routeKey;
+  const source = firstString(scopes, SOURCE);
+  if (source !== undefined) fills.source = source;
+  if (issueNumber !== undefined) fills.issue_number = issueNumber;
+  if (prNumber !== undefined) fills.pr_number = prNumber;
+  if (prUrl !== undefined) fills.pr_url = prUrl;
+  const payload: JsonRecord = { ...fills, ...original };
 
   const event: ClawhipEvent = { kind, payload };
   if (incoming.channel !== undefined) event.channel = incoming.channel;

@@ -3,7 +3,10 @@
  * right with an anchored first and last piece. Case-sensitive; `*` is the only wildcard.
  */
 export function globMatch(pattern: string, value: string): boolean {
-  if (!pattern.includes("*")) return pattern === value;
+  const star = pattern.indexOf("*");
+  if (star < 0) return pattern === value;
+  // The common shapes, `*` and `prefix*`, without splitting.
+  if (star === pattern.length - 1) return value.startsWith(pattern.slice(0, star));
   const pieces = pattern.split("*");
   const first = pieces[0] as string;
   const last = pieces[pieces.length - 1] as string;

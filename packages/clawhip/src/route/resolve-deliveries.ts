@@ -2,7 +2,7 @@ import type { ClawhipConfig, ClawhipEvent, ClawhipFormat, ClawhipRoute, ClawhipS
 import { lifecycleSuffix } from "../normalize/kinds.js";
 import { RenderError, renderEvent } from "../render/render-event.js";
 import { globMatch } from "./glob.js";
-import { fillTemplate, templateContext } from "./template-context.js";
+import { contextValue, fillTemplate, templateContext } from "./template-context.js";
 
 /** The part of the config routing reads. */
 export type RoutingConfig = Pick<ClawhipConfig, "defaults" | "routes">;
@@ -62,20 +62,23 @@ function targetFor(event: ClawhipEvent, route: ClawhipRoute | undefined, sink: C
  */
 export function resolveDeliveries(event: ClawhipEvent, config: RoutingConfig): DeliveryPlan {
   const candidates = eventCandidates(event.kind);
-  const needsContext =
-    config.routes.some((r) => Object.keys(r.filter).length > 0 || r.template !== undefined) || event.template !== undefined;
-  const context = needsContext ? templateContext(event) : new Map<string, string>();
-  const metadataFirst =
-    (event.kind.startsWith("session.") || event.kind.startsWith("tmux.")) && METADATA_KEYS.some((key) => (context.get(key) ?? "") !== "");
+  let metadataFirst: boolean | undefined;
+  const carriesMetadata = () => {
+    metadataFirst ??=
+      (event.kind.startsWith("session.") || event.kind.startsWith("tmux.")) &&
+      METADATA_KEYS.some((key) => (contextValue(event, key) ?? "") !== "");
+    return metadataFirst;
+  };
 
   const matched: Array<{ index: number; route: ClawhipRoute }> = [];
   config.routes.forEach((route, index) => {
     if (!candidates.some((candidate) => globMatch(route.event, candidate))) return;
-    for (const [key, pattern] of Object.entries(route.filter)) {
-      const value = context.get(key);
+    for (const key in route.filter) {
+      const pattern = route.filter[key] as string;
+      const value = contextValue(event, key);
       if (value === undefined || !globMatch(pattern, value)) return;
     }
-    if (metadataFirst && isSessionGlobOnly(route.filter)) return;
+    if (isSessionGlobOnly(route.filter) && carriesMetadata()) return;
     matched.push({ index, route });
   });
 
@@ -91,7 +94,7 @@ export function resolveDeliveries(event: ClawhipEvent, config: RoutingConfig): D
     const template = event.template ?? route?.template;
     let body: string;
     try {
-      body = template !== undefined ? fillTemplate(template, context) : renderEvent(event, format);
+      body = template !== undefined ? fillTemplate(template, templateContext(event)) : renderEvent(event, format);
     } catch (error) {
       if (!(error instanceof RenderError)) throw error;
       skipped.push(`route ${index ?? "default"}: ${error.message}`);

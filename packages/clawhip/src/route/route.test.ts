@@ -4,7 +4,7 @@ import { renderEvent } from "../render/render-event.js";
 import { parseConfigToml } from "./config-file.js";
 import { globMatch } from "./glob.js";
 import { resolveDeliveries } from "./resolve-deliveries.js";
-import { fillTemplate, templateContext } from "./template-context.js";
+import { contextValue, fillTemplate, templateContext } from "./template-context.js";
 
 const env = { now: () => new Date("2026-04-01T00:00:00.000Z"), uuid: () => "00000000-0000-4000-8000-00000000000b" };
 
@@ -115,6 +115,28 @@ describe("templateContext", () => {
       route_key: "x",
     });
     expect(fillTemplate("{n}/{missing}/{a.d}", context)).toBe("4.5/{missing}/true");
+  });
+
+  it("contextValue agrees with the full context for every key, aliases and misses included", () => {
+    const events = [
+      {
+        kind: "session.finished",
+        channel: "ev-chan",
+        mention: "@m",
+        payload: { repo_name: "r", event: "raw", context: { branch: "b", n: [1] }, channel_hint: "h", x: null },
+      },
+      {
+        kind: "custom",
+        format: "raw" as const,
+        payload: { repo: "only-repo", session: "s", route_key: "rk", contract_event: "c", mention: "payload-mention" },
+      },
+    ];
+    for (const event of events) {
+      const full = templateContext(event);
+      for (const [key, value] of full) expect(contextValue(event, key), key).toBe(value);
+      for (const key of ["missing", "context.missing", "context", "repo", "session_name", "channel_hint"])
+        expect(contextValue(event, key), key).toBe(full.get(key));
+    }
   });
 });
 

@@ -52,3 +52,56 @@ export function fillTemplate(template: string, context: Map<string, string>): st
   }
   return out;
 }
+
+function leafText(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (value === null) return "null";
+  if (Array.isArray(value)) return JSON.stringify(value);
+  if (typeof value === "object" || value === undefined) return undefined;
+  return String(value);
+}
+
+function flatValue(payload: Record<string, unknown>, key: string): string | undefined {
+  if (Object.hasOwn(payload, key)) return leafText(payload[key]);
+  if (!key.includes(".")) return undefined;
+  let current: unknown = payload;
+  for (const segment of key.split(".")) {
+    if (!isRecord(current)) return undefined;
+    current = current[segment];
+  }
+  return leafText(current);
+}
+
+const ALIASES: Readonly<Record<string, string>> = {
+  repo: "repo_name",
+  repo_name: "repo",
+  session: "session_name",
+  session_name: "session",
+  channel: "channel_hint",
+  channel_hint: "channel",
+};
+
+/**
+ * One key of `templateContext(event)`, computed on demand: route filters read a handful of keys, so
+ * routing does not flatten the whole payload per event. Agrees with `templateContext` key for key.
+ */
+export function contextValue(event: ClawhipEvent, key: string, aliased = false): string | undefined {
+  switch (key) {
+    case "event":
+    case "contract_event":
+    case "kind":
+      return event.kind;
+    case "payload_event":
+      return flatValue(event.payload, "event");
+    case "payload_contract_event":
+      return flatValue(event.payload, "contract_event");
+    case "route_key":
+      return flatValue(event.payload, "route_key") ?? event.kind;
+  }
+  const own =
+    flatValue(event.payload, key) ??
+    (key === "channel" || key === "mention" || key === "format" || key === "template" ? event[key] : undefined);
+  if (own !== undefined || aliased) return own;
+  const alias = ALIASES[key];
+  return alias === undefined ? undefined : contextValue(event, alias, true);
+}
