@@ -1,3 +1,4 @@
+import { writeSync } from "node:fs";
 import { type FileHandle, mkdir, open, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { type ClawhipDeliveryJob, type ClawhipJournalLine, ClawhipJournalLineSchema } from "@clawbridge/contracts";
@@ -7,11 +8,19 @@ export interface SpoolJournalOptions {
   dedupeWindow: number;
   /** Past this size the active segment is compacted into a fresh one. */
   maxSegmentBytes?: number;
+  /** fdatasync after each group commit (default). Off: durable against process death, not power loss. */
+  fsync?: boolean;
 }
 
 interface Waiter {
   resolve: () => void;
   reject: (error: Error) => void;
+}
+
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  let offset = 0;
+  while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
 }
 
 const SEGMENT = /^journal-(\d{8})\.ndjson$/;
@@ -45,7 +54,7 @@ export class SpoolJournal {
 
   private constructor(dir: string, options: SpoolJournalOptions) {
     this.#dir = dir;
-    this.#options = { maxSegmentBytes: 8 * 1024 * 1024, ...options };
+    this.#options = { maxSegmentBytes: 8 * 1024 * 1024, fsync: true, ...options };
   }
 
   static async open(dir: string, options: SpoolJournalOptions): Promise<SpoolJournal> {
@@ -170,8 +179,10 @@ export class SpoolJournal {
       try {
         const handle = this.#handle;
         if (!handle) throw new Error("spool journal is closed");
-        await handle.write(batch);
-        await handle.datasync();
+        // A page-cache append is microseconds: done inline it spares a thread-pool round trip per
+        // batch; only the fdatasync (when enabled) is worth going async for.
+        writeAll(handle.fd, batch);
+        if (this.#options.fsync) await handle.datasync();
         this.#segmentBytes += Buffer.byteLength(batch);
         if (this.#segmentBytes > this.#options.maxSegmentBytes) await this.#compact();
         for (const waiter of waiters) waiter.resolve();

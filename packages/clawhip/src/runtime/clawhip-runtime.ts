@@ -53,7 +53,10 @@ export class ClawhipRuntime {
     const { config } = options;
     const clock = options.clock ?? systemClock;
     const log: RuntimeLog = options.log ?? ((level, message) => process.stderr.write(`clawhip ${level}: ${message}\n`));
-    const journal = await SpoolJournal.open(join(options.stateDir, "spool"), { dedupeWindow: config.delivery.dedupe_window });
+    const journal = await SpoolJournal.open(join(options.stateDir, "spool"), {
+      dedupeWindow: config.delivery.dedupe_window,
+      fsync: config.daemon.spool_fsync,
+    });
     if (journal.skippedLines > 0) log("warn", `spool replay skipped ${journal.skippedLines} torn or invalid line(s)`);
     const discord = config.providers.discord;
     const senderOptions = {

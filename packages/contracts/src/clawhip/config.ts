@@ -61,6 +61,11 @@ export const ClawhipDaemonSchema = z.strictObject({
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
   state_dir: nonEmpty.optional(),
+  /**
+   * fdatasync the spool before each 202 (group-committed). Without it an accepted event survives a
+   * crash or kill -9 of the daemon (the kernel holds the write) but not a power loss or OS crash.
+   */
+  spool_fsync: z.boolean().default(true),
 });
 
 /** `[delivery]`: retry, circuit breaker and rate limit, per target. */
@@ -84,7 +89,7 @@ export const ClawhipDiscordProviderSchema = z.strictObject({
 export const ClawhipConfigSchema = z.looseObject({
   defaults: ClawhipDefaultsSchema.default({ format: "compact" }),
   routes: z.array(ClawhipRouteSchema).default([]),
-  daemon: ClawhipDaemonSchema.default({ bind: "127.0.0.1", port: 25294, body_limit_bytes: 1024 * 1024 }),
+  daemon: ClawhipDaemonSchema.default({ bind: "127.0.0.1", port: 25294, body_limit_bytes: 1024 * 1024, spool_fsync: true }),
   delivery: ClawhipDeliverySchema.default({
     backoff_base_ms: 500,
     backoff_max_ms: 300_000,
