@@ -1,6 +1,6 @@
 import type { IncomingEvent } from "./incoming.js";
 import { IngressError } from "./ingress-error.js";
-import { firstString, isRecord, type JsonRecord } from "./json.js";
+import { isRecord, type JsonRecord, nonBlank } from "./json.js";
 
 /** Provider-native hook names (Claude Code, Codex) that have a session meaning; the rest are rejected. */
 const NATIVE_HOOK_KINDS: Readonly<Record<string, string>> = {
@@ -16,16 +16,16 @@ const NATIVE_HOOK_KINDS: Readonly<Record<string, string>> = {
  */
 export function decodeNativeHook(body: unknown): IncomingEvent {
   const hook = isRecord(body) ? body : {};
-  const name = firstString(hook, [["event_name"], ["hook_event_name"], ["hookEventName"]]);
+  const name = nonBlank(hook.event_name) ?? nonBlank(hook.hook_event_name) ?? nonBlank(hook.hookEventName);
   if (name === undefined) throw new IngressError(400, "missing native hook event name");
   const kind = NATIVE_HOOK_KINDS[name];
   if (kind === undefined) throw new IngressError(400, `unsupported native hook event '${name}'`);
-  const provider = firstString(hook, [["provider"]]);
+  const provider = nonBlank(hook.provider);
   if (provider === undefined) throw new IngressError(400, "missing string field 'provider'");
 
   const payload: JsonRecord = { tool: provider, source: provider, native_event: name };
-  const project = firstString(hook, [["project"]]);
-  const directory = firstString(hook, [["directory"], ["cwd"]]);
+  const project = nonBlank(hook.project);
+  const directory = nonBlank(hook.directory) ?? nonBlank(hook.cwd);
   if (project !== undefined) payload.project = project;
   if (directory !== undefined) {
     payload.repo_path = directory;

@@ -1,6 +1,6 @@
 import type { ClawhipEvent } from "@clawbridge/contracts";
 import { issueNumberIn, pathBaseName, prNumberIn, testRunnerIn } from "./inference.js";
-import { asU64, isRecord, type JsonRecord } from "./json.js";
+import { asU64, isRecord, type JsonRecord, nonBlank } from "./json.js";
 import { isLegacyAgentEvent, isSessionEvent, mapNativeSignal, statusForKind } from "./kinds.js";
 
 /** Sources of ids and time, injected so normalization stays pure and testable. */
@@ -44,11 +44,8 @@ function valueAt(scopes: Scopes, pointer: ScopedPointer): unknown {
 
 function firstString(scopes: Scopes, pointers: readonly ScopedPointer[]): string | undefined {
   for (let i = 0; i < pointers.length; i += 1) {
-    const found = valueAt(scopes, pointers[i] as ScopedPointer);
-    if (typeof found === "string") {
-      const trimmed = found.trim();
-      if (trimmed !== "") return trimmed;
-    }
+    const found = nonBlank(valueAt(scopes, pointers[i] as ScopedPointer));
+    if (found !== undefined) return found;
   }
   return undefined;
 }
