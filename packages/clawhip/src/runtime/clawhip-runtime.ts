@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { ClawhipConfig, ClawhipHealth } from "@clawbridge/contracts";
 import { type Clock, systemClock } from "../deliver/clock.js";
 import { Dispatcher } from "../deliver/dispatcher.js";
+import { nodeFetch } from "../deliver/node-fetch.js";
 import { type FetchLike, sendJob } from "../deliver/send-job.js";
 import { SpoolJournal } from "../deliver/spool-journal.js";
 import { type AcceptOutcome, acceptIncoming, acceptIngress, deliveryJobs, type IngressSurface } from "../ingress/accept.js";
@@ -60,7 +61,7 @@ export class ClawhipRuntime {
     if (journal.skippedLines > 0) log("warn", `spool replay skipped ${journal.skippedLines} torn or invalid line(s)`);
     const discord = config.providers.discord;
     const senderOptions = {
-      fetch: options.fetch ?? (fetch as unknown as FetchLike),
+      fetch: options.fetch ?? nodeFetch(),
       now: () => clock.now(),
       discordApiBase: discord?.api_base ?? "https://discord.com/api/v10",
       timeoutMs: config.delivery.request_timeout_ms,
