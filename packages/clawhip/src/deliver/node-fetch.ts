@@ -9,9 +9,13 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
  * small POSTs; this path costs a fraction of the CPU of the WHATWG fetch, which matters when the
  * daemon delivers while it ingests. Response bodies are capped (only error text is ever read).
  */
-export function nodeFetch(): FetchLike {
+export function nodeFetch(): { fetch: FetchLike; close: () => void } {
   const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 8 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 8 }) };
-  return (url, init) =>
+  const close = () => {
+    agents.http.destroy();
+    agents.https.destroy();
+  };
+  const fetch: FetchLike = (url, init) =>
     new Promise((resolvePromise, reject) => {
       const target = new URL(url);
       const secure = target.protocol === "https:";
@@ -46,4 +50,5 @@ export function nodeFetch(): FetchLike {
       req.on("error", reject);
       req.end(body);
     });
+  return { fetch, close };
 }

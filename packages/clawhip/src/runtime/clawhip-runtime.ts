@@ -41,8 +41,17 @@ export class ClawhipRuntime {
   readonly dispatcher: Dispatcher;
   readonly #env: NormalizeEnv;
   readonly #log: RuntimeLog;
+  readonly #closeTransport: () => void;
 
-  private constructor(config: ClawhipConfig, journal: SpoolJournal, dispatcher: Dispatcher, env: NormalizeEnv, log: RuntimeLog) {
+  private constructor(
+    config: ClawhipConfig,
+    journal: SpoolJournal,
+    dispatcher: Dispatcher,
+    env: NormalizeEnv,
+    log: RuntimeLog,
+    closeTransport: () => void,
+  ) {
+    this.#closeTransport = closeTransport;
     this.config = config;
     this.journal = journal;
     this.dispatcher = dispatcher;
@@ -59,9 +68,10 @@ export class ClawhipRuntime {
       fsync: config.daemon.spool_fsync,
     });
     if (journal.skippedLines > 0) log("warn", `spool replay skipped ${journal.skippedLines} torn or invalid line(s)`);
+    const transport = options.fetch ? undefined : nodeFetch();
     const discord = config.providers.discord;
     const senderOptions = {
-      fetch: options.fetch ?? nodeFetch(),
+      fetch: options.fetch ?? (transport?.fetch as FetchLike),
       now: () => clock.now(),
       discordApiBase: discord?.api_base ?? "https://discord.com/api/v10",
       timeoutMs: config.delivery.request_timeout_ms,
@@ -83,7 +93,7 @@ export class ClawhipRuntime {
       },
       ...(options.random ? { random: options.random } : {}),
     });
-    const runtime = new ClawhipRuntime(config, journal, dispatcher, options.env ?? systemNormalizeEnv, log);
+    const runtime = new ClawhipRuntime(config, journal, dispatcher, options.env ?? systemNormalizeEnv, log, transport?.close ?? (() => {}));
     const recovered = journal.pendingJobs();
     if (recovered.length > 0) log("info", `resuming ${recovered.length} spooled deliver${recovered.length === 1 ? "y" : "ies"}`);
     dispatcher.submit(recovered);
@@ -128,6 +138,7 @@ export class ClawhipRuntime {
 
   async stop(): Promise<void> {
     this.dispatcher.stop();
+    this.#closeTransport();
     await this.journal.close();
   }
 }
