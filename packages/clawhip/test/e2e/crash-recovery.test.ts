@@ -102,5 +102,8 @@ describe("kill -9 of the daemon between accept and delivery", () => {
     expect(delivered).toHaveLength(220);
     expect(new Set(delivered)).toEqual(new Set(Array.from({ length: 220 }, (_, n) => `omx crash-${n} finished`)));
     expect((await daemon.health()).dead).toBe(0);
+
+    daemon.child.kill("SIGTERM");
+    expect(await daemon.exited).toBe(0);
   });
 });
