@@ -57,17 +57,21 @@ for (let i = 0; i < 300; i += 1) {
   baseline();
 }
 const samples = { pipeline: [], baseline: [] };
-for (let trial = 0; trial < 9; trial += 1) {
+// Interleaved trials; the fastest of each is reported (least disturbed by other load on a shared machine).
+for (let trial = 0; trial < 15; trial += 1) {
   globalThis.gc?.();
   samples.baseline.push(timePerEvent(baseline, 400));
   globalThis.gc?.();
   samples.pipeline.push(timePerEvent(pipeline, 400));
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const p = median(samples.pipeline);
-const b = median(samples.baseline);
-console.log(`corpus: ${corpus.length} events (every accepted vector), 4 routes; median of 9 trials`);
+const p = Math.min(...samples.pipeline);
+const b = Math.min(...samples.baseline);
+console.log(`corpus: ${corpus.length} events (every accepted vector), 4 routes; fastest of 15 interleaved trials`);
 console.log(`baseline JSON.parse(JSON.stringify(event)): ${(b / 1000).toFixed(2)} µs/event`);
 console.log(`normalize+route+render:                     ${(p / 1000).toFixed(2)} µs/event`);
 console.log(`ratio: ${(p / b).toFixed(2)}× the baseline (target ≤ 5×) ${p / b <= 5 ? "OK" : "OVER TARGET"}`);
+console.log(
+  `(medians: ${(median(samples.pipeline) / 1000).toFixed(2)} vs ${(median(samples.baseline) / 1000).toFixed(2)} µs/event, ratio ${(median(samples.pipeline) / median(samples.baseline)).toFixed(2)}×)`,
+);
 if (sink < 0) console.log(sink);

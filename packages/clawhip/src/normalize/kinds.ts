@@ -32,7 +32,8 @@ const SIGNAL_TABLE: ReadonlyMap<string, string> = new Map(
 
 /** OMC route keys, OMX normalized events and session names → canonical `session.*`, or undefined. */
 export function mapNativeSignal(name: string): string | undefined {
-  return SIGNAL_TABLE.get(name.trim().replaceAll("_", "-").toLowerCase());
+  // Most names arrive already in canonical spelling: look them up before building a normalized copy.
+  return SIGNAL_TABLE.get(name) ?? SIGNAL_TABLE.get(name.trim().replaceAll("_", "-").toLowerCase());
 }
 
 const SESSION_SET: ReadonlySet<string> = new Set(SESSION_EVENTS);
