@@ -69,6 +69,24 @@ describe("SpoolJournal", () => {
     expect((await readFile(join(dir, (await readdir(dir))[0] as string), "utf8")).split("\n").filter(Boolean)).toHaveLength(4);
   });
 
+  it("does not compact on every flush when the remembered keys alone exceed the segment size", async () => {
+    const journal = await SpoolJournal.open(dir, { dedupeWindow: 1000, maxSegmentBytes: 500 });
+    for (let n = 0; n < 60; n += 1)
+      await journal.append([
+        { t: "job", job: job(n) },
+        { t: "done", key: job(n).key },
+      ]);
+    const segments = Number(((await readdir(dir))[0] as string).slice("journal-".length, -".ndjson".length));
+    await journal.close();
+    // Each compaction waits for the segment to reach twice its snapshot, so compactions thin out as the
+    // remembered keys grow (16 here); a fixed 500-byte threshold would compact on ~53 of the 60 flushes.
+    expect(segments).toBeLessThan(25);
+    const reopened = await SpoolJournal.open(dir, { dedupeWindow: 1000 });
+    expect(reopened.isKnown(job(0).key)).toBe(true);
+    expect(reopened.pendingJobs()).toEqual([]);
+    await reopened.close();
+  });
+
   it("refuses appends after close", async () => {
     const journal = await SpoolJournal.open(dir, { dedupeWindow: 10 });
     await journal.close();

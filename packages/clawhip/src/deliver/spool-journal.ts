@@ -45,6 +45,8 @@ export class SpoolJournal {
   #handle: FileHandle | undefined;
   #sequence = 0;
   #segmentBytes = 0;
+  /** The segment size that triggers the next compaction. */
+  #compactAt = 0;
   #queue: string[] = [];
   #waiters: Waiter[] = [];
   #flushing = false;
@@ -130,6 +132,9 @@ export class SpoolJournal {
     await handle.datasync();
     this.#handle = handle;
     this.#segmentBytes = Buffer.byteLength(text);
+    // Compact again only once the segment has grown well past its live state, so a large dedupe window
+    // (whose keys every snapshot carries) cannot make every flush a compaction.
+    this.#compactAt = Math.max(this.#options.maxSegmentBytes, 2 * this.#segmentBytes);
     for (const segment of old) if (segment.sequence !== this.#sequence) await rm(join(this.#dir, segment.name), { force: true });
   }
 
@@ -184,7 +189,7 @@ export class SpoolJournal {
         writeAll(handle.fd, batch);
         if (this.#options.fsync) await handle.datasync();
         this.#segmentBytes += Buffer.byteLength(batch);
-        if (this.#segmentBytes > this.#options.maxSegmentBytes) await this.#compact();
+        if (this.#segmentBytes > this.#compactAt) await this.#compact();
         for (const waiter of waiters) waiter.resolve();
       } catch (error) {
         for (const waiter of waiters) waiter.reject(error as Error);
