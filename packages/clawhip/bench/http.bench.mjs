@@ -68,6 +68,9 @@ rate_burst = 100000
 `;
 writeFileSync(join(dir, "fsync.toml"), configToml(true));
 writeFileSync(join(dir, "nofsync.toml"), configToml(false));
+// Ingress alone: the event matches no route and there is no default channel, so nothing is spooled
+// or delivered (the daemon logs "not routed"); this isolates parse → normalize → route → render.
+writeFileSync(join(dir, "ingress.toml"), '[[routes]]\nevent = "github.*"\nchannel = "unused"\n');
 
 const body = JSON.stringify({
   type: "post-tool-use",
@@ -97,8 +100,8 @@ function load(url) {
 const bare = await startChild(["-e", BARE_SERVER]);
 const serve = (name) =>
   startChild([cli, "serve", "--port", "0", "--json", "--config", join(dir, `${name}.toml`), "--state-dir", join(dir, name)]);
-const servers = { bare, fsync: await serve("fsync"), nofsync: await serve("nofsync") };
-const results = { bare: [], fsync: [], nofsync: [] };
+const servers = { bare, fsync: await serve("fsync"), nofsync: await serve("nofsync"), ingress: await serve("ingress") };
+const results = { bare: [], fsync: [], nofsync: [], ingress: [] };
 try {
   for (const server of Object.values(servers)) await load(server.url);
   for (let round = 0; round < 2; round += 1) {
@@ -126,6 +129,7 @@ console.log(line("bare node:http (read + JSON.parse):         ", b));
 for (const [name, label] of [
   ["fsync", "clawhip /event, spool fdatasync (default):  "],
   ["nofsync", "clawhip /event, spool_fsync = false:        "],
+  ["ingress", "clawhip /event, ingress only (no delivery): "],
 ]) {
   const c = summary(results[name]);
   console.log(line(label, c));
