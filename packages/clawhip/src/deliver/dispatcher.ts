@@ -51,6 +51,7 @@ export class Dispatcher {
   readonly #lanes = new Map<string, Lane>();
   readonly #abort = new AbortController();
   readonly #idleWaiters = new Set<() => void>();
+  readonly #recording = new Set<Promise<void>>();
   #inFlight = 0;
   delivered = 0;
   dead = 0;
@@ -92,8 +93,24 @@ export class Dispatcher {
     return new Promise((resolvePromise) => this.#idleWaiters.add(resolvePromise));
   }
 
-  stop(): void {
+  /** Stops the lanes; resolves once every delivery already made is recorded in the journal. */
+  async stop(): Promise<void> {
     this.#abort.abort();
+    while (this.#lanesRunning() || this.#recording.size > 0) {
+      await Promise.allSettled([...this.#recording]);
+      if (this.#lanesRunning()) await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  #lanesRunning(): boolean {
+    for (const lane of this.#lanes.values()) if (lane.running) return true;
+    return false;
+  }
+
+  #track(recording: Promise<void>): Promise<void> {
+    const tracked = recording.finally(() => this.#recording.delete(tracked));
+    this.#recording.add(tracked);
+    return tracked;
   }
 
   async #wait(ms: number): Promise<void> {
@@ -115,15 +132,25 @@ export class Dispatcher {
         if (signal.aborted) break;
         this.attempts += 1;
         const result = await this.#options.send(job, signal);
-        if (signal.aborted) break;
         if (result.ok) {
           lane.breaker.success();
-          await journal.append([{ t: "done", key: job.key }]);
-          this.delivered += 1;
           attempt = 0;
-          this.#finish(lane);
+          // The lane moves on while the `done` line is committed (with other lanes' and requests'
+          // lines); the delivery counts, and idle() settles, once it is on disk.
+          lane.queue.shift();
+          this.#track(journal.append([{ t: "done", key: job.key }])).then(
+            () => {
+              this.delivered += 1;
+              this.#settle();
+            },
+            (error: Error) => {
+              log("error", `could not record delivery of ${job.event_id}: ${error.message}; it may be sent again after a restart`);
+              this.#settle();
+            },
+          );
           continue;
         }
+        if (signal.aborted) break;
         if (!result.retryable) {
           log("error", `giving up on ${job.event_kind} ${job.event_id} → ${describeTarget(job.target)}: ${result.reason}`);
           await appendFile(
@@ -154,6 +181,10 @@ export class Dispatcher {
 
   #finish(lane: Lane): void {
     lane.queue.shift();
+    this.#settle();
+  }
+
+  #settle(): void {
     this.#inFlight -= 1;
     if (this.#inFlight === 0) {
       for (const resolvePromise of this.#idleWaiters) resolvePromise();

@@ -137,7 +137,7 @@ export class ClawhipRuntime {
   }
 
   async stop(): Promise<void> {
-    this.dispatcher.stop();
+    await this.dispatcher.stop();
     this.#closeTransport();
     await this.journal.close();
   }
