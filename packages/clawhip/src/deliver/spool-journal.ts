@@ -165,7 +165,11 @@ export class SpoolJournal {
     }
     const written = new Promise<void>((resolvePromise, reject) => {
       this.#waiters.push({ resolve: resolvePromise, reject });
-      if (!this.#flushing) void this.#flush();
+      if (!this.#flushing) {
+        // Start the write on the next turn, so every request parsed in this turn shares it.
+        this.#flushing = true;
+        setImmediate(() => void this.#flush());
+      }
     });
     // A job that never reached the disk was never accepted: forget it so a retry is not deduplicated.
     return written.catch((error: Error) => {
@@ -175,7 +179,6 @@ export class SpoolJournal {
   }
 
   async #flush(): Promise<void> {
-    this.#flushing = true;
     while (this.#queue.length > 0) {
       const batch = this.#queue.join("");
       const waiters = this.#waiters;
