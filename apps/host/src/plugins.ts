@@ -1,3 +1,4 @@
+import clawhip from "@clawbridge/clawhip";
 import diagnostics from "@clawbridge/diagnostics";
 import kichiForwarder from "@clawbridge/kichi-forwarder";
 import oomi from "@clawbridge/oomi";
@@ -25,6 +26,7 @@ export function bridgePlugins(servers: EmbeddedServers = {}): BridgePlugin[] {
     { entry: diagnostics },
     { entry: kichiForwarder, ...(servers.kichiHost ? { config: { environment: "test", testHost: servers.kichiHost } } : {}) },
     { entry: romeExample },
+    { entry: clawhip },
   ];
   if (servers.oomi) {
     const { backend, deviceId, deviceToken } = servers.oomi;

@@ -1,3 +1,4 @@
+export * from "./clawhip/index.js";
 export * from "./cli/envelope.js";
 export * from "./error.js";
 export * from "./gateway/index.js";

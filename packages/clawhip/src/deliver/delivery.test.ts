@@ -1,0 +1,213 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { VirtualClock } from "../../test/support/virtual-clock.js";
+import { WebhookReceiver } from "../../test/support/webhook-receiver.js";
+import { parseConfigObject } from "../route/config-file.js";
+import { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
+import type { Clock } from "./clock.js";
+import { systemClock } from "./clock.js";
+
+let receiver: WebhookReceiver;
+let stateDir: string;
+const runtimes: ClawhipRuntime[] = [];
+
+beforeEach(async () => {
+  receiver = new WebhookReceiver();
+  await receiver.start();
+  stateDir = await mkdtemp(join(tmpdir(), "clawhip-delivery-"));
+});
+
+afterEach(async () => {
+  for (const runtime of runtimes.splice(0)) await runtime.stop();
+  await receiver.stop();
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+function configFor(routes: unknown[], delivery: Record<string, number> = {}) {
+  const parsed = parseConfigObject({
+    routes,
+    delivery: {
+      backoff_base_ms: 100,
+      backoff_max_ms: 2000,
+      breaker_threshold: 3,
+      breaker_cooldown_ms: 10_000,
+      rate_per_sec: 1000,
+      rate_burst: 100,
+      ...delivery,
+    },
+  });
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.config;
+}
+
+async function start(routes: unknown[], clock: Clock, delivery: Record<string, number> = {}): Promise<ClawhipRuntime> {
+  const runtime = await ClawhipRuntime.start({ config: configFor(routes, delivery), stateDir, clock, log: () => {}, random: () => 0.5 });
+  runtimes.push(runtime);
+  return runtime;
+}
+
+async function stop(runtime: ClawhipRuntime): Promise<void> {
+  runtimes.splice(runtimes.indexOf(runtime), 1);
+  await runtime.stop();
+}
+
+const discordRoute = () => ({ event: "*", webhook: `${receiver.url}/api/webhooks/1/abc` });
+const slackRoute = () => ({ event: "*", slack_webhook: `${receiver.url}/services/T/B/x` });
+
+function omxEvent(session: string, extra: Record<string, unknown> = {}) {
+  return { type: "notify", payload: { context: { normalized_event: "finished", session_name: session }, ...extra } };
+}
+
+async function accept(runtime: ClawhipRuntime, body: unknown) {
+  const reply = await runtime.accept("event", body);
+  expect(reply.status).toBe(202);
+  return reply.body as { event_id: string };
+}
+
+const contents = () => receiver.delivered.map((r) => r.body.content ?? r.body.text);
+
+describe("durable delivery against local Discord/Slack stand-ins", () => {
+  it("Discord webhook: sends {content} with wait=true and honours 429 retry_after", async () => {
+    receiver.respond = (_r, i) =>
+      i < 2 ? { status: 429, body: { message: "rate limited", retry_after: 0.25, global: false } } : { status: 200, body: {} };
+    const clock = new VirtualClock();
+    const runtime = await start([discordRoute()], clock);
+    await accept(runtime, omxEvent("issue-1"));
+    await runtime.dispatcher.idle();
+    expect(receiver.requests).toHaveLength(3);
+    expect(receiver.requests[2]?.path).toBe("/api/webhooks/1/abc?wait=true");
+    expect(receiver.requests[2]?.body).toEqual({ content: "omx issue-1 finished (issue=#1)" });
+    expect(clock.sleeps.filter((ms) => ms === 250)).toHaveLength(2);
+    expect(runtime.health()).toMatchObject({ pending: 0, delivered: 1, dead: 0 });
+  });
+
+  it("Slack webhook: sends {text} (with blocks for compact) and honours a Retry-After header", async () => {
+    receiver.respond = (_r, i) => (i === 0 ? { status: 429, headers: { "retry-after": "3" } } : { status: 200 });
+    const clock = new VirtualClock();
+    const runtime = await start([slackRoute()], clock);
+    await accept(runtime, omxEvent("issue-2"));
+    await runtime.dispatcher.idle();
+    expect(receiver.requests).toHaveLength(2);
+    expect(receiver.requests[1]?.body.text).toBe("omx issue-2 finished (issue=#2)");
+    expect(receiver.requests[1]?.body.blocks[2].elements[0].text).toBe("event `session.finished` · format `compact`");
+    expect(clock.sleeps).toContain(3000);
+  });
+
+  it("a 5xx burst: retries with growing backoff, opens the breaker, then delivers once and in order", async () => {
+    receiver.respond = (_r, i) => (i < 5 ? { status: 503, body: { error: "unavailable" } } : { status: 204 });
+    const clock = new VirtualClock();
+    const runtime = await start([discordRoute()], clock);
+    for (const session of ["s-1", "s-2", "s-3"]) await accept(runtime, omxEvent(session));
+    await runtime.dispatcher.idle();
+    expect(receiver.requests).toHaveLength(8);
+    expect(contents()).toEqual(["omx s-1 finished", "omx s-2 finished", "omx s-3 finished"]);
+    // Backoff (random fixed at 0.5) doubles: 75, 150, 300; the third failure opens the breaker, which
+    // holds the lane for the rest of its 10 s cooldown; each failed half-open probe re-opens it.
+    expect(clock.sleeps).toEqual([75, 150, 300, 9700, 600, 9400, 1200, 8800]);
+  });
+
+  it("a receiver that is down for a while, then back: every accepted event arrives exactly once", async () => {
+    const port = receiver.port;
+    await receiver.stop();
+    const runtime = await start([discordRoute()], systemClock, { backoff_base_ms: 5, backoff_max_ms: 40, breaker_cooldown_ms: 50 });
+    const ids = [];
+    for (let i = 0; i < 10; i += 1) ids.push((await accept(runtime, omxEvent(`down-${i}`))).event_id);
+    expect(new Set(ids).size).toBe(10);
+    const deadline = Date.now() + 5000;
+    while (runtime.dispatcher.attempts < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(runtime.dispatcher.attempts).toBeGreaterThanOrEqual(3);
+    expect(runtime.dispatcher.delivered).toBe(0);
+    await receiver.start(port);
+    await runtime.dispatcher.idle();
+    expect(contents().sort()).toEqual(Array.from({ length: 10 }, (_, i) => `omx down-${i} finished`).sort());
+    expect(runtime.health().pending).toBe(0);
+  });
+
+  it("deduplicates by event_id per route target, across restarts", async () => {
+    const clock = new VirtualClock();
+    const routes = [discordRoute(), slackRoute()];
+    let runtime = await start(routes, clock);
+    const event = omxEvent("dup", { event_id: "7b0c1c5e-8f0a-4c1e-9a55-3f1d1b2c4d5e" });
+    await accept(runtime, event);
+    await accept(runtime, event);
+    await runtime.dispatcher.idle();
+    expect(receiver.requests).toHaveLength(2);
+    await stop(runtime);
+    runtime = await start(routes, clock);
+    await accept(runtime, event);
+    await runtime.dispatcher.idle();
+    expect(receiver.requests).toHaveLength(2);
+    await accept(runtime, omxEvent("dup"));
+    await runtime.dispatcher.idle();
+    expect(receiver.requests).toHaveLength(4);
+  });
+
+  it("resumes spooled deliveries after a restart without redelivering finished ones", async () => {
+    let failing = true;
+    receiver.respond = (r) => (failing && r.body.content.includes("later") ? { status: 500 } : { status: 204 });
+    let runtime = await start([discordRoute()], systemClock, { backoff_base_ms: 5, backoff_max_ms: 20, breaker_cooldown_ms: 20 });
+    await accept(runtime, omxEvent("now-1"));
+    await runtime.dispatcher.idle();
+    for (const s of ["later-1", "later-2"]) await accept(runtime, omxEvent(s));
+    await receiver.waitFor((rs) => rs.filter((r) => r.body.content.includes("later")).length >= 2, 5000, "failed attempts");
+    await stop(runtime);
+    expect(runtime.health().pending).toBe(2);
+    failing = false;
+    runtime = await start([discordRoute()], systemClock);
+    expect(runtime.health().pending).toBe(2);
+    await runtime.dispatcher.idle();
+    expect(contents()).toEqual(["omx now-1 finished", "omx later-1 finished", "omx later-2 finished"]);
+  });
+
+  it("a permanent 4xx is not retried: the job goes to the dead-letter file", async () => {
+    receiver.respond = () => ({ status: 404, body: { message: "Unknown Webhook" } });
+    const runtime = await start([discordRoute()], new VirtualClock());
+    await accept(runtime, omxEvent("gone"));
+    await runtime.dispatcher.idle();
+    expect(receiver.requests).toHaveLength(1);
+    expect(runtime.health()).toMatchObject({ pending: 0, delivered: 0, dead: 1 });
+    const dead = JSON.parse((await readFile(join(stateDir, "dead-letter.ndjson"), "utf8")).trim());
+    expect(dead.job.content).toBe("omx gone finished");
+    expect(dead.reason).toContain("HTTP 404");
+  });
+
+  it("rate-limits per target: sends past the burst are spaced at the configured rate", async () => {
+    const clock = new VirtualClock();
+    const sentAt: number[] = [];
+    receiver.respond = () => {
+      sentAt.push(clock.now());
+      return { status: 204 };
+    };
+    const runtime = await start([discordRoute()], clock, { rate_per_sec: 2, rate_burst: 1 });
+    for (let i = 0; i < 4; i += 1) await accept(runtime, omxEvent(`r-${i}`));
+    await runtime.dispatcher.idle();
+    expect(receiver.requests).toHaveLength(4);
+    expect((sentAt[3] as number) - (sentAt[0] as number)).toBeGreaterThanOrEqual(1500);
+  });
+
+  it("Discord channel targets need a bot token; without one the job is dead-lettered, not lost", async () => {
+    const parsed = parseConfigObject({ defaults: { channel: "123" }, providers: { discord: { api_base: receiver.url } } });
+    if (!parsed.ok) throw new Error(parsed.error);
+    const withToken = await ClawhipRuntime.start({
+      config: parsed.config,
+      stateDir,
+      discordToken: "secret-bot",
+      log: () => {},
+      clock: new VirtualClock(),
+    });
+    runtimes.push(withToken);
+    await accept(withToken, omxEvent("chan"));
+    await withToken.dispatcher.idle();
+    expect(receiver.requests[0]).toMatchObject({ path: "/channels/123/messages", body: { content: "omx chan finished" } });
+    expect(receiver.requests[0]?.headers.authorization).toBe("Bot secret-bot");
+    await stop(withToken);
+    const without = await ClawhipRuntime.start({ config: parsed.config, stateDir, log: () => {}, clock: new VirtualClock() });
+    runtimes.push(without);
+    await accept(without, omxEvent("chan-2"));
+    await without.dispatcher.idle();
+    expect(without.health().dead).toBe(1);
+    expect(receiver.requests).toHaveLength(1);
+  });
+});

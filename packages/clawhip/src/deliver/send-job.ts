@@ -1,0 +1,102 @@
+import type { ClawhipDeliveryJob } from "@clawbridge/contracts";
+import { retryAfterMs } from "./backoff.js";
+
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal },
+) => Promise<{
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}>;
+
+export interface SenderOptions {
+  fetch: FetchLike;
+  now: () => number;
+  discordToken?: string;
+  discordApiBase: string;
+  timeoutMs: number;
+}
+
+export type SendResult = { ok: true } | { ok: false; retryable: boolean; retryAfterMs?: number; rateLimited?: boolean; reason: string };
+
+interface WebhookRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** Discord webhooks answer with the message (and report errors) only with `wait=true`. */
+function discordWebhookUrl(url: string): string {
+  if (/[?&]wait=/.test(url)) return url;
+  return `${url}${url.includes("?") ? "&" : "?"}wait=true`;
+}
+
+function slackBody(job: ClawhipDeliveryJob): unknown {
+  if (job.format !== "compact" && job.format !== "alert") return { text: job.content };
+  const heading = job.format === "alert" ? ":rotating_light: *Alert*" : ":speech_balloon: *Notification*";
+  return {
+    text: job.content,
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text: heading } },
+      { type: "section", text: { type: "mrkdwn", text: job.content } },
+      { type: "context", elements: [{ type: "mrkdwn", text: `event \`${job.event_kind}\` · format \`${job.format}\`` }] },
+    ],
+  };
+}
+
+function requestFor(job: ClawhipDeliveryJob, options: SenderOptions): WebhookRequest | string {
+  const json = { "content-type": "application/json" };
+  switch (job.target.kind) {
+    case "discord-webhook":
+      return { url: discordWebhookUrl(job.target.value), headers: json, body: { content: job.content } };
+    case "slack-webhook":
+      return { url: job.target.value, headers: json, body: slackBody(job) };
+    case "discord-channel":
+      if (!options.discordToken) return "no Discord bot token configured for channel delivery (DISCORD_TOKEN or [providers.discord].token)";
+      return {
+        url: `${options.discordApiBase.replace(/\/+$/, "")}/channels/${encodeURIComponent(job.target.value)}/messages`,
+        headers: { ...json, authorization: `Bot ${options.discordToken}` },
+        body: { content: job.content },
+      };
+  }
+}
+
+function parseMaybeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Sends one job: Discord `{content}`, Slack `{text}`. 2xx is delivered; 429, 5xx, 408 and network
+ * errors are retryable (honouring `retry_after` / `Retry-After`); other 4xx are permanent.
+ */
+export async function sendJob(job: ClawhipDeliveryJob, options: SenderOptions, signal?: AbortSignal): Promise<SendResult> {
+  const request = requestFor(job, options);
+  if (typeof request === "string") return { ok: false, retryable: false, reason: request };
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  let response: Awaited<ReturnType<FetchLike>>;
+  let text: string;
+  try {
+    response = await options.fetch(request.url, {
+      method: "POST",
+      headers: request.headers,
+      body: JSON.stringify(request.body),
+      signal: combined,
+    });
+    text = await response.text();
+  } catch (error) {
+    return { ok: false, retryable: true, reason: `request failed: ${(error as Error).message}` };
+  }
+  if (response.status >= 200 && response.status < 300) return { ok: true };
+  const retryable = response.status === 429 || response.status === 408 || response.status >= 500;
+  const wait = retryable ? retryAfterMs(response.headers.get("retry-after"), parseMaybeJson(text), options.now()) : undefined;
+  const result: SendResult = { ok: false, retryable, reason: `HTTP ${response.status}: ${text.slice(0, 200)}` };
+  if (wait !== undefined) result.retryAfterMs = wait;
+  if (response.status === 429) result.rateLimited = true;
+  return result;
+}

@@ -1,0 +1,95 @@
+import { appendFile, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ClawhipDeliveryJob } from "@clawbridge/contracts";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SpoolJournal } from "./spool-journal.js";
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "clawhip-journal-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const job = (n: number): ClawhipDeliveryJob => ({
+  key: `e${n}|0|discord-webhook|http://127.0.0.1:1/w`,
+  event_id: `e${n}`,
+  event_kind: "session.finished",
+  sink: "discord",
+  target: { kind: "discord-webhook", value: "http://127.0.0.1:1/w" },
+  format: "compact",
+  content: `message ${n}`,
+  accepted_at: "2026-04-01T00:00:00.000Z",
+});
+
+describe("SpoolJournal", () => {
+  it("group-commits concurrent appends and replays pending jobs and delivered keys after reopening", async () => {
+    const journal = await SpoolJournal.open(dir, { dedupeWindow: 100 });
+    await Promise.all([1, 2, 3].map((n) => journal.append([{ t: "job", job: job(n) }])));
+    await journal.append([{ t: "done", key: job(2).key }]);
+    await journal.close();
+    const reopened = await SpoolJournal.open(dir, { dedupeWindow: 100 });
+    expect(reopened.pendingJobs().map((j) => j.event_id)).toEqual(["e1", "e3"]);
+    expect(reopened.isKnown(job(2).key)).toBe(true);
+    expect(reopened.isKnown(job(4).key)).toBe(false);
+    await reopened.close();
+    const files = await readdir(join(dir));
+    expect(files).toHaveLength(1);
+    expect((await stat(join(dir, files[0] as string))).mode & 0o777).toBe(0o600);
+  });
+
+  it("ignores a torn last line (a write that was never acknowledged) and counts it", async () => {
+    const journal = await SpoolJournal.open(dir, { dedupeWindow: 100 });
+    await journal.append([{ t: "job", job: job(1) }]);
+    await journal.close();
+    const [segment] = await readdir(dir);
+    await appendFile(join(dir, segment as string), '{"t":"job","job":{"key":"half');
+    const reopened = await SpoolJournal.open(dir, { dedupeWindow: 100 });
+    expect(reopened.skippedLines).toBe(1);
+    expect(reopened.pendingJobs().map((j) => j.event_id)).toEqual(["e1"]);
+    await reopened.close();
+  });
+
+  it("compacts a full segment into one holding only the live state, and forgets the oldest delivered keys", async () => {
+    const journal = await SpoolJournal.open(dir, { dedupeWindow: 3, maxSegmentBytes: 2000 });
+    for (let n = 0; n < 20; n += 1) {
+      await journal.append([{ t: "job", job: job(n) }]);
+      if (n !== 7) await journal.append([{ t: "done", key: job(n).key }]);
+    }
+    await journal.close();
+    const files = await readdir(dir);
+    expect(files).toHaveLength(1);
+    const reopened = await SpoolJournal.open(dir, { dedupeWindow: 3 });
+    expect(reopened.pendingJobs().map((j) => j.event_id)).toEqual(["e7"]);
+    expect(reopened.isKnown(job(19).key)).toBe(true);
+    expect(reopened.isKnown(job(0).key)).toBe(false);
+    await reopened.close();
+    expect((await readFile(join(dir, (await readdir(dir))[0] as string), "utf8")).split("\n").filter(Boolean)).toHaveLength(4);
+  });
+
+  it("does not compact on every flush when the remembered keys alone exceed the segment size", async () => {
+    const journal = await SpoolJournal.open(dir, { dedupeWindow: 1000, maxSegmentBytes: 500 });
+    for (let n = 0; n < 60; n += 1)
+      await journal.append([
+        { t: "job", job: job(n) },
+        { t: "done", key: job(n).key },
+      ]);
+    const segments = Number(((await readdir(dir))[0] as string).slice("journal-".length, -".ndjson".length));
+    await journal.close();
+    // Each compaction waits for the segment to reach twice its snapshot, so compactions thin out as the
+    // remembered keys grow (16 here); a fixed 500-byte threshold would compact on ~53 of the 60 flushes.
+    expect(segments).toBeLessThan(25);
+    const reopened = await SpoolJournal.open(dir, { dedupeWindow: 1000 });
+    expect(reopened.isKnown(job(0).key)).toBe(true);
+    expect(reopened.pendingJobs()).toEqual([]);
+    await reopened.close();
+  });
+
+  it("refuses appends after close", async () => {
+    const journal = await SpoolJournal.open(dir, { dedupeWindow: 10 });
+    await journal.close();
+    await expect(journal.append([{ t: "job", job: job(1) }])).rejects.toThrow("closed");
+  });
+});

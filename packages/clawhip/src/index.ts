@@ -1,0 +1,1 @@
+export { default, PLUGIN_ID } from "./plugin/clawhip-plugin.js";

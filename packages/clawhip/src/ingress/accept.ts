@@ -1,0 +1,84 @@
+import type { ClawhipAccepted, ClawhipDeliveryJob, ClawhipEvent } from "@clawbridge/contracts";
+import { decodeEventWire } from "../normalize/event-wire.js";
+import type { IncomingEvent } from "../normalize/incoming.js";
+import { IngressError } from "../normalize/ingress-error.js";
+import { decodeNativeHook } from "../normalize/native-hook.js";
+import { type NormalizeEnv, normalizeEvent, systemNormalizeEnv } from "../normalize/normalize-event.js";
+import { decodeOmxHookEnvelope } from "../normalize/omx-hook.js";
+import { validateCanonicalEvent } from "../normalize/validate.js";
+import { type DeliveryPlan, type RoutingConfig, resolveDeliveries } from "../route/resolve-deliveries.js";
+
+/** The three ingress surfaces: generic events, OMX hook envelopes, provider-native hooks. */
+export type IngressSurface = "event" | "omx-hook" | "native-hook";
+
+export type AcceptOutcome =
+  | { ok: true; status: 202; body: ClawhipAccepted; event: ClawhipEvent; plan: DeliveryPlan }
+  | { ok: false; status: 400 | 422; body: { ok: false; error: string }; event?: ClawhipEvent };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function decodeIngress(surface: IngressSurface, body: unknown): IncomingEvent {
+  switch (surface) {
+    case "event":
+      return decodeEventWire(body);
+    case "omx-hook":
+      return decodeOmxHookEnvelope(body);
+    case "native-hook":
+      return decodeNativeHook(body);
+  }
+}
+
+/**
+ * Everything an ingress does with a parsed body, without I/O: decode the surface, normalize,
+ * validate, and plan the deliveries. The daemon, the plugin routes and the CLI all go through here.
+ */
+export function acceptIncoming(incoming: IncomingEvent, config: RoutingConfig, env: NormalizeEnv = systemNormalizeEnv): AcceptOutcome {
+  const event = normalizeEvent(incoming, env);
+  try {
+    validateCanonicalEvent(event);
+  } catch (error) {
+    if (error instanceof IngressError) return { ok: false, status: error.status, body: { ok: false, error: error.message }, event };
+    throw error;
+  }
+  const eventId = event.payload.event_id;
+  const responseId = typeof eventId === "string" && eventId.length === 36 && UUID.test(eventId) ? eventId : env.uuid();
+  return {
+    ok: true,
+    status: 202,
+    body: { ok: true, type: event.kind, event_id: responseId },
+    event,
+    plan: resolveDeliveries(event, config),
+  };
+}
+
+export function acceptIngress(
+  surface: IngressSurface,
+  body: unknown,
+  config: RoutingConfig,
+  env: NormalizeEnv = systemNormalizeEnv,
+): AcceptOutcome {
+  let incoming: IncomingEvent;
+  try {
+    incoming = decodeIngress(surface, body);
+  } catch (error) {
+    if (error instanceof IngressError) return { ok: false, status: error.status, body: { ok: false, error: error.message } };
+    throw error;
+  }
+  return acceptIncoming(incoming, config, env);
+}
+
+/** The spool jobs of an accepted event: one per planned delivery, keyed for exactly-once delivery. */
+export function deliveryJobs(event: ClawhipEvent, plan: DeliveryPlan, acceptedAt: string): ClawhipDeliveryJob[] {
+  if (!plan.ok) return [];
+  const eventId = String(event.payload.event_id);
+  return plan.deliveries.map((d) => ({
+    key: `${eventId}|${d.route ?? "default"}|${d.target.kind}|${d.target.value}`,
+    event_id: eventId,
+    event_kind: event.kind,
+    sink: d.sink,
+    target: d.target,
+    format: d.format,
+    content: d.content,
+    accepted_at: acceptedAt,
+  }));
+}

@@ -1,0 +1,66 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`request body exceeds the ${limit}-byte limit`);
+  }
+}
+
+/** After an oversized body, at most this much more is drained so the 413 reaches the client. */
+const DRAIN_CAP_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads a body up to `limit` bytes. Past the limit it stops buffering and drains (bounded) the rest
+ * so the client can read the 413 instead of seeing a reset connection.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"]);
+  return new Promise((resolvePromise, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = Number.isFinite(declared) && declared > limit;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (!tooLarge && size > limit) tooLarge = true;
+      if (!tooLarge) chunks.push(chunk);
+      else if (size > limit + DRAIN_CAP_BYTES) {
+        req.pause();
+        reject(new BodyTooLargeError(limit));
+      }
+    });
+    req.on("end", () => (tooLarge ? reject(new BodyTooLargeError(limit)) : resolvePromise(Buffer.concat(chunks))));
+    req.on("error", reject);
+  });
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    "cache-control": "no-store",
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** The deepest nesting a body may have; deeper bodies are refused before anything walks them. */
+export const MAX_JSON_DEPTH = 64;
+
+/** True when a parsed JSON value nests deeper than `max` (checked iteratively). */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (typeof current !== "object" || current === null) continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}

@@ -1,0 +1,12 @@
+export { type AcceptOutcome, acceptIncoming, acceptIngress, decodeIngress, deliveryJobs, type IngressSurface } from "./ingress/accept.js";
+export { type DaemonOptions, type RunningDaemon, startDaemon } from "./ingress/daemon.js";
+export { createIngressHandler, HEALTH_PATH, INGRESS_PATHS } from "./ingress/http-handler.js";
+export { eventFromEmitArgs, eventWireBody } from "./normalize/emit-args.js";
+export type { IncomingEvent } from "./normalize/incoming.js";
+export { IngressError } from "./normalize/ingress-error.js";
+export { priorityFor } from "./normalize/kinds.js";
+export { canonicalKind, type NormalizeEnv, normalizeEvent } from "./normalize/normalize-event.js";
+export { renderEvent } from "./render/render-event.js";
+export { defaultConfig, loadConfigFile, parseConfigObject, parseConfigToml } from "./route/config-file.js";
+export { type DeliveryPlan, type PlannedDelivery, resolveDeliveries } from "./route/resolve-deliveries.js";
+export { ClawhipRuntime } from "./runtime/clawhip-runtime.js";

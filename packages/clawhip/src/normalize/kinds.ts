@@ -1,0 +1,84 @@
+/** The canonical event names and how incoming names map onto them. */
+
+export const SESSION_EVENTS = [
+  "session.started",
+  "session.blocked",
+  "session.finished",
+  "session.failed",
+  "session.retry-needed",
+  "session.pr-created",
+  "session.test-started",
+  "session.test-finished",
+  "session.test-failed",
+  "session.handoff-needed",
+] as const;
+
+export const LEGACY_AGENT_EVENTS = ["agent.started", "agent.blocked", "agent.finished", "agent.failed"] as const;
+
+const SIGNAL_TABLE: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    "session.started": ["session-start", "started", "session.started"],
+    "session.blocked": ["session-idle", "blocked", "session.blocked", "session.idle", "question.requested"],
+    "session.finished": ["session-end", "finished", "session.finished"],
+    "session.failed": ["failed", "session.failed", "tool.failed", "pull-request.failed"],
+    "session.retry-needed": ["retry-needed", "session.retry-needed"],
+    "session.pr-created": ["pr-created", "session.pr-created", "pull-request.created"],
+    "session.test-started": ["test-started", "session.test-started", "test.started"],
+    "session.test-finished": ["test-finished", "session.test-finished", "test.finished"],
+    "session.test-failed": ["test-failed", "session.test-failed", "test.failed"],
+    "session.handoff-needed": ["handoff-needed", "session.handoff-needed"],
+  }).flatMap(([canonical, inputs]) => inputs.map((input) => [input, canonical] as const)),
+);
+
+/** OMC route keys, OMX normalized events and session names → canonical `session.*`, or undefined. */
+export function mapNativeSignal(name: string): string | undefined {
+  // Most names arrive already in canonical spelling: look them up before building a normalized copy.
+  return SIGNAL_TABLE.get(name) ?? SIGNAL_TABLE.get(name.trim().replaceAll("_", "-").toLowerCase());
+}
+
+const SESSION_SET: ReadonlySet<string> = new Set(SESSION_EVENTS);
+const AGENT_SET: ReadonlySet<string> = new Set(LEGACY_AGENT_EVENTS);
+
+export function isSessionEvent(kind: string): boolean {
+  return SESSION_SET.has(kind);
+}
+
+export function isLegacyAgentEvent(kind: string): boolean {
+  return AGENT_SET.has(kind);
+}
+
+/** `started|blocked|finished|failed` of the four lifecycle kinds (agent.* and session.*). */
+export function lifecycleSuffix(kind: string): string | undefined {
+  const dot = kind.indexOf(".");
+  const family = kind.slice(0, dot);
+  const suffix = kind.slice(dot + 1);
+  if ((family === "agent" || family === "session") && ["started", "blocked", "finished", "failed"].includes(suffix)) return suffix;
+  return undefined;
+}
+
+/** The status a kind implies when the payload carries none. */
+export function statusForKind(kind: string): string | undefined {
+  const lifecycle = lifecycleSuffix(kind);
+  if (lifecycle) return lifecycle;
+  return isSessionEvent(kind) ? kind.slice("session.".length) : undefined;
+}
+
+export type ClawhipPriority = "critical" | "high" | "normal" | "low";
+
+export function priorityFor(kind: string): ClawhipPriority {
+  switch (kind) {
+    case "agent.failed":
+    case "session.failed":
+    case "session.test-failed":
+      return "critical";
+    case "agent.blocked":
+    case "session.blocked":
+    case "session.retry-needed":
+    case "session.handoff-needed":
+      return "high";
+    case "custom":
+      return "low";
+    default:
+      return "normal";
+  }
+}

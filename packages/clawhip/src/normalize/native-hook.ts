@@ -1,0 +1,36 @@
+import type { IncomingEvent } from "./incoming.js";
+import { IngressError } from "./ingress-error.js";
+import { isRecord, type JsonRecord, nonBlank } from "./json.js";
+
+/** Provider-native hook names (Claude Code, Codex) that have a session meaning; the rest are rejected. */
+const NATIVE_HOOK_KINDS: Readonly<Record<string, string>> = {
+  SessionStart: "session.started",
+  SessionEnd: "session.finished",
+  Stop: "session.finished",
+};
+
+/**
+ * Converts a provider-native hook payload (`provider`, `event_name`|`hook_event_name`, `directory`,
+ * `project`, `event_payload`) into a session event. Tool events (PreToolUse, …) are low-signal and
+ * rejected here, unlike on `/event` where unknown kinds pass through.
+ */
+export function decodeNativeHook(body: unknown): IncomingEvent {
+  const hook = isRecord(body) ? body : {};
+  const name = nonBlank(hook.event_name) ?? nonBlank(hook.hook_event_name) ?? nonBlank(hook.hookEventName);
+  if (name === undefined) throw new IngressError(400, "missing native hook event name");
+  const kind = NATIVE_HOOK_KINDS[name];
+  if (kind === undefined) throw new IngressError(400, `unsupported native hook event '${name}'`);
+  const provider = nonBlank(hook.provider);
+  if (provider === undefined) throw new IngressError(400, "missing string field 'provider'");
+
+  const payload: JsonRecord = { tool: provider, source: provider, native_event: name };
+  const project = nonBlank(hook.project);
+  const directory = nonBlank(hook.directory) ?? nonBlank(hook.cwd);
+  if (project !== undefined) payload.project = project;
+  if (directory !== undefined) {
+    payload.repo_path = directory;
+    payload.worktree_path = directory;
+  }
+  if (hook.event_payload !== undefined) payload.event_payload = hook.event_payload;
+  return { kind, payload };
+}

@@ -1,0 +1,146 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LocalHost } from "@clawbridge/plugin-host/local-host";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebhookReceiver } from "../../test/support/webhook-receiver.js";
+import clawhip from "../index.js";
+import { agentEndEvent, sessionStartedEvent } from "./lifecycle-events.js";
+
+const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+const receiver = new WebhookReceiver();
+let host: LocalHost;
+let stateDir: string;
+
+beforeAll(async () => {
+  await receiver.start();
+  stateDir = await mkdtemp(join(tmpdir(), "clawhip-plugin-"));
+  host = new LocalHost({
+    stateDir,
+    logger: quiet,
+    agent: (request) => {
+      if (request.message.includes("explode")) throw new Error("model overloaded");
+      return { text: "done" };
+    },
+  });
+  await host.load(clawhip, {
+    config: {
+      config: {
+        routes: [
+          { event: "session.*", filter: { tool: "openclaw" }, webhook: `${receiver.url}/api/webhooks/openclaw/x`, format: "inline" },
+          { event: "session.*", filter: { tool: "omx" }, slack_webhook: `${receiver.url}/services/omx` },
+        ],
+      },
+    },
+  });
+  await host.start();
+});
+
+afterAll(async () => {
+  await host.stop();
+  await receiver.stop();
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+describe("clawhip OpenClaw plugin (LocalHost)", () => {
+  it("serves the ingress routes under /clawhip and delivers what they accept", async () => {
+    const response = await fetch(`${host.url}/clawhip/api/omx/hook`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        schema_version: "1",
+        event: "notify",
+        context: { normalized_event: "pr-created", session_name: "issue-65", pr_number: 72 },
+      }),
+    });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ ok: true, type: "session.pr-created" });
+    await receiver.waitFor((rs) =>
+      rs.some((r) => r.path === "/services/omx" && r.body.text === "omx issue-65 pr-created (issue=#65, pr=#72)"),
+    );
+    const health = (await (await fetch(`${host.url}/clawhip/health`)).json()) as { ok: boolean };
+    expect(health.ok).toBe(true);
+    expect((await fetch(`${host.url}/clawhip/event`, { method: "POST", body: "x" })).status).toBe(415);
+  });
+
+  it("turns OpenClaw's session_start and agent_end into session.* events with agent id and session key", async () => {
+    await host.runHook(
+      "session_start",
+      { sessionId: "sid-1", sessionKey: "agent:ops:chat" },
+      { agentId: "main", sessionId: "sid-1", sessionKey: "agent:ops:chat" },
+    );
+    await receiver.waitFor((rs) => rs.some((r) => r.body.content === "[openclaw agent:ops:chat] started"), 5000, "session.started");
+
+    await host.runAgentTurn({ message: "hello", agentId: "main", sessionKey: "agent:main:s2" });
+    await receiver.waitFor(
+      (rs) => rs.some((r) => /^\[openclaw agent:main:s2\] finished · \d+s$/.test(r.body.content)),
+      5000,
+      "session.finished",
+    );
+
+    await expect(host.runAgentTurn({ message: "please explode", agentId: "main", sessionKey: "agent:main:s3" })).rejects.toThrow(
+      "model overloaded",
+    );
+    await receiver.waitFor(
+      (rs) => rs.some((r) => /^\[openclaw agent:main:s3\] failed · \d+s · error: model overloaded$/.test(r.body.content)),
+      5000,
+      "session.failed",
+    );
+  });
+});
+
+describe("routeAuth: gateway", () => {
+  it("puts the ingress routes behind the host's bearer token", async () => {
+    const gatedHost = new LocalHost({ stateDir: join(stateDir, "gated"), logger: quiet });
+    await gatedHost.load(clawhip, { config: { routeAuth: "gateway", emitLifecycle: false } });
+    await gatedHost.start();
+    try {
+      const body = JSON.stringify({ type: "custom", message: "hi" });
+      const headers = { "content-type": "application/json" };
+      expect((await fetch(`${gatedHost.url}/clawhip/event`, { method: "POST", headers, body })).status).toBe(401);
+      const authorized = await fetch(`${gatedHost.url}/clawhip/event`, {
+        method: "POST",
+        headers: { ...headers, authorization: `Bearer ${gatedHost.token}` },
+        body,
+      });
+      expect(authorized.status).toBe(202);
+    } finally {
+      await gatedHost.stop();
+    }
+  });
+});
+
+describe("lifecycle event mapping", () => {
+  it("carries agent id, session key and session id as metadata", () => {
+    expect(sessionStartedEvent({ agentId: "ops", sessionKey: "agent:ops:x", sessionId: "s1" }, "s0")).toEqual({
+      kind: "session.started",
+      payload: {
+        tool: "openclaw",
+        source: "openclaw",
+        agent_name: "ops",
+        agent_id: "ops",
+        session_key: "agent:ops:x",
+        session_name: "agent:ops:x",
+        session_id: "s1",
+        resumed_from: "s0",
+      },
+    });
+    const failed = agentEndEvent(
+      { agentId: "ops", sessionKey: undefined, sessionId: undefined },
+      { success: false, durationMs: 2600, runId: "r1" },
+    );
+    expect(failed).toEqual({
+      kind: "session.failed",
+      payload: {
+        tool: "openclaw",
+        source: "openclaw",
+        agent_name: "ops",
+        agent_id: "ops",
+        elapsed_secs: 3,
+        run_id: "r1",
+        event_id: "openclaw-run:r1:end",
+        error_message: "agent run failed",
+      },
+    });
+  });
+});

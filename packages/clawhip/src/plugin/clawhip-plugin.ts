@@ -1,0 +1,86 @@
+import { type ClawhipConfig, ClawhipPluginConfigSchema } from "@clawbridge/contracts";
+import { agentIdFromSessionKey, definePlugin, pluginStateDir } from "@clawbridge/plugin-host";
+import { createIngressHandler, HEALTH_PATH, INGRESS_PATHS } from "../ingress/http-handler.js";
+import { loadConfigFile, parseConfigObject } from "../route/config-file.js";
+import { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
+import { VERSION } from "../version.js";
+import { agentEndEvent, type LifecycleContext, sessionStartedEvent } from "./lifecycle-events.js";
+
+export const PLUGIN_ID = "clawhip";
+
+interface HookContext {
+  agentId?: string;
+  sessionKey?: string;
+  sessionId?: string;
+}
+
+function lifecycleContext(ctx: HookContext | undefined, event: { sessionKey?: string; sessionId?: string } = {}): LifecycleContext {
+  const sessionKey = event.sessionKey ?? ctx?.sessionKey;
+  return {
+    agentId: agentIdFromSessionKey(sessionKey) ?? (ctx?.agentId?.trim().toLowerCase() || undefined),
+    sessionKey,
+    sessionId: event.sessionId ?? ctx?.sessionId,
+  };
+}
+
+/**
+ * The clawhip OpenClaw plugin: serves the ingress routes on the gateway's HTTP server (under
+ * `routePrefix`), runs durable delivery as a service, and turns OpenClaw's own session lifecycle
+ * into canonical session.* events so OpenClaw runs are routed like OMC/OMX sessions.
+ */
+export default definePlugin({
+  id: PLUGIN_ID,
+  name: "clawhip",
+  description: "clawhip: normalize OMC/OMX/native session events, route and render them, deliver to Discord and Slack durably.",
+  version: VERSION,
+  config: ClawhipPluginConfigSchema,
+  register(api, settings) {
+    let runtime: ClawhipRuntime | undefined;
+    const log = (level: "info" | "warn" | "error", message: string) => api.logger[level](message);
+    const handler = createIngressHandler({ runtime: () => runtime, prefix: settings.routePrefix, log: (m) => log("error", m) });
+    for (const path of [...Object.keys(INGRESS_PATHS), HEALTH_PATH]) {
+      api.registerHttpRoute({ path: `${settings.routePrefix}${path}`, auth: settings.routeAuth, match: "exact", handler });
+    }
+
+    api.registerService({
+      id: "clawhip-delivery",
+      async start(ctx) {
+        const loaded = settings.configPath ? await loadConfigFile(settings.configPath) : parseConfigObject(settings.config ?? {});
+        if (!loaded.ok) throw new Error(loaded.error);
+        const config: ClawhipConfig = loaded.config;
+        const discordToken = process.env.CLAWHIP_DISCORD_BOT_TOKEN ?? process.env.DISCORD_TOKEN;
+        runtime = await ClawhipRuntime.start({
+          config,
+          stateDir: pluginStateDir(ctx.stateDir, PLUGIN_ID),
+          log,
+          ...(discordToken ? { discordToken } : {}),
+        });
+        log("info", `clawhip ${VERSION} serving ${settings.routePrefix}/event with ${config.routes.length} route(s)`);
+      },
+      async stop() {
+        await runtime?.stop();
+        runtime = undefined;
+      },
+    });
+
+    if (!settings.emitLifecycle) return;
+    const emit = async (event: Parameters<ClawhipRuntime["acceptEvent"]>[0]) => {
+      if (!runtime) return;
+      const reply = await runtime.acceptEvent(event);
+      if (reply.status !== 202) log("warn", `lifecycle event ${event.kind} not accepted: ${JSON.stringify(reply.body)}`);
+    };
+    api.on("session_start", async (event, ctx) => {
+      await emit(sessionStartedEvent(lifecycleContext(ctx, event), event.resumedFrom));
+    });
+    api.on("agent_end", async (event, ctx) => {
+      await emit(
+        agentEndEvent(lifecycleContext(ctx), {
+          success: event.success,
+          ...(event.error !== undefined ? { error: event.error } : {}),
+          ...(event.durationMs !== undefined ? { durationMs: event.durationMs } : {}),
+          ...(event.runId !== undefined ? { runId: event.runId } : {}),
+        }),
+      );
+    });
+  },
+});

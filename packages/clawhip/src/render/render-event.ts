@@ -1,0 +1,112 @@
+import type { ClawhipEvent, ClawhipFormat } from "@clawbridge/contracts";
+import { asU64, isRecord, type JsonRecord, sortedKeys } from "../normalize/json.js";
+import { lifecycleSuffix } from "../normalize/kinds.js";
+
+/** A delivery that cannot be rendered (e.g. a `custom` event without `message`): skipped and logged. */
+export class RenderError extends Error {
+  override name = "RenderError";
+}
+
+function text(payload: JsonRecord, key: string): string | undefined {
+  const value = payload[key];
+  return typeof value === "string" && value.trim() !== "" ? value : undefined;
+}
+
+function prettyJson(payload: JsonRecord): string {
+  return JSON.stringify(sortedKeys(payload), null, 2);
+}
+
+function compactJson(payload: JsonRecord): string {
+  return JSON.stringify(sortedKeys(payload));
+}
+
+function mentionPrefix(payload: JsonRecord): string {
+  const mention = text(payload, "mention");
+  return mention ? `${mention} ` : "";
+}
+
+function renderSession(kind: string, payload: JsonRecord, format: ClawhipFormat): string {
+  const subject = text(payload, "session_name") ?? text(payload, "session_id");
+  const label = `${text(payload, "tool") ?? "session"}${subject ? ` ${subject}` : ""}`;
+  const lifecycle = lifecycleSuffix(kind);
+  const suffix = kind.slice("session.".length);
+  const status = lifecycle ? (text(payload, "status") ?? suffix.replaceAll("-", " ")) : suffix;
+  const repo = text(payload, "repo_name") ?? text(payload, "project");
+  const issue = asU64(payload.issue_number);
+  const pr = asU64(payload.pr_number);
+  const branch = text(payload, "branch");
+  const runner = text(payload, "test_runner");
+  const elapsed = asU64(payload.elapsed_secs);
+  const summary = text(payload, "summary");
+  const error = text(payload, "error_message");
+  const prefix = mentionPrefix(payload);
+  if (format === "inline") {
+    const parts: string[] = [];
+    if (repo) parts.push(repo);
+    if (issue !== undefined) parts.push(`issue #${issue}`);
+    if (pr !== undefined) parts.push(`PR #${pr}`);
+    if (branch) parts.push(branch);
+    if (runner) parts.push(runner);
+    if (elapsed !== undefined) parts.push(`${elapsed}s`);
+    if (summary) parts.push(summary);
+    if (error) parts.push(`error: ${error}`);
+    return `${prefix}[${label}] ${status}${parts.length > 0 ? ` · ${parts.join(" · ")}` : ""}`;
+  }
+  const parts: string[] = [];
+  if (repo) parts.push(`repo=${repo}`);
+  if (issue !== undefined) parts.push(`issue=#${issue}`);
+  if (pr !== undefined) parts.push(`pr=#${pr}`);
+  if (branch) parts.push(`branch=${branch}`);
+  if (runner) parts.push(`runner=${runner}`);
+  if (elapsed !== undefined) parts.push(`elapsed=${elapsed}s`);
+  if (summary) parts.push(`summary=${summary}`);
+  if (error) parts.push(`error=${error}`);
+  const line = `${prefix}${label} ${status}${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
+  return format === "alert" ? `🚨 ${line}` : line;
+}
+
+function renderAgent(payload: JsonRecord, format: ClawhipFormat): string {
+  const agent = text(payload, "agent_name");
+  if (!agent) throw new RenderError("missing string field 'agent_name'");
+  const status = text(payload, "status") ?? "";
+  const project = text(payload, "project");
+  const session = text(payload, "session_id");
+  const elapsed = asU64(payload.elapsed_secs);
+  const summary = text(payload, "summary");
+  const error = text(payload, "error_message");
+  const prefix = mentionPrefix(payload);
+  if (format === "inline") {
+    let line = `${prefix}[agent:${agent}] ${status}`;
+    if (project) line += ` · project=${project}`;
+    if (session) line += ` · session=${session}`;
+    if (elapsed !== undefined) line += ` · elapsed=${elapsed}s`;
+    if (summary) line += ` · ${summary}`;
+    if (error) line += ` · error: ${error}`;
+    return line;
+  }
+  let details = status;
+  if (project) details += `, project=${project}`;
+  if (session) details += `, session=${session}`;
+  if (elapsed !== undefined) details += `, elapsed=${elapsed}s`;
+  if (summary) details += `, summary=${summary}`;
+  if (error) details += `, error=${error}`;
+  const line = `${prefix}agent ${agent} (${details})`;
+  return format === "alert" ? `🚨 ${line}` : line;
+}
+
+/**
+ * The default renderer, character for character: session.* and agent.* templates, `custom`
+ * (`message`), and compact JSON for every other kind. `raw` is always the sorted, 2-space pretty JSON.
+ */
+export function renderEvent(event: Pick<ClawhipEvent, "kind" | "payload">, format: ClawhipFormat): string {
+  const payload = isRecord(event.payload) ? event.payload : {};
+  if (format === "raw") return prettyJson(payload);
+  if (event.kind.startsWith("session.")) return renderSession(event.kind, payload, format);
+  if (event.kind.startsWith("agent.") && lifecycleSuffix(event.kind)) return renderAgent(payload, format);
+  if (event.kind === "custom") {
+    const message = text(payload, "message");
+    if (!message) throw new RenderError("missing string field 'message'");
+    return format === "alert" ? `🚨 ${message}` : message;
+  }
+  return compactJson(payload);
+}

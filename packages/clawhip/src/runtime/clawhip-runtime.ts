@@ -1,0 +1,144 @@
+import { join } from "node:path";
+import type { ClawhipConfig, ClawhipHealth } from "@clawbridge/contracts";
+import { type Clock, systemClock } from "../deliver/clock.js";
+import { Dispatcher } from "../deliver/dispatcher.js";
+import { nodeFetch } from "../deliver/node-fetch.js";
+import { type FetchLike, sendJob } from "../deliver/send-job.js";
+import { SpoolJournal } from "../deliver/spool-journal.js";
+import { type AcceptOutcome, acceptIncoming, acceptIngress, deliveryJobs, type IngressSurface } from "../ingress/accept.js";
+import type { IncomingEvent } from "../normalize/incoming.js";
+import { type NormalizeEnv, systemNormalizeEnv } from "../normalize/normalize-event.js";
+import { VERSION } from "../version.js";
+
+export type RuntimeLog = (level: "info" | "warn" | "error", message: string) => void;
+
+export interface ClawhipRuntimeOptions {
+  config: ClawhipConfig;
+  /** Holds the spool journal and the dead-letter file. */
+  stateDir: string;
+  /** Discord bot token for channel targets; from the environment or the config. Never logged. */
+  discordToken?: string;
+  fetch?: FetchLike;
+  clock?: Clock;
+  env?: NormalizeEnv;
+  log?: RuntimeLog;
+  random?: () => number;
+}
+
+export interface IngressReply {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * One clawhip instance: accepts events (decode → normalize → validate → route → render), spools
+ * their deliveries durably before answering, and delivers them in the background. Used by the
+ * daemon, by the OpenClaw plugin and by tests, so all three share one code path.
+ */
+export class ClawhipRuntime {
+  readonly config: ClawhipConfig;
+  readonly journal: SpoolJournal;
+  readonly dispatcher: Dispatcher;
+  readonly #env: NormalizeEnv;
+  readonly #log: RuntimeLog;
+  readonly #closeTransport: () => void;
+
+  private constructor(
+    config: ClawhipConfig,
+    journal: SpoolJournal,
+    dispatcher: Dispatcher,
+    env: NormalizeEnv,
+    log: RuntimeLog,
+    closeTransport: () => void,
+  ) {
+    this.#closeTransport = closeTransport;
+    this.config = config;
+    this.journal = journal;
+    this.dispatcher = dispatcher;
+    this.#env = env;
+    this.#log = log;
+  }
+
+  static async start(options: ClawhipRuntimeOptions): Promise<ClawhipRuntime> {
+    const { config } = options;
+    const clock = options.clock ?? systemClock;
+    const log: RuntimeLog = options.log ?? ((level, message) => process.stderr.write(`clawhip ${level}: ${message}\n`));
+    const journal = await SpoolJournal.open(join(options.stateDir, "spool"), {
+      dedupeWindow: config.delivery.dedupe_window,
+      fsync: config.daemon.spool_fsync,
+    });
+    if (journal.skippedLines > 0) log("warn", `spool replay skipped ${journal.skippedLines} torn or invalid line(s)`);
+    const transport = options.fetch ? undefined : nodeFetch();
+    const discord = config.providers.discord;
+    const senderOptions = {
+      fetch: options.fetch ?? (transport?.fetch as FetchLike),
+      now: () => clock.now(),
+      discordApiBase: discord?.api_base ?? "https://discord.com/api/v10",
+      timeoutMs: config.delivery.request_timeout_ms,
+      ...((options.discordToken ?? discord?.token) ? { discordToken: options.discordToken ?? discord?.token } : {}),
+    };
+    const dispatcher = new Dispatcher({
+      journal,
+      clock,
+      log,
+      deadLetterPath: join(options.stateDir, "dead-letter.ndjson"),
+      send: (job, signal) => sendJob(job, senderOptions, signal),
+      policy: {
+        backoffBaseMs: config.delivery.backoff_base_ms,
+        backoffMaxMs: config.delivery.backoff_max_ms,
+        breakerThreshold: config.delivery.breaker_threshold,
+        breakerCooldownMs: config.delivery.breaker_cooldown_ms,
+        ratePerSec: config.delivery.rate_per_sec,
+        rateBurst: config.delivery.rate_burst,
+      },
+      ...(options.random ? { random: options.random } : {}),
+    });
+    const runtime = new ClawhipRuntime(config, journal, dispatcher, options.env ?? systemNormalizeEnv, log, transport?.close ?? (() => {}));
+    const recovered = journal.pendingJobs();
+    if (recovered.length > 0) log("info", `resuming ${recovered.length} spooled deliver${recovered.length === 1 ? "y" : "ies"}`);
+    dispatcher.submit(recovered);
+    return runtime;
+  }
+
+  /** Accepts a parsed ingress body. 202 only after the event's deliveries are on disk. */
+  accept(surface: IngressSurface, body: unknown): Promise<IngressReply> {
+    return this.#commit(acceptIngress(surface, body, this.config, this.#env));
+  }
+
+  /** Accepts an event built in-process (plugin lifecycle hooks). */
+  acceptEvent(incoming: IncomingEvent): Promise<IngressReply> {
+    return this.#commit(acceptIncoming(incoming, this.config, this.#env));
+  }
+
+  async #commit(outcome: AcceptOutcome): Promise<IngressReply> {
+    if (!outcome.ok) return { status: outcome.status, body: outcome.body };
+    const { event, plan } = outcome;
+    if (!plan.ok) this.#log("error", `event ${event.kind} ${String(event.payload.event_id)} not routed: ${plan.error}`);
+    else for (const skipped of plan.skipped) this.#log("warn", `event ${event.kind} delivery skipped: ${skipped}`);
+    const jobs = deliveryJobs(event, plan, new Date().toISOString()).filter((job) => !this.journal.isKnown(job.key));
+    try {
+      await this.journal.append(jobs.map((job) => ({ t: "job" as const, job })));
+    } catch (error) {
+      this.#log("error", `spool write failed: ${(error as Error).message}`);
+      return { status: 503, body: { ok: false, error: `event spool unavailable: ${(error as Error).message}` } };
+    }
+    this.dispatcher.submit(jobs);
+    return { status: outcome.status, body: outcome.body };
+  }
+
+  health(): ClawhipHealth {
+    return {
+      ok: true,
+      version: VERSION,
+      pending: this.journal.pendingCount,
+      delivered: this.dispatcher.delivered,
+      dead: this.dispatcher.dead,
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.dispatcher.stop();
+    this.#closeTransport();
+    await this.journal.close();
+  }
+}

@@ -1,0 +1,106 @@
+import { z } from "zod";
+
+/** Message formats every renderer supports. */
+export const ClawhipFormatSchema = z.enum(["compact", "alert", "inline", "raw"]);
+export type ClawhipFormat = z.infer<typeof ClawhipFormatSchema>;
+
+export const ClawhipSinkSchema = z.enum(["discord", "slack"]);
+export type ClawhipSink = z.infer<typeof ClawhipSinkSchema>;
+
+const nonEmpty = z.string().trim().min(1);
+
+/** `[defaults]`: where and how an event goes when no route matches. */
+export const ClawhipDefaultsSchema = z.strictObject({
+  channel: nonEmpty.optional(),
+  format: ClawhipFormatSchema.default("compact"),
+});
+
+/**
+ * One `[[routes]]` entry. `filter` is a table of string globs over the flattened event (dotted keys
+ * for nested payload fields); non-string filter values are rejected like upstream's config loader.
+ */
+export const ClawhipRouteSchema = z
+  .strictObject({
+    event: nonEmpty,
+    filter: z.record(z.string(), z.string({ error: 'filter values must be strings (quote numbers: "65")' })).default({}),
+    sink: ClawhipSinkSchema.optional(),
+    channel: nonEmpty.optional(),
+    webhook: z.url().optional(),
+    slack_webhook: z.url().optional(),
+    mention: z.string().optional(),
+    format: ClawhipFormatSchema.optional(),
+    template: z.string().optional(),
+    allow_dynamic_tokens: z.literal(false, { error: "dynamic template tokens are not supported by this clawhip" }).optional(),
+  })
+  .superRefine((route, ctx) => {
+    const sink = route.sink ?? (route.slack_webhook ? "slack" : "discord");
+    if (sink === "discord" && route.slack_webhook && route.sink === "discord") {
+      ctx.addIssue({ code: "custom", message: "a discord route cannot set slack_webhook" });
+    }
+    if (sink === "discord" && route.channel && route.webhook) {
+      ctx.addIssue({ code: "custom", message: "a discord route sets either channel or webhook, not both" });
+    }
+    if (sink === "slack") {
+      if (!route.slack_webhook && !route.webhook)
+        ctx.addIssue({ code: "custom", message: "a slack route needs slack_webhook (or webhook)" });
+      if (route.channel) ctx.addIssue({ code: "custom", message: "a slack route delivers to its webhook; remove channel" });
+    }
+  });
+export type ClawhipRoute = z.infer<typeof ClawhipRouteSchema>;
+
+/** `[daemon]`: the ingress server. Loopback by default; the token is optional (upstream has none). */
+export const ClawhipDaemonSchema = z.strictObject({
+  bind: nonEmpty.default("127.0.0.1"),
+  port: z.number().int().min(0).max(65535).default(25294),
+  base_url: z.url().optional(),
+  token: z.string().min(16, "daemon token: at least 16 characters").optional(),
+  body_limit_bytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
+  state_dir: nonEmpty.optional(),
+  /**
+   * fdatasync the spool before each 202 (group-committed). Without it an accepted event survives a
+   * crash or kill -9 of the daemon (the kernel holds the write) but not a power loss or OS crash.
+   */
+  spool_fsync: z.boolean().default(true),
+});
+
+/** `[delivery]`: retry, circuit breaker and rate limit, per target. */
+export const ClawhipDeliverySchema = z.strictObject({
+  backoff_base_ms: z.number().int().min(1).default(500),
+  backoff_max_ms: z.number().int().min(1).default(300_000),
+  breaker_threshold: z.number().int().min(1).default(5),
+  breaker_cooldown_ms: z.number().int().min(1).default(30_000),
+  rate_per_sec: z.number().positive().default(5),
+  rate_burst: z.number().int().min(1).default(5),
+  request_timeout_ms: z.number().int().min(100).default(15_000),
+  dedupe_window: z.number().int().min(100).default(100_000),
+});
+
+export const ClawhipDiscordProviderSchema = z.strictObject({
+  token: z.string().min(1).optional(),
+  api_base: z.url().default("https://discord.com/api/v10"),
+});
+
+/** The whole `clawhip.toml`. Unknown top-level tables (upstream monitors, dispatch, …) are ignored. */
+export const ClawhipConfigSchema = z.looseObject({
+  defaults: ClawhipDefaultsSchema.default({ format: "compact" }),
+  routes: z.array(ClawhipRouteSchema).default([]),
+  daemon: ClawhipDaemonSchema.default({ bind: "127.0.0.1", port: 25294, body_limit_bytes: 1024 * 1024, spool_fsync: true }),
+  delivery: ClawhipDeliverySchema.default({
+    backoff_base_ms: 500,
+    backoff_max_ms: 300_000,
+    breaker_threshold: 5,
+    breaker_cooldown_ms: 30_000,
+    rate_per_sec: 5,
+    rate_burst: 5,
+    request_timeout_ms: 15_000,
+    dedupe_window: 100_000,
+  }),
+  providers: z.looseObject({ discord: ClawhipDiscordProviderSchema.optional() }).default({}),
+});
+export type ClawhipConfigInput = z.input<typeof ClawhipConfigSchema>;
+export type ClawhipConfig = z.output<typeof ClawhipConfigSchema>;

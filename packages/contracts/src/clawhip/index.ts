@@ -1,0 +1,5 @@
+export * from "./cli.js";
+export * from "./config.js";
+export * from "./plugin-config.js";
+export * from "./spool.js";
+export * from "./wire.js";

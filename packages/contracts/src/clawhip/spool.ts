@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { ClawhipFormatSchema, ClawhipSinkSchema } from "./config.js";
+
+export const ClawhipTargetKindSchema = z.enum(["discord-channel", "discord-webhook", "slack-webhook"]);
+export type ClawhipTargetKind = z.infer<typeof ClawhipTargetKindSchema>;
+
+/** One rendered message for one target, as it waits in the spool. */
+export const ClawhipDeliveryJobSchema = z.object({
+  /** `<event_id>|<route index or "default">|<target kind>|<target>`: the dedupe key. */
+  key: z.string().min(1),
+  event_id: z.string().min(1),
+  event_kind: z.string().min(1),
+  sink: ClawhipSinkSchema,
+  target: z.object({ kind: ClawhipTargetKindSchema, value: z.string().min(1) }),
+  format: ClawhipFormatSchema,
+  content: z.string(),
+  accepted_at: z.string(),
+});
+export type ClawhipDeliveryJob = z.infer<typeof ClawhipDeliveryJobSchema>;
+
+/** One line of the spool journal: a job accepted, delivered, or given up as undeliverable. */
+export const ClawhipJournalLineSchema = z.discriminatedUnion("t", [
+  z.object({ t: z.literal("job"), job: ClawhipDeliveryJobSchema }),
+  z.object({ t: z.literal("done"), key: z.string().min(1) }),
+  z.object({ t: z.literal("dead"), key: z.string().min(1), reason: z.string() }),
+]);
+export type ClawhipJournalLine = z.infer<typeof ClawhipJournalLineSchema>;
