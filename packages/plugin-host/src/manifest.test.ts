@@ -43,6 +43,7 @@ describe("manifest generation", () => {
       name: "Demo",
       description: "A demo plugin",
       version: "1.2.3",
+      activation: { onStartup: true },
       configSchema: {
         type: "object",
         properties: {
@@ -53,6 +54,27 @@ describe("manifest generation", () => {
       },
       contracts: { tools: ["demo_echo", "demo_greet"] },
     });
+  });
+
+  it("asks for startup activation only when the plugin has a service, hook or route", () => {
+    const toolsOnly = definePlugin({
+      id: "tools-only",
+      name: "Tools only",
+      description: "d",
+      register(api) {
+        api.registerTool(() => echo(), { names: ["demo_echo"] });
+      },
+    });
+    expect(buildManifest(toolsOnly)).not.toHaveProperty("activation");
+    const routeOnly = definePlugin({
+      id: "route-only",
+      name: "Route only",
+      description: "d",
+      register(api) {
+        api.registerHttpRoute({ path: "/x", auth: "plugin", handler: () => true });
+      },
+    });
+    expect(buildManifest(routeOnly).activation).toEqual({ onStartup: true });
   });
 
   it("renders deterministically, so a drifted checked-in file is detected by comparison", () => {

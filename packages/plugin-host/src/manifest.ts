@@ -47,13 +47,18 @@ export function buildManifest(entry: PluginEntryLike, options: { version?: strin
         additionalProperties: false,
         properties: {},
       });
-  const tools = [...new Set(collectRegistrations(entry).tools.flatMap((t) => t.names))].sort();
+  const registrations = collectRegistrations(entry);
+  const tools = [...new Set(registrations.tools.flatMap((t) => t.names))].sort();
+  // OpenClaw loads a plugin lazily, when one of its tools is needed, unless the manifest asks for
+  // startup: a plugin whose work is a service, a hook or an HTTP route would otherwise never run.
+  const runsAtStartup = registrations.services.length > 0 || registrations.hooks.length > 0 || registrations.httpRoutes.length > 0;
   const version = options.version ?? metadata?.version;
   return PluginManifestSchema.parse({
     id: entry.id,
     name: entry.name,
     description: entry.description,
     ...(version ? { version } : {}),
+    ...(runsAtStartup ? { activation: { onStartup: true } } : {}),
     configSchema,
     contracts: { tools },
   });
