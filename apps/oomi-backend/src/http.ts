@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { BodyTooLargeError, readBody } from "@clawbridge/plugin-host";
 import type { z } from "zod";
+
+export { sendJson } from "@clawbridge/plugin-host";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -15,15 +18,16 @@ export class HttpError extends Error {
   }
 }
 
-export async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, "body_too_large", `request body exceeds ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
+/** Reads a JSON body up to MAX_BODY_BYTES; oversize is a 413, invalid JSON a 400, empty an empty object. */
+export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, MAX_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new HttpError(413, "body_too_large", `request body exceeds ${MAX_BODY_BYTES} bytes`);
+    throw error;
   }
-  const text = Buffer.concat(chunks).toString("utf8").trim();
+  const text = raw.toString("utf8").trim();
   if (text === "") return {};
   try {
     return JSON.parse(text);
@@ -39,12 +43,6 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
   const issue = parsed.error.issues[0];
   const field = issue?.path.map(String).join(".") || "(body)";
   throw new HttpError(400, "invalid_field", `${field}: ${issue?.message ?? "invalid"}`, field);
-}
-
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
-  res.end(text);
 }
 
 export function sendHtml(res: ServerResponse, html: string): void {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { HttpError, readBody, sendHtml, sendJson } from "./http.js";
+import { HttpError, readJsonBody, sendHtml, sendJson } from "./http.js";
 import { renderPersonaPage } from "./page.js";
 import { routes } from "./routes.js";
 import { BackendStore } from "./store.js";
@@ -62,7 +62,7 @@ export async function startOomiBackend(options: OomiBackendOptions): Promise<Run
       const deviceId = deviceForToken(req.headers.authorization);
       if (route.auth && !deviceId)
         throw new HttpError(401, "unauthorized", "a valid device token is required (Authorization: Bearer <deviceToken>)");
-      const body = req.method === "POST" ? await readBody(req) : undefined;
+      const body = req.method === "POST" ? await readJsonBody(req) : undefined;
       const params = (route.pattern.exec(url.pathname) ?? []).slice(1);
       const result = await route.handle({ store, now, deviceId, body, params, baseUrl });
       sendJson(res, result.status, result.body);

@@ -7,6 +7,7 @@ export {
 } from "./agent-runtimes.js";
 export { definePlugin, type PluginDefinition, type PluginMetadata, pluginMetadataOf, zodPluginConfigSchema } from "./define-plugin.js";
 export { type DefinedTool, defineTool, type ToolCall, type ToolDefinition } from "./define-tool.js";
+export { BodyTooLargeError, readBody, sendJson } from "./http-io.js";
 export { type JsonSchemaObject, toJsonSchema } from "./json-schema.js";
 export { buildManifest, collectRegistrations, type PluginEntryLike, renderManifest } from "./manifest.js";
 export { createPluginApi, type PluginApiOptions } from "./plugin-api.js";
