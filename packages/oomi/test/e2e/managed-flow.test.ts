@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RunningOomiBackend } from "@clawbridge/oomi-backend";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bridgeLogPath } from "../../src/paths.js";
 import { isPortFree } from "../../src/runtime/port.js";
 import { isProcessAlive } from "../../src/runtime/process-group.js";
 import { DEVICE, FIXTURE_DIR, installLightFixture, startTestBackend, testEnv } from "../support.js";
@@ -236,6 +237,8 @@ describe("oomi CLI: help and the persona job executor", () => {
 
 describe("oomi CLI: pairing and the standalone bridge", () => {
   it("pairs (token stored 0600, never printed), then the background bridge consumes the queued job", async () => {
+    // A backend of its own: the device, its queue and its jobs start empty.
+    const { backend } = await startTestBackend();
     const pairedHome = await mkdtemp(join(tmpdir(), "oomi-paired-"));
     const pairedRoot = join(pairedHome, ".openclaw", "workspace", "personas");
     const pairedEnv = {
@@ -263,10 +266,13 @@ describe("oomi CLI: pairing and the standalone bridge", () => {
     await installLightFixture(pairedRoot, "bridged", { defaultPort: 45450 });
     const started = await oomi(["openclaw", "bridge", "start", "--poll-interval-ms", "200", "--json"], pairedEnv);
     expect(started.json).toMatchObject({ ok: true, started: true, running: true });
+    // On a failure, the bridge's own log says why; it is the first thing to read.
+    const bridgeLog = () => readFile(bridgeLogPath(pairedEnv), "utf8").catch((error) => `no bridge log: ${error.message}`);
+    let stopped: Awaited<ReturnType<typeof oomi>>;
     try {
       const created = await oomi(["personas", "create-managed", "bridged", "--name", "Bridged", "--json"], pairedEnv);
       expect(created.json.personaJob.deviceId).toBe("paired-box");
-      const deadline = Date.now() + 30_000;
+      const deadline = Date.now() + 60_000;
       let job: Record<string, any> = {};
       while (Date.now() < deadline) {
         const response = await fetch(`${backend.url}/v1/persona_jobs/${created.json.personaJob.jobId}`, {
@@ -276,14 +282,15 @@ describe("oomi CLI: pairing and the standalone bridge", () => {
         if (job.status === "succeeded" || job.status === "failed") break;
         await new Promise((r) => setTimeout(r, 200));
       }
-      expect(job.status).toBe("succeeded");
+      expect(job.status, await bridgeLog()).toBe("succeeded");
       const bridgeStatus = await oomi(["openclaw", "bridge", "status", "--json"], pairedEnv);
       expect(bridgeStatus.json).toMatchObject({ ok: true, bridge: { running: true, pid: started.json.pid } });
     } finally {
-      const stopped = await oomi(["openclaw", "bridge", "stop", "--json"], pairedEnv);
-      expect(stopped.json).toMatchObject({ ok: true, stopped: true });
+      stopped = await oomi(["openclaw", "bridge", "stop", "--json"], pairedEnv);
       await oomi(["personas", "stop", "bridged", "--json"], pairedEnv);
     }
+    await backend.stop();
+    expect(stopped.json, await bridgeLog()).toMatchObject({ ok: true, stopped: true });
     expect(isProcessAlive(started.json.pid)).toBe(false);
   });
 });
