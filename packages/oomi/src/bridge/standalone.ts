@@ -91,11 +91,15 @@ export async function runBridgeForeground(flags: BridgeRunFlags, ctx: CommandCon
   });
   bridge.start();
   process.stderr.write(`oomi bridge polling ${client.baseUrl} (pid ${process.pid})\n`);
+  // The bridge's timers are unref'd so they never hold a gateway open; this process has nothing
+  // else to keep it alive between polls, so it holds itself open until a signal stops it.
+  const keepAlive = setInterval(() => {}, 2 ** 30);
   await new Promise<void>((done) => {
     const stop = () => void bridge.stop().then(done);
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
   });
+  clearInterval(keepAlive);
   return { ok: true, stopped: true, ...pickStatus(bridge) };
 }
 

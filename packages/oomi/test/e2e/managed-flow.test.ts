@@ -268,6 +268,12 @@ describe("oomi CLI: pairing and the standalone bridge", () => {
     expect(started.json).toMatchObject({ ok: true, started: true, running: true });
     // On a failure, the bridge's own log says why; it is the first thing to read.
     const bridgeLog = () => readFile(bridgeLogPath(pairedEnv), "utf8").catch((error) => `no bridge log: ${error.message}`);
+    // With nothing queued the detached bridge keeps polling: it is still alive ten poll intervals later.
+    const idleUntil = Date.now() + 2_000;
+    while (Date.now() < idleUntil) {
+      expect(isProcessAlive(started.json.pid), await bridgeLog()).toBe(true);
+      await new Promise((r) => setTimeout(r, 100));
+    }
     let stopped: Awaited<ReturnType<typeof oomi>>;
     try {
       const created = await oomi(["personas", "create-managed", "bridged", "--name", "Bridged", "--json"], pairedEnv);
