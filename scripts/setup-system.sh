@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# Installs the system packages the test suites need (Debian), idempotently. Run by .ci/run;
+# Installs the system packages the test suites need (Debian), idempotently. Run by `pnpm test`;
 # safe to run by hand. Nothing here is needed to use the packages, only to test them.
 set -euo pipefail
 
 need_apt=()
-add_if_missing() { command -v "$1" >/dev/null 2>&1 || need_apt+=("$2"); }
 # Headless Chromium for the OpenMeow web browser test (playwright-core drives /usr/bin/chromium).
 [[ -x /usr/bin/chromium ]] || need_apt+=(chromium)
 
