@@ -29,3 +29,13 @@ export const HostConfigSchema = z.object({
 });
 export type HostConfig = z.infer<typeof HostConfigSchema>;
 export type HostConfigInput = z.input<typeof HostConfigSchema>;
+
+/**
+ * `<state-dir>/oomi-device.json`: the device the local host pairs with its embedded Oomi backend
+ * (0600; the `oomi` CLI reads its token from here). Fields missing or too weak are regenerated.
+ */
+export const LocalOomiDeviceFileSchema = z.object({
+  deviceId: z.string().min(1).optional(),
+  deviceToken: z.string().optional(),
+});
+export type LocalOomiDeviceFile = z.infer<typeof LocalOomiDeviceFileSchema>;

@@ -1,24 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { LocalOomiDeviceFileSchema } from "@clawbridge/contracts";
 import { type RunningOomiBackend, startOomiBackend } from "@clawbridge/oomi-backend";
-import { writeJsonAtomic } from "@clawbridge/plugin-host";
+import { readJsonFile, writeJsonAtomic } from "@clawbridge/plugin-host";
 
 export interface EmbeddedOomi {
   backend: RunningOomiBackend;
   deviceId: string;
   deviceToken: string;
-}
-
-/** The device saved by an earlier start; a missing or unreadable file means a new device. */
-async function readSavedDevice(path: string): Promise<{ deviceId?: string; deviceToken?: string }> {
-  try {
-    const saved: unknown = JSON.parse(await readFile(path, "utf8"));
-    return saved && typeof saved === "object" ? (saved as { deviceId?: string; deviceToken?: string }) : {};
-  } catch {
-    return {};
-  }
 }
 
 /**
@@ -28,7 +18,9 @@ async function readSavedDevice(path: string): Promise<{ deviceId?: string; devic
  */
 export async function startEmbeddedOomiBackend(stateDir: string, env: NodeJS.ProcessEnv = process.env): Promise<EmbeddedOomi> {
   const devicePath = join(stateDir, "oomi-device.json");
-  const saved = await readSavedDevice(devicePath);
+  // An unreadable file is set aside (kept as evidence) and a new device is made.
+  const read = await readJsonFile(devicePath, LocalOomiDeviceFileSchema);
+  const saved = read.status === "ok" ? read.value : {};
   const deviceId = saved.deviceId || `${hostname()}-local`;
   const deviceToken = saved.deviceToken && saved.deviceToken.length >= 16 ? saved.deviceToken : randomBytes(24).toString("base64url");
   await writeJsonAtomic(devicePath, { deviceId, deviceToken }, { secret: true });
