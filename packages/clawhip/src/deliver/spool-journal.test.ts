@@ -92,4 +92,41 @@ describe("SpoolJournal", () => {
     await journal.close();
     await expect(journal.append([{ t: "job", job: job(1) }])).rejects.toThrow("closed");
   });
+
+  async function journalText(): Promise<string> {
+    const names = await readdir(dir);
+    return (await Promise.all(names.map((name) => readFile(join(dir, name), "utf8")))).join("");
+  }
+
+  it.each(["always", "interval", "never"] as const)("in %s mode an append resolves only once its line is in the file", async (fsync) => {
+    const journal = await SpoolJournal.open(dir, { dedupeWindow: 10, fsync, fsyncIntervalMs: 5 });
+    await journal.append([{ t: "job", job: job(1) }]);
+    // What a kill -9 right now would leave behind: the written line, replayable.
+    expect(await journalText()).toContain('"event_id":"e1"');
+    await journal.close();
+  });
+
+  it("fdatasyncs every group commit in always mode, in the background in interval mode, never in never mode", async () => {
+    const always = await SpoolJournal.open(join(dir, "always"), { dedupeWindow: 10, fsync: "always" });
+    await Promise.all([1, 2].map((n) => always.append([{ t: "job", job: job(n) }])));
+    expect(always.syncs).toBe(1);
+    await always.append([{ t: "job", job: job(3) }]);
+    expect(always.syncs).toBe(2);
+    await always.close();
+
+    const interval = await SpoolJournal.open(join(dir, "interval"), { dedupeWindow: 10, fsync: "interval", fsyncIntervalMs: 5 });
+    await interval.append([{ t: "job", job: job(1) }]);
+    expect(interval.syncs).toBe(0);
+    for (let i = 0; i < 200 && interval.syncs === 0; i += 1) await new Promise((r) => setTimeout(r, 5));
+    expect(interval.syncs).toBe(1);
+    // A write still waiting for its interval is flushed by close.
+    await interval.append([{ t: "job", job: job(2) }]);
+    await interval.close();
+    expect(interval.syncs).toBe(2);
+
+    const never = await SpoolJournal.open(join(dir, "never"), { dedupeWindow: 10, fsync: "never" });
+    await never.append([{ t: "job", job: job(1) }]);
+    await never.close();
+    expect(never.syncs).toBe(0);
+  });
 });

@@ -1,15 +1,20 @@
 import { writeSync } from "node:fs";
 import { type FileHandle, mkdir, open, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { type ClawhipDeliveryJob, type ClawhipJournalLine, ClawhipJournalLineSchema } from "@clawbridge/contracts";
+import { type ClawhipDeliveryJob, type ClawhipJournalLine, ClawhipJournalLineSchema, type ClawhipSpoolFsync } from "@clawbridge/contracts";
 
 export interface SpoolJournalOptions {
   /** How many delivered keys are remembered for dedupe (oldest forgotten first). */
   dedupeWindow: number;
   /** Past this size the active segment is compacted into a fresh one. */
   maxSegmentBytes?: number;
-  /** fdatasync after each group commit (default). Off: durable against process death, not power loss. */
-  fsync?: boolean;
+  /**
+   * `always`: appends resolve after the fdatasync of their group commit. `interval` (default): after
+   * the write, with an fdatasync in the background at most every `fsyncIntervalMs`. `never`: after the
+   * write. Written lines survive the death of this process in every mode; only power loss differs.
+   */
+  fsync?: ClawhipSpoolFsync;
+  fsyncIntervalMs?: number;
 }
 
 interface Waiter {
@@ -31,15 +36,17 @@ function segmentName(sequence: number): string {
 
 /**
  * The durable spool: an append-only journal of `job` / `done` / `dead` lines in the spool folder.
- * Appends are group-committed — concurrent callers share one write and one fdatasync — and a caller's
- * promise resolves only once its lines are on disk. On open, the journal is replayed (a torn last
+ * Appends are group-committed — the callers of one event-loop turn share one write (and, in `always`
+ * mode, one fdatasync) — and a caller's promise resolves only once its lines are written to the file
+ * (and flushed, in `always` mode). On open, the journal is replayed (a torn last
  * line from a crash is ignored: its writer was never acknowledged) and compacted into a new segment
  * that keeps the pending jobs and the remembered delivered keys.
  */
 export class SpoolJournal {
   readonly #dir: string;
   readonly #options: Required<SpoolJournalOptions>;
-  readonly #pending = new Map<string, ClawhipDeliveryJob>();
+  /** Pending jobs with their journal line, so a compaction re-writes them without re-serialising. */
+  readonly #pending = new Map<string, { job: ClawhipDeliveryJob; text: string }>();
   readonly #delivered = new Set<string>();
   readonly #dead = new Set<string>();
   #handle: FileHandle | undefined;
@@ -50,13 +57,21 @@ export class SpoolJournal {
   #queue: string[] = [];
   #waiters: Waiter[] = [];
   #flushing = false;
+  #scheduled = false;
   #closed = false;
+  /** The pending background fdatasync (interval mode), and the one running. */
+  #syncTimer: NodeJS.Timeout | undefined;
+  #syncing: Promise<void> | undefined;
+  /** A failed background fdatasync, reported to the next group commit. */
+  #syncError: Error | undefined;
   /** Lines dropped while replaying (torn or invalid), for diagnostics. */
   skippedLines = 0;
+  /** Completed fdatasyncs of appended lines (compactions not counted), for diagnostics. */
+  syncs = 0;
 
   private constructor(dir: string, options: SpoolJournalOptions) {
     this.#dir = dir;
-    this.#options = { maxSegmentBytes: 8 * 1024 * 1024, fsync: true, ...options };
+    this.#options = { maxSegmentBytes: 8 * 1024 * 1024, fsync: "interval", fsyncIntervalMs: 100, ...options };
   }
 
   static async open(dir: string, options: SpoolJournalOptions): Promise<SpoolJournal> {
@@ -92,14 +107,14 @@ export class SpoolJournal {
           this.skippedLines += 1;
           continue;
         }
-        this.#apply(parsed.data);
+        this.#apply(parsed.data, line);
       }
     }
   }
 
-  #apply(line: ClawhipJournalLine): void {
+  #apply(line: ClawhipJournalLine, text: string): void {
     if (line.t === "job") {
-      if (!this.#delivered.has(line.job.key) && !this.#dead.has(line.job.key)) this.#pending.set(line.job.key, line.job);
+      if (!this.#delivered.has(line.job.key) && !this.#dead.has(line.job.key)) this.#pending.set(line.job.key, { job: line.job, text });
       return;
     }
     this.#pending.delete(line.key);
@@ -118,6 +133,7 @@ export class SpoolJournal {
   /** Starts a new segment holding the current state, then removes the older ones. */
   async #compact(): Promise<void> {
     const old = await this.#segments();
+    await this.#settleSync();
     await this.#handle?.close();
     this.#sequence += 1;
     const path = join(this.#dir, segmentName(this.#sequence));
@@ -125,7 +141,7 @@ export class SpoolJournal {
     const lines = [
       ...[...this.#delivered].map((key) => JSON.stringify({ t: "done", key })),
       ...[...this.#dead].map((key) => JSON.stringify({ t: "dead", key, reason: "undeliverable" })),
-      ...[...this.#pending.values()].map((job) => JSON.stringify({ t: "job", job })),
+      ...[...this.#pending.values()].map((entry) => entry.text),
     ];
     const text = lines.length > 0 ? `${lines.join("\n")}\n` : "";
     await handle.write(text);
@@ -140,7 +156,7 @@ export class SpoolJournal {
 
   /** Jobs accepted and neither delivered nor given up, in acceptance order. */
   pendingJobs(): ClawhipDeliveryJob[] {
-    return [...this.#pending.values()];
+    return [...this.#pending.values()].map((entry) => entry.job);
   }
 
   get pendingCount(): number {
@@ -160,15 +176,19 @@ export class SpoolJournal {
     if (this.#closed) return Promise.reject(new Error("spool journal is closed"));
     if (lines.length === 0) return Promise.resolve();
     for (const line of lines) {
-      this.#apply(line);
-      this.#queue.push(`${JSON.stringify(line)}\n`);
+      const text = JSON.stringify(line);
+      this.#apply(line, text);
+      this.#queue.push(`${text}\n`);
     }
     const written = new Promise<void>((resolvePromise, reject) => {
       this.#waiters.push({ resolve: resolvePromise, reject });
-      if (!this.#flushing) {
+      if (!this.#flushing && !this.#scheduled) {
         // Start the write on the next turn, so every request parsed in this turn shares it.
-        this.#flushing = true;
-        setImmediate(() => void this.#flush());
+        this.#scheduled = true;
+        setImmediate(() => {
+          this.#scheduled = false;
+          this.flush();
+        });
       }
     });
     // A job that never reached the disk was never accepted: forget it so a retry is not deduplicated.
@@ -176,6 +196,13 @@ export class SpoolJournal {
       for (const line of lines) if (line.t === "job") this.#pending.delete(line.job.key);
       throw error;
     });
+  }
+
+  /** Writes what is queued now rather than on the next turn (a caller that has batched already). */
+  flush(): void {
+    if (this.#flushing || this.#queue.length === 0) return;
+    this.#flushing = true;
+    void this.#flush();
   }
 
   async #flush(): Promise<void> {
@@ -189,8 +216,16 @@ export class SpoolJournal {
         if (!handle) throw new Error("spool journal is closed");
         // A page-cache append is microseconds: done inline it spares a thread-pool round trip per
         // batch; only the fdatasync (when enabled) is worth going async for.
+        if (this.#syncError) {
+          const error = this.#syncError;
+          this.#syncError = undefined;
+          throw new Error(`spool fdatasync failed: ${error.message}`);
+        }
         writeAll(handle.fd, batch);
-        if (this.#options.fsync) await handle.datasync();
+        if (this.#options.fsync === "always") {
+          await handle.datasync();
+          this.syncs += 1;
+        } else if (this.#options.fsync === "interval") this.#scheduleSync();
         this.#segmentBytes += Buffer.byteLength(batch);
         if (this.#segmentBytes > this.#compactAt) await this.#compact();
         for (const waiter of waiters) waiter.resolve();
@@ -201,9 +236,50 @@ export class SpoolJournal {
     this.#flushing = false;
   }
 
+  /** Interval mode: one fdatasync per interval at most, covering every write made before it starts. */
+  #scheduleSync(): void {
+    if (this.#syncTimer !== undefined) return;
+    this.#syncTimer = setTimeout(() => {
+      this.#syncTimer = undefined;
+      void this.#syncNow();
+    }, this.#options.fsyncIntervalMs);
+    this.#syncTimer.unref();
+  }
+
+  #syncNow(): Promise<void> {
+    const handle = this.#handle;
+    if (!handle) return Promise.resolve();
+    const previous = this.#syncing ?? Promise.resolve();
+    const syncing = previous
+      .then(() => handle.datasync())
+      .then(() => {
+        this.syncs += 1;
+      })
+      .catch((error: Error) => {
+        this.#syncError = error;
+      })
+      .finally(() => {
+        if (this.#syncing === syncing) this.#syncing = undefined;
+      });
+    this.#syncing = syncing;
+    return syncing;
+  }
+
+  /** Runs a scheduled fdatasync now and waits for any in flight (before the handle closes). */
+  async #settleSync(): Promise<void> {
+    if (this.#syncTimer !== undefined) {
+      clearTimeout(this.#syncTimer);
+      this.#syncTimer = undefined;
+      await this.#syncNow();
+    }
+    await this.#syncing;
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
+    this.flush();
     while (this.#flushing) await new Promise((r) => setImmediate(r));
+    await this.#settleSync();
     await this.#handle?.close();
     this.#handle = undefined;
   }

@@ -48,6 +48,9 @@ export const ClawhipRouteSchema = z
   });
 export type ClawhipRoute = z.infer<typeof ClawhipRouteSchema>;
 
+export const ClawhipSpoolFsyncSchema = z.enum(["always", "interval", "never"]);
+export type ClawhipSpoolFsync = z.infer<typeof ClawhipSpoolFsyncSchema>;
+
 /** `[daemon]`: the ingress server. Loopback by default; the token is optional (upstream has none). */
 export const ClawhipDaemonSchema = z.strictObject({
   bind: nonEmpty.default("127.0.0.1"),
@@ -62,10 +65,14 @@ export const ClawhipDaemonSchema = z.strictObject({
     .default(1024 * 1024),
   state_dir: nonEmpty.optional(),
   /**
-   * fdatasync the spool before each 202 (group-committed). Without it an accepted event survives a
-   * crash or kill -9 of the daemon (the kernel holds the write) but not a power loss or OS crash.
+   * When the spool is flushed to stable storage. Every mode writes an event's jobs to the spool file
+   * before its 202, so a crash or kill -9 of the daemon loses nothing (the kernel holds the write).
+   * `interval`: fdatasync in the background at most every `spool_fsync_interval_ms`, so a power loss
+   * or OS crash can lose at most that window. `always`: each 202 waits for a group-committed
+   * fdatasync. `never`: the kernel flushes when it likes.
    */
-  spool_fsync: z.boolean().default(true),
+  spool_fsync: ClawhipSpoolFsyncSchema.default("interval"),
+  spool_fsync_interval_ms: z.number().int().min(1).max(60_000).default(100),
 });
 
 /** `[delivery]`: retry, circuit breaker and rate limit, per target. */
@@ -89,7 +96,13 @@ export const ClawhipDiscordProviderSchema = z.strictObject({
 export const ClawhipConfigSchema = z.looseObject({
   defaults: ClawhipDefaultsSchema.default({ format: "compact" }),
   routes: z.array(ClawhipRouteSchema).default([]),
-  daemon: ClawhipDaemonSchema.default({ bind: "127.0.0.1", port: 25294, body_limit_bytes: 1024 * 1024, spool_fsync: true }),
+  daemon: ClawhipDaemonSchema.default({
+    bind: "127.0.0.1",
+    port: 25294,
+    body_limit_bytes: 1024 * 1024,
+    spool_fsync: "interval",
+    spool_fsync_interval_ms: 100,
+  }),
   delivery: ClawhipDeliverySchema.default({
     backoff_base_ms: 500,
     backoff_max_ms: 300_000,
