@@ -28,7 +28,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
         reject(new BodyTooLargeError(limit));
       }
     });
-    req.on("end", () => (tooLarge ? reject(new BodyTooLargeError(limit)) : resolvePromise(Buffer.concat(chunks))));
+    req.on("end", () => {
+      if (tooLarge) reject(new BodyTooLargeError(limit));
+      else resolvePromise(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+    });
     req.on("error", reject);
   });
 }

@@ -7,6 +7,7 @@ import { type NormalizeEnv, normalizeEvent, systemNormalizeEnv } from "../normal
 import { decodeOmxHookEnvelope } from "../normalize/omx-hook.js";
 import { validateCanonicalEvent } from "../normalize/validate.js";
 import { type DeliveryPlan, type RoutingConfig, resolveDeliveries } from "../route/resolve-deliveries.js";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "./http-io.js";
 
 /** The three ingress surfaces: generic events, OMX hook envelopes, provider-native hooks. */
 export type IngressSurface = "event" | "omx-hook" | "native-hook";
@@ -65,6 +66,25 @@ export function acceptIngress(
     throw error;
   }
   return acceptIncoming(incoming, config, env);
+}
+
+/** An ingress body as it came off the wire: its JSON is parsed (and its depth bounded) here. */
+export function acceptRawIngress(
+  surface: IngressSurface,
+  text: string,
+  config: RoutingConfig,
+  env: NormalizeEnv = systemNormalizeEnv,
+): AcceptOutcome {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, status: 400, body: { ok: false, error: `invalid JSON body: ${(error as Error).message}` } };
+  }
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+    return { ok: false, status: 400, body: { ok: false, error: `body nests deeper than ${MAX_JSON_DEPTH} levels` } };
+  }
+  return acceptIngress(surface, body, config, env);
 }
 
 /** The spool jobs of an accepted event: one per planned delivery, keyed for exactly-once delivery. */

@@ -2,7 +2,8 @@ import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
 import type { IngressSurface } from "./accept.js";
-import { BodyTooLargeError, MAX_JSON_DEPTH, nestsDeeperThan, readBody, sendJson } from "./http-io.js";
+import { BodyTooLargeError, readBody, sendJson } from "./http-io.js";
+import { IngressBatcher } from "./ingress-batcher.js";
 
 /** Every ingress path, and the surface it speaks. */
 export const INGRESS_PATHS: Readonly<Record<string, IngressSurface>> = {
@@ -36,9 +37,24 @@ function hasBearer(req: IncomingMessage, token: string): boolean {
 }
 
 function isJsonContentType(header: string | undefined): boolean {
+  if (header === "application/json") return true;
   if (!header) return false;
   const type = (header.split(";")[0] as string).trim().toLowerCase();
   return type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
+}
+
+/** Characters after which a request target's path needs real URL parsing (escapes, dot segments, …). */
+const PLAIN_PATH = /^\/[A-Za-z0-9_\-/]*$/;
+
+/**
+ * The path of a request target as `new URL(target, base).pathname` gives it, without building a URL
+ * for the plain `/event`-like targets that nearly every request has.
+ */
+function pathnameOf(target: string): string {
+  const end = target.search(/[?#]/);
+  const path = end < 0 ? target : target.slice(0, end);
+  if (PLAIN_PATH.test(path) && !path.startsWith("//")) return path;
+  return new URL(target, "http://clawhip").pathname;
 }
 
 const fail = (res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}) =>
@@ -50,8 +66,13 @@ const fail = (res: ServerResponse, status: number, error: string, headers: Recor
  */
 export function createIngressHandler(options: IngressHandlerOptions) {
   const prefix = options.prefix ?? "";
+  const batcher = new IngressBatcher(async (items) => {
+    const runtime = options.runtime();
+    if (!runtime) return items.map(() => ({ status: 503, body: { ok: false, error: "clawhip is starting" } }));
+    return runtime.acceptBatch(items);
+  });
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    const full = new URL(req.url ?? "/", "http://clawhip").pathname;
+    const full = pathnameOf(req.url ?? "/");
     if (prefix !== "" && !full.startsWith(`${prefix}/`)) return false;
     const path = full.slice(prefix.length);
     const surface = INGRESS_PATHS[path];
@@ -91,18 +112,7 @@ export function createIngressHandler(options: IngressHandlerOptions) {
         }
         throw error;
       }
-      let body: unknown;
-      try {
-        body = JSON.parse(raw.toString("utf8"));
-      } catch (error) {
-        fail(res, 400, `invalid JSON body: ${(error as Error).message}`);
-        return true;
-      }
-      if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
-        fail(res, 400, `body nests deeper than ${MAX_JSON_DEPTH} levels`);
-        return true;
-      }
-      const reply = await runtime.accept(surface as IngressSurface, body);
+      const reply = await batcher.submit({ surface: surface as IngressSurface, text: raw.toString("utf8") });
       sendJson(res, reply.status, reply.body);
     } catch (error) {
       options.log?.(`ingress ${req.method} ${full} failed: ${(error as Error).stack ?? error}`);

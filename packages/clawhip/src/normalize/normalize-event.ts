@@ -1,5 +1,6 @@
 import type { ClawhipEvent } from "@clawbridge/contracts";
 import { issueNumberIn, pathBaseName, prNumberIn, testRunnerIn } from "./inference.js";
+import { isoNow } from "./iso-now.js";
 import { asU64, isRecord, type JsonRecord, nonBlank } from "./json.js";
 import { isLegacyAgentEvent, isSessionEvent, mapNativeSignal, statusForKind } from "./kinds.js";
 
@@ -190,15 +191,15 @@ export function normalizeEvent(
   const correlationId = firstString(scopes, CORRELATION_ID) ?? sessionId ?? sessionName ?? project ?? repoName ?? eventId;
   const agentName = isLegacyAgentEvent(kind) || isSessionEvent(kind) ? tool : undefined;
 
-  // Backfills first, the original spread over them: a key the payload has (even null) wins, which is
-  // upstream's insert-if-missing rule; spreading keeps `__proto__` and friends plain data.
+  // Backfills first, the original copied over them: a key the payload has (even null) wins, which is
+  // upstream's insert-if-missing rule, and keeps its place after the backfills.
   const fills: JsonRecord = {};
   if (kind !== incoming.kind) fills.raw_event = incoming.kind;
   fills.contract_event = kind;
   if (tool !== undefined) fills.tool = tool;
   fills.event_id = eventId;
   fills.correlation_id = correlationId;
-  fills.first_seen_at = env.now().toISOString();
+  fills.first_seen_at = env === systemNormalizeEnv ? isoNow() : env.now().toISOString();
   if (agentName !== undefined) fills.agent_name = agentName;
   if (sessionName !== undefined) fills.session_name = sessionName;
   if (sessionId !== undefined) fills.session_id = sessionId;
@@ -223,7 +224,13 @@ export function normalizeEvent(
   if (issueNumber !== undefined) fills.issue_number = issueNumber;
   if (prNumber !== undefined) fills.pr_number = prNumber;
   if (prUrl !== undefined) fills.pr_url = prUrl;
-  const payload: JsonRecord = { ...fills, ...original };
+  const payload = fills;
+  for (const key of Object.keys(original)) {
+    // JSON.parse makes `__proto__` an own data key; plain assignment would set the prototype instead.
+    if (key === "__proto__")
+      Object.defineProperty(payload, key, { value: original[key], enumerable: true, writable: true, configurable: true });
+    else payload[key] = original[key];
+  }
 
   const event: ClawhipEvent = { kind, payload };
   if (incoming.channel !== undefined) event.channel = incoming.channel;

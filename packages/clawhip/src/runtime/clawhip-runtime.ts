@@ -5,8 +5,16 @@ import { Dispatcher } from "../deliver/dispatcher.js";
 import { nodeFetch } from "../deliver/node-fetch.js";
 import { type FetchLike, sendJob } from "../deliver/send-job.js";
 import { SpoolJournal } from "../deliver/spool-journal.js";
-import { type AcceptOutcome, acceptIncoming, acceptIngress, deliveryJobs, type IngressSurface } from "../ingress/accept.js";
+import {
+  type AcceptOutcome,
+  acceptIncoming,
+  acceptIngress,
+  acceptRawIngress,
+  deliveryJobs,
+  type IngressSurface,
+} from "../ingress/accept.js";
 import type { IncomingEvent } from "../normalize/incoming.js";
+import { isoNow } from "../normalize/iso-now.js";
 import { type NormalizeEnv, systemNormalizeEnv } from "../normalize/normalize-event.js";
 import { VERSION } from "../version.js";
 
@@ -28,6 +36,12 @@ export interface ClawhipRuntimeOptions {
 export interface IngressReply {
   status: number;
   body: unknown;
+}
+
+/** One ingress request body, as received. */
+export interface RawIngress {
+  surface: IngressSurface;
+  text: string;
 }
 
 /**
@@ -66,6 +80,7 @@ export class ClawhipRuntime {
     const journal = await SpoolJournal.open(join(options.stateDir, "spool"), {
       dedupeWindow: config.delivery.dedupe_window,
       fsync: config.daemon.spool_fsync,
+      fsyncIntervalMs: config.daemon.spool_fsync_interval_ms,
     });
     if (journal.skippedLines > 0) log("warn", `spool replay skipped ${journal.skippedLines} torn or invalid line(s)`);
     const transport = options.fetch ? undefined : nodeFetch();
@@ -105,6 +120,28 @@ export class ClawhipRuntime {
     return this.#commit(acceptIngress(surface, body, this.config, this.#env));
   }
 
+  /**
+   * Accepts the bodies of several requests (those of one event-loop turn): each is parsed and run
+   * through the pipeline back to back, and their spool lines share one write.
+   */
+  acceptBatch(items: readonly RawIngress[]): Promise<IngressReply[]> {
+    const replies = Promise.all(
+      items.map((item) => {
+        let outcome: AcceptOutcome;
+        try {
+          outcome = acceptRawIngress(item.surface, item.text, this.config, this.#env);
+        } catch (error) {
+          // A bug for one body must not fail the others of its batch.
+          this.#log("error", `ingress ${item.surface} failed: ${(error as Error).stack ?? error}`);
+          return { status: 500, body: { ok: false, error: "internal error" } };
+        }
+        return this.#commit(outcome);
+      }),
+    );
+    this.journal.flush();
+    return replies;
+  }
+
   /** Accepts an event built in-process (plugin lifecycle hooks). */
   acceptEvent(incoming: IncomingEvent): Promise<IngressReply> {
     return this.#commit(acceptIncoming(incoming, this.config, this.#env));
@@ -115,7 +152,7 @@ export class ClawhipRuntime {
     const { event, plan } = outcome;
     if (!plan.ok) this.#log("error", `event ${event.kind} ${String(event.payload.event_id)} not routed: ${plan.error}`);
     else for (const skipped of plan.skipped) this.#log("warn", `event ${event.kind} delivery skipped: ${skipped}`);
-    const jobs = deliveryJobs(event, plan, new Date().toISOString()).filter((job) => !this.journal.isKnown(job.key));
+    const jobs = deliveryJobs(event, plan, isoNow()).filter((job) => !this.journal.isKnown(job.key));
     try {
       await this.journal.append(jobs.map((job) => ({ t: "job" as const, job })));
     } catch (error) {
