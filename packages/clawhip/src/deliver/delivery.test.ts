@@ -144,6 +144,21 @@ describe("durable delivery against local Discord/Slack stand-ins", () => {
     expect(receiver.requests).toHaveLength(4);
   });
 
+  it("deduplicates within one ingress batch, and a bad body in the batch fails alone", async () => {
+    const runtime = await start([discordRoute()], new VirtualClock());
+    const event = JSON.stringify(omxEvent("batch", { event_id: "0f5e6a8e-51a4-4a7b-8d43-2a3c8e0f9b11" }));
+    const replies = await runtime.acceptBatch([
+      { surface: "event", text: event },
+      { surface: "event", text: "{not json" },
+      { surface: "event", text: event },
+      { surface: "event", text: JSON.stringify(omxEvent("other")) },
+    ]);
+    expect(replies.map((r) => r.status)).toEqual([202, 400, 202, 202]);
+    await runtime.dispatcher.idle();
+    expect(contents()).toHaveLength(2);
+    expect(contents().filter((c) => c.includes("batch"))).toHaveLength(1);
+  });
+
   it("resumes spooled deliveries after a restart without redelivering finished ones", async () => {
     let failing = true;
     receiver.respond = (r) => (failing && r.body.content.includes("later") ? { status: 500 } : { status: 204 });

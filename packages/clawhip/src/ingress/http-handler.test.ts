@@ -86,6 +86,21 @@ describe("ingress daemon envelopes", () => {
     expect(await post("/event", "[]")).toEqual({ status: 422, body: { ok: false, error: "invalid type: expected an event object" } });
   });
 
+  it("answers each request of a concurrent burst on its own: a bad body fails alone", async () => {
+    const bodies = Array.from({ length: 40 }, (_, i) =>
+      i % 10 === 3 ? '{"type":' : JSON.stringify({ type: "custom", message: `m${i}`, event_id: i % 10 === 7 ? "same-id" : `id-${i}` }),
+    );
+    const before = ((await (await fetch(`${daemon.url}/health`)).json()) as { pending: number }).pending;
+    const replies = await Promise.all(bodies.map((body) => post("/event", body)));
+    replies.forEach((reply, i) => {
+      if (i % 10 === 3) expect(reply.status).toBe(400);
+      else expect(reply.body).toEqual({ ok: true, type: "custom", event_id: expect.any(String) });
+    });
+    // No route and no default channel here, so nothing is spooled (batch dedupe: delivery.test.ts).
+    const after = ((await (await fetch(`${daemon.url}/health`)).json()) as { pending: number }).pending;
+    expect(after).toBe(before);
+  });
+
   it("413 over the body limit, declared or streamed", async () => {
     const big = JSON.stringify({ type: "x", blob: "y".repeat(5000) });
     expect((await post("/event", big)).status).toBe(413);
