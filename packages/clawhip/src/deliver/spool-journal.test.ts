@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { appendFile, type FileHandle, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ClawhipDeliveryJob } from "@clawbridge/contracts";
@@ -128,5 +128,42 @@ describe("SpoolJournal", () => {
     await never.append([{ t: "job", job: job(1) }]);
     await never.close();
     expect(never.syncs).toBe(0);
+  });
+
+  it("a failed fdatasync fails the appends it covers (always) or the next group commit (interval), then recovers", async () => {
+    let failures = 1;
+    // Settles on the turn after a failure, once the journal has seen the rejection.
+    const signal = () => {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      return { promise, resolve };
+    };
+    let failed = signal();
+    const syncFile = async (handle: FileHandle) => {
+      if (failures > 0) {
+        failures -= 1;
+        setImmediate(failed.resolve);
+        throw new Error("EIO: i/o error");
+      }
+      await handle.datasync();
+    };
+    const always = await SpoolJournal.open(join(dir, "always"), { dedupeWindow: 10, fsync: "always", syncFile });
+    await expect(always.append([{ t: "job", job: job(1) }])).rejects.toThrow("EIO");
+    // A job that was never acknowledged is not remembered, so the client's retry is not deduplicated.
+    expect(always.isKnown(job(1).key)).toBe(false);
+    await always.append([{ t: "job", job: job(1) }]);
+    expect(always.pendingJobs().map((j) => j.event_id)).toEqual(["e1"]);
+    await always.close();
+
+    failures = 1;
+    failed = signal();
+    const interval = await SpoolJournal.open(join(dir, "interval"), { dedupeWindow: 10, fsync: "interval", fsyncIntervalMs: 1, syncFile });
+    await interval.append([{ t: "job", job: job(1) }]);
+    await failed.promise;
+    await expect(interval.append([{ t: "job", job: job(2) }])).rejects.toThrow("spool fdatasync failed: EIO");
+    await interval.append([{ t: "job", job: job(3) }]);
+    await interval.close();
   });
 });

@@ -15,6 +15,8 @@ export interface SpoolJournalOptions {
    */
   fsync?: ClawhipSpoolFsync;
   fsyncIntervalMs?: number;
+  /** Flushes appended lines to stable storage; `FileHandle.datasync` unless a test injects a failure. */
+  syncFile?: (handle: FileHandle) => Promise<void>;
 }
 
 interface Waiter {
@@ -71,7 +73,13 @@ export class SpoolJournal {
 
   private constructor(dir: string, options: SpoolJournalOptions) {
     this.#dir = dir;
-    this.#options = { maxSegmentBytes: 8 * 1024 * 1024, fsync: "interval", fsyncIntervalMs: 100, ...options };
+    this.#options = {
+      maxSegmentBytes: 8 * 1024 * 1024,
+      fsync: "interval",
+      fsyncIntervalMs: 100,
+      syncFile: (handle) => handle.datasync(),
+      ...options,
+    };
   }
 
   static async open(dir: string, options: SpoolJournalOptions): Promise<SpoolJournal> {
@@ -223,7 +231,7 @@ export class SpoolJournal {
         }
         writeAll(handle.fd, batch);
         if (this.#options.fsync === "always") {
-          await handle.datasync();
+          await this.#options.syncFile(handle);
           this.syncs += 1;
         } else if (this.#options.fsync === "interval") this.#scheduleSync();
         this.#segmentBytes += Buffer.byteLength(batch);
@@ -251,7 +259,7 @@ export class SpoolJournal {
     if (!handle) return Promise.resolve();
     const previous = this.#syncing ?? Promise.resolve();
     const syncing = previous
-      .then(() => handle.datasync())
+      .then(() => this.#options.syncFile(handle))
       .then(() => {
         this.syncs += 1;
       })
