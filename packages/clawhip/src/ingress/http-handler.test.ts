@@ -83,6 +83,10 @@ describe("ingress daemon envelopes", () => {
     expect(invalid.body.error).toMatch(/^invalid JSON body: /);
     const deep = await post("/event", `${"[".repeat(100)}${"]".repeat(100)}`);
     expect(deep).toEqual({ status: 400, body: { ok: false, error: "body nests deeper than 64 levels" } });
+    expect((await post("/event", `${"[".repeat(65)}${"]".repeat(65)}`)).status).toBe(400);
+    expect((await post("/event", `${"[".repeat(64)}${"]".repeat(64)}`)).status).toBe(422);
+    const deepObject = `{"type":"x","a":${'{"b":'.repeat(70)}1${"}".repeat(70)}}`;
+    expect((await post("/event", deepObject)).body.error).toBe("body nests deeper than 64 levels");
     expect(await post("/event", "[]")).toEqual({ status: 422, body: { ok: false, error: "invalid type: expected an event object" } });
   });
 
