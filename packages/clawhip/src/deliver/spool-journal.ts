@@ -222,13 +222,13 @@ export class SpoolJournal {
       try {
         const handle = this.#handle;
         if (!handle) throw new Error("spool journal is closed");
-        // A page-cache append is microseconds: done inline it spares a thread-pool round trip per
-        // batch; only the fdatasync (when enabled) is worth going async for.
         if (this.#syncError) {
           const error = this.#syncError;
           this.#syncError = undefined;
           throw new Error(`spool fdatasync failed: ${error.message}`);
         }
+        // A page-cache append is microseconds: done inline it spares a thread-pool round trip per
+        // batch; only the fdatasync (in always mode) is worth going async for.
         writeAll(handle.fd, batch);
         if (this.#options.fsync === "always") {
           await this.#options.syncFile(handle);
