@@ -22,6 +22,8 @@ export interface SpoolJournalOptions {
 interface Waiter {
   resolve: () => void;
   reject: (error: Error) => void;
+  /** What the waiter appended, so a failed write can forget the jobs it never made durable. */
+  lines: readonly ClawhipJournalLine[];
 }
 
 function writeAll(fd: number, text: string): void {
@@ -188,8 +190,8 @@ export class SpoolJournal {
       this.#apply(line, text);
       this.#queue.push(`${text}\n`);
     }
-    const written = new Promise<void>((resolvePromise, reject) => {
-      this.#waiters.push({ resolve: resolvePromise, reject });
+    return new Promise<void>((resolvePromise, reject) => {
+      this.#waiters.push({ resolve: resolvePromise, reject, lines });
       if (!this.#flushing && !this.#scheduled) {
         // Start the write on the next turn, so every request parsed in this turn shares it.
         this.#scheduled = true;
@@ -198,11 +200,6 @@ export class SpoolJournal {
           this.flush();
         });
       }
-    });
-    // A job that never reached the disk was never accepted: forget it so a retry is not deduplicated.
-    return written.catch((error: Error) => {
-      for (const line of lines) if (line.t === "job") this.#pending.delete(line.job.key);
-      throw error;
     });
   }
 
@@ -238,7 +235,11 @@ export class SpoolJournal {
         if (this.#segmentBytes > this.#compactAt) await this.#compact();
         for (const waiter of waiters) waiter.resolve();
       } catch (error) {
-        for (const waiter of waiters) waiter.reject(error as Error);
+        for (const waiter of waiters) {
+          // A job that never reached the file was never accepted: forget it so a retry is not deduplicated.
+          for (const line of waiter.lines) if (line.t === "job") this.#pending.delete(line.job.key);
+          waiter.reject(error as Error);
+        }
       }
     }
     this.#flushing = false;

@@ -117,7 +117,7 @@ export class ClawhipRuntime {
 
   /** Accepts a parsed ingress body. 202 only after the event's deliveries are on disk. */
   accept(surface: IngressSurface, body: unknown): Promise<IngressReply> {
-    return this.#commit(acceptIngress(surface, body, this.config, this.#env));
+    return Promise.resolve(this.#commit(acceptIngress(surface, body, this.config, this.#env)));
   }
 
   /**
@@ -144,23 +144,28 @@ export class ClawhipRuntime {
 
   /** Accepts an event built in-process (plugin lifecycle hooks). */
   acceptEvent(incoming: IncomingEvent): Promise<IngressReply> {
-    return this.#commit(acceptIncoming(incoming, this.config, this.#env));
+    return Promise.resolve(this.#commit(acceptIncoming(incoming, this.config, this.#env)));
   }
 
-  async #commit(outcome: AcceptOutcome): Promise<IngressReply> {
+  /** Spools the outcome's jobs; the reply is immediate when there is nothing to write. */
+  #commit(outcome: AcceptOutcome): IngressReply | Promise<IngressReply> {
     if (!outcome.ok) return { status: outcome.status, body: outcome.body };
     const { event, plan } = outcome;
     if (!plan.ok) this.#log("error", `event ${event.kind} ${String(event.payload.event_id)} not routed: ${plan.error}`);
     else for (const skipped of plan.skipped) this.#log("warn", `event ${event.kind} delivery skipped: ${skipped}`);
+    const reply = { status: outcome.status, body: outcome.body };
     const jobs = deliveryJobs(event, plan, isoNow()).filter((job) => !this.journal.isKnown(job.key));
-    try {
-      await this.journal.append(jobs.map((job) => ({ t: "job" as const, job })));
-    } catch (error) {
-      this.#log("error", `spool write failed: ${(error as Error).message}`);
-      return { status: 503, body: { ok: false, error: `event spool unavailable: ${(error as Error).message}` } };
-    }
-    this.dispatcher.submit(jobs);
-    return { status: outcome.status, body: outcome.body };
+    if (jobs.length === 0) return reply;
+    return this.journal.append(jobs.map((job) => ({ t: "job" as const, job }))).then(
+      () => {
+        this.dispatcher.submit(jobs);
+        return reply;
+      },
+      (error: Error) => {
+        this.#log("error", `spool write failed: ${error.message}`);
+        return { status: 503, body: { ok: false, error: `event spool unavailable: ${error.message}` } };
+      },
+    );
   }
 
   health(): ClawhipHealth {
