@@ -2,34 +2,40 @@ import { builtinModules } from "node:module";
 import type { Plugin } from "esbuild";
 import { defineConfig, type Options } from "tsup";
 
-// Commander is CommonJS; bundled into ESM its `require("node:events")` needs a real `require`.
+// The plugin's bundled CommonJS dependencies need a real `require` in ESM.
 const requireShim =
   "import { createRequire as __oomiCreateRequire } from 'node:module'; const require = __oomiCreateRequire(import.meta.url);";
 
 // The CLI takes every Node built-in from `process.getBuiltinModule` (Node >= 20.16) through a tiny
-// CommonJS module, never through an ESM import. On Node 20 an ESM import of a built-in builds a
+// CommonJS module, never through an ESM import: on Node 20 an ESM import of a built-in builds a
 // facade that reads every export, lazy ones included (`import "node:fs"` loads all of Node's
-// streams); and a bundled CommonJS dependency's `require` needs no createRequire shim. Commander
-// requires node:child_process up front for executable subcommands, which oomi has none of: that
-// `require` gets a proxy that loads the module only when touched (it pulls in net, dgram, streams).
+// streams), and a bundled CommonJS dependency's `require` then needs no createRequire shim. A
+// built-in is loaded when one of its exports is first used, not when a bundled module mentions
+// it: commander requires node:child_process for executable subcommands, which oomi has none of,
+// and `oomi --help` should not pay for that, for node:os or for node:fs/promises. A built-in whose
+// module is itself a function (node:events) cannot be stood in for and is loaded at once. The
+// export names are the build machine's Node's; the CLI uses none that Node 20 lacks.
 const BUILTINS = new Set(builtinModules.filter((name) => !name.startsWith("_")));
+function builtinModuleSource(name: string): string {
+  const id = JSON.stringify(`node:${name}`);
+  const exports = process.getBuiltinModule(`node:${name}`);
+  if (typeof exports === "function") return `module.exports = process.getBuiltinModule(${id});`;
+  return [
+    "let loaded;",
+    `const load = () => (loaded ??= process.getBuiltinModule(${id}));`,
+    `for (const key of ${JSON.stringify(Object.keys(exports))}) {`,
+    "  Object.defineProperty(module.exports, key, { enumerable: true, get: () => load()[key], set: (value) => { load()[key] = value; } });",
+    "}",
+  ].join("\n");
+}
 const builtinsFromProcess: Plugin = {
   name: "builtins-from-process",
   setup(build) {
     build.onResolve({ filter: /^(node:)?[a-z0-9_/]+$/ }, (args) => {
       const name = args.path.replace(/^node:/, "");
-      if (!BUILTINS.has(name)) return undefined;
-      const lazy = name === "child_process" && args.kind === "require-call";
-      return { path: name, namespace: lazy ? "builtin-lazy" : "builtin" };
+      return BUILTINS.has(name) ? { path: name, namespace: "builtin" } : undefined;
     });
-    build.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => ({
-      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(`node:${args.path}`)});`,
-      loader: "js",
-    }));
-    build.onLoad({ filter: /.*/, namespace: "builtin-lazy" }, (args) => ({
-      contents: `module.exports = new Proxy({}, { get: (_, key) => process.getBuiltinModule(${JSON.stringify(`node:${args.path}`)})[key] });`,
-      loader: "js",
-    }));
+    build.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => ({ contents: builtinModuleSource(args.path), loader: "js" }));
   },
 };
 
@@ -55,12 +61,12 @@ const pureModules: Plugin = {
   },
 };
 
-// The `oomi` bin is three builds. dist/cli.js is the shell (commander, the program, output) in one
-// file, so `oomi --help` loads a single module. Each command module is an entry of its own under
-// dist/commands/, imported by the shell only when its command runs; they share chunks among
-// themselves. `personas status`, the command agents poll, is one self-contained file, so it costs
-// the shell plus one module. Copies of small modules (errors, paths) across these builds are why
-// OomiError is recognised by a brand, not by `instanceof`.
+// The `oomi` bin is two builds. dist/cli.cjs is the shell: commander, the program, the output, and
+// `personas status` (the command agents poll; zod-free and small), in one CommonJS file, which
+// Node 20 loads more cheaply than an ES module: `oomi --help` and `oomi personas status` load that
+// file and nothing else. Every other command module is an ESM entry under dist/commands/, imported by
+// the shell only when its command runs; these share chunks among themselves. Small modules (errors,
+// paths) have a copy on each side, which is why OomiError is recognised by a brand, not `instanceof`.
 const COMMAND_MODULES: Record<string, string> = {
   scaffold: "src/commands/scaffold.ts",
   create: "src/commands/create.ts",
@@ -72,14 +78,13 @@ const COMMAND_MODULES: Record<string, string> = {
   openclaw: "src/commands/openclaw.ts",
   standalone: "src/bridge/standalone.ts",
 };
-const SELF_CONTAINED_COMMANDS: Record<string, string> = { status: "src/commands/status.ts" };
 const commandImports: Plugin = {
   name: "command-imports",
   setup(build) {
     build.onResolve({ filter: /^\.\.\/(commands|bridge)\/[\w-]+\.js$/ }, (args) => {
       if (args.kind !== "dynamic-import") return undefined;
       const name = args.path.replace(/^.*\/|\.js$/g, "");
-      if (!(name in COMMAND_MODULES) && !(name in SELF_CONTAINED_COMMANDS)) {
+      if (!(name in COMMAND_MODULES)) {
         return { errors: [{ text: `${args.path} is not a command module: add it to COMMAND_MODULES in tsup.config.ts` }] };
       }
       return { path: `./commands/${name}.js`, external: true };
@@ -112,11 +117,11 @@ export default defineConfig([
   {
     ...cli,
     entry: { cli: "src/cli/main.ts" },
+    format: ["cjs"],
     splitting: false,
     esbuildPlugins: [commandImports, builtinsFromProcess, pureModules],
     banner: { js: "#!/usr/bin/env node" },
   },
   { ...cli, entry: COMMAND_MODULES, outDir: "dist/commands" },
-  { ...cli, entry: SELF_CONTAINED_COMMANDS, outDir: "dist/commands", splitting: false },
   { ...shared, entry: { plugin: "src/plugin/index.ts" }, outDir: "dist/plugin-bundle", banner: { js: requireShim } },
 ]);

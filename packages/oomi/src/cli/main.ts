@@ -6,7 +6,8 @@ const readerGone = () => process.exit(process.exitCode ?? 0);
 const stdout = openCliOutput(1, () => process.stdout, readerGone);
 const stderr = openCliOutput(2, () => process.stderr, readerGone);
 process.exitCode = 0;
-await runCli(process.argv.slice(2), {
+// The shell is built as CommonJS (no top-level await); runCli settles every failure itself.
+void runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   isTTY: stderr.isTTY,

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import type { CommandContext, CommandResult } from "../commands/context.js";
+import { runStatus } from "../commands/status.js";
 import { renderFailure, renderResult, type Streams } from "./output.js";
 
 type Handler = (ctx: CommandContext) => Promise<CommandResult>;
@@ -30,8 +31,9 @@ backend registration success.`;
 
 /**
  * Builds the `oomi` command tree: all of it without `argv`, else only the part `argv` runs (the
- * help that part prints is the same; program.test.ts holds the two together). Every action
- * imports its command module only when it runs.
+ * help that part prints is the same; program.test.ts holds the two together). Every action but
+ * `personas status` imports its command module only when it runs; status is part of the shell
+ * (see tsup.config.ts).
  */
 export function buildProgram(io: ProgramIo, argv?: readonly string[]): Command {
   const program = new Command("oomi")
@@ -174,7 +176,7 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[]): Command {
     if (want("status")) {
       workspaceRoot(personas.command("status <slug>").description("Show local managed persona runtime state for a persona slug."))
         .option("--json", "print exactly one JSON document on stdout")
-        .action((slug: string, o) => run(o.json, async (ctx) => (await import("../commands/status.js")).runStatus(slug, o, ctx))());
+        .action((slug: string, o) => run(o.json, async (ctx) => runStatus(slug, o, ctx))());
     }
 
     if (want("stop") || want("delete")) {

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
 import { openCliOutput, type StdioEdges } from "./stdio.js";
 
-type Kind = "fifo" | "file" | "tty";
+type Kind = "fifo" | "socket" | "file" | "tty";
 
 function errno(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(code), { code });
@@ -12,7 +12,7 @@ function errno(code: string): NodeJS.ErrnoException {
 function fakeEdges(kind: Kind, script: (number | string)[] = []) {
   const written: Buffer[] = [];
   const edges: StdioEdges = {
-    fstat: () => ({ isFIFO: () => kind === "fifo", isFile: () => kind === "file" }),
+    fstat: () => ({ isFIFO: () => kind === "fifo", isFile: () => kind === "file", isSocket: () => kind === "socket" }),
     write: (_fd, buffer, offset) => {
       const step = script.shift();
       if (typeof step === "string") throw errno(step);
@@ -52,6 +52,15 @@ describe("openCliOutput", () => {
     expect(bytes()).toBe("hello wörld\n");
     expect(out.isTTY).toBe(false);
     expect(out.columns).toBeUndefined();
+    expect(stream.opened()).toBe(0);
+  });
+
+  it("writes a socket (a child process's stdio pipe) directly too", () => {
+    const { edges, bytes } = fakeEdges("socket");
+    const stream = fakeStream();
+    const out = openCliOutput(1, stream.open, () => {}, edges);
+    out.write("{}\n");
+    expect(bytes()).toBe("{}\n");
     expect(stream.opened()).toBe(0);
   });
 

@@ -9,7 +9,7 @@ export interface CliOutput {
 }
 
 export interface StdioEdges {
-  fstat: (fd: number) => { isFIFO(): boolean; isFile(): boolean };
+  fstat: (fd: number) => { isFIFO(): boolean; isFile(): boolean; isSocket(): boolean };
   write: (fd: number, buffer: Uint8Array, offset: number) => number;
 }
 
@@ -18,19 +18,19 @@ const nodeEdges: StdioEdges = { fstat: fstatSync, write: (fd, buffer, offset) =>
 function isPlain(fd: number, edges: StdioEdges): boolean {
   try {
     const stat = edges.fstat(fd);
-    return stat.isFIFO() || stat.isFile();
+    return stat.isFIFO() || stat.isFile() || stat.isSocket();
   } catch {
     return false;
   }
 }
 
 /**
- * Output on `fd` (1 or 2). A pipe or a file is written directly with write(2): creating
- * `process.stdout` for a pipe loads Node's net and stream modules, a large share of a short
- * command's start-up, and a pipe or file is never a TTY. Should the descriptor be non-blocking and
- * full, the rest of the text and every later write go through the process stream, in order. A
- * TTY or anything else uses the process stream as before. `onClosed` runs when the reader has gone
- * (EPIPE, e.g. `oomi --help | head`).
+ * Output on `fd` (1 or 2). A pipe, a socket (what Node's child_process hands a child for "pipe")
+ * or a file is written directly with write(2): creating `process.stdout` for a pipe or socket
+ * loads Node's net and stream modules, a large share of a short command's start-up, and none of
+ * these is a TTY. Should the descriptor be non-blocking and full, the rest of the text and every
+ * later write go through the process stream, in order. A TTY or anything else uses the process
+ * stream as before. `onClosed` runs when the reader has gone (EPIPE, e.g. `oomi --help | head`).
  */
 export function openCliOutput(
   fd: number,
