@@ -10,16 +10,17 @@ const requireShim =
 // CommonJS module, never through an ESM import: on Node 20 an ESM import of a built-in builds a
 // facade that reads every export, lazy ones included (`import "node:fs"` loads all of Node's
 // streams), and a bundled CommonJS dependency's `require` then needs no createRequire shim. A
-// built-in is loaded when one of its exports is first used, not when a bundled module mentions
-// it: commander requires node:child_process for executable subcommands, which oomi has none of,
-// and `oomi --help` should not pay for that, for node:os or for node:fs/promises. A built-in whose
-// module is itself a function (node:events) cannot be stood in for and is loaded at once. The
-// export names are the build machine's Node's; the CLI uses none that Node 20 lacks.
+// built-in that Node's own start-up has not loaded is loaded when one of its exports is first used,
+// not when a bundled module mentions it: commander requires node:child_process for executable
+// subcommands, which oomi has none of, and `oomi --help` should not pay for that, nor for node:os.
+// A built-in whose module is itself a function (node:events) cannot be stood in for. The export
+// names are listed from the Node that runs the build (20, as at run time).
 const BUILTINS = new Set(builtinModules.filter((name) => !name.startsWith("_")));
+const LOADED_AT_START = new Set(["fs", "path", "process"]);
 function builtinModuleSource(name: string): string {
   const id = JSON.stringify(`node:${name}`);
   const exports = process.getBuiltinModule(`node:${name}`);
-  if (typeof exports === "function") return `module.exports = process.getBuiltinModule(${id});`;
+  if (typeof exports === "function" || LOADED_AT_START.has(name)) return `module.exports = process.getBuiltinModule(${id});`;
   return [
     "let loaded;",
     `const load = () => (loaded ??= process.getBuiltinModule(${id}));`,
