@@ -1,12 +1,14 @@
-// Cold start of the built `oomi` CLI against `node -e 0` in the same run: `oomi --help` and
-// `oomi personas status <slug> --json` on a workspace with a real .oomi/runtime.json. Runs are
-// interleaved so machine noise hits every command alike; the report is median and p90 ratios.
+// Cold start of the built `oomi` bin (package.json `bin.oomi`: dist/cli.cjs) against `node -e 0` in
+// the same run: `oomi --help` and `oomi personas status <slug> --json` on a workspace with a real
+// .oomi/runtime.json. Runs are interleaved so machine noise hits every command alike; the report is
+// median, p90 and p10 ratios.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-const cli = resolve(import.meta.dirname, "../dist/cli.js");
+const packageDir = resolve(import.meta.dirname, "..");
+const cli = resolve(packageDir, JSON.parse(readFileSync(resolve(packageDir, "package.json"), "utf8")).bin.oomi);
 const runs = Number(process.env.OOMI_BENCH_RUNS ?? 30);
 const home = mkdtempSync(join(tmpdir(), "oomi-bench-"));
 const workspace = join(home, ".openclaw", "workspace", "personas", "bench-persona");

@@ -1,18 +1,21 @@
 import { runCli } from "./program.js";
+import { openCliOutput } from "./stdio.js";
 
 // A reader that stops early (`oomi --help | head`) is not an error worth a stack trace.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw error;
-});
+const readerGone = () => process.exit(process.exitCode ?? 0);
+const stdout = openCliOutput(1, () => process.stdout, readerGone);
+const stderr = openCliOutput(2, () => process.stderr, readerGone);
 process.exitCode = 0;
-await runCli(process.argv.slice(2), {
+// The shell is built as CommonJS (no top-level await); runCli settles every failure itself.
+void runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
-  isTTY: Boolean(process.stderr.isTTY),
+  isTTY: stderr.isTTY,
+  stdoutColumns: stdout.columns,
+  stderrColumns: stderr.columns,
   cliPath: process.argv[1] ?? "",
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: stdout.write,
+  stderr: stderr.write,
   setExitCode: (code) => {
     process.exitCode = code;
   },

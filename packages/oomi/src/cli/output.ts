@@ -1,5 +1,5 @@
 import type { CommandResult } from "../commands/context.js";
-import { OomiError } from "../errors.js";
+import { isOomiError, OomiError } from "../errors.js";
 
 export interface Streams {
   stdout: (text: string) => void;
@@ -45,8 +45,7 @@ export function renderResult(result: CommandResult, json: boolean, streams: Stre
 
 /** Renders a thrown failure as the `--json` envelope or a stderr line; returns its exit code. */
 export function renderFailure(error: unknown, json: boolean, streams: Streams): number {
-  const failure =
-    error instanceof OomiError ? error : new OomiError("INTERNAL_ERROR", error instanceof Error ? error.message : String(error), 1);
+  const failure = isOomiError(error) ? error : new OomiError("INTERNAL_ERROR", error instanceof Error ? error.message : String(error), 1);
   const envelope = {
     ok: false,
     error: { code: failure.code, message: failure.message, ...(failure.status ? { status: failure.status } : {}) },

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import type { CommandContext, CommandResult } from "../commands/context.js";
+import { runStatus } from "../commands/status.js";
 import { renderFailure, renderResult, type Streams } from "./output.js";
 
 type Handler = (ctx: CommandContext) => Promise<CommandResult>;
@@ -8,6 +9,9 @@ export interface ProgramIo extends Streams {
   env: Record<string, string | undefined>;
   cwd: string;
   isTTY: boolean;
+  /** Terminal widths commander wraps help to; 80 columns when not a TTY, as commander does. */
+  stdoutColumns?: number | undefined;
+  stderrColumns?: number | undefined;
   cliPath: string;
   setExitCode: (code: number) => void;
 }
@@ -25,8 +29,13 @@ Rules: create-managed before any runtime registration or heartbeat; launch-manag
 npm run dev; heartbeat only after .oomi/runtime.json exists; never treat local runtime success as
 backend registration success.`;
 
-/** Builds the `oomi` command tree. Every action imports its command module only when it runs. */
-export function buildProgram(io: ProgramIo, argv: readonly string[] = []): Command {
+/**
+ * Builds the `oomi` command tree: all of it without `argv`, else only the part `argv` runs (the
+ * help that part prints is the same; program.test.ts holds the two together). Every action but
+ * `personas status` imports its command module only when it runs; status is part of the shell
+ * (see tsup.config.ts).
+ */
+export function buildProgram(io: ProgramIo, argv?: readonly string[]): Command {
   const program = new Command("oomi")
     .description("Managed Oomi personas on this OpenClaw machine, and the Oomi channel bridge.")
     .addHelpText("after", SEED_ORDER)
@@ -35,6 +44,8 @@ export function buildProgram(io: ProgramIo, argv: readonly string[] = []): Comma
     .configureOutput({
       writeOut: io.stdout,
       writeErr: io.stderr,
+      getOutHelpWidth: () => io.stdoutColumns ?? 80,
+      getErrHelpWidth: () => io.stderrColumns ?? 80,
       getOutHasColors: () => false,
       getErrHasColors: () => false,
       outputError: () => {},
@@ -73,13 +84,14 @@ export function buildProgram(io: ProgramIo, argv: readonly string[] = []): Comma
 
   // Only the group being run gets its subcommands (and their options) built; the rest are listed
   // by name and description, which is all the top-level help needs. Keeps start-up short.
-  const wanted = argv[0];
+  // `oomi help <group>` prints the whole group's help.
+  const [group, subcommand] = argv?.[0] === "help" ? [argv[1], undefined] : [argv?.[0], argv?.[1]];
   const personas = program.command("personas").description("Scaffold, create, launch and manage personas");
   const jobs = program.command("persona-jobs").description("Report or execute structured persona jobs from Oomi");
   const openclaw = program.command("openclaw").description("Pairing, invites, refresh and the Oomi bridge");
-  if (wanted === "personas") definePersonaCommands();
-  if (wanted === "persona-jobs") defineJobCommands();
-  if (wanted === "openclaw") defineOpenclawCommands();
+  if (!argv || group === "personas") definePersonaCommands();
+  if (!argv || group === "persona-jobs") defineJobCommands();
+  if (!argv || group === "openclaw") defineOpenclawCommands();
   return program;
 
   function definePersonaCommands() {
@@ -96,7 +108,7 @@ export function buildProgram(io: ProgramIo, argv: readonly string[] = []): Comma
       "heartbeat",
       "runtime-fail",
     ];
-    const want = (name: string) => !known.includes(argv[1] ?? "") || argv[1] === name;
+    const want = (name: string) => !known.includes(subcommand ?? "") || subcommand === name;
     if (want("scaffold")) {
       personas
         .command("scaffold <slug>")
@@ -164,7 +176,7 @@ export function buildProgram(io: ProgramIo, argv: readonly string[] = []): Comma
     if (want("status")) {
       workspaceRoot(personas.command("status <slug>").description("Show local managed persona runtime state for a persona slug."))
         .option("--json", "print exactly one JSON document on stdout")
-        .action((slug: string, o) => run(o.json, async (ctx) => (await import("../commands/status.js")).runStatus(slug, o, ctx))());
+        .action((slug: string, o) => run(o.json, async (ctx) => runStatus(slug, o, ctx))());
     }
 
     if (want("stop") || want("delete")) {
@@ -307,10 +319,13 @@ export function buildProgram(io: ProgramIo, argv: readonly string[] = []): Comma
   }
 }
 
-/** Parses and runs; commander usage errors become exit 2 (as a JSON envelope under --json). */
-export async function runCli(argv: string[], io: ProgramIo): Promise<void> {
+/**
+ * Parses and runs; commander usage errors become exit 2 (as a JSON envelope under --json).
+ * `complete` builds the whole command tree instead of the part argv runs.
+ */
+export async function runCli(argv: string[], io: ProgramIo, { complete = false } = {}): Promise<void> {
   const json = argv.includes("--json");
-  const program = buildProgram(json ? { ...io, stderr: () => {} } : io, argv);
+  const program = buildProgram(json ? { ...io, stderr: () => {} } : io, complete ? undefined : argv);
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {

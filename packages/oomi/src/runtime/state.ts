@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { OomiRuntimeState } from "@clawbridge/contracts";
 import { OomiError } from "../errors.js";
@@ -8,11 +8,14 @@ import { RUNTIME_STATE_JSON_SCHEMA } from "./runtime-state.schema.js";
 export const runtimeStatePath = (workspacePath: string) => join(workspacePath, ".oomi", "runtime.json");
 export const runtimeLogPath = (workspacePath: string) => join(workspacePath, ".oomi", "runtime.log");
 
-/** Reads a JSON file: missing → `found: false`; unparsable → `error`. */
+/**
+ * Reads a JSON file: missing → `found: false`; unparsable → `error`. Read synchronously: the file is
+ * small, and `oomi personas status` then needs no node:fs/promises, which costs its cold start.
+ */
 export async function readJsonText(path: string): Promise<{ found: false } | { found: true; json: unknown; error?: string }> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = readFileSync(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { found: false };
     throw error;

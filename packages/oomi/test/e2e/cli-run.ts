@@ -1,11 +1,14 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { execa } from "execa";
 import { expect } from "vitest";
 import { isPortFree } from "../../src/runtime/port.js";
 import { isProcessAlive } from "../../src/runtime/process-group.js";
 
-export const CLI = resolve(import.meta.dirname, "../../dist/cli.js");
+const packageDir = resolve(import.meta.dirname, "../..");
+const { bin } = JSON.parse(readFileSync(resolve(packageDir, "package.json"), "utf8")) as { bin: { oomi: string } };
+/** The built bin, as package.json declares it. */
+export const CLI = resolve(packageDir, bin.oomi);
 
 export interface CliRun {
   exitCode: number;
