@@ -130,7 +130,9 @@ async function measure(name) {
   }
 }
 
-const names = ["bare", ...Object.keys(variants)];
+// CLAWHIP_BENCH_VARIANTS=default,always picks variants (the bare baseline always runs).
+const chosen = process.env.CLAWHIP_BENCH_VARIANTS?.split(",") ?? Object.keys(variants);
+const names = ["bare", ...Object.keys(variants).filter((name) => chosen.includes(name))];
 const results = Object.fromEntries(names.map((name) => [name, []]));
 try {
   for (let round = 0; round < ROUNDS; round += 1) {
@@ -165,6 +167,7 @@ const labels = {
   unthrottled: "clawhip, defaults + unthrottled delivery",
 };
 for (const [name, label] of Object.entries(labels)) {
+  if (!names.includes(name)) continue;
   const s = summary(results[name]);
   const ratio = s.rps / bare.rps;
   console.log(line(label, s));

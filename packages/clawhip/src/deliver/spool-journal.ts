@@ -2,6 +2,7 @@ import { writeSync } from "node:fs";
 import { type FileHandle, mkdir, open, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { type ClawhipDeliveryJob, type ClawhipJournalLine, ClawhipJournalLineSchema, type ClawhipSpoolFsync } from "@clawbridge/contracts";
+import { serializeJournalLine } from "./journal-line.js";
 
 export interface SpoolJournalOptions {
   /** How many delivered keys are remembered for dedupe (oldest forgotten first). */
@@ -149,7 +150,7 @@ export class SpoolJournal {
     const path = join(this.#dir, segmentName(this.#sequence));
     const handle = await open(path, "a", 0o600);
     const lines = [
-      ...[...this.#delivered].map((key) => JSON.stringify({ t: "done", key })),
+      ...[...this.#delivered].map((key) => serializeJournalLine({ t: "done", key })),
       ...[...this.#dead].map((key) => JSON.stringify({ t: "dead", key, reason: "undeliverable" })),
       ...[...this.#pending.values()].map((entry) => entry.text),
     ];
@@ -186,7 +187,7 @@ export class SpoolJournal {
     if (this.#closed) return Promise.reject(new Error("spool journal is closed"));
     if (lines.length === 0) return Promise.resolve();
     for (const line of lines) {
-      const text = JSON.stringify(line);
+      const text = serializeJournalLine(line);
       this.#apply(line, text);
       this.#queue.push(`${text}\n`);
     }

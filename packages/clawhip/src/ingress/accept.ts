@@ -2,6 +2,7 @@ import type { ClawhipAccepted, ClawhipDeliveryJob, ClawhipEvent } from "@clawbri
 import { decodeEventWire } from "../normalize/event-wire.js";
 import type { IncomingEvent } from "../normalize/incoming.js";
 import { IngressError } from "../normalize/ingress-error.js";
+import { isRecord } from "../normalize/json.js";
 import { decodeNativeHook } from "../normalize/native-hook.js";
 import { type NormalizeEnv, normalizeEvent, systemNormalizeEnv } from "../normalize/normalize-event.js";
 import { decodeOmxHookEnvelope } from "../normalize/omx-hook.js";
@@ -13,7 +14,15 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from "./http-io.js";
 export type IngressSurface = "event" | "omx-hook" | "native-hook";
 
 export type AcceptOutcome =
-  | { ok: true; status: 202; body: ClawhipAccepted; event: ClawhipEvent; plan: DeliveryPlan }
+  | {
+      ok: true;
+      status: 202;
+      body: ClawhipAccepted;
+      event: ClawhipEvent;
+      plan: DeliveryPlan;
+      /** The event id was minted here (the payload had none), so no earlier delivery can share it. */
+      mintedId: boolean;
+    }
   | { ok: false; status: 400 | 422; body: { ok: false; error: string }; event?: ClawhipEvent };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -42,13 +51,15 @@ export function acceptIncoming(incoming: IncomingEvent, config: RoutingConfig, e
     throw error;
   }
   const eventId = event.payload.event_id;
-  const responseId = typeof eventId === "string" && eventId.length === 36 && UUID.test(eventId) ? eventId : env.uuid();
+  const mintedId = !(isRecord(incoming.payload) && Object.hasOwn(incoming.payload, "event_id"));
+  const responseId = typeof eventId === "string" && (mintedId || (eventId.length === 36 && UUID.test(eventId))) ? eventId : env.uuid();
   return {
     ok: true,
     status: 202,
     body: { ok: true, type: event.kind, event_id: responseId },
     event,
     plan: resolveDeliveries(event, config),
+    mintedId,
   };
 }
 

@@ -7,6 +7,7 @@ import { isLegacyAgentEvent, isSessionEvent, mapNativeSignal, statusForKind } fr
 /** Sources of ids and time, injected so normalization stays pure and testable. */
 export interface NormalizeEnv {
   now: () => Date;
+  /** A new, unique event id per call (an id minted here is trusted not to repeat). */
   uuid: () => string;
 }
 

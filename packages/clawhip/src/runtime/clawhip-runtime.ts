@@ -154,7 +154,9 @@ export class ClawhipRuntime {
     if (!plan.ok) this.#log("error", `event ${event.kind} ${String(event.payload.event_id)} not routed: ${plan.error}`);
     else for (const skipped of plan.skipped) this.#log("warn", `event ${event.kind} delivery skipped: ${skipped}`);
     const reply = { status: outcome.status, body: outcome.body };
-    const jobs = deliveryJobs(event, plan, isoNow()).filter((job) => !this.journal.isKnown(job.key));
+    const planned = deliveryJobs(event, plan, isoNow());
+    // A freshly minted event id cannot have been seen: only a client-supplied one is looked up.
+    const jobs = outcome.mintedId ? planned : planned.filter((job) => !this.journal.isKnown(job.key));
     if (jobs.length === 0) return reply;
     return this.journal.append(jobs.map((job) => ({ t: "job" as const, job }))).then(
       () => {
