@@ -27,10 +27,15 @@ interface Waiter {
   lines: readonly ClawhipJournalLine[];
 }
 
+/** Appends `text`: handed to write(2) as a string (no Buffer for the common full write). */
 function writeAll(fd: number, text: string): void {
-  const bytes = Buffer.from(text);
-  let offset = 0;
-  while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
+  const written = writeSync(fd, text);
+  const bytes = Buffer.byteLength(text);
+  if (written === bytes) return;
+  // A short write (a full disk, a signal): the rest goes out from a byte view.
+  const rest = Buffer.from(text);
+  let offset = written;
+  while (offset < bytes) offset += writeSync(fd, rest, offset);
 }
 
 const SEGMENT = /^journal-(\d{8})\.ndjson$/;
@@ -50,8 +55,7 @@ function segmentName(sequence: number): string {
 export class SpoolJournal {
   readonly #dir: string;
   readonly #options: Required<SpoolJournalOptions>;
-  /** Pending jobs with their journal line, so a compaction re-writes them without re-serialising. */
-  readonly #pending = new Map<string, { job: ClawhipDeliveryJob; text: string }>();
+  readonly #pending = new Map<string, ClawhipDeliveryJob>();
   readonly #delivered = new Set<string>();
   readonly #dead = new Set<string>();
   #handle: FileHandle | undefined;
@@ -118,14 +122,14 @@ export class SpoolJournal {
           this.skippedLines += 1;
           continue;
         }
-        this.#apply(parsed.data, line);
+        this.#apply(parsed.data);
       }
     }
   }
 
-  #apply(line: ClawhipJournalLine, text: string): void {
+  #apply(line: ClawhipJournalLine): void {
     if (line.t === "job") {
-      if (!this.#delivered.has(line.job.key) && !this.#dead.has(line.job.key)) this.#pending.set(line.job.key, { job: line.job, text });
+      if (!this.#delivered.has(line.job.key) && !this.#dead.has(line.job.key)) this.#pending.set(line.job.key, line.job);
       return;
     }
     this.#pending.delete(line.key);
@@ -152,7 +156,7 @@ export class SpoolJournal {
     const lines = [
       ...[...this.#delivered].map((key) => serializeJournalLine({ t: "done", key })),
       ...[...this.#dead].map((key) => JSON.stringify({ t: "dead", key, reason: "undeliverable" })),
-      ...[...this.#pending.values()].map((entry) => entry.text),
+      ...[...this.#pending.values()].map((job) => serializeJournalLine({ t: "job", job })),
     ];
     const text = lines.length > 0 ? `${lines.join("\n")}\n` : "";
     await handle.write(text);
@@ -167,7 +171,7 @@ export class SpoolJournal {
 
   /** Jobs accepted and neither delivered nor given up, in acceptance order. */
   pendingJobs(): ClawhipDeliveryJob[] {
-    return [...this.#pending.values()].map((entry) => entry.job);
+    return [...this.#pending.values()];
   }
 
   get pendingCount(): number {
@@ -187,9 +191,10 @@ export class SpoolJournal {
     if (this.#closed) return Promise.reject(new Error("spool journal is closed"));
     if (lines.length === 0) return Promise.resolve();
     for (const line of lines) {
-      const text = serializeJournalLine(line);
-      this.#apply(line, text);
-      this.#queue.push(`${text}\n`);
+      // A new job's key was checked (isKnown) or freshly minted by the caller: it goes straight in.
+      if (line.t === "job") this.#pending.set(line.job.key, line.job);
+      else this.#apply(line);
+      this.#queue.push(serializeJournalLine(line));
     }
     return new Promise<void>((resolvePromise, reject) => {
       this.#waiters.push({ resolve: resolvePromise, reject, lines });
@@ -213,7 +218,7 @@ export class SpoolJournal {
 
   async #flush(): Promise<void> {
     while (this.#queue.length > 0) {
-      const batch = this.#queue.join("");
+      const batch = `${this.#queue.join("\n")}\n`;
       const waiters = this.#waiters;
       this.#queue = [];
       this.#waiters = [];

@@ -226,11 +226,15 @@ export function normalizeEvent(
   if (prNumber !== undefined) fills.pr_number = prNumber;
   if (prUrl !== undefined) fills.pr_url = prUrl;
   const payload = fills;
-  for (const key of Object.keys(original)) {
-    // JSON.parse makes `__proto__` an own data key; plain assignment would set the prototype instead.
-    if (key === "__proto__")
-      Object.defineProperty(payload, key, { value: original[key], enumerable: true, writable: true, configurable: true });
-    else payload[key] = original[key];
+  if (!Object.hasOwn(original, "__proto__")) Object.assign(payload, original);
+  else {
+    // JSON.parse makes `__proto__` an own data key; assigning it (as Object.assign does) would set
+    // the prototype instead, so this rare payload is copied key by key.
+    for (const key of Object.keys(original)) {
+      if (key === "__proto__")
+        Object.defineProperty(payload, key, { value: original[key], enumerable: true, writable: true, configurable: true });
+      else payload[key] = original[key];
+    }
   }
 
   const event: ClawhipEvent = { kind, payload };
