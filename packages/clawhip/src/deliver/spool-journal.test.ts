@@ -87,6 +87,28 @@ describe("SpoolJournal", () => {
     await reopened.close();
   });
 
+  it("never rewrites a backlog of undelivered jobs, and compacts once delivered jobs outweigh the live lines", async () => {
+    const journal = await SpoolJournal.open(dir, { dedupeWindow: 1000, maxSegmentBytes: 1000 });
+    const segment = async () => Number(((await readdir(dir))[0] as string).slice("journal-".length, -".ndjson".length));
+    const opened = await segment();
+    for (let n = 0; n < 100; n += 1) await journal.append([{ t: "job", job: job(n) }]);
+    expect(await segment()).toBe(opened);
+    for (let n = 0; n < 40; n += 1) await journal.append([{ t: "done", key: job(n).key }]);
+    // 40 delivered job lines are fewer bytes than the 60 still pending: rewriting now would cost more than it frees.
+    expect(await segment()).toBe(opened);
+    for (let n = 40; n < 80; n += 1) await journal.append([{ t: "done", key: job(n).key }]);
+    expect(await segment()).toBeGreaterThan(opened);
+    const files = await readdir(dir);
+    expect(files).toHaveLength(1);
+    const lines = (await readFile(join(dir, files[0] as string), "utf8")).split("\n").filter(Boolean);
+    // The compacted segment dropped the delivered jobs' lines; what is pending is all still there.
+    const jobLines = lines.filter((l) => l.startsWith('{"t":"job"'));
+    expect(jobLines.length).toBeLessThan(60);
+    for (let n = 80; n < 100; n += 1) expect(jobLines.some((l) => l.includes(`"event_id":"e${n}"`))).toBe(true);
+    expect(journal.pendingJobs()).toHaveLength(20);
+    await journal.close();
+  });
+
   it("refuses appends after close", async () => {
     const journal = await SpoolJournal.open(dir, { dedupeWindow: 10 });
     await journal.close();

@@ -7,7 +7,10 @@ import { serializeJournalLine } from "./journal-line.js";
 export interface SpoolJournalOptions {
   /** How many delivered keys are remembered for dedupe (oldest forgotten first). */
   dedupeWindow: number;
-  /** Past this size the active segment is compacted into a fresh one. */
+  /**
+   * The active segment is compacted into a fresh one once the lines a compaction would drop (jobs
+   * delivered or given up, forgotten keys) pass this size and outweigh the live lines.
+   */
   maxSegmentBytes?: number;
   /**
    * `always`: appends resolve after the fdatasync of their group commit. `interval` (default): after
@@ -61,8 +64,8 @@ export class SpoolJournal {
   #handle: FileHandle | undefined;
   #sequence = 0;
   #segmentBytes = 0;
-  /** The segment size that triggers the next compaction. */
-  #compactAt = 0;
+  /** Bytes of the active segment that a compaction would drop. */
+  #garbageBytes = 0;
   #queue: string[] = [];
   #waiters: Waiter[] = [];
   #flushing = false;
@@ -132,7 +135,11 @@ export class SpoolJournal {
       if (!this.#delivered.has(line.job.key) && !this.#dead.has(line.job.key)) this.#pending.set(line.job.key, line.job);
       return;
     }
-    this.#pending.delete(line.key);
+    const settled = this.#pending.get(line.key);
+    if (settled) {
+      this.#pending.delete(line.key);
+      this.#garbageBytes += Buffer.byteLength(serializeJournalLine({ t: "job", job: settled })) + 1;
+    }
     if (line.t === "dead") {
       this.#dead.add(line.key);
       return;
@@ -142,6 +149,7 @@ export class SpoolJournal {
     if (this.#delivered.size > this.#options.dedupeWindow) {
       const oldest = this.#delivered.values().next().value as string;
       this.#delivered.delete(oldest);
+      this.#garbageBytes += Buffer.byteLength(serializeJournalLine({ t: "done", key: oldest })) + 1;
     }
   }
 
@@ -163,9 +171,7 @@ export class SpoolJournal {
     await handle.datasync();
     this.#handle = handle;
     this.#segmentBytes = Buffer.byteLength(text);
-    // Compact again only once the segment has grown well past its live state, so a large dedupe window
-    // (whose keys every snapshot carries) cannot make every flush a compaction.
-    this.#compactAt = Math.max(this.#options.maxSegmentBytes, 2 * this.#segmentBytes);
+    this.#garbageBytes = 0;
     for (const segment of old) if (segment.sequence !== this.#sequence) await rm(join(this.#dir, segment.name), { force: true });
   }
 
@@ -238,7 +244,11 @@ export class SpoolJournal {
           this.syncs += 1;
         } else if (this.#options.fsync === "interval") this.#scheduleSync();
         this.#segmentBytes += Buffer.byteLength(batch);
-        if (this.#segmentBytes > this.#compactAt) await this.#compact();
+        // Compacting rewrites the live lines, so it waits until it frees more than it rewrites: the work
+        // stays proportional to what is delivered, and a backlog waiting for a dead target, or a large
+        // dedupe window, is not rewritten over and over.
+        const garbage = this.#garbageBytes;
+        if (garbage > this.#options.maxSegmentBytes && garbage > this.#segmentBytes - garbage) await this.#compact();
         for (const waiter of waiters) waiter.resolve();
       } catch (error) {
         for (const waiter of waiters) {
