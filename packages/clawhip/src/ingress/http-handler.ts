@@ -43,7 +43,7 @@ function isJsonContentType(header: string | undefined): boolean {
   return type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
 }
 
-/** Characters after which a request target's path needs real URL parsing (escapes, dot segments, …). */
+/** A path of only these characters is its own pathname; any other (escapes, dot segments, …) goes through URL. */
 const PLAIN_PATH = /^\/[A-Za-z0-9_\-/]*$/;
 
 /**

@@ -115,7 +115,7 @@ export class ClawhipRuntime {
     return runtime;
   }
 
-  /** Accepts a parsed ingress body. 202 only after the event's deliveries are on disk. */
+  /** Accepts a parsed ingress body. 202 only after the event's deliveries are written to the spool. */
   accept(surface: IngressSurface, body: unknown): Promise<IngressReply> {
     return Promise.resolve(this.#commit(acceptIngress(surface, body, this.config, this.#env)));
   }
