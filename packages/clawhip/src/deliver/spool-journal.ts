@@ -130,7 +130,12 @@ export class SpoolJournal {
     }
   }
 
-  #apply(line: ClawhipJournalLine): void {
+  /**
+   * Applies a line to the in-memory state. `appended` (a line written to the active segment, not one
+   * replayed) also counts what it makes obsolete toward the next compaction; replay need not, as the
+   * compaction at open starts the count afresh.
+   */
+  #apply(line: ClawhipJournalLine, appended = false): void {
     if (line.t === "job") {
       if (!this.#delivered.has(line.job.key) && !this.#dead.has(line.job.key)) this.#pending.set(line.job.key, line.job);
       return;
@@ -138,7 +143,7 @@ export class SpoolJournal {
     const settled = this.#pending.get(line.key);
     if (settled) {
       this.#pending.delete(line.key);
-      this.#garbageBytes += Buffer.byteLength(serializeJournalLine({ t: "job", job: settled })) + 1;
+      if (appended) this.#garbageBytes += Buffer.byteLength(serializeJournalLine({ t: "job", job: settled })) + 1;
     }
     if (line.t === "dead") {
       this.#dead.add(line.key);
@@ -149,7 +154,7 @@ export class SpoolJournal {
     if (this.#delivered.size > this.#options.dedupeWindow) {
       const oldest = this.#delivered.values().next().value as string;
       this.#delivered.delete(oldest);
-      this.#garbageBytes += Buffer.byteLength(serializeJournalLine({ t: "done", key: oldest })) + 1;
+      if (appended) this.#garbageBytes += Buffer.byteLength(serializeJournalLine({ t: "done", key: oldest })) + 1;
     }
   }
 
@@ -163,7 +168,7 @@ export class SpoolJournal {
     const handle = await open(path, "a", 0o600);
     const lines = [
       ...[...this.#delivered].map((key) => serializeJournalLine({ t: "done", key })),
-      ...[...this.#dead].map((key) => JSON.stringify({ t: "dead", key, reason: "undeliverable" })),
+      ...[...this.#dead].map((key) => serializeJournalLine({ t: "dead", key, reason: "undeliverable" })),
       ...[...this.#pending.values()].map((job) => serializeJournalLine({ t: "job", job })),
     ];
     const text = lines.length > 0 ? `${lines.join("\n")}\n` : "";
@@ -199,7 +204,7 @@ export class SpoolJournal {
     for (const line of lines) {
       // A new job's key was checked (isKnown) or freshly minted by the caller: it goes straight in.
       if (line.t === "job") this.#pending.set(line.job.key, line.job);
-      else this.#apply(line);
+      else this.#apply(line, true);
       this.#queue.push(serializeJournalLine(line));
     }
     return new Promise<void>((resolvePromise, reject) => {

@@ -6,7 +6,7 @@ import { IngressError } from "./ingress-error.js";
 import { mapNativeSignal } from "./kinds.js";
 import { canonicalKind, normalizeEvent } from "./normalize-event.js";
 
-const env = { now: () => new Date("2026-04-01T00:00:00.000Z"), uuid: () => "00000000-0000-4000-8000-00000000000a" };
+const env = { now: () => "2026-04-01T00:00:00.000Z", uuid: () => "00000000-0000-4000-8000-00000000000a" };
 
 describe("kind mapping", () => {
   it("accepts underscores and mixed case, like upstream", () => {

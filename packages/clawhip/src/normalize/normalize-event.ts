@@ -6,12 +6,13 @@ import { isLegacyAgentEvent, isSessionEvent, mapNativeSignal, statusForKind } fr
 
 /** Sources of ids and time, injected so normalization stays pure and testable. */
 export interface NormalizeEnv {
-  now: () => Date;
+  /** The current time as an ISO-8601 string (`first_seen_at`). */
+  now: () => string;
   /** A new, unique event id per call (an id minted here is trusted not to repeat). */
   uuid: () => string;
 }
 
-export const systemNormalizeEnv: NormalizeEnv = { now: () => new Date(), uuid: () => crypto.randomUUID() };
+export const systemNormalizeEnv: NormalizeEnv = { now: isoNow, uuid: () => crypto.randomUUID() };
 
 /**
  * Every source pointer is `/key`, `/context/key` or `/signal/key`, so a pointer is a scope (root,
@@ -200,7 +201,7 @@ export function normalizeEvent(
   if (tool !== undefined) fills.tool = tool;
   fills.event_id = eventId;
   fills.correlation_id = correlationId;
-  fills.first_seen_at = env === systemNormalizeEnv ? isoNow() : env.now().toISOString();
+  fills.first_seen_at = env.now();
   if (agentName !== undefined) fills.agent_name = agentName;
   if (sessionName !== undefined) fills.session_name = sessionName;
   if (sessionId !== undefined) fills.session_id = sessionId;

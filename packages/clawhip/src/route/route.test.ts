@@ -6,7 +6,7 @@ import { globMatch } from "./glob.js";
 import { resolveDeliveries } from "./resolve-deliveries.js";
 import { contextValue, fillTemplate, templateContext } from "./template-context.js";
 
-const env = { now: () => new Date("2026-04-01T00:00:00.000Z"), uuid: () => "00000000-0000-4000-8000-00000000000b" };
+const env = { now: () => "2026-04-01T00:00:00.000Z", uuid: () => "00000000-0000-4000-8000-00000000000b" };
 
 function config(toml: string) {
   const parsed = parseConfigToml(toml);
