@@ -1,13 +1,3 @@
-import { defineConfig } from "tsup";
+import { libraryBuild } from "../../scripts/build/library.js";
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/main.ts"],
-  format: ["esm"],
-  target: "node20",
-  dts: { entry: "src/index.ts" },
-  clean: true,
-  sourcemap: true,
-  esbuildOptions(options) {
-    options.conditions = ["@clawbridge/source"];
-  },
-});
+export default libraryBuild({ entry: ["src/index.ts", "src/main.ts"], dts: { entry: "src/index.ts" } });

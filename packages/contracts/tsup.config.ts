@@ -1,13 +1,3 @@
-import { defineConfig } from "tsup";
+import { libraryBuild } from "../../scripts/build/library.js";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm"],
-  target: "node20",
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  esbuildOptions(options) {
-    options.conditions = ["@clawbridge/source"];
-  },
-});
+export default libraryBuild({ entry: ["src/index.ts"], dts: true });

@@ -1,14 +1,7 @@
-import { defineConfig } from "tsup";
+import { libraryBuild } from "../../scripts/build/library.js";
 
-export default defineConfig({
+export default libraryBuild({
   entry: { index: "src/index.ts", "local-host/index": "src/local-host/index.ts" },
-  format: ["esm"],
-  target: "node20",
   dts: true,
-  clean: true,
-  sourcemap: true,
   external: [/^openclaw(\/.*)?$/],
-  esbuildOptions(options) {
-    options.conditions = ["@clawbridge/source"];
-  },
 });
