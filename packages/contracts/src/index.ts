@@ -8,4 +8,5 @@ export * from "./oomi/index.js";
 export * from "./openclaw/manifest.js";
 export * from "./openclaw/tool-result.js";
 export * from "./openclaw/tools-invoke.js";
+export * from "./record-id.js";
 export * from "./rome/index.js";

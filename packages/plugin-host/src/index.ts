@@ -12,5 +12,30 @@ export { type JsonSchemaObject, toJsonSchema } from "./json-schema.js";
 export { buildManifest, collectRegistrations, type PluginEntryLike, renderManifest } from "./manifest.js";
 export { createPluginApi, type PluginApiOptions } from "./plugin-api.js";
 export type { HookName, HttpRouteParams, PluginRegistrations, RegisteredTool } from "./plugin-types.js";
-export { type JsonFileRead, pluginStateDir, readJsonFile, type WriteOptions, writeFileAtomic, writeJsonAtomic } from "./state-dir.js";
+export {
+  bearerToken,
+  createGuardedServer,
+  DEFAULT_MAX_CONNECTIONS,
+  decodePathParam,
+  guardHandler,
+  guardHttpServer,
+  hasBearer,
+  heartbeatWebSockets,
+  type RequestTarget,
+  RequestTargetError,
+  refuseSocket,
+  requestTarget,
+  type ServerGuardOptions,
+  secretEquals,
+  type WebSocketHeartbeatOptions,
+} from "./server-guard.js";
+export {
+  type JsonFileRead,
+  pluginStateDir,
+  readJsonFile,
+  removeStaleTempFiles,
+  type WriteOptions,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from "./state-dir.js";
 export { describeIssues, errorMessage, failure, formatIssues, jsonToolResult } from "./tool-result.js";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { pluginStateDir, readJsonFile, writeJsonAtomic } from "./state-dir.js";
+import { pluginStateDir, readJsonFile, removeStaleTempFiles, writeJsonAtomic } from "./state-dir.js";
 
 const Identity = z.object({ avatarId: z.string(), authKey: z.string().optional() });
 
@@ -44,5 +44,20 @@ describe("plugin state", () => {
     const second = await readJsonFile(wrong, Identity, now);
     expect(second).toMatchObject({ status: "corrupt", reason: expect.stringContaining("avatarId") });
     expect(await readJsonFile(wrong, Identity)).toEqual({ status: "missing" });
+  });
+});
+
+describe("removeStaleTempFiles", () => {
+  it("removes the temp files a killed writer left beside the target, and nothing else", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "stale-"));
+    const target = join(dir, "store.json");
+    await writeJsonAtomic(target, { a: 1 });
+    const stale = [`${target}.4242.a1b2c3d4e5f6.tmp`, `${target}.7.00ff.tmp`];
+    for (const path of stale) await writeFile(path, "{");
+    await writeFile(join(dir, "other.json.1.ab.tmp"), "{");
+    await writeFile(`${target}.corrupt-2026`, "{");
+    expect((await removeStaleTempFiles(target)).sort()).toEqual(stale.sort());
+    expect((await readdir(dir)).sort()).toEqual(["other.json.1.ab.tmp", "store.json", "store.json.corrupt-2026"]);
+    expect(await removeStaleTempFiles(join(dir, "missing", "x.json"))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import type { z } from "zod";
 
 /** `<stateDir>/plugins/<pluginId>`: where a plugin keeps its own files under the gateway's state root. */
@@ -16,7 +16,9 @@ export interface WriteOptions {
 
 /**
  * Writes a file so a reader never sees half of it: a sibling temp file is written, flushed and
- * renamed over the target. A crash leaves either the old or the new content.
+ * renamed over the target, and the folder is flushed so the rename itself survives a power loss. A
+ * crash leaves either the old or the new content (and at worst a stray temp file, see
+ * `removeStaleTempFiles`).
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
   const mode = options.secret ? 0o600 : 0o644;
@@ -36,6 +38,40 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     await rm(temp, { force: true });
     throw error;
   }
+  await syncDirectory(dirname(path));
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, "r");
+  try {
+    await handle.sync();
+  } catch (error) {
+    // Some file systems cannot fsync a directory (EINVAL/EISDIR); the rename is then as durable as they allow.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EINVAL" && code !== "EISDIR" && code !== "EPERM") throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Removes the temp files `writeFileAtomic` leaves beside `path` when a process is killed between
+ * writing and renaming (`<name>.<pid>.<hex>.tmp`). Call it at start, before the first write; it returns
+ * what it removed.
+ */
+export async function removeStaleTempFiles(path: string): Promise<string[]> {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  const stale = names.filter((name) => name.startsWith(prefix) && /^\d+\.[0-9a-f]+\.tmp$/.test(name.slice(prefix.length)));
+  await Promise.all(stale.map((name) => rm(join(dir, name), { force: true })));
+  return stale.map((name) => join(dir, name));
 }
 
 export function writeJsonAtomic(path: string, value: unknown, options: WriteOptions = {}): Promise<void> {

@@ -1,0 +1,136 @@
+import type { Server } from "node:http";
+import { type AddressInfo, connect } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  createGuardedServer,
+  decodePathParam,
+  type guardHandler,
+  RequestTargetError,
+  requestTarget,
+  secretEquals,
+} from "./server-guard.js";
+
+const errorBody = (status: number, code: string, message: string) => ({ ok: false, status, error: { code, message } });
+
+/** Sends raw bytes on a fresh socket and resolves with everything the server wrote before closing. */
+function rawRequest(port: number, bytes: string, { end = false } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1");
+    let text = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk) => {
+      text += chunk;
+    });
+    socket.on("close", () => resolve(text));
+    socket.on("error", reject);
+    socket.write(bytes);
+    if (end) socket.end();
+  });
+}
+
+let server: Server | undefined;
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  server = undefined;
+});
+
+async function listen(handler: Parameters<typeof guardHandler>[0], options: { maxConnections?: number; log?: (l: string) => void } = {}) {
+  server = createGuardedServer(handler, { errorBody, ...options, headersTimeoutMs: 2000, requestTimeoutMs: 2000 });
+  await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+describe("requestTarget", () => {
+  it("keeps a leading // as part of the path instead of reading it as a host", () => {
+    expect(requestTarget({ url: "//a:99999/" }).pathname).toBe("//a:99999/");
+    expect(requestTarget({ url: "/a%20b" }).pathname).toBe("/a%20b");
+    expect(requestTarget({ url: "/v1/x?y=1" }).searchParams.get("y")).toBe("1");
+  });
+
+  it("refuses a path outside RFC 3986 or with a broken escape, and keeps a lenient query", () => {
+    for (const url of ["//[", "/a b", "/%zz", "/%4", "/x?y=%z1"]) expect(() => requestTarget({ url })).toThrow(RequestTargetError);
+    expect(requestTarget({ url: "/x?a[]=1|2" }).searchParams.get("a[]")).toBe("1|2");
+  });
+
+  it("refuses a target that is not a path", () => {
+    expect(() => requestTarget({ url: "http://evil/" })).toThrow(RequestTargetError);
+    expect(() => requestTarget({ url: "*" })).toThrow(RequestTargetError);
+  });
+
+  it("decodes %-escapes and refuses bad ones as a 400", () => {
+    expect(decodePathParam("a%20b")).toBe("a b");
+    expect(() => decodePathParam("%zz")).toThrow(RequestTargetError);
+  });
+});
+
+describe("secretEquals", () => {
+  it("matches only the same string, of any length", () => {
+    expect(secretEquals("s3cret", "s3cret")).toBe(true);
+    expect(secretEquals("s3cre", "s3cret")).toBe(false);
+    expect(secretEquals("s3cret-and-more", "s3cret")).toBe(false);
+    expect(secretEquals(undefined, "s3cret")).toBe(false);
+    expect(secretEquals("", "")).toBe(true);
+  });
+});
+
+describe("guarded server", () => {
+  it("answers a malformed target with a JSON 400 and keeps serving", async () => {
+    const port = await listen((req, res) => {
+      const { pathname } = requestTarget(req);
+      decodePathParam(pathname.slice(1));
+      res.end("ok");
+    });
+    for (const target of ["//[", "/%zz", "/ok%ff"]) {
+      const reply = await rawRequest(port, `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      expect(reply).toMatch(/^HTTP\/1\.1 400/);
+      expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).toMatchObject({ error: { code: "bad_request" } });
+    }
+    expect(await rawRequest(port, "GET //a:99999/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(/^HTTP\/1\.1 200/);
+    expect(await rawRequest(port, "GET /fine HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(/^HTTP\/1\.1 200[\s\S]*ok$/);
+  });
+
+  it("answers a request line the parser refuses with a JSON 400", async () => {
+    const port = await listen((_req, res) => res.end("ok"));
+    const reply = await rawRequest(port, "GET / HTTP/1.1 garbage\r\n\r\n");
+    expect(reply).toMatch(/^HTTP\/1\.1 400/);
+    expect(reply).toContain('"bad_request"');
+  });
+
+  it("turns a throw or a rejection into a 500 for that request only, logged once without the query", async () => {
+    const lines: string[] = [];
+    const port = await listen(
+      async (req) => {
+        if (req.url?.startsWith("/sync")) throw new Error("boom");
+        await Promise.resolve();
+        throw new Error("async boom");
+      },
+      { log: (line) => lines.push(line) },
+    );
+    for (const path of ["/sync?token=secret", "/async?token=secret"]) {
+      const reply = await rawRequest(port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      expect(reply).toMatch(/^HTTP\/1\.1 500/);
+    }
+    expect(lines).toHaveLength(2);
+    expect(lines.join("\n")).not.toContain("secret");
+  });
+
+  it("refuses connections past the cap with a 503 and serves again once they close", async () => {
+    const port = await listen((_req, res) => res.end("ok"), { maxConnections: 2 });
+    const held = [connect(port, "127.0.0.1"), connect(port, "127.0.0.1")];
+    await Promise.all(held.map((s) => new Promise((resolve) => s.once("connect", resolve))));
+    await new Promise((resolve) => setImmediate(resolve));
+    const refused = await rawRequest(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    expect(refused).toMatch(/^HTTP\/1\.1 503/);
+    expect(refused).toContain("too_many_connections");
+    await Promise.all(held.map((s) => new Promise<void>((resolve) => s.end(() => resolve()))));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await rawRequest(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(/^HTTP\/1\.1 200/);
+  });
+
+  it("closes a request whose headers never finish with a 408", async () => {
+    const port = await listen((_req, res) => res.end("ok"));
+    const reply = await rawRequest(port, "GET / HTTP/1.1\r\nHost: x\r\n");
+    expect(reply).toMatch(/^HTTP\/1\.1 408/);
+  }, 10_000);
+});
