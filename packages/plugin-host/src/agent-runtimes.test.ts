@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { AgentRuntimeRegistry, agentIdFromSessionKey, resolveAgentId } from "./agent-runtimes.js";
+import { AgentRuntimeRegistry, agentIdFromSessionKey, normalizeAgentId, resolveAgentId } from "./agent-runtimes.js";
 
 describe("agent id resolution", () => {
   it("reads the agent from an agent:<id>: session key", () => {
@@ -8,6 +8,16 @@ describe("agent id resolution", () => {
     expect(agentIdFromSessionKey("main")).toBeUndefined();
     expect(agentIdFromSessionKey("agent::main")).toBeUndefined();
     expect(agentIdFromSessionKey(undefined)).toBeUndefined();
+  });
+
+  it("normalizes ids the way OpenClaw does, so no id can name a folder outside the plugin's", () => {
+    expect(agentIdFromSessionKey("agent:..:main")).toBeUndefined();
+    expect(agentIdFromSessionKey("agent:.:main")).toBeUndefined();
+    expect(resolveAgentId({ agentId: "../../etc" })).toBe("etc");
+    expect(resolveAgentId({ agentId: "My Agent!" })).toBe("my-agent");
+    expect(normalizeAgentId("-a_b-")).toBe("a_b");
+    expect(normalizeAgentId("x".repeat(80))).toBe("x".repeat(64));
+    expect(normalizeAgentId("   ")).toBeUndefined();
   });
 
   it("lets the session key win over ctx.agentId and logs the mismatch", () => {

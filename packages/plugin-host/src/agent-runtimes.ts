@@ -7,12 +7,29 @@ export interface AgentLocator {
 }
 
 const SESSION_KEY_AGENT = /^agent:([^:]+):/;
+const CANONICAL_AGENT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
+
+/**
+ * An agent id in OpenClaw's canonical form (its `normalizeAgentIdStrict`): lower case, letters, digits,
+ * `_` and `-`, at most 64, other runs of characters turned into one `-`; undefined when nothing is left.
+ * Plugins name folders after agent ids, so an id such as `..` or `a/b` must never reach a path as it is.
+ */
+export function normalizeAgentId(value: string | undefined): string | undefined {
+  const trimmed = (value ?? "").trim();
+  if (CANONICAL_AGENT_ID.test(trimmed)) return trimmed.toLowerCase();
+  const id = trimmed
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, "-")
+    .replace(/^-+/, "")
+    .replace(/-+$/, "")
+    .slice(0, 64);
+  return id || undefined;
+}
 
 /** The agent id encoded in an `agent:<id>:…` session key, if any. */
 export function agentIdFromSessionKey(sessionKey: string | undefined): string | undefined {
   if (!sessionKey) return undefined;
-  const match = SESSION_KEY_AGENT.exec(sessionKey.trim());
-  return match?.[1]?.trim().toLowerCase() || undefined;
+  return normalizeAgentId(SESSION_KEY_AGENT.exec(sessionKey.trim())?.[1]);
 }
 
 /**
@@ -22,7 +39,7 @@ export function agentIdFromSessionKey(sessionKey: string | undefined): string | 
  */
 export function resolveAgentId(locator: AgentLocator, logger?: Pick<PluginLogger, "warn">): string | undefined {
   const fromKey = agentIdFromSessionKey(locator.sessionKey);
-  const fromCtx = locator.agentId?.trim().toLowerCase() || undefined;
+  const fromCtx = normalizeAgentId(locator.agentId);
   if (fromKey && fromCtx && fromKey !== fromCtx) {
     logger?.warn(`agent id "${fromCtx}" disagrees with session key "${locator.sessionKey}"; using "${fromKey}"`);
   }

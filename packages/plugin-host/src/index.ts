@@ -3,6 +3,7 @@ export {
   AgentRuntimeRegistry,
   type AgentRuntimeRegistryOptions,
   agentIdFromSessionKey,
+  normalizeAgentId,
   resolveAgentId,
 } from "./agent-runtimes.js";
 export { definePlugin, type PluginDefinition, type PluginMetadata, pluginMetadataOf, zodPluginConfigSchema } from "./define-plugin.js";
