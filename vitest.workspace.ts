@@ -19,7 +19,7 @@ export default defineWorkspace([
     ssr: { resolve: { conditions: source.conditions, externalConditions: ["@clawbridge/source"] } },
     test: {
       name: "e2e",
-      include: ["packages/*/test/e2e/**/*.test.ts", "apps/*/test/**/*.test.ts"],
+      include: ["packages/*/test/e2e/**/*.test.ts", "apps/*/test/**/*.test.ts", "scripts/e2e/test/**/*.test.ts"],
       testTimeout: 120_000,
       hookTimeout: 300_000,
       // Real gateways and servers are heavy on a 2-core machine: one file at a time.
