@@ -2,11 +2,16 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 
+const PORT_MESSAGE = "--port: a whole number from 0 to 65535 (0 picks a free port)";
+
 const HostCliSchema = z.object({
-  bind: z.string().refine((v) => v === "127.0.0.1" || v === "localhost" || v === "::1", "bind: only loopback addresses are served"),
-  port: z.coerce.number().int().min(0).max(65535),
-  stateDir: z.string().min(1),
-  token: z.string().min(16, "token: at least 16 characters").optional(),
+  bind: z.string().refine((v) => v === "127.0.0.1" || v === "localhost" || v === "::1", "--bind: only loopback addresses are served"),
+  port: z.preprocess(
+    (value) => (typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value),
+    z.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(0, PORT_MESSAGE).max(65535, PORT_MESSAGE),
+  ),
+  stateDir: z.string().min(1, "--state-dir: must not be empty"),
+  token: z.string().min(16, "--token: at least 16 characters").optional(),
 });
 export type HostCliOptions = z.infer<typeof HostCliSchema>;
 
@@ -25,7 +30,8 @@ export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv, cwd: strin
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
-      args: argv,
+      // `pnpm start -- --port 0` hands the script a literal `--` first (npm drops it, pnpm does not).
+      args: argv[0] === "--" ? argv.slice(1) : argv,
       options: {
         port: { type: "string" },
         bind: { type: "string" },
