@@ -1,4 +1,4 @@
-// Cold start of the built `oomi` bin (package.json `bin.oomi`: dist/cli.cjs) against `node -e 0` in
+// Cold start of the built `oomi` bin (package.json `bin.oomi`: the bin/oomi.cjs shim over dist/cli.cjs) against `node -e 0` in
 // the same run: `oomi --help` and `oomi personas status <slug> --json` on a workspace with a real
 // .oomi/runtime.json. Runs are interleaved so machine noise hits every command alike; the report is
 // median, p90 and p10 ratios.

@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// Exists before the build so pnpm can link the bin at install; the CLI itself is built to dist/.
+require("../dist/cli.cjs");
