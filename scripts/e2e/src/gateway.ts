@@ -24,8 +24,24 @@ export interface GatewayPlugin {
   allowConversationAccess?: boolean;
 }
 
+/**
+ * An OpenAI-compatible model server the gateway's agents use by default (for example the local demo
+ * model of `apps/demo-model`), registered as `models.providers.<providerId>` with
+ * `api: "openai-completions"`.
+ */
+export interface GatewayModel {
+  /** The server's base URL including `/v1`; OpenClaw posts to `<baseUrl>/chat/completions`. */
+  baseUrl: string;
+  /** The model id the server answers to, without the provider prefix. */
+  modelId: string;
+  /** `models.providers.<providerId>`; the agents' default model is `<providerId>/<modelId>`. */
+  providerId?: string;
+}
+
 export interface StartGatewayOptions {
   plugins: GatewayPlugin[];
+  /** The agents' default model; without one the gateway has no model and agent turns cannot run. */
+  model?: GatewayModel;
   /** Extra environment for the gateway (e.g. URLs of local reference servers). */
   env?: Record<string, string>;
   /** Bound on the wait for the gateway to become ready. */
@@ -125,6 +141,36 @@ function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
   }
 }
 
+/** A non-secret marker: OpenClaw accepts one as the key of a provider whose `baseUrl` is on loopback. */
+const LOCAL_MODEL_API_KEY = "clawbridge-local";
+
+/**
+ * `models.providers.<id>` for an OpenAI-compatible local server and `agents.defaults.model.primary`
+ * pointing at it (keys from openclaw's `docs/gateway/config-tools/custom-providers.md`).
+ */
+function withDefaultModel(config: Record<string, any>, model: GatewayModel): Record<string, any> {
+  const providerId = model.providerId ?? "clawbridge-demo";
+  return {
+    models: {
+      ...(config.models ?? {}),
+      mode: "merge",
+      providers: {
+        ...(config.models?.providers ?? {}),
+        [providerId]: {
+          baseUrl: model.baseUrl,
+          apiKey: LOCAL_MODEL_API_KEY,
+          api: "openai-completions",
+          models: [{ id: model.modelId, name: model.modelId, reasoning: false, input: ["text"] }],
+        },
+      },
+    },
+    agents: {
+      ...(config.agents ?? {}),
+      defaults: { ...(config.agents?.defaults ?? {}), model: { primary: `${providerId}/${model.modelId}` } },
+    },
+  };
+}
+
 /**
  * Starts a real OpenClaw gateway on loopback with the given plugins installed, in a throwaway state
  * folder (HOME, OPENCLAW_HOME and TMPDIR all inside it). `stop()` ends the whole process group and
@@ -193,6 +239,7 @@ export async function startOpenClawGateway(options: StartGatewayOptions): Promis
       if (plugin.config) entry.config = plugin.config;
       if (plugin.allowConversationAccess) entry.hooks = { ...(entry.hooks ?? {}), allowConversationAccess: true };
     });
+    if (options.model) Object.assign(config, withDefaultModel(config, options.model));
     await mkdir(dirname(configPath), { recursive: true });
     await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
 

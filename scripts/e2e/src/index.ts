@@ -1,5 +1,6 @@
 export {
   freePort,
+  type GatewayModel,
   type GatewayPlugin,
   type HttpReply,
   type InvokeToolOptions,

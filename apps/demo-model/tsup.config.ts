@@ -1,0 +1,3 @@
+import { libraryBuild } from "../../scripts/build/library.js";
+
+export default libraryBuild({ entry: ["src/index.ts", "src/main.ts"], dts: { entry: "src/index.ts" } });
