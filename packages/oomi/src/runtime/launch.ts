@@ -14,7 +14,7 @@ import { DEFAULT_PERSONA_PORT, findAvailablePort } from "./port.js";
 import { isProcessAlive, stopProcessGroup } from "./process-group.js";
 import { assertVerifiable, identifyDevServer, identifySpawnedChild } from "./process-identity.js";
 import { type ProcessInspector, systemProcessInspector } from "./process-inspector.js";
-import { readRuntimeState, runtimeLogPath } from "./state.js";
+import { readRuntimeState, runtimeLogPath, runtimeStatePath } from "./state.js";
 import { readRuntimeConfig, stoppedState, writeRuntimeState } from "./state-write.js";
 
 export const HEALTH_TIMEOUT_MS = 45_000;
@@ -122,7 +122,9 @@ export async function launchManagedRuntime(options: LaunchOptions): Promise<Laun
   const bindHost = options.env.OOMI_PERSONA_BIND_HOST || "0.0.0.0";
   const reachableHost = chooseReachableHost(options.interfaces ?? networkInterfaces(), options.env, bindHost);
   const logFilePath = runtimeLogPath(workspacePath);
+  // Both files are checked before anything starts: a refusal after the spawn would leave a server no file records.
   assertContainedWrite(workspacePath, logFilePath);
+  assertContainedWrite(workspacePath, runtimeStatePath(workspacePath));
   const previous = await readRuntimeState(workspacePath);
   const realWorkspace = realpathSync(workspacePath);
   const verdict = previous ? identifyDevServer(previous, realWorkspace, inspector) : ({ kind: "gone" } as const);
