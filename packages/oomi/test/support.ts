@@ -27,6 +27,20 @@ export async function installLightFixture(
   const dir = join(root, slug);
   await cp(FIXTURE_DIR, dir, { recursive: true });
   await mkdir(join(dir, "node_modules"), { recursive: true });
+  // The manifest the scaffold writes: delete acts only on a folder that holds it (and oomi.runtime.json).
+  const manifest = {
+    id: slug,
+    name: slug,
+    summary: "light test persona",
+    status: "inactive",
+    type: "persona",
+    templateType: "persona-app",
+    promptTemplateVersion: "v1",
+    capabilities: [],
+    dataSources: [],
+    tags: ["managed"],
+  };
+  await writeFile(join(dir, "persona.json"), JSON.stringify(manifest));
   const configPath = join(dir, "oomi.runtime.json");
   const config = JSON.parse(await readFile(configPath, "utf8"));
   if (options.defaultPort) config.defaultPort = options.defaultPort;

@@ -69,6 +69,8 @@ export const OomiStopResultSchema = cliEnvelopeOf({
   wasRunning: z.boolean(),
   signal: z.enum(["SIGTERM", "SIGKILL"]).nullable(),
   removed: z.boolean(),
+  /** Set when runtime.json named a live process that is not the dev server launch-managed started: it was left alone, and why. */
+  notSignalled: z.object({ pid: z.number().int(), reason: z.string() }).nullable(),
 });
 
 /** `runtime-register`, `heartbeat`, `runtime-fail`, `persona-jobs start|succeed|fail --json`: what was sent and the backend's answer. */

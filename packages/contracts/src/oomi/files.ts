@@ -66,6 +66,13 @@ export const OomiRuntimeStateSchema = z.looseObject({
   transport: OomiTransportSchema,
   healthcheckUrl: z.string().url(),
   pid: z.number().int().positive().nullable(),
+  /**
+   * Who `pid` is: taken when launch-managed started it (Linux: the boot id and the start time from
+   * /proc/<pid>/stat; elsewhere `ps` lstart). stop, delete and launch --restart signal `pid` only while
+   * it still matches, so a recycled pid is never signalled. Files written before it existed lack it;
+   * packages/oomi/README.md says how those are checked.
+   */
+  processStartToken: z.string().min(1).optional(),
   logFilePath: z.string(),
   status: z.enum(["running", "stopped", "failed"]),
   lastStartedAt: z.string(),

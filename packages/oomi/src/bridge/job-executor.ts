@@ -6,6 +6,7 @@ import type { Env } from "../paths.js";
 import { launchManagedRuntime } from "../runtime/launch.js";
 import { deleteManagedRuntime } from "../runtime/stop.js";
 import { scaffoldPersonaWorkspace } from "../scaffold/scaffold.js";
+import { homeDirectories } from "../workspace/guard.js";
 
 export const JOB_FAILURE_CODE = "PERSONA_JOB_EXECUTION_FAILED";
 
@@ -51,7 +52,7 @@ export async function executePersonaJob(message: OomiPersonaJobMessage, options:
   try {
     await options.client.jobStart(jobId, now().toISOString());
     if (payload.jobType === "destroy_persona_runtime") {
-      await deleteManagedRuntime(persona.slug, workspaceRoot).catch((error) => {
+      await deleteManagedRuntime(persona.slug, workspaceRoot, { homes: homeDirectories(options.env) }).catch((error) => {
         if ((error as { code?: string }).code !== "WORKSPACE_NOT_FOUND") throw error;
       });
       await options.client.jobSucceed(jobId, { workspacePath, completedAt: now().toISOString() });
@@ -65,6 +66,7 @@ export async function executePersonaJob(message: OomiPersonaJobMessage, options:
         outDir: workspacePath,
         force: true,
         templateVersion: persona.templateVersion,
+        homes: homeDirectories(options.env),
       });
       await options.client.jobSucceed(jobId, { workspacePath, completedAt: now().toISOString() });
       return { ok: true, ...base, localPort: null, endpoint: null };

@@ -7,7 +7,9 @@ import { connectBackend } from "../backend/connection.js";
 import type { BackendFlags, CommandContext, CommandResult } from "../commands/context.js";
 import { OomiError } from "../errors.js";
 import { bridgeLogPath, bridgePidPath, bridgeStatusPath, defaultWorkspaceRoot, type Env } from "../paths.js";
-import { isProcessAlive, stopProcessGroup } from "../runtime/process-group.js";
+import { stopProcessGroup } from "../runtime/process-group.js";
+import { identifyBridgeProcess, type ProcessVerdict } from "../runtime/process-identity.js";
+import { type ProcessInspector, systemProcessInspector } from "../runtime/process-inspector.js";
 import { OomiBridge } from "./bridge.js";
 
 async function readPid(env: Env): Promise<number | null> {
@@ -16,10 +18,20 @@ async function readPid(env: Env): Promise<number | null> {
   return Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
-export async function bridgeProcessStatus(env: Env): Promise<{ running: boolean; pid: number | null; logPath: string }> {
+/** The pid file's process, checked to be the bridge: a stale file can name a pid the system has since given to another process. */
+async function bridgeVerdict(env: Env, inspector: ProcessInspector): Promise<ProcessVerdict> {
   const pid = await readPid(env);
-  const running = isProcessAlive(pid);
-  return { running, pid: running ? pid : null, logPath: bridgeLogPath(env) };
+  return pid === null ? { kind: "gone" } : identifyBridgeProcess(pid, inspector);
+}
+
+export async function bridgeProcessStatus(
+  env: Env,
+  inspector = systemProcessInspector(),
+): Promise<{ running: boolean; pid: number | null; logPath: string }> {
+  const verdict = await bridgeVerdict(env, inspector);
+  // Unverifiable counts as running: starting a second bridge is worse than reporting one that may be gone.
+  const pid = verdict.kind === "ours" ? verdict.process.pid : verdict.kind === "unverifiable" ? verdict.pid : null;
+  return { running: pid !== null, pid, logPath: bridgeLogPath(env) };
 }
 
 export interface BridgeRunFlags extends BackendFlags {
@@ -59,15 +71,26 @@ export async function startBridgeProcess(flags: BridgeRunFlags, ctx: CommandCont
   }
 }
 
-export async function stopBridgeProcess(ctx: CommandContext): Promise<CommandResult> {
-  const current = await bridgeProcessStatus(ctx.env);
-  if (!current.running || !current.pid) {
-    await rm(bridgePidPath(ctx.env), { force: true });
-    return { ok: true, stopped: false, pid: null };
+export async function stopBridgeProcess(ctx: CommandContext, inspector = systemProcessInspector()): Promise<CommandResult> {
+  const verdict = await bridgeVerdict(ctx.env, inspector);
+  if (verdict.kind === "unverifiable") {
+    throw new OomiError(
+      "PROCESS_UNVERIFIED",
+      `${verdict.reason}, so it was not signalled; if it is the bridge, stop it yourself (kill ${verdict.pid})`,
+    );
   }
-  const signal = await stopProcessGroup(current.pid, 10_000);
+  if (verdict.kind !== "ours") {
+    await rm(bridgePidPath(ctx.env), { force: true });
+    return {
+      ok: true,
+      stopped: false,
+      pid: null,
+      ...(verdict.kind === "not-ours" ? { notSignalled: { pid: verdict.pid, reason: verdict.reason } } : {}),
+    };
+  }
+  const signal = await stopProcessGroup(verdict.process, { graceMs: 10_000 });
   await rm(bridgePidPath(ctx.env), { force: true });
-  return { ok: true, stopped: true, pid: current.pid, signal };
+  return { ok: true, stopped: true, pid: verdict.process.pid, signal };
 }
 
 /** `oomi openclaw bridge run`: the bridge loop in the foreground (persona jobs only; chat needs the plugin). */

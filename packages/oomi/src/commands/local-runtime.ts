@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { defaultWorkspaceRoot } from "../paths.js";
 import { deleteManagedRuntime, stopManagedRuntime } from "../runtime/stop.js";
 import { validateSlug } from "../slug.js";
+import { homeDirectories } from "../workspace/guard.js";
 import type { CommandContext, CommandResult, JsonFlag } from "./context.js";
 
 export interface LocalRuntimeFlags extends JsonFlag {
@@ -13,10 +14,10 @@ const rootOf = (flags: LocalRuntimeFlags, ctx: CommandContext) =>
 
 export async function runStop(slug: string, flags: LocalRuntimeFlags, ctx: CommandContext): Promise<CommandResult> {
   validateSlug(slug);
-  return { ok: true, ...(await stopManagedRuntime(slug, rootOf(flags, ctx))) };
+  return { ok: true, ...(await stopManagedRuntime(slug, rootOf(flags, ctx), { homes: homeDirectories(ctx.env) })) };
 }
 
 export async function runDelete(slug: string, flags: LocalRuntimeFlags, ctx: CommandContext): Promise<CommandResult> {
   validateSlug(slug);
-  return { ok: true, ...(await deleteManagedRuntime(slug, rootOf(flags, ctx))) };
+  return { ok: true, ...(await deleteManagedRuntime(slug, rootOf(flags, ctx), { homes: homeDirectories(ctx.env) })) };
 }

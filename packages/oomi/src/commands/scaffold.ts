@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { invalidInput } from "../errors.js";
 import { defaultWorkspaceRoot } from "../paths.js";
 import { scaffoldPersonaWorkspace } from "../scaffold/scaffold.js";
+import { homeDirectories } from "../workspace/guard.js";
 import type { CommandContext, CommandResult } from "./context.js";
 
 export interface ScaffoldFlags {
@@ -22,6 +23,7 @@ export async function runScaffold(slug: string, flags: ScaffoldFlags, ctx: Comma
     outDir,
     force: Boolean(flags.force),
     templateVersion: flags.templateVersion ?? "v1",
+    homes: homeDirectories(ctx.env),
   });
   return { ok: true, ...outcome };
 }

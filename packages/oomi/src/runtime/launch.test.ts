@@ -7,6 +7,7 @@ import { runStatus } from "../commands/status.js";
 import { launchManagedRuntime } from "./launch.js";
 import { isPortFree } from "./port.js";
 import { isProcessAlive } from "./process-group.js";
+import { systemProcessInspector } from "./process-inspector.js";
 import { readRuntimeState, runtimeStatePath } from "./state.js";
 import { deleteManagedRuntime, stopManagedRuntime } from "./stop.js";
 
@@ -46,6 +47,8 @@ describe("launchManagedRuntime with the light fixture", () => {
     expect(state.localPort).toBeGreaterThanOrEqual(45100);
     expect(state.entryUrl).toBe(`http://192.168.50.161:${state.localPort}`);
     expect(state.healthcheckUrl).toBe(`http://127.0.0.1:${state.localPort}/oomi.health.json`);
+    // item 5: the start token stop compares before it signals.
+    expect(state.processStartToken).toBe(systemProcessInspector().startToken(state.pid as number));
     const health = await (await fetch(state.healthcheckUrl)).json();
     expect(health).toMatchObject({ ok: true, status: "healthy" });
 

@@ -1,18 +1,21 @@
-import { spawn } from "node:child_process";
-import { closeSync, existsSync, openSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, constants, existsSync, openSync, realpathSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { type NetworkInterfaceInfo, networkInterfaces } from "node:os";
 import { join } from "node:path";
 import type { OomiRuntimeState } from "@clawbridge/contracts";
 import { errorMessage, OomiError } from "../errors.js";
-import { type Env, workspacePathFor } from "../paths.js";
+import type { Env } from "../paths.js";
+import { assertContainedWrite, homeDirectories, workspaceForChange } from "../workspace/guard.js";
 import { checkHealth, waitForHealth } from "./health.js";
 import { resolveHealthPath } from "./health-path.js";
 import { buildLocalRuntime, buildRegistration, chooseReachableHost, type LocalRuntimeAddress } from "./network.js";
 import { DEFAULT_PERSONA_PORT, findAvailablePort } from "./port.js";
 import { isProcessAlive, stopProcessGroup } from "./process-group.js";
-import { readRuntimeState, runtimeLogPath } from "./state.js";
-import { readRuntimeConfig, writeRuntimeState } from "./state-write.js";
+import { assertVerifiable, identifyDevServer, identifySpawnedChild } from "./process-identity.js";
+import { type ProcessInspector, systemProcessInspector } from "./process-inspector.js";
+import { readRuntimeState, runtimeLogPath, runtimeStatePath } from "./state.js";
+import { readRuntimeConfig, stoppedState, writeRuntimeState } from "./state-write.js";
 
 export const HEALTH_TIMEOUT_MS = 45_000;
 const REUSE_HEALTH_TIMEOUT_MS = 4_000;
@@ -34,6 +37,7 @@ export interface LaunchOptions {
   healthTimeoutMs?: number;
   interfaces?: NodeJS.Dict<NetworkInterfaceInfo[]>;
   progress?: (line: string) => void;
+  inspector?: ProcessInspector;
 }
 
 export interface LaunchOutcome {
@@ -81,11 +85,14 @@ export function devCommandFor(workspacePath: string, bindHost: string, port: num
 /**
  * Brings a managed persona runtime up on this machine: scaffold if missing, install if needed,
  * reuse a healthy running process, otherwise start the dev server detached in its own process
- * group, wait for its loopback health URL, and record `.oomi/runtime.json`.
+ * group, wait for its loopback health URL, and record `.oomi/runtime.json` with the server's start
+ * token. A previous pid is signalled only when it is still the dev server recorded there.
  */
 export async function launchManagedRuntime(options: LaunchOptions): Promise<LaunchOutcome> {
   const progress = options.progress ?? (() => {});
-  const workspacePath = workspacePathFor(options.workspaceRoot, options.slug);
+  const inspector = options.inspector ?? systemProcessInspector();
+  const homes = homeDirectories(options.env);
+  const workspacePath = workspaceForChange(options.workspaceRoot, options.slug, homes);
   const templateVersion = options.templateVersion ?? "v1";
 
   let scaffolded = false;
@@ -99,6 +106,7 @@ export async function launchManagedRuntime(options: LaunchOptions): Promise<Laun
       outDir: workspacePath,
       force: false,
       templateVersion,
+      homes,
     });
     scaffolded = true;
   }
@@ -113,27 +121,37 @@ export async function launchManagedRuntime(options: LaunchOptions): Promise<Laun
   const healthPath = resolveHealthPath(config);
   const bindHost = options.env.OOMI_PERSONA_BIND_HOST || "0.0.0.0";
   const reachableHost = chooseReachableHost(options.interfaces ?? networkInterfaces(), options.env, bindHost);
-  const previous = await readRuntimeState(workspacePath);
   const logFilePath = runtimeLogPath(workspacePath);
+  // Both files are checked before anything starts: a refusal after the spawn would leave a server no file records.
+  assertContainedWrite(workspacePath, logFilePath);
+  assertContainedWrite(workspacePath, runtimeStatePath(workspacePath));
+  const previous = await readRuntimeState(workspacePath);
+  const realWorkspace = realpathSync(workspacePath);
+  const verdict = previous ? identifyDevServer(previous, realWorkspace, inspector) : ({ kind: "gone" } as const);
+  assertVerifiable(verdict);
 
-  if (previous && isProcessAlive(previous.pid)) {
+  if (previous && verdict.kind === "ours") {
     const healthy = await checkHealth(previous.healthcheckUrl, REUSE_HEALTH_TIMEOUT_MS);
     if (healthy && !options.restart && previous.status === "running") {
       const runtime = buildLocalRuntime(previous.localPort, healthPath, bindHost, reachableHost);
       const registration = buildRegistration(runtime, options.entryUrl, options.transport);
+      // A file from before start tokens gets one now that the process is verified.
+      const processStartToken = previous.processStartToken ?? inspector.startToken(verdict.process.pid) ?? undefined;
       const state: OomiRuntimeState = {
         ...previous,
         ...runtime,
         endpoint: runtime.endpoint,
         entryUrl: registration.endpoint,
         transport: registration.transport,
+        ...(processStartToken ? { processStartToken } : {}),
       };
       await writeRuntimeState(workspacePath, state);
       return { workspacePath, scaffolded, installed, reusedRunningProcess: true, runtime, state };
     }
-    progress(`stopping the previous runtime (pid ${previous.pid})`);
-    await stopProcessGroup(previous.pid as number);
+    progress(`stopping the previous runtime (pid ${verdict.process.pid})`);
+    await stopProcessGroup(verdict.process);
   }
+  if (verdict.kind === "not-ours") progress(`not signalling pid ${verdict.pid}: ${verdict.reason}`);
 
   const port = await findAvailablePort(previous?.localPort ?? config?.defaultPort ?? DEFAULT_PERSONA_PORT, bindHost).catch((error) => {
     throw new OomiError("NO_FREE_PORT", errorMessage(error));
@@ -143,26 +161,29 @@ export async function launchManagedRuntime(options: LaunchOptions): Promise<Laun
   const devCommand = devCommandFor(workspacePath, bindHost, port);
 
   await mkdir(join(workspacePath, ".oomi"), { recursive: true });
-  const logFd = openSync(logFilePath, "a");
-  let pid: number;
+  // O_NOFOLLOW: a runtime.log planted as a symlink would otherwise have the server's output appended to its target.
+  const logFd = openSync(logFilePath, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
+  let child: ChildProcess;
   try {
-    const child = spawn(devCommand.command, devCommand.args, {
+    child = spawn(devCommand.command, devCommand.args, {
       cwd: workspacePath,
       detached: true,
       stdio: ["ignore", logFd, logFd],
       env: { ...(options.env as NodeJS.ProcessEnv), ...(config?.renderMode === "webspatial" ? { XR_ENV: "avp" } : {}) },
     });
-    const spawned = await new Promise<number>((resolve, reject) => {
-      child.once("spawn", () => resolve(child.pid as number));
+    await new Promise<void>((resolve, reject) => {
+      child.once("spawn", resolve);
       child.once("error", reject);
     }).catch((error) => {
       throw new OomiError("DEV_SERVER_SPAWN_FAILED", `could not start ${devCommand.command}: ${errorMessage(error)}`);
     });
     child.unref();
-    pid = spawned;
   } finally {
     closeSync(logFd);
   }
+  const pid = child.pid as number;
+  // A process keeps its start time across exec, so the token read now is the one stop will compare.
+  const processStartToken = inspector.startToken(pid) ?? undefined;
 
   progress(`waiting for ${runtime.healthcheckUrl} (pid ${pid}) …`);
   const health = await waitForHealth({
@@ -187,14 +208,16 @@ export async function launchManagedRuntime(options: LaunchOptions): Promise<Laun
     transport: registration.transport,
     healthcheckUrl: runtime.healthcheckUrl,
     pid,
+    ...(processStartToken ? { processStartToken } : {}),
     logFilePath,
     status: "running",
     lastStartedAt: new Date().toISOString(),
     devCommand,
   };
   if (!health.healthy) {
-    await stopProcessGroup(pid, 2_000);
-    await writeRuntimeState(workspacePath, { ...state, pid: null, status: "failed", stoppedAt: new Date().toISOString() });
+    const spawnedVerdict = identifySpawnedChild(child);
+    if (spawnedVerdict.kind === "ours") await stopProcessGroup(spawnedVerdict.process, { graceMs: 2_000 });
+    await writeRuntimeState(workspacePath, stoppedState(state, "failed"));
     const why = health.reason === "exited" ? "the dev server exited" : `no healthy answer within ${Math.round(health.elapsedMs / 1000)} s`;
     throw new OomiError(
       "RUNTIME_UNHEALTHY",

@@ -1,3 +1,5 @@
+import type { VerifiedProcess } from "./process-identity.js";
+
 /** True when a process with this pid exists (signal 0 probes without touching it). */
 export function isProcessAlive(pid: number | null | undefined): boolean {
   if (!pid || pid <= 0) return false;
@@ -9,41 +11,50 @@ export function isProcessAlive(pid: number | null | undefined): boolean {
   }
 }
 
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+export type Kill = (pid: number, signal: NodeJS.Signals | 0) => void;
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
+/**
+ * The one place a signal is sent. `kill(-n)` reaches a whole group and `kill(0)`/`kill(-1)` reach
+ * every process we may signal, so a target of pid 0 or 1 is refused outright, whatever made it.
+ */
+function send(target: VerifiedProcess, signal: NodeJS.Signals | 0, kill: Kill): boolean {
+  if (!Number.isInteger(target.pid) || target.pid <= 1) throw new RangeError(`refusing to signal pid ${target.pid}`);
+  const ids = target.leadsGroup ? [-target.pid, target.pid] : [target.pid];
+  for (const id of ids) {
     try {
-      process.kill(pid, signal);
-    } catch {
-      /* already gone */
+      kill(id, signal);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EPERM") return true;
     }
   }
+  return false;
+}
+
+export interface StopProcessOptions {
+  graceMs?: number;
+  pollMs?: number;
+  kill?: Kill;
 }
 
 /**
- * Ends the whole process group a detached dev server leads (npm, vite, esbuild): SIGTERM, then
- * SIGKILL once `graceMs` passes with any member still alive. Resolves with the last signal sent.
+ * Ends a verified process and, when it leads one, its whole group (npm, vite, esbuild): SIGTERM,
+ * then SIGKILL once `graceMs` passes with any member still alive. Resolves with the last signal sent.
  */
-export async function stopProcessGroup(pid: number, graceMs = 5_000, pollMs = 100): Promise<"SIGTERM" | "SIGKILL" | null> {
-  if (!groupAlive(pid) && !isProcessAlive(pid)) return null;
-  signalGroup(pid, "SIGTERM");
+export async function stopProcessGroup(
+  target: VerifiedProcess,
+  { graceMs = 5_000, pollMs = 100, kill = (pid, signal) => process.kill(pid, signal) }: StopProcessOptions = {},
+): Promise<"SIGTERM" | "SIGKILL" | null> {
+  const alive = () => send(target, 0, kill);
+  if (!alive()) return null;
+  send(target, "SIGTERM", kill);
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    if (!groupAlive(pid) && !isProcessAlive(pid)) return "SIGTERM";
+    if (!alive()) return "SIGTERM";
     await new Promise((r) => setTimeout(r, pollMs));
   }
-  signalGroup(pid, "SIGKILL");
+  send(target, "SIGKILL", kill);
   const killDeadline = Date.now() + 2_000;
-  while ((groupAlive(pid) || isProcessAlive(pid)) && Date.now() < killDeadline) await new Promise((r) => setTimeout(r, 50));
+  while (alive() && Date.now() < killDeadline) await new Promise((r) => setTimeout(r, 50));
   return "SIGKILL";
 }

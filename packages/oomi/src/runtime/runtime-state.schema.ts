@@ -69,6 +69,10 @@ export const RUNTIME_STATE_JSON_SCHEMA: JsonSchemaNode = {
         },
       ],
     },
+    processStartToken: {
+      type: "string",
+      minLength: 1,
+    },
     logFilePath: {
       type: "string",
     },

@@ -1,10 +1,12 @@
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { rm } from "node:fs/promises";
-import { OomiError } from "../errors.js";
-import { isInside, workspacePathFor } from "../paths.js";
-import { isProcessAlive, stopProcessGroup } from "./process-group.js";
-import { readRuntimeState } from "./state.js";
-import { writeRuntimeState } from "./state-write.js";
+import { isOomiError, OomiError } from "../errors.js";
+import { assertContainedWrite, assertPersonaWorkspace, homeDirectories, workspaceForChange } from "../workspace/guard.js";
+import { type Kill, stopProcessGroup } from "./process-group.js";
+import { assertVerifiable, identifyDevServer } from "./process-identity.js";
+import { type ProcessInspector, systemProcessInspector } from "./process-inspector.js";
+import { readRuntimeState, runtimeStatePath } from "./state.js";
+import { stoppedState, writeRuntimeState } from "./state-write.js";
 
 export interface StopOutcome {
   slug: string;
@@ -12,34 +14,62 @@ export interface StopOutcome {
   wasRunning: boolean;
   signal: "SIGTERM" | "SIGKILL" | null;
   removed: boolean;
+  notSignalled: { pid: number; reason: string } | null;
 }
 
-/** Stops a managed runtime's whole process group and records `status: stopped`. */
-export async function stopManagedRuntime(slug: string, workspaceRoot: string, graceMs?: number): Promise<StopOutcome> {
-  const workspacePath = workspacePathFor(workspaceRoot, slug);
+export interface StopOptions {
+  /** Home directories the workspace root must neither be nor contain (default: this process's). */
+  homes?: readonly string[];
+  graceMs?: number;
+  inspector?: ProcessInspector;
+  kill?: Kill;
+}
+
+async function stopRuntimeIn(slug: string, workspacePath: string, options: StopOptions): Promise<StopOutcome> {
+  // Checked before the file is even read: a .oomi symlinked out of the workspace names someone else's pid.
+  assertContainedWrite(workspacePath, runtimeStatePath(workspacePath));
+  const state = await readRuntimeState(workspacePath);
+  const outcome: StopOutcome = { slug, workspacePath, wasRunning: false, signal: null, removed: false, notSignalled: null };
+  if (!state) return outcome;
+  const verdict = identifyDevServer(state, realpathSync(workspacePath), options.inspector ?? systemProcessInspector());
+  assertVerifiable(verdict);
+  if (verdict.kind === "ours") {
+    outcome.wasRunning = true;
+    outcome.signal = await stopProcessGroup(verdict.process, { graceMs: options.graceMs, kill: options.kill });
+  }
+  if (verdict.kind === "not-ours") outcome.notSignalled = { pid: verdict.pid, reason: verdict.reason };
+  await writeRuntimeState(workspacePath, stoppedState(state));
+  return outcome;
+}
+
+/**
+ * Stops a managed runtime's whole process group, after checking that the recorded pid is still the
+ * dev server launch-managed started, and records `status: stopped`.
+ */
+export async function stopManagedRuntime(slug: string, workspaceRoot: string, options: StopOptions = {}): Promise<StopOutcome> {
+  const workspacePath = workspaceForChange(workspaceRoot, slug, options.homes ?? homeDirectories(process.env));
   if (!existsSync(workspacePath)) {
     throw new OomiError("WORKSPACE_NOT_FOUND", `no persona workspace at ${workspacePath}; check the slug and --workspace-root`);
   }
-  const state = await readRuntimeState(workspacePath);
-  if (!state) return { slug, workspacePath, wasRunning: false, signal: null, removed: false };
-  const wasRunning = isProcessAlive(state.pid);
-  const signal = state.pid ? await stopProcessGroup(state.pid, graceMs) : null;
-  await writeRuntimeState(workspacePath, { ...state, pid: null, status: "stopped", stoppedAt: new Date().toISOString() });
-  return { slug, workspacePath, wasRunning, signal, removed: false };
+  return stopRuntimeIn(slug, workspacePath, options);
 }
 
-/** Stops the runtime and removes the workspace; never touches anything outside the workspace root. */
-export async function deleteManagedRuntime(slug: string, workspaceRoot: string, graceMs?: number): Promise<StopOutcome> {
-  const workspacePath = workspacePathFor(workspaceRoot, slug);
-  if (!isInside(workspaceRoot, workspacePath)) throw new OomiError("PATH_OUTSIDE_ROOT", `${workspacePath} is outside ${workspaceRoot}`, 2);
+/**
+ * Stops the runtime and removes the workspace: only a real folder under a safe root that holds this
+ * persona's persona.json and oomi.runtime.json (see workspace/guard.ts).
+ */
+export async function deleteManagedRuntime(slug: string, workspaceRoot: string, options: StopOptions = {}): Promise<StopOutcome> {
+  const workspacePath = workspaceForChange(workspaceRoot, slug, options.homes ?? homeDirectories(process.env));
   if (!existsSync(workspacePath)) {
     throw new OomiError("WORKSPACE_NOT_FOUND", `no persona workspace at ${workspacePath}; nothing to delete`);
   }
-  let outcome: StopOutcome = { slug, workspacePath, wasRunning: false, signal: null, removed: false };
+  assertPersonaWorkspace(workspacePath, slug, "delete it");
+  let outcome: StopOutcome = { slug, workspacePath, wasRunning: false, signal: null, removed: false, notSignalled: null };
   try {
-    outcome = await stopManagedRuntime(slug, workspaceRoot, graceMs);
+    outcome = await stopRuntimeIn(slug, workspacePath, options);
   } catch (error) {
-    if (!(error instanceof OomiError && error.code === "RUNTIME_STATE_INVALID")) throw error;
+    // A malformed runtime.json names no process to stop; the workspace goes anyway.
+    if (!(isOomiError(error) && error.code === "RUNTIME_STATE_INVALID")) throw error;
   }
   await rm(workspacePath, { recursive: true, force: true });
   return { ...outcome, removed: true };

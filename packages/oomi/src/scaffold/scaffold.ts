@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
-import { mkdir, readdir, stat } from "node:fs/promises";
+import { mkdir, readdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { writeFileAtomic } from "@clawbridge/plugin-host";
-import { invalidInput, OomiError } from "../errors.js";
-import { isInside } from "../paths.js";
+import { invalidInput } from "../errors.js";
 import { validateSlug } from "../slug.js";
+import { assertContainedWrite, assertPersonaWorkspace, assertRealDirectory, assertSafeRoot, homeDirectories } from "../workspace/guard.js";
 import {
   renderTemplate,
   TEMPLATE_EDITABLE_ZONES,
@@ -21,8 +21,11 @@ export interface ScaffoldOptions {
   name: string;
   description: string;
   outDir: string;
+  /** Write into a non-empty `outDir`, which must then be this persona's workspace already. */
   force: boolean;
   templateVersion?: string;
+  /** Home directories `outDir` must neither be nor contain (default: this process's). */
+  homes?: readonly string[];
 }
 
 export interface ScaffoldOutcome {
@@ -37,7 +40,10 @@ export interface ScaffoldOutcome {
   defaultPort: number;
 }
 
-/** Writes the persona app workspace into `outDir` (resolved); no file ever lands outside it. */
+/**
+ * Writes the persona app workspace into `outDir` (resolved): a missing or empty folder, or with
+ * `force` this persona's existing workspace; no file ever lands outside it, not even through a symlink.
+ */
 export async function scaffoldPersonaWorkspace(options: ScaffoldOptions): Promise<ScaffoldOutcome> {
   const slug = validateSlug(options.slug);
   const name = options.name.trim();
@@ -52,17 +58,18 @@ export async function scaffoldPersonaWorkspace(options: ScaffoldOptions): Promis
     );
   }
   const outDir = resolve(options.outDir);
-  if (existsSync(outDir)) {
-    if (!(await stat(outDir)).isDirectory()) throw invalidInput(`--out ${outDir} exists and is not a directory`, "OUT_NOT_DIRECTORY");
-    const entries = await readdir(outDir);
-    if (entries.length > 0 && !options.force) {
-      throw invalidInput(`--out ${outDir} is not empty; pass --force to write the scaffold into it`, "OUT_NOT_EMPTY");
-    }
+  assertSafeRoot(outDir, options.homes ?? homeDirectories(process.env), "--out");
+  assertRealDirectory(outDir, "--out");
+  if (existsSync(outDir) && (await readdir(outDir)).length > 0) {
+    if (!options.force) throw invalidInput(`--out ${outDir} is not empty; pass --force to write the scaffold into it`, "OUT_NOT_EMPTY");
+    assertPersonaWorkspace(outDir, slug, "overwrite it with --force");
   }
+  await mkdir(outDir, { recursive: true });
   const files = renderTemplate({ slug, name, description, templateVersion });
-  for (const [relative, content] of Object.entries(files)) {
-    const target = resolve(outDir, relative);
-    if (!isInside(outDir, target)) throw new OomiError("PATH_OUTSIDE_OUT", `template file ${relative} would land outside ${outDir}`);
+  // Every target is checked before the first write, so a refusal leaves the folder as it was.
+  for (const file of Object.keys(files)) assertContainedWrite(outDir, resolve(outDir, file));
+  for (const [file, content] of Object.entries(files)) {
+    const target = resolve(outDir, file);
     await mkdir(dirname(target), { recursive: true });
     await writeFileAtomic(target, content);
   }
