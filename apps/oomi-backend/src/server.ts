@@ -40,7 +40,7 @@ export interface RunningOomiBackend {
 }
 
 /** The error envelope of every non-2xx answer (`OomiBackendErrorBodySchema`). */
-const errorBody = (status: number, code: string, message: string) => ({ error: message, code });
+const errorBody = (_status: number, code: string, message: string) => ({ error: message, code });
 
 function sendError(res: ServerResponse, error: HttpError): void {
   sendJson(res, error.status, { error: error.message, code: error.code, ...(error.field ? { field: error.field } : {}) });
