@@ -1,12 +1,12 @@
-import type { OomiBackendStore } from "@clawbridge/contracts";
+import type { BackendState } from "./store.js";
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** The read-only overview at `/`: every persona with its lifecycle, runtime and last heartbeat. */
-export function renderPersonaPage(store: OomiBackendStore): string {
-  const personas = Object.values(store.personas).sort((a, b) => a.slug.localeCompare(b.slug));
+export function renderPersonaPage(store: BackendState): string {
+  const personas = [...store.personas.values()].sort((a, b) => a.slug.localeCompare(b.slug));
   const rows = personas
     .map((p) => {
       const runtime = p.runtime;
@@ -22,7 +22,7 @@ export function renderPersonaPage(store: OomiBackendStore): string {
       return `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`;
     })
     .join("\n");
-  const jobs = Object.values(store.jobs)
+  const jobs = [...store.jobs.values()]
     .map((j) => `<tr>${[j.jobId, j.jobType, j.slug, j.status].map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`)
     .join("\n");
   return `<!doctype html>

@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from "node:crypto";
 import {
   OomiAckBodySchema,
   type OomiBackendPersona,
-  type OomiBackendStore,
   OomiFailureBodySchema,
   OomiHeartbeatBodySchema,
   OomiInviteStartBodySchema,
@@ -19,13 +18,18 @@ import {
   OomiRuntimeRegisterBodySchema,
   OomiSlugSchema,
   OomiUserMessageBodySchema,
+  RecordIdSchema,
 } from "@clawbridge/contracts";
+import { decodePathParam, secretEquals } from "@clawbridge/plugin-host";
+import type { z } from "zod";
 import { HttpError, parseBody } from "./http.js";
-import type { BackendStore } from "./store.js";
+import type { BackendState, BackendStore } from "./store.js";
 
 /** How long a polled message stays leased before it is offered again (no ack = not delivered). */
 export const LEASE_MS = 60_000;
-const PAIR_CODE_TTL_MS = 10 * 60_000;
+export const PAIR_CODE_TTL_MS = 10 * 60_000;
+/** Pair codes pending at once; `pair/start` needs no token, so without a bound it would grow the store file forever. */
+export const DEFAULT_MAX_PENDING_PAIR_CODES = 100;
 
 export interface RouteContext {
   store: BackendStore;
@@ -35,6 +39,7 @@ export interface RouteContext {
   body: unknown;
   params: string[];
   baseUrl: string;
+  maxPendingPairCodes: number;
 }
 
 export interface Route {
@@ -44,22 +49,31 @@ export interface Route {
   handle: (ctx: RouteContext) => Promise<{ status: number; body: unknown }>;
 }
 
-function slugParam(ctx: RouteContext): string {
-  const parsed = OomiSlugSchema.safeParse(decodeURIComponent(ctx.params[0] ?? ""));
-  if (!parsed.success) throw new HttpError(400, "invalid_field", "slug: not a valid persona slug", "slug");
+/** The first path parameter, decoded (a bad `%` escape is a 400) and checked against the id's contract. */
+function idParam(ctx: RouteContext, schema: z.ZodType<string>, field: string): string {
+  const parsed = schema.safeParse(decodePathParam(ctx.params[0] ?? ""));
+  if (!parsed.success) throw new HttpError(400, "invalid_field", `${field}: ${parsed.error.issues[0]?.message ?? "not a valid id"}`, field);
   return parsed.data;
 }
 
-function personaOf(data: OomiBackendStore, slug: string): OomiBackendPersona {
-  const persona = data.personas[slug];
+const slugParam = (ctx: RouteContext) => idParam(ctx, OomiSlugSchema, "slug");
+const jobIdParam = (ctx: RouteContext) => idParam(ctx, RecordIdSchema, "jobId");
+
+function personaOf(data: BackendState, slug: string): OomiBackendPersona {
+  const persona = data.personas.get(slug);
   if (!persona) throw new HttpError(404, "persona_not_found", `persona ${slug} does not exist; create it with managed_create first`);
   return persona;
 }
 
-function jobOf(data: OomiBackendStore, jobId: string): OomiPersonaJob {
-  const job = data.jobs[jobId];
+function jobOf(data: BackendState, jobId: string): OomiPersonaJob {
+  const job = data.jobs.get(jobId);
   if (!job) throw new HttpError(404, "job_not_found", `persona job ${jobId} does not exist`);
   return job;
+}
+
+/** Drops pair codes past their expiry, so unclaimed codes neither pile up nor count against the bound. */
+function purgeExpiredPairCodes(data: BackendState, now: Date): void {
+  for (const [code, pending] of data.pairCodes) if (Date.parse(pending.expiresAt) <= now.getTime()) data.pairCodes.delete(code);
 }
 
 function slugify(name: string): string {
@@ -76,7 +90,7 @@ export const routes: Route[] = [
     method: "GET",
     pattern: /^\/v1\/personas$/,
     auth: true,
-    handle: async ({ store }) => ok({ personas: Object.values(store.data.personas) }),
+    handle: async ({ store }) => ok({ personas: [...store.data.personas.values()] }),
   },
   {
     method: "GET",
@@ -91,7 +105,7 @@ export const routes: Route[] = [
     handle: async (ctx) => {
       const { persona: manifest } = parseBody(OomiPersonaSyncBodySchema, ctx.body);
       const persona = await ctx.store.mutate((data) => {
-        const existing = data.personas[manifest.id];
+        const existing = data.personas.get(manifest.id);
         const next: OomiBackendPersona = {
           slug: manifest.id,
           name: manifest.name,
@@ -103,7 +117,7 @@ export const routes: Route[] = [
           runtime: existing?.runtime ?? null,
           failure: existing?.failure ?? null,
         };
-        data.personas[next.slug] = next;
+        data.personas.set(next.slug, next);
         return next;
       });
       return ok({ persona });
@@ -116,10 +130,12 @@ export const routes: Route[] = [
     handle: async (ctx) => {
       const body = parseBody(OomiManagedCreateBodySchema, ctx.body);
       const slug = body.slug ?? slugify(body.name);
-      if (!OomiSlugSchema.safeParse(slug).success) throw new HttpError(400, "invalid_field", "name: yields no usable slug", "name");
+      const usable = OomiSlugSchema.safeParse(slug);
+      if (!usable.success)
+        throw new HttpError(400, "invalid_field", `name: yields no usable slug (${usable.error.issues[0]?.message})`, "name");
       const deviceId = ctx.deviceId ?? "";
       return ctx.store.mutate((data) => {
-        if (data.personas[slug]) throw new HttpError(409, "persona_exists", `persona ${slug} already exists`);
+        if (data.personas.has(slug)) throw new HttpError(409, "persona_exists", `persona ${slug} already exists`);
         const at = ctx.now().toISOString();
         const persona: OomiBackendPersona = {
           slug,
@@ -144,8 +160,8 @@ export const routes: Route[] = [
           result: null,
           failure: null,
         };
-        data.personas[slug] = persona;
-        data.jobs[jobId] = job;
+        data.personas.set(slug, persona);
+        data.jobs.set(jobId, job);
         data.messages.push({
           deviceId,
           state: "pending",
@@ -236,14 +252,14 @@ export const routes: Route[] = [
     method: "GET",
     pattern: /^\/v1\/persona_jobs\/([^/]+)$/,
     auth: true,
-    handle: async (ctx) => ok({ job: jobOf(ctx.store.data, decodeURIComponent(ctx.params[0] ?? "")) }),
+    handle: async (ctx) => ok({ job: jobOf(ctx.store.data, jobIdParam(ctx)) }),
   },
   {
     method: "POST",
     pattern: /^\/v1\/persona_jobs\/([^/]+)\/(start|succeed|fail)$/,
     auth: true,
     handle: async (ctx) => {
-      const jobId = decodeURIComponent(ctx.params[0] ?? "");
+      const jobId = jobIdParam(ctx);
       const action = ctx.params[1];
       const job = await (async () => {
         if (action === "start") {
@@ -252,7 +268,7 @@ export const routes: Route[] = [
             const j = jobOf(data, jobId);
             j.status = "running";
             j.startedAt = body.startedAt;
-            const p = data.personas[j.slug];
+            const p = data.personas.get(j.slug);
             if (p && j.jobType === "create_persona_runtime") p.lifecycle = "provisioning";
             return j;
           });
@@ -266,7 +282,7 @@ export const routes: Route[] = [
             const { deviceId: _device, ...result } = body;
             j.result = result;
             j.failure = null;
-            const p = data.personas[j.slug];
+            const p = data.personas.get(j.slug);
             if (p && j.jobType === "destroy_persona_runtime") {
               p.lifecycle = "stopped";
               p.runtime = null;
@@ -280,7 +296,7 @@ export const routes: Route[] = [
           j.status = "failed";
           j.completedAt = body.completedAt;
           j.failure = { code: body.code, message: body.message };
-          const p = data.personas[j.slug];
+          const p = data.personas.get(j.slug);
           if (p) {
             p.lifecycle = "failed";
             p.failure = { code: body.code, message: body.message, at: body.completedAt };
@@ -395,9 +411,21 @@ export const routes: Route[] = [
     auth: false,
     handle: async (ctx) => {
       const body = parseBody(OomiPairStartBodySchema, ctx.body);
-      const pairCode = randomBytes(4).toString("hex").toUpperCase();
-      await ctx.store.mutate((data) => {
-        data.pairCodes[pairCode] = { label: body.label, expiresAt: new Date(ctx.now().getTime() + PAIR_CODE_TTL_MS).toISOString() };
+      const now = ctx.now();
+      const pairCode = await ctx.store.mutate((data) => {
+        purgeExpiredPairCodes(data, now);
+        if (data.pairCodes.size >= ctx.maxPendingPairCodes) {
+          throw new HttpError(
+            429,
+            "too_many_pair_codes",
+            `${data.pairCodes.size} pair codes are pending; claim one or retry once they expire (${PAIR_CODE_TTL_MS / 60_000} min after they were issued)`,
+          );
+        }
+        let code: string;
+        do code = randomBytes(4).toString("hex").toUpperCase();
+        while (data.pairCodes.has(code));
+        data.pairCodes.set(code, { label: body.label, expiresAt: new Date(now.getTime() + PAIR_CODE_TTL_MS).toISOString() });
+        return code;
       });
       return ok({ pairCode });
     },
@@ -409,14 +437,24 @@ export const routes: Route[] = [
     handle: async (ctx) => {
       const body = parseBody(OomiPairClaimBodySchema, ctx.body);
       const code = body.pairCode.toUpperCase();
+      const now = ctx.now();
       return ctx.store.mutate((data) => {
-        const pending = data.pairCodes[code];
-        if (!pending || Date.parse(pending.expiresAt) <= ctx.now().getTime()) {
-          throw new HttpError(400, "invalid_field", "pairCode: unknown or expired pair code", "pairCode");
+        purgeExpiredPairCodes(data, now);
+        const pending = data.pairCodes.get(code);
+        if (!pending) throw new HttpError(400, "invalid_field", "pairCode: unknown or expired pair code", "pairCode");
+        const existing = data.devices.get(body.deviceId);
+        // A pair code is no proof of owning a device id: re-pairing one needs its current token.
+        if (existing && !secretEquals(body.currentDeviceToken, existing.deviceToken)) {
+          throw new HttpError(
+            409,
+            "device_exists",
+            `device ${body.deviceId} is already paired; pair under another deviceId, or send its current token as currentDeviceToken to re-pair it`,
+            "deviceId",
+          );
         }
-        delete data.pairCodes[code];
+        data.pairCodes.delete(code);
         const deviceToken = randomBytes(24).toString("base64url");
-        data.devices[body.deviceId] = { deviceId: body.deviceId, deviceToken, label: pending.label, claimedAt: ctx.now().toISOString() };
+        data.devices.set(body.deviceId, { deviceId: body.deviceId, deviceToken, label: pending.label, claimedAt: now.toISOString() });
         return ok({ deviceToken, expiresAt: null });
       });
     },

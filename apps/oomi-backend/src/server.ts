@@ -1,9 +1,11 @@
-import { createServer, type Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { isOomiStoreKey } from "@clawbridge/contracts";
+import { bearerToken, createGuardedServer, requestTarget, secretEquals } from "@clawbridge/plugin-host";
 import { HttpError, readJsonBody, sendHtml, sendJson } from "./http.js";
 import { renderPersonaPage } from "./page.js";
-import { routes } from "./routes.js";
-import { BackendStore } from "./store.js";
+import { DEFAULT_MAX_PENDING_PAIR_CODES, routes } from "./routes.js";
+import { BackendStore, StoreUnavailableError, type StoreWriter } from "./store.js";
 
 export interface OomiBackendOptions {
   /** The JSON file that holds every persona, job, message and device (created if missing). */
@@ -16,6 +18,18 @@ export interface OomiBackendOptions {
   devices?: Array<{ deviceId: string; deviceToken: string; label?: string }>;
   now?: () => Date;
   log?: (line: string) => void;
+  /** Open connections past which a new one is refused with a 503 `too_many_connections`; default 512. */
+  maxConnections?: number;
+  /** Time a client has to send its request headers; default 10 s. */
+  headersTimeoutMs?: number;
+  /** Time a client has to send its whole request, body included; default 30 s. */
+  requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection is kept; default 5 s. */
+  keepAliveTimeoutMs?: number;
+  /** Pair codes pending at once before `pair/start` answers 429; default 100. */
+  maxPendingPairCodes?: number;
+  /** How the store file is written (default: atomic, fsynced, 0600); tests inject failing writers. */
+  writeStoreFile?: StoreWriter;
 }
 
 export interface RunningOomiBackend {
@@ -25,55 +39,76 @@ export interface RunningOomiBackend {
   stop(): Promise<void>;
 }
 
+/** The error envelope of every non-2xx answer (`OomiBackendErrorBodySchema`). */
+const errorBody = (_status: number, code: string, message: string) => ({ error: message, code });
+
+function sendError(res: ServerResponse, error: HttpError): void {
+  sendJson(res, error.status, { error: error.message, code: error.code, ...(error.field ? { field: error.field } : {}) });
+}
+
 /** Starts the local Oomi backend on loopback. */
 export async function startOomiBackend(options: OomiBackendOptions): Promise<RunningOomiBackend> {
   const host = options.host ?? "127.0.0.1";
   if (!["127.0.0.1", "::1", "localhost"].includes(host)) throw new Error(`oomi-backend binds loopback only, not ${host}`);
+  for (const device of options.devices ?? []) {
+    if (!isOomiStoreKey(device.deviceId))
+      throw new Error(`device id ${JSON.stringify(device.deviceId)} cannot be used (empty or reserved)`);
+  }
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => {});
-  const store = await BackendStore.open(options.dataFile, log);
+  const store = await BackendStore.open(options.dataFile, { log, write: options.writeStoreFile });
   if (options.devices?.length) {
     await store.mutate((data) => {
       for (const device of options.devices ?? []) {
-        data.devices[device.deviceId] = {
+        data.devices.set(device.deviceId, {
           deviceId: device.deviceId,
           deviceToken: device.deviceToken,
           label: device.label ?? device.deviceId,
-          claimedAt: data.devices[device.deviceId]?.claimedAt ?? now().toISOString(),
-        };
+          claimedAt: data.devices.get(device.deviceId)?.claimedAt ?? now().toISOString(),
+        });
       }
     });
   }
   let baseUrl = "";
-  const deviceForToken = (header: string | undefined): string | null => {
-    const token = /^Bearer\s+(.+)$/i.exec(header ?? "")?.[1]?.trim();
-    if (!token) return null;
-    return Object.values(store.data.devices).find((d) => d.deviceToken === token)?.deviceId ?? null;
+  const maxPendingPairCodes = options.maxPendingPairCodes ?? DEFAULT_MAX_PENDING_PAIR_CODES;
+  /** Every device's token is compared in constant time, and all of them, so timing tells nothing about a match. */
+  const deviceForToken = (token: string | undefined): string | null => {
+    if (token === undefined) return null;
+    let found: string | null = null;
+    for (const device of store.data.devices.values()) if (secretEquals(token, device.deviceToken)) found = device.deviceId;
+    return found;
   };
 
-  const server: Server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? "/", "http://local");
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const { pathname } = requestTarget(req);
     try {
-      if (req.method === "GET" && url.pathname === "/") return sendHtml(res, renderPersonaPage(store.data));
-      const candidates = routes.filter((r) => r.pattern.test(url.pathname));
-      if (candidates.length === 0) throw new HttpError(404, "not_found", `no route ${url.pathname}`);
+      if (req.method === "GET" && pathname === "/") return sendHtml(res, renderPersonaPage(store.data));
+      const candidates = routes.filter((r) => r.pattern.test(pathname));
+      if (candidates.length === 0) throw new HttpError(404, "not_found", `no route ${pathname}`);
       const route = candidates.find((r) => r.method === req.method);
-      if (!route) throw new HttpError(405, "method_not_allowed", `${req.method} is not allowed on ${url.pathname}`);
-      const deviceId = deviceForToken(req.headers.authorization);
+      if (!route) throw new HttpError(405, "method_not_allowed", `${req.method} is not allowed on ${pathname}`);
+      const deviceId = route.auth ? deviceForToken(bearerToken(req)) : null;
       if (route.auth && !deviceId)
         throw new HttpError(401, "unauthorized", "a valid device token is required (Authorization: Bearer <deviceToken>)");
       const body = req.method === "POST" ? await readJsonBody(req) : undefined;
-      const params = (route.pattern.exec(url.pathname) ?? []).slice(1);
-      const result = await route.handle({ store, now, deviceId, body, params, baseUrl });
+      const params = (route.pattern.exec(pathname) ?? []).slice(1);
+      const result = await route.handle({ store, now, deviceId, body, params, baseUrl, maxPendingPairCodes });
       sendJson(res, result.status, result.body);
     } catch (error) {
-      if (error instanceof HttpError) {
-        sendJson(res, error.status, { error: error.message, code: error.code, ...(error.field ? { field: error.field } : {}) });
-      } else {
-        log(`request ${req.method} ${url.pathname} failed: ${(error as Error).stack ?? error}`);
-        sendJson(res, 500, { error: "internal error", code: "internal" });
-      }
+      if (error instanceof HttpError) return sendError(res, error);
+      // The store logged the cause and kept its committed state: the client may retry as is.
+      if (error instanceof StoreUnavailableError)
+        return sendError(res, new HttpError(503, "store_unavailable", "the change could not be saved and was not applied; retry"));
+      throw error;
     }
+  };
+  const server: Server = createGuardedServer(handle, {
+    errorBody,
+    log: (line) => log(`request ${line}`),
+    maxConnections: options.maxConnections,
+    headersTimeoutMs: options.headersTimeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs,
+    keepAliveTimeoutMs: options.keepAliveTimeoutMs,
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

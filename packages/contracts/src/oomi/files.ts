@@ -1,10 +1,13 @@
 import { z } from "zod";
+import { isPrototypeKey } from "../record-id.js";
 
 /** A managed persona slug: lower-case words joined by single dashes (never a path). */
 export const OOMI_SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const OomiSlugSchema = z
   .string()
-  .regex(OOMI_SLUG_PATTERN, "slug must be lower-case letters and digits joined by single dashes (e.g. market-analyst)");
+  .regex(OOMI_SLUG_PATTERN, "slug must be lower-case letters and digits joined by single dashes (e.g. market-analyst)")
+  // Slugs key the backend's stores and name folders; `constructor` would read Object.prototype.
+  .refine((slug) => !isPrototypeKey(slug), { message: "slug: a reserved name (an Object.prototype key) is not a slug" });
 export type OomiSlug = z.infer<typeof OomiSlugSchema>;
 
 export const OomiTemplateVersionSchema = z.literal("v1");

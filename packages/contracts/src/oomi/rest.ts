@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RecordIdSchema } from "../record-id.js";
 import { OomiSlugSchema, OomiTransportSchema } from "./files.js";
 
 const isoTimestamp = z.iso.datetime({ offset: true });
@@ -115,7 +116,16 @@ export type OomiBackendErrorBody = z.infer<typeof OomiBackendErrorBodySchema>;
 
 export const OomiPairStartBodySchema = z.object({ label: z.string().min(1).max(200) });
 export const OomiPairStartResponseSchema = z.object({ pairCode: z.string().min(4) });
-export const OomiPairClaimBodySchema = z.object({ pairCode: z.string().min(4), deviceId: z.string().min(1) });
+/**
+ * Claims a pair code for a device id. An id that is already paired is refused (409) unless
+ * `currentDeviceToken` proves its current token, so a pair code never takes over someone's device.
+ */
+export const OomiPairClaimBodySchema = z.object({
+  pairCode: z.string().min(4).max(64),
+  deviceId: RecordIdSchema,
+  currentDeviceToken: z.string().min(1).max(512).optional(),
+});
+export type OomiPairClaimBody = z.infer<typeof OomiPairClaimBodySchema>;
 export const OomiPairClaimResponseSchema = z.object({ deviceToken: z.string().min(1), expiresAt: z.string().nullable().optional() });
 export const OomiManagedConfigResponseSchema = z.object({ brokerHttpUrl: httpUrl, brokerDeviceWsUrl: z.string() });
 export const OomiInviteStartBodySchema = z.object({ appUrl: z.string().optional(), sessionKey: z.string().min(1), ...withDevice });
