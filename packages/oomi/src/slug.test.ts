@@ -5,7 +5,7 @@ import { slugifyPersonaName, validateSlug } from "./slug.js";
 describe("persona slugs", () => {
   it("accepts lower-case dashed slugs and rejects everything else, including path tricks", () => {
     expect(validateSlug("market-analyst")).toBe("market-analyst");
-    for (const bad of ["../x", "x/..", "/etc", "Market", "a--b", "-a", "a-", "", "a b", "a.b", "..", "x\\y"]) {
+    for (const bad of ["constructor", "../x", "x/..", "/etc", "Market", "a--b", "-a", "a-", "", "a b", "a.b", "..", "x\\y"]) {
       expect(() => validateSlug(bad), bad).toThrow(expect.objectContaining({ code: "INVALID_SLUG", exitCode: 2 }));
     }
   });

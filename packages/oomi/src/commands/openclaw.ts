@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import {
   OomiBridgeStatusFileSchema,
   OomiManagedConfigResponseSchema,
+  type OomiPairClaimBody,
   OomiPairClaimResponseSchema,
   OomiPairStartResponseSchema,
 } from "@clawbridge/contracts";
@@ -54,12 +55,12 @@ export async function runPair(flags: PairFlags, ctx: CommandContext): Promise<Co
     OomiPairStartResponseSchema,
   );
   const deviceId = flags.deviceId || ctx.env.OOMI_DEVICE_ID || hostname();
-  const claim = await postJson(
-    ctx,
-    `${brokerHttp}/v1/pair/claim`,
-    { pairCode: pairCode.toUpperCase(), deviceId },
-    OomiPairClaimResponseSchema,
-  );
+  // Pairing a device id again proves the token saved for it, or the backend refuses (409): a pair code
+  // alone never takes over a paired device and its queue.
+  const saved = await readBridgeState(ctx.env).catch(() => null);
+  const claimBody: OomiPairClaimBody = { pairCode: pairCode.toUpperCase(), deviceId };
+  if (saved?.deviceId === deviceId && saved.brokerHttp === brokerHttp) claimBody.currentDeviceToken = saved.deviceToken;
+  const claim = await postJson(ctx, `${brokerHttp}/v1/pair/claim`, claimBody, OomiPairClaimResponseSchema);
   const sessionKey = flags.sessionKey || DEFAULT_SESSION_KEY;
   const claimedAt = new Date().toISOString();
   await writeJsonAtomic(

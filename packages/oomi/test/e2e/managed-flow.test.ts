@@ -257,11 +257,27 @@ describe("oomi CLI: pairing and the standalone bridge", () => {
     });
     const statePath = join(pairedHome, ".openclaw", "oomi-bridge.json");
     expect((await stat(statePath)).mode & 0o777).toBe(0o600);
-    const { deviceToken } = JSON.parse(await readFile(statePath, "utf8"));
+    let { deviceToken } = JSON.parse(await readFile(statePath, "utf8")) as { deviceToken: string };
     expect(pair.stdout).not.toContain(deviceToken);
     const status = await oomi(["openclaw", "status", "--json"], pairedEnv);
     expect(status.json).toMatchObject({ ok: true, paired: true, hasDeviceToken: true, bridge: { running: false } });
     expect(status.stdout).not.toContain(deviceToken);
+
+    // Another machine (no saved token) cannot claim the same device id; this one re-pairs with its token.
+    const otherHome = await mkdtemp(join(tmpdir(), "oomi-other-"));
+    const takeover = await oomi(["openclaw", "pair", "--app-url", backend.url, "--device-id", "paired-box", "--json"], {
+      ...pairedEnv,
+      HOME: otherHome,
+    });
+    expect(takeover.exitCode).toBe(1);
+    expect(takeover.json).toMatchObject({ ok: false, error: { code: "BACKEND_ERROR", message: expect.stringContaining("409") } });
+    const repair = await oomi(["openclaw", "pair", "--app-url", backend.url, "--device-id", "paired-box", "--json"], pairedEnv);
+    expect(repair.exitCode, repair.stderr).toBe(0);
+    const rotated = JSON.parse(await readFile(statePath, "utf8")).deviceToken as string;
+    expect(rotated).not.toBe(deviceToken);
+    const oldTokenReply = await fetch(`${backend.url}/v1/personas`, { headers: { authorization: `Bearer ${deviceToken}` } });
+    expect(oldTokenReply.status).toBe(401);
+    deviceToken = rotated;
 
     await installLightFixture(pairedRoot, "bridged", { defaultPort: 45450 });
     const started = await oomi(["openclaw", "bridge", "start", "--poll-interval-ms", "200", "--json"], pairedEnv);
