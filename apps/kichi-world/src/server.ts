@@ -28,6 +28,7 @@ import { type Delivery, KichiWorld } from "./world.js";
 export const KICHI_WORLD_WS_PATH = "/ws/openclaw";
 /** WebSocket close code for a socket that did not join in time (RFC 6455 "policy violation"). */
 export const JOIN_TIMEOUT_CLOSE_CODE = 1008;
+const CLOSE_GRACE_MS = 1_000;
 
 export interface KichiWorldServerOptions {
   /** 0 picks a free port. */
@@ -100,6 +101,12 @@ export async function startKichiWorld(options: KichiWorldServerOptions = {}): Pr
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? 64 * 1024 });
+  // ws's own handshake refusals (a bad method, key or version) get the JSON envelope every other error has.
+  wss.on("wsClientError", (error: Error, socket: Duplex, req: IncomingMessage) => {
+    if (req.method !== "GET") {
+      refuseSocket(socket, 405, "Method Not Allowed", errorBody(405, "method_not_allowed", "A WebSocket upgrade is a GET"));
+    } else refuseSocket(socket, 400, "Bad Request", errorBody(400, "bad_request", `WebSocket handshake: ${error.message}`));
+  });
   const stopHeartbeat = heartbeatWebSockets(wss, { intervalMs: options.heartbeatIntervalMs ?? 30_000 });
   const joinTimeoutMs = options.joinTimeoutMs ?? 10_000;
 
@@ -121,10 +128,12 @@ export async function startKichiWorld(options: KichiWorldServerOptions = {}): Pr
       for (const { frame } of replies) send(peer, frame);
       return;
     }
-    const saved = durable ? identities.save().then(
-      () => true,
-      () => false,
-    ) : true;
+    const saved = durable
+      ? identities.save().then(
+          () => true,
+          () => false,
+        )
+      : true;
     const outbox = (peer.outbox ?? Promise.resolve()).then(async () => {
       const ok = await saved;
       for (const { frame, durable } of replies) send(peer, ok || !durable ? frame : durable.ifNotSaved);
@@ -174,7 +183,11 @@ export async function startKichiWorld(options: KichiWorldServerOptions = {}): Pr
 
   wss.on("connection", (socket: WebSocket) => {
     const peer: Peer = { id: randomUUID(), socket, joinTimer: undefined, outbox: undefined };
-    peer.joinTimer = setTimeout(() => socket.close(JOIN_TIMEOUT_CLOSE_CODE, `join or rejoin within ${joinTimeoutMs} ms`), joinTimeoutMs);
+    peer.joinTimer = setTimeout(() => {
+      socket.close(JOIN_TIMEOUT_CLOSE_CODE, `join or rejoin within ${joinTimeoutMs} ms`);
+      // ws waits 30 s for the peer's half of the close handshake; one that never sends it is cut sooner.
+      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+    }, joinTimeoutMs);
     peer.joinTimer.unref();
     peers.set(peer.id, peer);
     socket.on("message", (data, isBinary) => {
@@ -193,6 +206,11 @@ export async function startKichiWorld(options: KichiWorldServerOptions = {}): Pr
     });
   });
 
+  // Without a listener node drops a CONNECT silently; this server is no proxy, and says so.
+  http.on("connect", (_req: IncomingMessage, socket: Duplex) => {
+    socket.on("error", () => socket.destroy());
+    refuseSocket(socket, 405, "Method Not Allowed", errorBody(405, "method_not_allowed", "This server is no proxy: use GET or HEAD"));
+  });
   http.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // node takes its own error listener off an upgraded socket; a reset before ws adds one must not crash.
     socket.on("error", () => socket.destroy());
@@ -252,7 +270,9 @@ async function openIdentities(path: string, world: KichiWorld, log: (line: strin
   if (read.status === "ok") {
     const skipped = world.loadIdentities(read.value);
     if (skipped.length > 0) {
-      log(`skipped ${skipped.length} saved identities whose avatar id is not valid: ${skipped.map((id) => JSON.stringify(id.slice(0, 80))).join(", ")}`);
+      log(
+        `skipped ${skipped.length} saved identities whose avatar id is not valid: ${skipped.map((id) => JSON.stringify(id.slice(0, 80))).join(", ")}`,
+      );
     }
   }
   return new IdentitiesFile(path, () => world.identities(), log);

@@ -262,12 +262,19 @@ describe("KichiWorld", () => {
       {
         to: { connection: "c1" },
         frame: { type: "join_ack", requestId: "j", success: true, authKey: "key-1", acks: true },
-        durable: { ifNotSaved: expect.objectContaining({ type: "join_ack", requestId: "j", success: false, errorCode: "identity_not_saved" }) },
+        durable: {
+          ifNotSaved: expect.objectContaining({ type: "join_ack", requestId: "j", success: false, errorCode: "identity_not_saved" }),
+        },
       },
     ]);
     expect(joined[0]?.durable?.ifNotSaved).not.toHaveProperty("authKey");
     const left = send("c1", { type: "leave", requestId: "l", avatarId: "ann", authKey: "key-1" });
-    expect(left[0]?.durable?.ifNotSaved).toMatchObject({ type: "leave_ack", requestId: "l", success: false, errorCode: "identity_not_saved" });
+    expect(left[0]?.durable?.ifNotSaved).toMatchObject({
+      type: "leave_ack",
+      requestId: "l",
+      success: false,
+      errorCode: "identity_not_saved",
+    });
     join("c2", "bob");
     const query = send("c2", { type: "query_status", requestId: "q", avatarId: "bob", authKey: "key-3" });
     expect(query[0]?.durable).toBeUndefined();
@@ -288,7 +295,14 @@ describe("KichiWorld", () => {
 
   it("item 2: saved identities whose id is a prototype key are skipped, and Object.prototype stays clean", () => {
     const world = new KichiWorld();
-    const entry = (avatarId: string) => ({ avatarId, authKey: `k-${avatarId}`, botName: "B", bio: "", tags: [], joinedAt: "2026-01-01T00:00:00Z" });
+    const entry = (avatarId: string) => ({
+      avatarId,
+      authKey: `k-${avatarId}`,
+      botName: "B",
+      bio: "",
+      tags: [],
+      joinedAt: "2026-01-01T00:00:00Z",
+    });
     const skipped = world.loadIdentities({ version: 1, avatars: ["__proto__", "ann", "constructor", "toString", "a b"].map(entry) });
     expect(skipped).toEqual(["__proto__", "constructor", "toString", "a b"]);
     expect(world.identities().avatars.map((a) => a.avatarId)).toEqual(["ann"]);

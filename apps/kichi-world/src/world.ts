@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import {
+  KichiAvatarIdSchema,
   type KichiBotHistoryEntry,
   type KichiClientFrame,
   type KichiClock,
   type KichiIdlePlan,
-  KichiAvatarIdSchema,
   type KichiPlayback,
   type KichiPoseableProp,
   type KichiQueryStatusResultFrame,
