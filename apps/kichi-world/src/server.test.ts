@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -219,7 +219,8 @@ describe("kichi-world server", () => {
     // Read the file the moment each ack arrives: it must already hold the key it carries.
     c.socket.on("message", (data) => {
       const frame = JSON.parse(String(data));
-      if (frame.type === "join_ack" && frame.success) onDisk.push(readFileSync(file, "utf8").includes(frame.authKey) ? "saved" : "missing");
+      if (frame.type !== "join_ack" || !frame.success) return;
+      onDisk.push(existsSync(file) && readFileSync(file, "utf8").includes(frame.authKey) ? "saved" : "missing");
     });
     for (let i = 0; i < 20; i += 1)
       c.send({ type: "join", requestId: `j${i}`, avatarId: `a${i}`, botName: "A", bio: "b", tags: [], source: "s" });

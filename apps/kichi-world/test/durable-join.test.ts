@@ -36,7 +36,10 @@ describe("kichi-world process", () => {
     socket.on("error", () => {});
     socket.on("message", (data) => {
       const frame = JSON.parse(String(data));
-      if (frame.type !== "join_ack" || frame.success !== true) return unexpected.push(String(data));
+      if (frame.type !== "join_ack" || frame.success !== true) {
+        unexpected.push(String(data));
+        return;
+      }
       keys.set(frame.requestId, frame.authKey);
       // The moment the last ack arrives, the server dies without any chance to flush.
       if (keys.size === JOINS) killed.child.kill("SIGKILL");
@@ -50,11 +53,14 @@ describe("kichi-world process", () => {
     expect(unexpected).toEqual([]);
     expect(keys.size).toBe(JOINS);
 
-    world = await startMain(["--port", "0", "--state", state]);
+    const text = await readFile(state, "utf8").catch(() => '{"version":1,"avatars":[]}');
+    const saved = KichiWorldIdentitiesFileSchema.parse(JSON.parse(text));
+    expect(new Map(saved.avatars.map((a) => [a.avatarId, a.authKey]))).toEqual(keys);
     expect((await stat(state)).mode & 0o777).toBe(0o600);
     expect((await stat(join(dir, "state"))).mode & 0o777).toBe(0o700);
-    const saved = KichiWorldIdentitiesFileSchema.parse(JSON.parse(await readFile(state, "utf8")));
-    expect(new Map(saved.avatars.map((a) => [a.avatarId, a.authKey]))).toEqual(keys);
+
+    world = await startMain(["--port", "0", "--state", state]);
+    // A write the kill interrupted may have left a temp file; the restart removes it.
     expect((await readdir(join(dir, "state"))).filter((name) => name.endsWith(".tmp"))).toEqual([]);
 
     const client = await frameClient(world.wsUrl);
