@@ -11,7 +11,6 @@ import {
 } from "@clawbridge/contracts";
 import {
   createGuardedServer,
-  DEFAULT_MAX_CONNECTIONS,
   heartbeatWebSockets,
   RequestTargetError,
   readJsonFile,
@@ -86,19 +85,16 @@ const errorBody = (_status: number, code: string, message: string): KichiWorldHt
  */
 export async function startKichiWorld(options: KichiWorldServerOptions = {}): Promise<RunningKichiWorld> {
   const log = options.log ?? (() => {});
-  const world = new KichiWorld({
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.maxIdentities !== undefined ? { maxIdentities: options.maxIdentities } : {}),
-  });
+  const world = new KichiWorld({ now: options.now, maxIdentities: options.maxIdentities });
   const identities = options.identitiesFile ? await openIdentities(options.identitiesFile, world, log) : undefined;
 
   const peers = new Map<string, Peer>();
   const http = createGuardedServer((req, res) => serveHttp(world, req, res), {
     errorBody,
     log,
-    maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
-    ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
-    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    maxConnections: options.maxConnections,
+    headersTimeoutMs: options.headersTimeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs,
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? 64 * 1024 });
   // ws's own handshake refusals (a bad method, key or version) get the JSON envelope every other error has.

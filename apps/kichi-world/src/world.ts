@@ -79,7 +79,7 @@ const notSaved = (type: "join_ack" | "leave_ack", requestId: { requestId?: strin
   ...requestId,
   success: false,
   errorCode: "identity_not_saved",
-  errorMessage: "The server could not save the identity to disk; nothing changed for this client, try again",
+  errorMessage: "The server could not write the identity to disk, so this is not acknowledged; try again",
 });
 
 /**
