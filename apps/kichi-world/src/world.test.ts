@@ -1,18 +1,20 @@
 import type { KichiClientFrame } from "@clawbridge/contracts";
-import { describe, expect, it } from "vitest";
+import * as pluginHost from "@clawbridge/plugin-host";
+import { describe, expect, it, vi } from "vitest";
 import { type Delivery, KichiWorld, NOTES_DAILY_LIMIT } from "./world.js";
+
+// Spied on (and still real) so a test can see the auth key check go through the constant-time compare.
+vi.mock("@clawbridge/plugin-host", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@clawbridge/plugin-host")>();
+  return { ...actual, secretEquals: vi.fn(actual.secretEquals) };
+});
+
+const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype).sort();
 
 function setup() {
   let now = new Date("2026-11-21T10:00:00Z");
   let keys = 0;
-  let saved = 0;
-  const world = new KichiWorld({
-    now: () => now,
-    newAuthKey: () => `key-${++keys}`,
-    onIdentitiesChanged: () => {
-      saved += 1;
-    },
-  });
+  const world = new KichiWorld({ now: () => now, newAuthKey: () => `key-${++keys}` });
   const send = (connection: string, frame: Record<string, unknown>) => world.handle(connection, frame as KichiClientFrame);
   const first = (out: Delivery[]) => out[0]!.frame as any;
   const join = (connection: string, avatarId: string) =>
@@ -32,7 +34,6 @@ function setup() {
     send,
     first,
     join,
-    saved: () => saved,
     setNow: (d: string) => {
       now = new Date(d);
     },
@@ -41,9 +42,8 @@ function setup() {
 
 describe("KichiWorld", () => {
   it("issues an auth key on join and validates it on rejoin", () => {
-    const { world, send, first, join, saved } = setup();
+    const { world, send, first, join } = setup();
     expect(join("c1", "ann")).toEqual({ type: "join_ack", requestId: "j-ann", success: true, authKey: "key-1", acks: true });
-    expect(saved()).toBe(1);
     expect(world.avatarOf("c1")).toBe("ann");
     world.disconnect("c1");
     expect(world.personnel()).toEqual([]);
@@ -253,5 +253,72 @@ describe("KichiWorld", () => {
       success: true,
     });
     expect(first(send("c1", { type: "rejoin", avatarId: "ann", authKey: "key-1" })).type).toBe("rejoin_failed");
+  });
+
+  it("item 7: join_ack and leave_ack wait for the identities write, with a refusal to send if it fails", () => {
+    const { send, join } = setup();
+    const joined = send("c1", { type: "join", requestId: "j", avatarId: "ann", botName: "A", bio: "b", tags: [], source: "s" });
+    expect(joined).toEqual([
+      {
+        to: { connection: "c1" },
+        frame: { type: "join_ack", requestId: "j", success: true, authKey: "key-1", acks: true },
+        durable: {
+          ifNotSaved: expect.objectContaining({ type: "join_ack", requestId: "j", success: false, errorCode: "identity_not_saved" }),
+        },
+      },
+    ]);
+    expect(joined[0]?.durable?.ifNotSaved).not.toHaveProperty("authKey");
+    const left = send("c1", { type: "leave", requestId: "l", avatarId: "ann", authKey: "key-1" });
+    expect(left[0]?.durable?.ifNotSaved).toMatchObject({
+      type: "leave_ack",
+      requestId: "l",
+      success: false,
+      errorCode: "identity_not_saved",
+    });
+    join("c2", "bob");
+    const query = send("c2", { type: "query_status", requestId: "q", avatarId: "bob", authKey: "key-3" });
+    expect(query[0]?.durable).toBeUndefined();
+  });
+
+  it("item 8: the auth key is checked with the constant-time secretEquals", () => {
+    const { send, join } = setup();
+    join("c1", "ann");
+    const secretEquals = vi.mocked(pluginHost.secretEquals);
+    secretEquals.mockClear();
+    send("c2", { type: "rejoin", avatarId: "ann", authKey: "guess" });
+    send("c2", { type: "query_status", requestId: "q", avatarId: "ann", authKey: "key-1" });
+    expect(secretEquals.mock.calls).toEqual([
+      ["guess", "key-1"],
+      ["key-1", "key-1"],
+    ]);
+  });
+
+  it("item 2: saved identities whose id is a prototype key are skipped, and Object.prototype stays clean", () => {
+    const world = new KichiWorld();
+    const entry = (avatarId: string) => ({
+      avatarId,
+      authKey: `k-${avatarId}`,
+      botName: "B",
+      bio: "",
+      tags: [],
+      joinedAt: "2026-01-01T00:00:00Z",
+    });
+    const skipped = world.loadIdentities({ version: 1, avatars: ["__proto__", "ann", "constructor", "toString", "a b"].map(entry) });
+    expect(skipped).toEqual(["__proto__", "constructor", "toString", "a b"]);
+    expect(world.identities().avatars.map((a) => a.avatarId)).toEqual(["ann"]);
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(PROTOTYPE_NAMES);
+    expect(({} as Record<string, unknown>).authKey).toBeUndefined();
+  });
+
+  it("refuses a join of a new avatar past maxIdentities, and still lets a known one join again", () => {
+    let keys = 0;
+    const world = new KichiWorld({ maxIdentities: 2, newAuthKey: () => `key-${++keys}` });
+    const join = (avatarId: string) =>
+      world.handle("c", { type: "join", requestId: avatarId, avatarId, botName: "B", bio: "b", tags: [], source: "s" })[0]!.frame;
+    expect(join("a")).toMatchObject({ success: true });
+    expect(join("b")).toMatchObject({ success: true });
+    expect(join("c")).toMatchObject({ type: "join_ack", requestId: "c", success: false, errorCode: "too_many_avatars" });
+    expect(join("a")).toMatchObject({ success: true, authKey: "key-3" });
+    expect(world.identities().avatars).toHaveLength(2);
   });
 });

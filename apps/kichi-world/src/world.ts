@@ -1,17 +1,22 @@
 import { randomBytes } from "node:crypto";
-import type {
-  KichiBotHistoryEntry,
-  KichiClientFrame,
-  KichiClock,
-  KichiIdlePlan,
-  KichiPlayback,
-  KichiPoseableProp,
-  KichiWorldIdentitiesFile,
+import {
+  KichiAvatarIdSchema,
+  type KichiBotHistoryEntry,
+  type KichiClientFrame,
+  type KichiClock,
+  type KichiIdlePlan,
+  type KichiPlayback,
+  type KichiPoseableProp,
+  type KichiQueryStatusResultFrame,
+  type KichiServerFrame,
+  type KichiWorldIdentitiesFile,
 } from "@clawbridge/contracts";
+import { secretEquals } from "@clawbridge/plugin-host";
 import { NOTES_BOARD_PROP_ID, ROOM_PROPS, type RoomProp } from "./props.js";
 
 export const NOTES_DAILY_LIMIT = 3;
 const MAX_NOTES = 200;
+export const DEFAULT_MAX_IDENTITIES = 10_000;
 
 export interface AvatarRecord {
   avatarId: string;
@@ -48,16 +53,34 @@ interface Note {
 }
 
 /** A frame the world sends, to one connection or to every connection of an avatar. */
-export type Delivery = { to: { connection: string } | { avatar: string }; frame: Record<string, unknown> & { type: string } };
+export interface Delivery {
+  to: { connection: string } | { avatar: string };
+  frame: KichiServerFrame;
+  /**
+   * Set on a frame that hands out or revokes an auth key (`join_ack`, `leave_ack`): the server sends it
+   * only once the identities are on disk, and `ifNotSaved` instead when that write fails, so no client
+   * holds a key a restart would forget.
+   */
+  durable?: { ifNotSaved: KichiServerFrame };
+}
 
 export interface WorldOptions {
   now?: () => Date;
   newAuthKey?: () => string;
-  /** Called after an identity was issued or removed, so the server can persist them. */
-  onIdentitiesChanged?: () => void;
+  /** Avatars the world issues keys to; a join of a new avatar past it is refused. */
+  maxIdentities?: number;
 }
 
 const utcDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/** What a client gets instead of a key the server could not write to disk: a refusal to retry. */
+const notSaved = (type: "join_ack" | "leave_ack", requestId: { requestId?: string }): KichiServerFrame => ({
+  type,
+  ...requestId,
+  success: false,
+  errorCode: "identity_not_saved",
+  errorMessage: "The server could not write the identity to disk, so this is not acknowledged; try again",
+});
 
 /**
  * The state of one Kichi room and the rules of the protocol: who joined (and their auth keys), who
@@ -73,16 +96,26 @@ export class KichiWorld {
   readonly #notes: Note[] = [];
   readonly #now: () => Date;
   readonly #newAuthKey: () => string;
-  readonly #onIdentitiesChanged: () => void;
+  readonly #maxIdentities: number;
 
   constructor(options: WorldOptions = {}) {
     this.#now = options.now ?? (() => new Date());
     this.#newAuthKey = options.newAuthKey ?? (() => randomBytes(24).toString("base64url"));
-    this.#onIdentitiesChanged = options.onIdentitiesChanged ?? (() => {});
+    this.#maxIdentities = options.maxIdentities ?? DEFAULT_MAX_IDENTITIES;
   }
 
-  loadIdentities(file: KichiWorldIdentitiesFile): void {
-    for (const avatar of file.avatars) this.#avatars.set(avatar.avatarId, { ...avatar });
+  /**
+   * Takes the saved identities. An entry whose id is not a valid avatar id (an older server accepted
+   * `__proto__`) could never be used again, as every frame naming it is refused: it is skipped and
+   * its id returned for the log.
+   */
+  loadIdentities(file: KichiWorldIdentitiesFile): string[] {
+    const skipped: string[] = [];
+    for (const avatar of file.avatars) {
+      if (KichiAvatarIdSchema.safeParse(avatar.avatarId).success) this.#avatars.set(avatar.avatarId, { ...avatar });
+      else skipped.push(avatar.avatarId);
+    }
+    return skipped;
   }
 
   identities(): KichiWorldIdentitiesFile {
@@ -108,9 +141,9 @@ export class KichiWorld {
   handle(connection: string, frame: KichiClientFrame): Delivery[] {
     const reply = (f: Delivery["frame"]): Delivery[] => [{ to: { connection }, frame: f }];
     const requestId = "requestId" in frame && frame.requestId ? { requestId: frame.requestId } : {};
-    if (frame.type === "join") return reply(this.#join(connection, frame, requestId));
+    if (frame.type === "join") return [this.#join(connection, frame, requestId)];
     const avatar = this.#avatars.get(frame.avatarId);
-    if (!avatar || avatar.authKey !== frame.authKey) {
+    if (!avatar || !secretEquals(frame.authKey, avatar.authKey)) {
       const reason = avatar ? "auth key does not match" : "unknown avatar; join first";
       return reply({ type: frame.type === "rejoin" ? "rejoin_failed" : "auth_error", ...requestId, reason });
     }
@@ -124,10 +157,15 @@ export class KichiWorld {
     switch (frame.type) {
       case "leave":
         this.#avatars.set(avatar.avatarId, { ...avatar, authKey: this.#newAuthKey() });
-        this.#onIdentitiesChanged();
         for (const c of this.connectionsOf(avatar.avatarId)) this.#connections.delete(c);
         this.#presence.delete(avatar.avatarId);
-        return reply({ type: "leave_ack", ...requestId, success: true });
+        return [
+          {
+            to: { connection },
+            frame: { type: "leave_ack", ...requestId, success: true },
+            durable: { ifNotSaved: notSaved("leave_ack", requestId) },
+          },
+        ];
       case "status": {
         const placed = this.#place(avatar.avatarId, frame.poseType, frame.action, frame.propId);
         this.#presence.set(avatar.avatarId, {
@@ -203,8 +241,20 @@ export class KichiWorld {
     }
   }
 
-  #join(connection: string, frame: Extract<KichiClientFrame, { type: "join" }>, requestId: { requestId?: string }) {
+  #join(connection: string, frame: Extract<KichiClientFrame, { type: "join" }>, requestId: { requestId?: string }): Delivery {
     const existing = this.#avatars.get(frame.avatarId);
+    if (!existing && this.#avatars.size >= this.#maxIdentities) {
+      return {
+        to: { connection },
+        frame: {
+          type: "join_ack",
+          ...requestId,
+          success: false,
+          errorCode: "too_many_avatars",
+          errorMessage: `This world already holds ${this.#maxIdentities} avatars, its limit; join with an avatarId that joined before`,
+        },
+      };
+    }
     const record: AvatarRecord = {
       avatarId: frame.avatarId,
       authKey: this.#newAuthKey(),
@@ -216,9 +266,12 @@ export class KichiWorld {
     // A new join issues a new key: any other connection holding the old one is signed out.
     for (const c of this.connectionsOf(frame.avatarId)) if (c !== connection) this.#connections.delete(c);
     this.#avatars.set(record.avatarId, record);
-    this.#onIdentitiesChanged();
     this.#enter(connection, record.avatarId);
-    return { type: "join_ack", ...requestId, success: true, authKey: record.authKey, acks: true };
+    return {
+      to: { connection },
+      frame: { type: "join_ack", ...requestId, success: true, authKey: record.authKey, acks: true },
+      durable: { ifNotSaved: notSaved("join_ack", requestId) },
+    };
   }
 
   #enter(connection: string, avatarId: string): void {
@@ -326,7 +379,7 @@ export class KichiWorld {
     });
   }
 
-  #queryResult(avatarId: string, requestId: string, now: Date) {
+  #queryResult(avatarId: string, requestId: string, now: Date): KichiQueryStatusResultFrame {
     const activity = this.#activityOf(avatarId);
     return {
       type: "query_status_result",

@@ -1,4 +1,19 @@
 import { z } from "zod";
+import { isPrototypeKey, RecordIdSchema } from "../record-id.js";
+
+/** An avatar's id: the server keys its stores by it, so the shared id rules hold (never a prototype key). */
+export const KichiAvatarIdSchema = RecordIdSchema;
+
+/**
+ * An id the server only compares or echoes (a prop, a request): any non-empty text but an
+ * `Object.prototype` key, which no id may be.
+ */
+const opaqueIdSchema = z
+  .string()
+  .min(1)
+  .refine((id) => !isPrototypeKey(id), { message: "a reserved name (an Object.prototype key) is not an id" });
+export const KichiPropIdSchema = opaqueIdSchema;
+export const KichiRequestIdSchema = opaqueIdSchema;
 
 export const KICHI_POSE_TYPES = ["stand", "sit", "lay", "floor"] as const;
 export const KichiPoseTypeSchema = z.enum(KICHI_POSE_TYPES);
@@ -69,7 +84,7 @@ export const KichiIdlePlanActionSchema = z.object({
   durationSeconds: positiveInt,
   bubble: z.string().min(1),
   log: z.string().optional(),
-  propId: z.string().min(1).optional(),
+  propId: KichiPropIdSchema.optional(),
 });
 export type KichiIdlePlanAction = z.infer<typeof KichiIdlePlanActionSchema>;
 

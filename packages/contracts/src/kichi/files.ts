@@ -48,7 +48,11 @@ export const KichiForwarderConfigSchema = z.strictObject({
 });
 export type KichiForwarderConfig = z.infer<typeof KichiForwarderConfigSchema>;
 
-/** The local Kichi World server's identities file: every avatar it issued an auth key to. */
+/**
+ * The local Kichi World server's identities file: every avatar it issued an auth key to. `avatarId` is
+ * read as any text so that one entry an older server wrote with an id now refused (`__proto__`) does
+ * not make the whole file unreadable: the server skips such entries at load (`KichiAvatarIdSchema`).
+ */
 export const KichiWorldIdentitiesFileSchema = z.object({
   version: z.literal(1),
   avatars: z.array(

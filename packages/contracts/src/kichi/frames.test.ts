@@ -30,6 +30,55 @@ describe("kichi frames", () => {
     ).toBe(false);
   });
 
+  it("item 2: refuses a prototype key in every id field of every client frame type", () => {
+    const ids = { requestId: "r", ...auth };
+    const plan = {
+      heartbeatIntervalSeconds: 60,
+      goal: "g",
+      stages: [
+        {
+          name: "n",
+          purpose: "p",
+          pomodoroPhase: "focus",
+          durationSeconds: 60,
+          actions: [{ poseType: "sit", action: "Read", durationSeconds: 60, bubble: "b", propId: "desk-chair-1" }],
+        },
+      ],
+    };
+    // Each frame with the paths of its id fields.
+    const cases: Array<[Record<string, unknown>, string[][]]> = [
+      [{ type: "join", requestId: "r", avatarId: "a", botName: "A", bio: "b", tags: [], source: "s" }, [["requestId"], ["avatarId"]]],
+      [{ type: "rejoin", ...ids }, [["requestId"], ["avatarId"]]],
+      [{ type: "leave", ...ids }, [["requestId"], ["avatarId"]]],
+      [
+        { type: "status", ...ids, poseType: "sit", action: "", bubble: "", log: "", playback: { mode: "loop" }, propId: "p" },
+        [["requestId"], ["avatarId"], ["propId"]],
+      ],
+      [{ type: "before_send_message", ...auth, bubble: "hi" }, [["avatarId"]]],
+      [{ type: "kichi_idle_plan", ...ids, ...plan }, [["requestId"], ["avatarId"], ["stages", "0", "actions", "0", "propId"]]],
+      [{ type: "clock", ...ids, action: "stop" }, [["requestId"], ["avatarId"]]],
+      [{ type: "query_status", ...ids }, [["requestId"], ["avatarId"]]],
+      [{ type: "create_notes_board_note", ...ids, propId: "p", data: "x" }, [["requestId"], ["avatarId"], ["propId"]]],
+      [{ type: "create_music_album", ...ids, albumTitle: "t", musicTitles: ["m"] }, [["requestId"], ["avatarId"]]],
+      [{ type: "bot_message", ...ids, toAvatarId: "b", depth: 0, bubble: "hi" }, [["requestId"], ["avatarId"], ["toAvatarId"]]],
+    ];
+    for (const [frame, paths] of cases) {
+      expect(KichiClientFrameSchema.safeParse(frame).success, String(frame.type)).toBe(true);
+      for (const path of paths) {
+        for (const key of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
+          const mutated = structuredClone(frame);
+          let target: any = mutated;
+          for (const step of path.slice(0, -1)) target = target[step];
+          Object.defineProperty(target, path.at(-1) as string, { value: key, enumerable: true, writable: true, configurable: true });
+          expect(KichiClientFrameSchema.safeParse(mutated).success, `${frame.type} ${path.join(".")}=${key}`).toBe(false);
+        }
+      }
+    }
+    expect(KichiClientFrameSchema.safeParse({ type: "join", avatarId: "a b", botName: "A", bio: "b", tags: [], source: "s" }).success).toBe(
+      false,
+    );
+  });
+
   it("parses server frames and keeps unknown query fields", () => {
     const result = KichiServerFrameSchema.parse({
       type: "query_status_result",

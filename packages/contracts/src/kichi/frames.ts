@@ -1,26 +1,29 @@
 import { z } from "zod";
 import {
+  KichiAvatarIdSchema,
   KichiBotHistoryEntrySchema,
   KichiClockSchema,
   KichiIdlePlanSchema,
   KichiPlaybackSchema,
   KichiPoseTypeSchema,
+  KichiPropIdSchema,
+  KichiRequestIdSchema,
   KichiRoomContextSchema,
 } from "./common.js";
 
 /** Every frame but `join` proves who sends it. */
 const avatarAuth = {
-  avatarId: z.string().min(1),
+  avatarId: KichiAvatarIdSchema,
   authKey: z.string().min(1),
 };
-const requestId = z.string().min(1);
+const requestId = KichiRequestIdSchema;
 
 // ---- plugin → server ----
 
 export const KichiJoinFrameSchema = z.object({
   type: z.literal("join"),
   requestId: requestId.optional(),
-  avatarId: z.string().min(1),
+  avatarId: KichiAvatarIdSchema,
   botName: z.string().min(1),
   bio: z.string().min(1),
   tags: z.array(z.string()),
@@ -37,7 +40,7 @@ export const KichiStatusFrameSchema = z.object({
   bubble: z.string(),
   log: z.string(),
   playback: KichiPlaybackSchema,
-  propId: z.string().min(1).optional(),
+  propId: KichiPropIdSchema.optional(),
 });
 export const KichiHookNotifyFrameSchema = z.object({
   type: z.enum(["message_received", "before_send_message"]),
@@ -59,7 +62,7 @@ export const KichiNoteFrameSchema = z.object({
   type: z.literal("create_notes_board_note"),
   requestId: requestId.optional(),
   ...avatarAuth,
-  propId: z.string().min(1),
+  propId: KichiPropIdSchema,
   data: z.string().min(1).max(KICHI_NOTE_MAX_LENGTH),
 });
 export const KichiMusicAlbumFrameSchema = z.object({
@@ -73,7 +76,7 @@ export const KichiBotMessageFrameSchema = z.object({
   type: z.literal("bot_message"),
   requestId,
   ...avatarAuth,
-  toAvatarId: z.string().min(1),
+  toAvatarId: z.union([z.literal("*"), KichiAvatarIdSchema]),
   depth: z.number().int().nonnegative(),
   bubble: z.string().min(1),
   poseType: KichiPoseTypeSchema.optional(),
