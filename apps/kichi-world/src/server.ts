@@ -42,7 +42,10 @@ export interface KichiWorldServerOptions {
   maxConnections?: number;
   /** Avatars the world issues keys to; a join of a new avatar past it is refused. Default 10,000. */
   maxIdentities?: number;
-  /** A WebSocket that has not joined or rejoined within this is closed (1008). Default 10 s. */
+  /**
+   * A WebSocket that has not joined or rejoined within this is closed (1008). Default 120 s: the forwarder
+   * connects when an agent picks a host and joins when the agent calls kichi_join, which may be a while.
+   */
   joinTimeoutMs?: number;
   /** How often every WebSocket is pinged; one that did not answer the previous ping is closed. Default 30 s. */
   heartbeatIntervalMs?: number;
@@ -104,7 +107,7 @@ export async function startKichiWorld(options: KichiWorldServerOptions = {}): Pr
     } else refuseSocket(socket, 400, "Bad Request", errorBody(400, "bad_request", `WebSocket handshake: ${error.message}`));
   });
   const stopHeartbeat = heartbeatWebSockets(wss, { intervalMs: options.heartbeatIntervalMs ?? 30_000 });
-  const joinTimeoutMs = options.joinTimeoutMs ?? 10_000;
+  const joinTimeoutMs = options.joinTimeoutMs ?? 120_000;
 
   const send = (peer: Peer | undefined, frame: KichiServerFrame) => {
     if (peer && peer.socket.readyState === peer.socket.OPEN) peer.socket.send(JSON.stringify(frame));
