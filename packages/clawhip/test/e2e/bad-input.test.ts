@@ -439,16 +439,20 @@ describe("bad request lines, targets, headers, prototype keys, slow senders and 
 
   it("refuses connections past max_connections with a JSON 503, closes idle ones after headers_timeout_ms, and recovers", async () => {
     const port = Number(new URL(daemon.url).port);
-    const idle = await Promise.all(Array.from({ length: MAX_CONNECTIONS }, () => openSocket(port)));
-    const idleAnswers = idle.map(received);
-    const refused = await Promise.all(Array.from({ length: 8 }, () => sendRaw(port, "GET /health HTTP/1.1\r\nhost: x\r\n\r\n")));
-    for (const reply of refused) {
-      expect(reply.status).toBe(503);
-      expect(reply.text).toContain(`{"ok":false,"error":"more than ${MAX_CONNECTIONS} open connections; retry later"}`);
-    }
-    // The idle sockets send nothing: the header timeout closes each with a 408, freeing the slots.
-    for (const text of await Promise.all(idleAnswers)) expect(statusOf(text)).toBe(408);
-    expect((await sendRaw(port, "GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")).status).toBe(200);
+    // Eight more idle sockets than the cap. Sockets of the previous test may still be closing on the
+    // daemon's side, so the cap can bite a little earlier: at least 8 are refused, every other one
+    // is held until the header timeout closes it with a 408, and nothing else happens.
+    const sockets = await Promise.all(Array.from({ length: MAX_CONNECTIONS + 8 }, () => openSocket(port)));
+    const texts = await Promise.all(sockets.map(received));
+    const refused = texts.filter((text) => statusOf(text) === 503);
+    const timedOut = texts.filter((text) => statusOf(text) === 408);
+    expect(refused.length + timedOut.length).toBe(MAX_CONNECTIONS + 8);
+    expect(refused.length).toBeGreaterThanOrEqual(8);
+    expect(timedOut.length).toBeGreaterThan(MAX_CONNECTIONS / 2);
+    for (const text of refused) expect(text).toContain(`{"ok":false,"error":"more than ${MAX_CONNECTIONS} open connections; retry later"}`);
+    // The daemon counts a socket free once it sees the close, a moment after this side does.
+    const health = () => sendRaw(port, "GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+    await until(async () => (await health()).status === 200, 5000, "a free connection slot");
   });
 
   it("is healthy afterwards: RSS bounded, no crash, an event still delivered", async () => {
