@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,9 +9,11 @@ import { parseConfigObject } from "../route/config-file.js";
 import { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
 import type { Clock } from "./clock.js";
 import { systemClock } from "./clock.js";
+import { deliveryIdempotencyKey, type FetchLike } from "./send-job.js";
 
 let receiver: WebhookReceiver;
 let stateDir: string;
+let fetchForTest: FetchLike;
 const runtimes: ClawhipRuntime[] = [];
 
 beforeEach(async () => {
@@ -108,7 +111,7 @@ describe("durable delivery against local Discord/Slack stand-ins", () => {
     expect(clock.sleeps).toEqual([75, 150, 300, 9700, 600, 9400, 1200, 8800]);
   });
 
-  it("a receiver that is down for a while, then back: every accepted event arrives exactly once", async () => {
+  it("a receiver that is down for a while, then back: every accepted event arrives, once", async () => {
     const port = receiver.port;
     await receiver.stop();
     const runtime = await start([discordRoute()], systemClock, { backoff_base_ms: 5, backoff_max_ms: 40, breaker_cooldown_ms: 50 });
@@ -224,5 +227,107 @@ describe("durable delivery against local Discord/Slack stand-ins", () => {
     await without.dispatcher.idle();
     expect(without.health().dead).toBe(1);
     expect(receiver.requests).toHaveLength(1);
+  });
+});
+
+describe("item 12: what a receiver can deduplicate on, and the window a crash can re-send", () => {
+  it("item 12: every request carries Idempotency-Key and X-Clawhip-Event-Id, identical on every attempt of a delivery", async () => {
+    // The first attempt of each delivery fails, so each is sent twice.
+    const seen = new Set<string>();
+    receiver.respond = (r) => {
+      const key = String(r.headers["idempotency-key"]);
+      if (seen.has(key)) return { status: 204 };
+      seen.add(key);
+      return { status: 503 };
+    };
+    const parsed = parseConfigObject({
+      routes: [discordRoute(), slackRoute(), { event: "*", channel: "42" }],
+      delivery: { backoff_base_ms: 1, backoff_max_ms: 2, breaker_threshold: 100 },
+      providers: { discord: { api_base: `${receiver.url}/discord` } },
+    });
+    if (!parsed.ok) throw new Error(parsed.error);
+    const runtime = await ClawhipRuntime.start({
+      config: parsed.config,
+      stateDir,
+      discordToken: "bot",
+      log: () => {},
+      clock: new VirtualClock(),
+    });
+    runtimes.push(runtime);
+    const ids = ["ev-1", "événement/ü \ud800", "x".repeat(300)];
+    for (const id of ids) await accept(runtime, omxEvent(id, { event_id: id }));
+    await runtime.dispatcher.idle();
+    expect(runtime.health()).toMatchObject({ pending: 0, delivered: 9, dead: 0 });
+    expect(receiver.requests).toHaveLength(18);
+    const byKey = new Map<string, typeof receiver.requests>();
+    for (const request of receiver.requests) {
+      const key = request.headers["idempotency-key"] as string;
+      byKey.set(key, [...(byKey.get(key) ?? []), request]);
+    }
+    expect(byKey.size).toBe(9);
+    for (const attempts of byKey.values()) {
+      expect(attempts).toHaveLength(2);
+      expect(attempts[1]?.headers["x-clawhip-event-id"]).toBe(attempts[0]?.headers["x-clawhip-event-id"]);
+      expect(attempts[1]?.body).toEqual(attempts[0]?.body);
+    }
+    const eventIds = receiver.requests.map((r) => r.headers["x-clawhip-event-id"]);
+    expect(eventIds.filter((id) => id === "ev-1")).toHaveLength(6);
+    // Percent-encoded (a header holds visible ASCII only; a lone surrogate becomes U+FFFD) …
+    expect(eventIds.filter((id) => id === encodeURIComponent("événement/ü \ufffd"))).toHaveLength(6);
+    // … and left out when too long for a header, while the idempotency key is always there.
+    expect(eventIds.filter((id) => id === undefined)).toHaveLength(6);
+
+    const channel = receiver.requests.filter((r) => r.path.startsWith("/discord/channels/42/messages"));
+    expect(channel).toHaveLength(6);
+    for (const request of channel) {
+      const key = request.headers["idempotency-key"] as string;
+      expect(request.body).toEqual({ content: expect.any(String), nonce: key.slice(0, 25), enforce_nonce: true });
+    }
+    const webhooks = receiver.requests.filter((r) => !r.path.startsWith("/discord/"));
+    for (const request of webhooks) expect(request.body.nonce).toBeUndefined();
+    for (const key of byKey.keys()) expect(key).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("item 12: the done line reaches the spool file in the turn the 2xx status arrives, before the body is read", async () => {
+    let answer!: () => void;
+    const called = new Promise<void>((resolveCalled) => {
+      const fetch: FetchLike = () =>
+        new Promise((resolveResponse) => {
+          answer = () =>
+            // A 2xx whose body never ends: the delivery is known from its status alone.
+            resolveResponse({ status: 200, headers: { get: () => null }, text: () => new Promise<string>(() => {}) });
+          resolveCalled();
+        });
+      fetchForTest = fetch;
+    });
+    const parsed = parseConfigObject({ routes: [discordRoute()], daemon: { spool_fsync: "never" } });
+    if (!parsed.ok) throw new Error(parsed.error);
+    const runtime = await ClawhipRuntime.start({
+      config: parsed.config,
+      stateDir,
+      fetch: fetchForTest,
+      log: () => {},
+      clock: new VirtualClock(),
+    });
+    runtimes.push(runtime);
+    await accept(runtime, omxEvent("window", { event_id: "win-1" }));
+    await called;
+    const spool = join(stateDir, "spool");
+    const doneInFile = () =>
+      readdirSync(spool).some((name) => readFileSync(join(spool, name), "utf8").includes(`{"t":"done","key":"win-1|0|`));
+    expect(doneInFile()).toBe(false);
+    answer();
+    // Queued before anything the answer triggers: whatever runs in this turn has run when it fires.
+    const sameTurn = await new Promise<boolean>((resolveCheck) => setImmediate(() => resolveCheck(doneInFile())));
+    expect(sameTurn).toBe(true);
+    await runtime.dispatcher.idle();
+    expect(runtime.health()).toMatchObject({ pending: 0, delivered: 1 });
+  });
+
+  it("item 12: the idempotency key is a digest of the job key: stable across restarts, distinct per target", () => {
+    const a = deliveryIdempotencyKey({ key: "e1|0|discord-webhook|https://x/1" });
+    expect(a).toBe(deliveryIdempotencyKey({ key: "e1|0|discord-webhook|https://x/1" }));
+    expect(a).not.toBe(deliveryIdempotencyKey({ key: "e1|1|discord-webhook|https://x/2" }));
+    expect(a).not.toContain("https");
   });
 });

@@ -44,7 +44,7 @@ function laneName(job: ClawhipDeliveryJob): string {
  * Delivers spooled jobs: one lane per target, in order within a lane, lanes in parallel. Each lane
  * has its own circuit breaker and token bucket; failures are retried with exponential backoff and
  * jitter (a server's retry_after / Retry-After wins); a delivery is recorded `done` in the journal
- * before it counts, and permanent failures go to the dead-letter file.
+ * the moment its 2xx arrives, and permanent failures go to the dead-letter file.
  */
 export class Dispatcher {
   readonly #options: DispatcherOptions;
@@ -133,12 +133,15 @@ export class Dispatcher {
         this.attempts += 1;
         const result = await this.#options.send(job, signal);
         if (result.ok) {
+          // The `done` line goes to the file now, in the turn the 2xx arrived: a crash can re-send
+          // only a delivery whose answer had not arrived yet (at most one per lane). The lane moves on
+          // meanwhile; the delivery counts, and idle() settles, once the line is durable.
+          const recorded = journal.append([{ t: "done", key: job.key }]);
+          journal.flush();
           lane.breaker.success();
           attempt = 0;
-          // The lane moves on while the `done` line is committed (with other lanes' and requests'
-          // lines); the delivery counts, and idle() settles, once it is on disk.
           lane.queue.shift();
-          this.#track(journal.append([{ t: "done", key: job.key }])).then(
+          this.#track(recorded).then(
             () => {
               this.delivered += 1;
               this.#settle();

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { ClawhipDeliveryJob } from "@clawbridge/contracts";
 import { retryAfterMs } from "./backoff.js";
 
@@ -45,19 +46,51 @@ function slackBody(job: ClawhipDeliveryJob): unknown {
   };
 }
 
+/**
+ * The delivery's idempotency key: a digest of the job key (event id, route, target), so it is the same
+ * on every attempt and after a restart, differs per target, and does not reveal the webhook URL.
+ */
+export function deliveryIdempotencyKey(job: Pick<ClawhipDeliveryJob, "key">): string {
+  return createHash("sha256").update(job.key).digest("hex");
+}
+
+/** Discord's `nonce` holds at most 25 characters: a prefix of the idempotency key (100 bits). */
+const DISCORD_NONCE_LENGTH = 25;
+
+/** Past this, the event id is left out of the headers (a receiver may refuse oversized headers). */
+const MAX_EVENT_ID_HEADER = 256;
+
+/**
+ * What every delivery request carries for a receiver to deduplicate on: `Idempotency-Key` always, and
+ * the event id (percent-encoded, as a header holds only visible ASCII) when it is short enough.
+ */
+function dedupeHeaders(job: ClawhipDeliveryJob): Record<string, string> {
+  const headers: Record<string, string> = { "idempotency-key": deliveryIdempotencyKey(job) };
+  // A round trip through UTF-8 replaces lone surrogates, which encodeURIComponent refuses.
+  const eventId = encodeURIComponent(Buffer.from(job.event_id, "utf8").toString("utf8"));
+  if (eventId.length <= MAX_EVENT_ID_HEADER) headers["x-clawhip-event-id"] = eventId;
+  return headers;
+}
+
 function requestFor(job: ClawhipDeliveryJob, options: SenderOptions): WebhookRequest | string {
-  const json = { "content-type": "application/json" };
+  const headers = { "content-type": "application/json", ...dedupeHeaders(job) };
   switch (job.target.kind) {
     case "discord-webhook":
-      return { url: discordWebhookUrl(job.target.value), headers: json, body: { content: job.content } };
+      return { url: discordWebhookUrl(job.target.value), headers, body: { content: job.content } };
     case "slack-webhook":
-      return { url: job.target.value, headers: json, body: slackBody(job) };
+      return { url: job.target.value, headers, body: slackBody(job) };
     case "discord-channel":
       if (!options.discordToken) return "no Discord bot token configured for channel delivery (DISCORD_TOKEN or [providers.discord].token)";
       return {
         url: `${options.discordApiBase.replace(/\/+$/, "")}/channels/${encodeURIComponent(job.target.value)}/messages`,
-        headers: { ...json, authorization: `Bot ${options.discordToken}` },
-        body: { content: job.content },
+        headers: { ...headers, authorization: `Bot ${options.discordToken}` },
+        // Create Message dedupes on an enforced nonce (for a few minutes): a re-send after a crash
+        // returns the message already created instead of posting it twice.
+        body: {
+          content: job.content,
+          nonce: deliveryIdempotencyKey(job).slice(0, DISCORD_NONCE_LENGTH),
+          enforce_nonce: true,
+        },
       };
   }
 }
@@ -72,7 +105,9 @@ function parseMaybeJson(text: string): unknown {
 
 /**
  * Sends one job: Discord `{content}`, Slack `{text}`. 2xx is delivered; 429, 5xx, 408 and network
- * errors are retryable (honouring `retry_after` / `Retry-After`); other 4xx are permanent.
+ * errors are retryable (honouring `retry_after` / `Retry-After`); other 4xx are permanent. A 2xx
+ * resolves as soon as its status is known: the caller records the delivery before anything else can
+ * run, and the body (never needed) drains on its own.
  */
 export async function sendJob(job: ClawhipDeliveryJob, options: SenderOptions, signal?: AbortSignal): Promise<SendResult> {
   const request = requestFor(job, options);
@@ -88,11 +123,14 @@ export async function sendJob(job: ClawhipDeliveryJob, options: SenderOptions, s
       body: JSON.stringify(request.body),
       signal: combined,
     });
+    if (response.status >= 200 && response.status < 300) {
+      response.text().then(undefined, () => {});
+      return { ok: true };
+    }
     text = await response.text();
   } catch (error) {
     return { ok: false, retryable: true, reason: `request failed: ${(error as Error).message}` };
   }
-  if (response.status >= 200 && response.status < 300) return { ok: true };
   const retryable = response.status === 429 || response.status === 408 || response.status >= 500;
   const wait = retryable ? retryAfterMs(response.headers.get("retry-after"), parseMaybeJson(text), options.now()) : undefined;
   const result: SendResult = { ok: false, retryable, reason: `HTTP ${response.status}: ${text.slice(0, 200)}` };

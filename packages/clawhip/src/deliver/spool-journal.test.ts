@@ -1,8 +1,9 @@
-import { appendFile, type FileHandle, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { appendFile, type FileHandle, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ClawhipDeliveryJob } from "@clawbridge/contracts";
+import { ClawhipConfigSchema, type ClawhipDeliveryJob } from "@clawbridge/contracts";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
 import { SpoolJournal } from "./spool-journal.js";
 
 let dir: string;
@@ -49,7 +50,65 @@ describe("SpoolJournal", () => {
     const reopened = await SpoolJournal.open(dir, { dedupeWindow: 100 });
     expect(reopened.skippedLines).toBe(1);
     expect(reopened.pendingJobs().map((j) => j.event_id)).toEqual(["e1"]);
+    // A torn tail is what a crash mid-write leaves: expected, so nothing is set aside.
+    expect(reopened.setAside).toEqual([]);
     await reopened.close();
+    expect((await readdir(dir)).filter((name) => name.includes(".corrupt-"))).toEqual([]);
+  });
+
+  it("item 11: a corrupt line among good ones keeps every good line's job and sets the damaged segment aside, bytes intact", async () => {
+    const journal = await SpoolJournal.open(dir, { dedupeWindow: 100 });
+    for (const n of [1, 2, 3, 4]) await journal.append([{ t: "job", job: job(n) }]);
+    await journal.append([{ t: "done", key: job(2).key }]);
+    await journal.close();
+    const [segment] = await readdir(dir);
+    const path = join(dir, segment as string);
+    const lines = (await readFile(path, "utf8")).split("\n");
+    // Damage in the middle: bytes that are not JSON, and JSON that is not a journal line.
+    lines.splice(2, 0, '{"t":"job","job":{"key":"e9|0|disc\u0000\u00ff garbage', '{"t":"job","job":{"key":"half"}}');
+    const damaged = Buffer.concat([Buffer.from(lines.join("\n")), Buffer.from([0xff, 0xfe, 0x0a])]);
+    await writeFile(path, damaged);
+
+    const now = () => new Date("2026-04-01T12:34:56.789Z");
+    const reopened = await SpoolJournal.open(dir, { dedupeWindow: 100, now });
+    expect(reopened.pendingJobs().map((j) => j.event_id)).toEqual(["e1", "e3", "e4"]);
+    expect(reopened.isKnown(job(2).key)).toBe(true);
+    const movedTo = `${path}.corrupt-2026-04-01T12-34-56-789Z`;
+    expect(reopened.setAside).toEqual([{ movedTo, badLines: 3 }]);
+    expect(await readFile(movedTo)).toEqual(damaged);
+    await reopened.close();
+
+    // The evidence outlives later opens and compactions; the good state stays as it was.
+    const again = await SpoolJournal.open(dir, { dedupeWindow: 100 });
+    expect(again.pendingJobs().map((j) => j.event_id)).toEqual(["e1", "e3", "e4"]);
+    expect(again.setAside).toEqual([]);
+    await again.close();
+    expect((await readdir(dir)).filter((name) => name.includes(".corrupt-"))).toEqual([`${segment}.corrupt-2026-04-01T12-34-56-789Z`]);
+  });
+
+  it("item 11: the runtime logs where a damaged segment was set aside and resumes its good jobs", async () => {
+    const spool = join(dir, "spool");
+    const journal = await SpoolJournal.open(spool, { dedupeWindow: 100 });
+    await journal.append([{ t: "job", job: job(1) }]);
+    await journal.close();
+    const [segment] = await readdir(spool);
+    await appendFile(join(spool, segment as string), "not json\n");
+    const logs: string[] = [];
+    const sent: string[] = [];
+    const runtime = await ClawhipRuntime.start({
+      config: ClawhipConfigSchema.parse({}),
+      stateDir: dir,
+      fetch: async (_url, init) => {
+        sent.push(JSON.parse(init.body).content);
+        return { status: 204, headers: { get: () => null }, text: async () => "" };
+      },
+      log: (level, message) => logs.push(`${level}: ${message}`),
+    });
+    await runtime.dispatcher.idle();
+    await runtime.stop();
+    expect(sent).toEqual(["message 1"]);
+    const movedTo = join(spool, (await readdir(spool)).find((name) => name.includes(".corrupt-")) as string);
+    expect(logs).toContain(`error: spool segment with 1 unreadable line(s) set aside as ${movedTo}; its readable lines were kept`);
   });
 
   it("compacts a full segment into one holding only the live state, and forgets the oldest delivered keys", async () => {

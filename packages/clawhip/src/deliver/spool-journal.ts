@@ -1,5 +1,5 @@
 import { writeSync } from "node:fs";
-import { type FileHandle, mkdir, open, readdir, readFile, rm } from "node:fs/promises";
+import { type FileHandle, mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { type ClawhipDeliveryJob, type ClawhipJournalLine, ClawhipJournalLineSchema, type ClawhipSpoolFsync } from "@clawbridge/contracts";
 import { serializeJournalLine } from "./journal-line.js";
@@ -21,6 +21,14 @@ export interface SpoolJournalOptions {
   fsyncIntervalMs?: number;
   /** Flushes appended lines to stable storage; `FileHandle.datasync` unless a test injects a failure. */
   syncFile?: (handle: FileHandle) => Promise<void>;
+  /** The time in the name of a damaged segment set aside (`<segment>.corrupt-<time>`). */
+  now?: () => Date;
+}
+
+/** A segment that held unreadable lines, kept (renamed) as evidence after its good lines were replayed. */
+export interface DamagedSegment {
+  movedTo: string;
+  badLines: number;
 }
 
 interface Waiter {
@@ -43,6 +51,16 @@ function writeAll(fd: number, text: string): void {
 
 const SEGMENT = /^journal-(\d{8})\.ndjson$/;
 
+/** A journal line, or undefined when it is not JSON or not a valid line. */
+function parseJournalLine(line: string): ClawhipJournalLine | undefined {
+  try {
+    const parsed = ClawhipJournalLineSchema.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function segmentName(sequence: number): string {
   return `journal-${String(sequence).padStart(8, "0")}.ndjson`;
 }
@@ -53,7 +71,9 @@ function segmentName(sequence: number): string {
  * mode, one fdatasync) — and a caller's promise resolves only once its lines are written to the file
  * (and flushed, in `always` mode). On open, the journal is replayed (a torn last
  * line from a crash is ignored: its writer was never acknowledged) and compacted into a new segment
- * that keeps the pending jobs and the remembered delivered keys.
+ * that keeps the pending jobs and the remembered delivered keys. A segment with an unreadable line
+ * anywhere else is damage, not a crash: its good lines are replayed and, once the compacted segment
+ * holds them, the damaged one is renamed aside (`<segment>.corrupt-<time>`) instead of deleted.
  */
 export class SpoolJournal {
   readonly #dir: string;
@@ -76,8 +96,12 @@ export class SpoolJournal {
   #syncing: Promise<void> | undefined;
   /** A failed background fdatasync, reported to the next group commit. */
   #syncError: Error | undefined;
+  /** Segments read at open with unreadable lines (name → count), set aside by the first compaction. */
+  readonly #damaged = new Map<string, number>();
   /** Lines dropped while replaying (torn or invalid), for diagnostics. */
   skippedLines = 0;
+  /** Damaged segments set aside at open, for the log. */
+  setAside: DamagedSegment[] = [];
   /** Completed fdatasyncs of appended lines (compactions not counted), for diagnostics. */
   syncs = 0;
 
@@ -88,6 +112,7 @@ export class SpoolJournal {
       fsync: "interval",
       fsyncIntervalMs: 100,
       syncFile: (handle) => handle.datasync(),
+      now: () => new Date(),
       ...options,
     };
   }
@@ -112,21 +137,23 @@ export class SpoolJournal {
     for (const segment of await this.#segments()) {
       this.#sequence = Math.max(this.#sequence, segment.sequence);
       const text = await readFile(join(this.#dir, segment.name), "utf8");
-      for (const line of text.split("\n")) {
+      const lines = text.split("\n");
+      // Every acknowledged write ends with a newline, so an unterminated last line is a write cut
+      // short by a crash; an unreadable line anywhere else is damage to keep for inspection.
+      const torn = lines.length - 1;
+      let bad = 0;
+      for (let i = 0; i < lines.length; i += 1) {
+        const line = lines[i] as string;
         if (line === "") continue;
-        let parsed: ReturnType<typeof ClawhipJournalLineSchema.safeParse>;
-        try {
-          parsed = ClawhipJournalLineSchema.safeParse(JSON.parse(line));
-        } catch {
-          this.skippedLines += 1;
+        const parsed = parseJournalLine(line);
+        if (parsed) {
+          this.#apply(parsed);
           continue;
         }
-        if (!parsed.success) {
-          this.skippedLines += 1;
-          continue;
-        }
-        this.#apply(parsed.data);
+        this.skippedLines += 1;
+        if (i !== torn) bad += 1;
       }
+      if (bad > 0) this.#damaged.set(segment.name, bad);
     }
   }
 
@@ -177,7 +204,19 @@ export class SpoolJournal {
     this.#handle = handle;
     this.#segmentBytes = Buffer.byteLength(text);
     this.#garbageBytes = 0;
-    for (const segment of old) if (segment.sequence !== this.#sequence) await rm(join(this.#dir, segment.name), { force: true });
+    for (const segment of old) {
+      if (segment.sequence === this.#sequence) continue;
+      const path = join(this.#dir, segment.name);
+      const badLines = this.#damaged.get(segment.name);
+      if (badLines === undefined) {
+        await rm(path, { force: true });
+        continue;
+      }
+      const movedTo = `${path}.corrupt-${this.#options.now().toISOString().replace(/[:.]/g, "-")}`;
+      await rename(path, movedTo);
+      this.#damaged.delete(segment.name);
+      this.setAside.push({ movedTo, badLines });
+    }
   }
 
   /** Jobs accepted and neither delivered nor given up, in acceptance order. */

@@ -98,7 +98,7 @@ export function acceptRawIngress(
   return acceptIngress(surface, body, config, env);
 }
 
-/** The spool jobs of an accepted event: one per planned delivery, keyed for exactly-once delivery. */
+/** The spool jobs of an accepted event: one per planned delivery, keyed so a repeat of the event is deduplicated. */
 export function deliveryJobs(event: ClawhipEvent, plan: DeliveryPlan, acceptedAt: string): ClawhipDeliveryJob[] {
   if (!plan.ok) return [];
   const eventId = String(event.payload.event_id);

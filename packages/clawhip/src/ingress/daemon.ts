@@ -1,8 +1,9 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ClawhipConfig } from "@clawbridge/contracts";
+import { createGuardedServer } from "@clawbridge/plugin-host";
 import { ClawhipRuntime, type ClawhipRuntimeOptions } from "../runtime/clawhip-runtime.js";
-import { createIngressHandler } from "./http-handler.js";
+import { createIngressHandler, pathnameOf } from "./http-handler.js";
 import { sendJson } from "./http-io.js";
 
 export interface DaemonOptions extends Omit<ClawhipRuntimeOptions, "config"> {
@@ -21,8 +22,8 @@ export interface RunningDaemon {
 }
 
 /**
- * Starts the ingress daemon: the runtime (spool replayed, pending deliveries resumed) and a node:http
- * server on loopback unless told otherwise.
+ * Starts the ingress daemon: the runtime (spool replayed, pending deliveries resumed) and a guarded
+ * node:http server (timeouts and a connection cap from `[daemon]`) on loopback unless told otherwise.
  */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const runtime = await ClawhipRuntime.start(options);
@@ -33,26 +34,28 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     log: (message) => log("error", message),
     ...(token ? { token } : {}),
   });
-  const server = createServer((req, res) => {
-    handler(req, res).then(
-      (handled) => {
-        if (!handled)
-          sendJson(res, 404, { ok: false, error: `not found: ${req.method} ${new URL(req.url ?? "/", "http://clawhip").pathname}` });
-      },
-      () => sendJson(res, 500, { ok: false, error: "internal error" }),
-    );
-  });
-  server.keepAliveTimeout = 65_000;
-  server.requestTimeout = 30_000;
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
-    else socket.destroy();
-  });
-  const bind = options.bind ?? options.config.daemon.bind;
+  const { daemon } = options.config;
+  // The guard answers what the handler cannot: requests node's parser refuses (JSON 400/408/431), a
+  // connection past the cap (503), and a handler failure (500 for that request only, logged once).
+  const server = createGuardedServer(
+    async (req, res) => {
+      if (await handler(req, res)) return;
+      sendJson(res, 404, { ok: false, error: `not found: ${req.method} ${pathnameOf(req)}` });
+    },
+    {
+      errorBody: (_status, _code, message) => ({ ok: false, error: message }),
+      log: (line) => log("error", line),
+      maxConnections: daemon.max_connections,
+      headersTimeoutMs: daemon.headers_timeout_ms,
+      requestTimeoutMs: daemon.request_timeout_ms,
+      keepAliveTimeoutMs: daemon.keep_alive_timeout_ms,
+    },
+  );
+  const bind = options.bind ?? daemon.bind;
   try {
     await new Promise<void>((resolvePromise, reject) => {
       server.once("error", reject);
-      server.listen(options.port ?? options.config.daemon.port, bind, () => {
+      server.listen(options.port ?? daemon.port, bind, () => {
         server.off("error", reject);
         resolvePromise();
       });

@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { request } from "node:http";
+import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -49,6 +50,62 @@ function postChunked(path: string, chunks: string[]): Promise<{ status: number; 
     for (const chunk of chunks) req.write(chunk);
     req.end();
   });
+}
+
+interface RawReply {
+  status: number;
+  body: any;
+}
+
+/** Parses the first response on a raw socket: its status line and JSON body. */
+function parseRaw(text: string): RawReply {
+  const status = Number(/^HTTP\/1\.1 (\d{3}) /.exec(text)?.[1] ?? 0);
+  const body = text.slice(text.indexOf("\r\n\r\n") + 4);
+  return { status, body: body === "" ? undefined : JSON.parse(body) };
+}
+
+/** Writes `text` on a fresh socket (a request line no HTTP client would send) and reads until the server closes. */
+function rawRequest(port: number, text: string): Promise<RawReply> {
+  return new Promise((resolvePromise, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.write(text));
+    let out = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => {
+      out += chunk;
+    });
+    socket.on("error", reject);
+    socket.on("close", () => resolvePromise(parseRaw(out)));
+  });
+}
+
+/** Opens a socket and resolves once it is connected (it sends nothing). */
+function openIdle(port: number): Promise<Socket> {
+  return new Promise((resolvePromise, reject) => {
+    const socket = connect(port, "127.0.0.1", () => resolvePromise(socket));
+    socket.on("error", reject);
+  });
+}
+
+/** Resolves with everything a socket received once the server closed it. */
+function closed(socket: Socket): Promise<string> {
+  return new Promise((resolvePromise) => {
+    let out = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => {
+      out += chunk;
+    });
+    socket.on("error", () => {});
+    socket.on("close", () => resolvePromise(out));
+  });
+}
+
+async function startWith(daemonConfig: Record<string, unknown>): Promise<{ daemon: RunningDaemon; dir: string; logs: string[] }> {
+  const dir = await mkdtemp(join(tmpdir(), "clawhip-http-guard-"));
+  const parsed = parseConfigObject({ daemon: daemonConfig });
+  if (!parsed.ok) throw new Error(parsed.error);
+  const logs: string[] = [];
+  const started = await startDaemon({ config: parsed.config, stateDir: dir, port: 0, log: (_level, message) => logs.push(message) });
+  return { daemon: started, dir, logs };
 }
 
 describe("ingress daemon envelopes", () => {
@@ -122,7 +179,128 @@ describe("ingress daemon envelopes", () => {
     expect(await health.json()).toMatchObject({ ok: true, version: "0.1.0", pending: 0, dead: 0 });
   });
 
+  it("item 1: a malformed request target (`//[`, a broken %-escape) is a JSON 400 and `//a:99999/` a 404, never a 500", async () => {
+    const send = (method: string, target: string) => {
+      const body = method === "POST" ? '{"type":"x"}' : "";
+      return rawRequest(
+        daemon.port,
+        `${method} ${target} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${TOKEN}\r\ncontent-type: application/json\r\n` +
+          `content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    };
+    const malformed = [
+      "//[",
+      "//[/event",
+      "/%zz",
+      "/event%",
+      "/event%4",
+      "/%ff%zz/event",
+      "/ev\\ent",
+      "/event?x=%zz",
+      "*",
+      "http://x/event",
+    ];
+    for (const target of malformed) {
+      for (const method of ["GET", "POST"]) {
+        expect(await send(method, target), `${method} ${target}`).toEqual({ status: 400, body: { ok: false, error: expect.any(String) } });
+      }
+    }
+    // A leading `//` is part of the path, not an authority: these parse, and name no route.
+    for (const target of ["//a:99999/", "//event"]) {
+      expect(await send("POST", target), target).toEqual({ status: 404, body: { ok: false, error: `not found: POST ${target}` } });
+    }
+    const health = await fetch(`${daemon.url}/health`);
+    expect(health.status).toBe(200);
+  });
+
+  it("item 1: a request line or header node's parser refuses is a JSON 400 from the daemon", async () => {
+    for (const line of ["GET /ev ent HTTP/1.1", "GET /event HTTP/9.9", "G\u0000T /event HTTP/1.1", "GET /event\u0001 HTTP/1.1"]) {
+      const reply = await rawRequest(daemon.port, `${line}\r\nhost: x\r\n\r\n`);
+      expect(reply, JSON.stringify(line)).toEqual({ status: 400, body: { ok: false, error: expect.any(String) } });
+    }
+    const badHeader = await rawRequest(daemon.port, "POST /event HTTP/1.1\r\nhost: x\r\nx-bad header: 1\r\n\r\n");
+    expect(badHeader.status).toBe(400);
+  });
+
+  it("item 2: `/constructor`, `/__proto__`, `/toString` are unknown paths (404), not prototype lookups", async () => {
+    for (const path of ["/constructor", "/__proto__", "/toString", "/hasOwnProperty", "/event/constructor"]) {
+      const reply = await post(path, JSON.stringify({ type: "x" }));
+      expect(reply, path).toEqual({ status: 404, body: { ok: false, error: `not found: POST ${path}` } });
+    }
+    expect(Object.keys(Object.prototype)).toEqual([]);
+  });
+
+  it("item 2: an event kind or native hook name that is a prototype key is a 202 / 400, not a 500", async () => {
+    for (const name of ["constructor", "__proto__", "toString"]) {
+      expect(await post("/event", JSON.stringify({ type: name }))).toEqual({
+        status: 202,
+        body: { ok: true, type: name, event_id: expect.any(String) },
+      });
+      expect(await post("/native/hook", JSON.stringify({ provider: "codex", hook_event_name: name }))).toEqual({
+        status: 400,
+        body: { ok: false, error: `unsupported native hook event '${name}'` },
+      });
+    }
+  });
+
   it("binds loopback by default", () => {
     expect(daemon.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+});
+
+describe("item 9: the daemon's connection cap and timeouts come from [daemon]", () => {
+  it("item 9: past max_connections a new connection gets a JSON 503, and the daemon serves again once they close", async () => {
+    const { daemon: capped, dir } = await startWith({ max_connections: 3 });
+    try {
+      const held = await Promise.all([1, 2, 3].map(() => openIdle(capped.port)));
+      const refused = await rawRequest(capped.port, "GET /health HTTP/1.1\r\nhost: x\r\n\r\n");
+      expect(refused).toEqual({ status: 503, body: { ok: false, error: "more than 3 open connections; retry later" } });
+      await Promise.all(
+        held.map((socket) => {
+          const gone = closed(socket);
+          socket.destroy();
+          return gone;
+        }),
+      );
+      const health = await rawRequest(capped.port, "GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+      expect(health.status).toBe(200);
+    } finally {
+      await capped.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("item 9: an idle connection, unfinished headers and a trickled body are cut off with a JSON 408 (timeouts configured small)", async () => {
+    const { daemon: strict, dir, logs } = await startWith({ headers_timeout_ms: 200, request_timeout_ms: 300 });
+    try {
+      const idle = closed(await openIdle(strict.port));
+      const headers = await openIdle(strict.port);
+      const headersDone = closed(headers);
+      headers.write("POST /event HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n");
+      const trickle = await openIdle(strict.port);
+      const trickleDone = closed(trickle);
+      trickle.write("POST /event HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 4096\r\n\r\n{");
+      // A slow sender: one byte every 50 ms, far slower than the 300 ms request timeout allows.
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (trickle.writable && sent < 4000) trickle.write(" ");
+        sent += 1;
+      }, 50);
+      const replies = await Promise.all([idle, headersDone, trickleDone]).finally(() => clearInterval(timer));
+      for (const reply of replies) {
+        expect(parseRaw(reply)).toEqual({ status: 408, body: { ok: false, error: "request timeout: the request could not be read" } });
+      }
+      expect(sent).toBeLessThan(4000);
+      expect(logs).toEqual([]);
+      expect((await fetch(`${strict.url}/health`)).status).toBe(200);
+    } finally {
+      await strict.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("item 9: headers_timeout_ms above request_timeout_ms is a config error", () => {
+    const parsed = parseConfigObject({ daemon: { headers_timeout_ms: 5000, request_timeout_ms: 1000 } });
+    expect(parsed).toEqual({ ok: false, error: expect.stringContaining("headers_timeout_ms must not exceed request_timeout_ms") });
   });
 });

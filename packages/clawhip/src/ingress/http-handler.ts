@@ -1,20 +1,20 @@
-import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { hasBearer, RequestTargetError, requestTarget } from "@clawbridge/plugin-host";
 import type { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
 import type { IngressSurface } from "./accept.js";
 import { BodyTooLargeError, readBody, sendJson } from "./http-io.js";
 import { IngressBatcher } from "./ingress-batcher.js";
 
-/** Every ingress path, and the surface it speaks. */
-export const INGRESS_PATHS: Readonly<Record<string, IngressSurface>> = {
-  "/event": "event",
-  "/api/event": "event",
-  "/events": "event",
-  "/api/omx/hook": "omx-hook",
-  "/omx/hook": "omx-hook",
-  "/api/native/hook": "native-hook",
-  "/native/hook": "native-hook",
-};
+/** Every ingress path, and the surface it speaks (a Map: a request path is never a prototype lookup). */
+export const INGRESS_PATHS: ReadonlyMap<string, IngressSurface> = new Map([
+  ["/event", "event"],
+  ["/api/event", "event"],
+  ["/events", "event"],
+  ["/api/omx/hook", "omx-hook"],
+  ["/omx/hook", "omx-hook"],
+  ["/api/native/hook", "native-hook"],
+  ["/native/hook", "native-hook"],
+]);
 
 export const HEALTH_PATH = "/health";
 
@@ -28,14 +28,6 @@ export interface IngressHandlerOptions {
   log?: (message: string) => void;
 }
 
-function hasBearer(req: IncomingMessage, token: string): boolean {
-  const header = req.headers.authorization;
-  if (typeof header !== "string" || !header.toLowerCase().startsWith("bearer ")) return false;
-  const given = Buffer.from(header.slice(7).trim());
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 function isJsonContentType(header: string | undefined): boolean {
   if (header === "application/json") return true;
   if (!header) return false;
@@ -43,18 +35,17 @@ function isJsonContentType(header: string | undefined): boolean {
   return type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
 }
 
-/** A path of only these characters is its own pathname; any other (escapes, dot segments, …) goes through URL. */
+/** A target of only these characters is its own pathname; any other (a query, escapes, dot segments, …) is parsed. */
 const PLAIN_PATH = /^\/[A-Za-z0-9_\-/]*$/;
 
 /**
- * The path of a request target as `new URL(target, base).pathname` gives it, without building a URL
- * for the plain `/event`-like targets that nearly every request has.
+ * The pathname of a request target, without parsing the plain `/event`-like targets that nearly every
+ * request has. Any other target goes through `requestTarget`, which throws a `RequestTargetError`
+ * (answered 400) for one that does not parse (`//[`, `/%zz`).
  */
-function pathnameOf(target: string): string {
-  const end = target.search(/[?#]/);
-  const path = end < 0 ? target : target.slice(0, end);
-  if (PLAIN_PATH.test(path) && !path.startsWith("//")) return path;
-  return new URL(target, "http://clawhip").pathname;
+export function pathnameOf(req: Pick<IncomingMessage, "url">): string {
+  const target = req.url ?? "/";
+  return PLAIN_PATH.test(target) ? target : requestTarget(req).pathname;
 }
 
 const fail = (res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}) =>
@@ -62,7 +53,8 @@ const fail = (res: ServerResponse, status: number, error: string, headers: Recor
 
 /**
  * The ingress as a node:http handler: `GET /health` and the POST routes, with 202/400/401/404/405/
- * 413/415/422 envelopes. Resolves false for paths it does not own, so hosts can chain handlers.
+ * 413/415/422 envelopes. Resolves false for paths it does not own, so hosts can chain handlers; a
+ * request target that does not parse is answered 400 here, as no other handler could own it.
  */
 export function createIngressHandler(options: IngressHandlerOptions) {
   const prefix = options.prefix ?? "";
@@ -72,19 +64,27 @@ export function createIngressHandler(options: IngressHandlerOptions) {
     return runtime.acceptBatch(items);
   });
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    const full = pathnameOf(req.url ?? "/");
+    let full: string;
+    try {
+      full = pathnameOf(req);
+    } catch (error) {
+      if (!(error instanceof RequestTargetError)) throw error;
+      fail(res, 400, error.message, { connection: "close" });
+      return true;
+    }
     if (prefix !== "" && !full.startsWith(`${prefix}/`)) return false;
     const path = full.slice(prefix.length);
-    const surface = INGRESS_PATHS[path];
-    if (surface === undefined && path !== HEALTH_PATH) return false;
+    if (path === HEALTH_PATH) {
+      const runtime = options.runtime();
+      if (req.method !== "GET" && req.method !== "HEAD") fail(res, 405, "method not allowed; use GET", { allow: "GET" });
+      else if (!runtime) fail(res, 503, "clawhip is starting");
+      else sendJson(res, 200, runtime.health());
+      return true;
+    }
+    const surface = INGRESS_PATHS.get(path);
+    if (surface === undefined) return false;
     try {
       const runtime = options.runtime();
-      if (path === HEALTH_PATH) {
-        if (req.method !== "GET" && req.method !== "HEAD") fail(res, 405, "method not allowed; use GET", { allow: "GET" });
-        else if (!runtime) fail(res, 503, "clawhip is starting");
-        else sendJson(res, 200, runtime.health());
-        return true;
-      }
       if (req.method !== "POST") {
         fail(res, 405, "method not allowed; use POST", { allow: "POST" });
         return true;
@@ -112,7 +112,7 @@ export function createIngressHandler(options: IngressHandlerOptions) {
         }
         throw error;
       }
-      const reply = await batcher.submit({ surface: surface as IngressSurface, text: raw.toString("utf8") });
+      const reply = await batcher.submit({ surface, text: raw.toString("utf8") });
       sendJson(res, reply.status, reply.body);
     } catch (error) {
       options.log?.(`ingress ${req.method} ${full} failed: ${(error as Error).stack ?? error}`);

@@ -1,14 +1,15 @@
 import { ClawhipFormatSchema } from "@clawbridge/contracts";
 import type { IncomingEvent } from "./incoming.js";
 import { IngressError } from "./ingress-error.js";
-import { isRecord, type JsonRecord } from "./json.js";
+import { isRecord, type JsonRecord, setOwn } from "./json.js";
 
-const FIELD_ALIASES: Readonly<Record<string, string>> = {
-  agent: "agent_name",
-  session: "session_id",
-  elapsed: "elapsed_secs",
-  error: "error_message",
-};
+/** A Map: `--constructor` is a field named `constructor`, not a lookup that finds `Object`. */
+const FIELD_ALIASES: ReadonlyMap<string, string> = new Map([
+  ["agent", "agent_name"],
+  ["session", "session_id"],
+  ["elapsed", "elapsed_secs"],
+  ["error", "error_message"],
+]);
 
 /** A value as JSON when it parses (`17` → 17, `true` → true), else the string itself. */
 function fieldValue(raw: string): unknown {
@@ -52,7 +53,7 @@ export function eventFromEmitArgs(kind: string, fields: readonly string[]): Inco
         break;
       }
       default:
-        extra[FIELD_ALIASES[key] ?? key] = fieldValue(raw);
+        setOwn(extra, FIELD_ALIASES.get(key) ?? key, fieldValue(raw));
     }
   }
   incoming.payload = { ...base, ...extra };

@@ -1,7 +1,7 @@
 import { ClawhipFormatSchema } from "@clawbridge/contracts";
 import type { IncomingEvent } from "./incoming.js";
 import { IngressError } from "./ingress-error.js";
-import { isRecord, type JsonRecord } from "./json.js";
+import { isRecord, type JsonRecord, setOwn } from "./json.js";
 
 const KIND_KEYS = ["type", "kind", "event"] as const;
 const EVENT_LEVEL_KEYS = new Set(["type", "kind", "event", "channel", "mention", "template", "format", "payload"]);
@@ -20,7 +20,7 @@ function optionalString(body: JsonRecord, key: string): string | undefined {
  */
 export function decodeEventWire(body: unknown): IncomingEvent {
   if (!isRecord(body)) throw new IngressError(422, "invalid type: expected an event object");
-  const kindKeys = KIND_KEYS.filter((key) => key in body);
+  const kindKeys = KIND_KEYS.filter((key) => Object.hasOwn(body, key));
   if (kindKeys.length === 0) throw new IngressError(422, "missing field `type`");
   if (kindKeys.length > 1)
     throw new IngressError(422, `duplicate field \`type\` (given as ${kindKeys.map((k) => `\`${k}\``).join(" and ")})`);
@@ -48,7 +48,7 @@ export function decodeEventWire(body: unknown): IncomingEvent {
     incoming.payload = body.payload;
   } else {
     const rest: JsonRecord = {};
-    for (const key of Object.keys(body)) if (!EVENT_LEVEL_KEYS.has(key)) rest[key] = body[key];
+    for (const key of Object.keys(body)) if (!EVENT_LEVEL_KEYS.has(key)) setOwn(rest, key, body[key]);
     incoming.payload = rest;
   }
   return incoming;

@@ -18,11 +18,20 @@ export function asU64(value: unknown): number | undefined {
   return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 
+/**
+ * Sets `record[key]` as an own data property. JSON.parse makes `__proto__` an own key; plain
+ * assignment of that key would set the record's prototype instead (and lose the value).
+ */
+export function setOwn(record: JsonRecord, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
+}
+
 /** Recursively key-sorted copy, so serialisation matches serde_json's BTreeMap order. */
 export function sortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedKeys);
   if (!isRecord(value)) return value;
   const out: JsonRecord = {};
-  for (const key of Object.keys(value).sort()) out[key] = sortedKeys(value[key]);
+  for (const key of Object.keys(value).sort()) setOwn(out, key, sortedKeys(value[key]));
   return out;
 }

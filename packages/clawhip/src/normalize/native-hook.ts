@@ -2,12 +2,15 @@ import type { IncomingEvent } from "./incoming.js";
 import { IngressError } from "./ingress-error.js";
 import { isRecord, type JsonRecord, nonBlank } from "./json.js";
 
-/** Provider-native hook names (Claude Code, Codex) that have a session meaning; the rest are rejected. */
-const NATIVE_HOOK_KINDS: Readonly<Record<string, string>> = {
-  SessionStart: "session.started",
-  SessionEnd: "session.finished",
-  Stop: "session.finished",
-};
+/**
+ * Provider-native hook names (Claude Code, Codex) that have a session meaning; the rest are rejected.
+ * A Map, so a hook named `constructor` or `__proto__` is an unknown name, not a prototype lookup.
+ */
+const NATIVE_HOOK_KINDS: ReadonlyMap<string, string> = new Map([
+  ["SessionStart", "session.started"],
+  ["SessionEnd", "session.finished"],
+  ["Stop", "session.finished"],
+]);
 
 /**
  * Converts a provider-native hook payload (`provider`, `event_name`|`hook_event_name`, `directory`,
@@ -18,7 +21,7 @@ export function decodeNativeHook(body: unknown): IncomingEvent {
   const hook = isRecord(body) ? body : {};
   const name = nonBlank(hook.event_name) ?? nonBlank(hook.hook_event_name) ?? nonBlank(hook.hookEventName);
   if (name === undefined) throw new IngressError(400, "missing native hook event name");
-  const kind = NATIVE_HOOK_KINDS[name];
+  const kind = NATIVE_HOOK_KINDS.get(name);
   if (kind === undefined) throw new IngressError(400, `unsupported native hook event '${name}'`);
   const provider = nonBlank(hook.provider);
   if (provider === undefined) throw new IngressError(400, "missing string field 'provider'");

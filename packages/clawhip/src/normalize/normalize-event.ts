@@ -1,7 +1,7 @@
 import type { ClawhipEvent } from "@clawbridge/contracts";
 import { issueNumberIn, pathBaseName, prNumberIn, testRunnerIn } from "./inference.js";
 import { isoNow } from "./iso-now.js";
-import { asU64, isRecord, type JsonRecord, nonBlank } from "./json.js";
+import { asU64, isRecord, type JsonRecord, nonBlank, setOwn } from "./json.js";
 import { isLegacyAgentEvent, isSessionEvent, mapNativeSignal, statusForKind } from "./kinds.js";
 
 /** Sources of ids and time, injected so normalization stays pure and testable. */
@@ -24,12 +24,15 @@ interface ScopedPointer {
 }
 type Scopes = readonly [JsonRecord, JsonRecord | undefined, JsonRecord | undefined];
 
-const SCOPE_NAMES: Readonly<Record<string, 1 | 2>> = { context: 1, signal: 2 };
+const SCOPE_NAMES: ReadonlyMap<string, 1 | 2> = new Map([
+  ["context", 1],
+  ["signal", 2],
+]);
 const ps = (...paths: string[]): ScopedPointer[] =>
   paths.map((path) => {
     const [first, second] = path.split("/").filter(Boolean) as [string, string | undefined];
     if (second === undefined) return { scope: 0, key: first };
-    const scope = SCOPE_NAMES[first];
+    const scope = SCOPE_NAMES.get(first);
     if (scope === undefined) throw new Error(`unsupported pointer ${path}`);
     return { scope, key: second };
   });
@@ -108,10 +111,11 @@ const TOOL = ps("/tool");
 const EVENT_ID = ps("/event_id");
 const CORRELATION_ID = ps("/correlation_id");
 
-const GITHUB_RENAMES: Readonly<Record<string, string>> = {
-  "issue-opened": "github.issue-opened",
-  "git.pr-status-changed": "github.pr-status-changed",
-};
+/** A Map: an incoming kind is client text, and `constructor` must not find `Object`. */
+const GITHUB_RENAMES: ReadonlyMap<string, string> = new Map([
+  ["issue-opened", "github.issue-opened"],
+  ["git.pr-status-changed", "github.pr-status-changed"],
+]);
 
 /**
  * The canonical kind of an incoming event: GitHub renames, then a mapping route key, then a mapping
@@ -122,7 +126,7 @@ export function canonicalKind(kind: string, payload: unknown): string {
 }
 
 function canonicalKindIn(kind: string, scopes: Scopes): string {
-  const renamed = GITHUB_RENAMES[kind];
+  const renamed = GITHUB_RENAMES.get(kind);
   if (renamed) return renamed;
   for (const pointers of [ROUTE_KEY, NORMALIZED_EVENT]) {
     const signal = firstString(scopes, pointers);
@@ -228,15 +232,8 @@ export function normalizeEvent(
   if (prUrl !== undefined) fills.pr_url = prUrl;
   const payload = fills;
   if (!Object.hasOwn(original, "__proto__")) Object.assign(payload, original);
-  else {
-    // JSON.parse makes `__proto__` an own data key; assigning it (as Object.assign does) would set
-    // the prototype instead, so this rare payload is copied key by key.
-    for (const key of Object.keys(original)) {
-      if (key === "__proto__")
-        Object.defineProperty(payload, key, { value: original[key], enumerable: true, writable: true, configurable: true });
-      else payload[key] = original[key];
-    }
-  }
+  // Object.assign would set the prototype from an own `__proto__` key: this rare payload is copied key by key.
+  else for (const key of Object.keys(original)) setOwn(payload, key, original[key]);
 
   const event: ClawhipEvent = { kind, payload };
   if (incoming.channel !== undefined) event.channel = incoming.channel;

@@ -38,7 +38,7 @@ export default definePlugin({
     let runtime: ClawhipRuntime | undefined;
     const log = (level: "info" | "warn" | "error", message: string) => api.logger[level](message);
     const handler = createIngressHandler({ runtime: () => runtime, prefix: settings.routePrefix, log: (m) => log("error", m) });
-    for (const path of [...Object.keys(INGRESS_PATHS), HEALTH_PATH]) {
+    for (const path of [...INGRESS_PATHS.keys(), HEALTH_PATH]) {
       api.registerHttpRoute({ path: `${settings.routePrefix}${path}`, auth: settings.routeAuth, match: "exact", handler });
     }
 

@@ -61,25 +61,26 @@ function leafText(value: unknown): string | undefined {
   return String(value);
 }
 
+/** A payload value by flattened key; only own keys count (`constructor` is not `Object`). */
 function flatValue(payload: Record<string, unknown>, key: string): string | undefined {
   if (Object.hasOwn(payload, key)) return leafText(payload[key]);
   if (!key.includes(".")) return undefined;
   let current: unknown = payload;
   for (const segment of key.split(".")) {
-    if (!isRecord(current)) return undefined;
+    if (!isRecord(current) || !Object.hasOwn(current, segment)) return undefined;
     current = current[segment];
   }
   return leafText(current);
 }
 
-const ALIASES: Readonly<Record<string, string>> = {
-  repo: "repo_name",
-  repo_name: "repo",
-  session: "session_name",
-  session_name: "session",
-  channel: "channel_hint",
-  channel_hint: "channel",
-};
+const ALIASES: ReadonlyMap<string, string> = new Map([
+  ["repo", "repo_name"],
+  ["repo_name", "repo"],
+  ["session", "session_name"],
+  ["session_name", "session"],
+  ["channel", "channel_hint"],
+  ["channel_hint", "channel"],
+]);
 
 /**
  * One key of `templateContext(event)`, computed on demand: route filters read a handful of keys, so
@@ -102,6 +103,6 @@ export function contextValue(event: ClawhipEvent, key: string, aliased = false):
     flatValue(event.payload, key) ??
     (key === "channel" || key === "mention" || key === "format" || key === "template" ? event[key] : undefined);
   if (own !== undefined || aliased) return own;
-  const alias = ALIASES[key];
+  const alias = ALIASES.get(key);
   return alias === undefined ? undefined : contextValue(event, alias, true);
 }

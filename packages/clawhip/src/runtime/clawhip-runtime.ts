@@ -83,6 +83,12 @@ export class ClawhipRuntime {
       fsyncIntervalMs: config.daemon.spool_fsync_interval_ms,
     });
     if (journal.skippedLines > 0) log("warn", `spool replay skipped ${journal.skippedLines} torn or invalid line(s)`);
+    for (const damaged of journal.setAside) {
+      log(
+        "error",
+        `spool segment with ${damaged.badLines} unreadable line(s) set aside as ${damaged.movedTo}; its readable lines were kept`,
+      );
+    }
     const transport = options.fetch ? undefined : nodeFetch();
     const discord = config.providers.discord;
     const senderOptions = {

@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
+import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,9 +10,19 @@ import { WebhookReceiver } from "../support/webhook-receiver.js";
 
 const PATHS = ["/event", "/api/event", "/events", "/api/omx/hook", "/omx/hook", "/api/native/hook", "/native/hook"];
 const ALLOWED = new Set([202, 400, 413, 415, 422]);
+const MAX_CONNECTIONS = 64;
+const HEADERS_TIMEOUT_MS = 1500;
+const REQUEST_TIMEOUT_MS = 2500;
 const receiver = new WebhookReceiver();
 let dir: string;
 let daemon: DaemonProcess;
+let rssAtStart: number;
+
+/** The daemon's resident set, from /proc. */
+function rssOf(process: DaemonProcess): number {
+  const status = readFileSync(`/proc/${process.child.pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) * 1024;
+}
 
 /** mulberry32: a small seeded generator, so a failing body can be reproduced from the seed. */
 function prng(seed: number) {
@@ -145,9 +157,13 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "clawhip-fuzz-"));
   await writeFile(
     join(dir, "clawhip.toml"),
-    `[defaults]\nformat = "compact"\n[[routes]]\nevent = "*"\nwebhook = "${receiver.url}/api/webhooks/1/fuzz"\n[delivery]\nrate_per_sec = 100000\nrate_burst = 10000\n`,
+    `[defaults]\nformat = "compact"\n[[routes]]\nevent = "*"\nwebhook = "${receiver.url}/api/webhooks/1/fuzz"\n` +
+      `[delivery]\nrate_per_sec = 100000\nrate_burst = 10000\n` +
+      // Small limits, so slow senders and idle sockets meet them within the suite's time.
+      `[daemon]\nmax_connections = ${MAX_CONNECTIONS}\nheaders_timeout_ms = ${HEADERS_TIMEOUT_MS}\nrequest_timeout_ms = ${REQUEST_TIMEOUT_MS}\n`,
   );
   daemon = await startDaemonProcess(["--config", join(dir, "clawhip.toml"), "--state-dir", join(dir, "state")]);
+  rssAtStart = rssOf(daemon);
 });
 
 afterAll(async () => {
@@ -210,6 +226,245 @@ describe("bad-input storm against the running daemon", () => {
     });
     expect(after.status).toBe(202);
     await receiver.waitFor((rs) => rs.some((r) => r.body.content === "omx after-storm finished"), 30_000, "the post-storm event");
+    await until(async () => (await daemon.health()).pending === 0, 30_000, "the spool to drain");
+  });
+});
+
+/** Names `Object.prototype` has: every id position gets them. */
+const PROTOTYPE_KEYS = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"];
+
+/** A body that puts a prototype key in one id position of one surface. */
+function prototypeBody(random: Random): { path: string; body: string } {
+  const key = pick(random, PROTOTYPE_KEYS);
+  const bodies: Array<[string, unknown]> = [
+    ["/event", { type: key, message: "m" }],
+    ["/event", { kind: "custom", message: "m", event_id: key }],
+    ["/event", { type: "custom", payload: { message: "m", event_id: key, correlation_id: key, session_id: key } }],
+    ["/event", { type: "x", payload: { signal: { routeKey: key }, context: { route_key: key, normalized_event: key } } }],
+    ["/event", { event: "custom", message: "m", [key]: { polluted: true, event_id: "smuggled" } }],
+    ["/api/omx/hook", { schema_version: "1", event: key, context: { normalized_event: key, session_name: key } }],
+    ["/api/native/hook", { provider: key, hook_event_name: key }],
+    ["/native/hook", { provider: "codex", event_name: key, project: key, directory: key }],
+    ["/native/hook", { provider: "codex", hookEventName: "Stop", [key]: key }],
+  ];
+  const [path, value] = pick(random, bodies);
+  // A computed `[key]` is an own property even for `__proto__`, so the JSON text carries it.
+  return { path, body: JSON.stringify(value) };
+}
+
+const METHODS = [
+  "GET",
+  "POST",
+  "POST",
+  "POST",
+  "PUT",
+  "DELETE",
+  "HEAD",
+  "OPTIONS",
+  "PATCH",
+  "TRACE",
+  "post",
+  "P0ST",
+  "G\u0000T",
+  "X".repeat(300),
+];
+const TARGET_PIECES = [
+  "[",
+  "]",
+  "%",
+  "%zz",
+  "%ff",
+  "%00",
+  "%2e%2e/",
+  "../",
+  "//",
+  "?",
+  "?x=%zz",
+  "#",
+  "@",
+  ":",
+  "\\",
+  "é",
+  "💥",
+  "\u0000",
+  " ",
+  "\t",
+  "*",
+  "/__proto__",
+  "/constructor",
+  "/toString",
+  "a:99999/",
+  "x".repeat(4000),
+];
+const VERSIONS = ["HTTP/1.1", "HTTP/1.1", "HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/0.9", "http/1.1", "HTTP/1.1 x", "HTTP/1.1\u0000", ""];
+
+function mutateTarget(random: Random): string {
+  let target = pick(random, [...PATHS, "/health", "/", "//[", "//a:99999/", "*", "http://x/event", "/constructor", "/__proto__"]);
+  const edits = Math.floor(random() * 3);
+  for (let i = 0; i < edits; i += 1) {
+    const at = Math.floor(random() * (target.length + 1));
+    target = target.slice(0, at) + pick(random, TARGET_PIECES) + target.slice(at);
+  }
+  return target;
+}
+
+/** One raw request whose line, target and headers may each be mutated; most stay parseable so routing is reached. */
+function mutatedRequest(random: Random, seeds: unknown[]): string {
+  const proto = random() < 0.3 ? prototypeBody(random) : undefined;
+  const body = proto?.body ?? JSON.stringify(mutateValue(random, pick(random, seeds)));
+  const method = random() < 0.6 ? "POST" : pick(random, METHODS);
+  const target = proto && random() < 0.7 ? proto.path : random() < 0.5 ? pick(random, PATHS) : mutateTarget(random);
+  const version = random() < 0.8 ? "HTTP/1.1" : pick(random, VERSIONS);
+  const length = Buffer.byteLength(body);
+  const headers: string[] = ["host: 127.0.0.1", "content-type: application/json", `content-length: ${length}`, "connection: close"];
+  const r = random();
+  if (r < 0.04) headers.splice(0, 1);
+  else if (r < 0.08) headers.push(`content-length: ${length + 1}`);
+  else if (r < 0.12) headers[2] = `content-length: ${pick(random, ["-1", "abc", "1e3", "99999999999999999999", " ", "0x10"])}`;
+  else if (r < 0.15) headers.push(`transfer-encoding: ${pick(random, ["chunked", "chunked, gzip", "xchunked", "identity"])}`);
+  else if (r < 0.18) headers.push(pick(random, ["bad header: 1", "no-colon-here", "x-nul: a\u0000b", ": empty-name", "x\u0080y: 1"]));
+  else if (r < 0.2) headers.push(`x-big: ${"h".repeat(20_000)}`);
+  else if (r < 0.22) for (let i = 0; i < 150; i += 1) headers.push(`x-many-${i}: ${i}`);
+  else if (r < 0.26)
+    headers.push(`authorization: ${pick(random, ["Bearer", "Bearer ", "bearer x", `Bearer ${"t".repeat(5000)}`, "Basic Og=="])}`);
+  else if (r < 0.28)
+    headers[1] = `content-type: ${pick(random, ["", "application/json; charset=\u00ff", "text/plain", "application/x+json"])}`;
+  else if (r < 0.3) headers.push("expect: 100-continue");
+  else if (r < 0.32) headers.push("upgrade: websocket", "connection: upgrade");
+  return `${method} ${target} ${version}\r\n${headers.join("\r\n")}\r\n\r\n${body}`;
+}
+
+/** The status of the final answer in a raw response (an interim `100 Continue` skipped); 0 when there is none. */
+function statusOf(text: string): number {
+  const statuses = [...text.matchAll(/(?:^|\r\n\r\n)HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+  return statuses.find((status) => status >= 200) ?? statuses[0] ?? 0;
+}
+
+/** Sends raw bytes on a fresh socket and resolves with the status of the answer (0: closed without one). */
+function sendRaw(port: number, text: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolvePromise) => {
+    const socket = connect(port, "127.0.0.1", () => socket.write(text));
+    let out = "";
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk: string) => {
+      out += chunk;
+    });
+    socket.on("error", () => {});
+    socket.on("close", () => resolvePromise({ status: statusOf(out), text: out }));
+  });
+}
+
+function openSocket(port: number): Promise<Socket> {
+  return new Promise((resolvePromise, reject) => {
+    const socket = connect(port, "127.0.0.1", () => resolvePromise(socket));
+    socket.on("error", reject);
+  });
+}
+
+/** Everything a socket received, once the server closed it. */
+function received(socket: Socket): Promise<string> {
+  return new Promise((resolvePromise) => {
+    let out = "";
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk: string) => {
+      out += chunk;
+    });
+    socket.on("error", () => {});
+    socket.on("close", () => resolvePromise(out));
+  });
+}
+
+describe("bad request lines, targets, headers, prototype keys, slow senders and idle sockets", () => {
+  it("answers 2,000 mutated raw requests (request lines, targets, headers, prototype keys in every id position) with no 5xx", async () => {
+    const vectors = (await readFile(resolve(import.meta.dirname, "../fixtures/vectors.jsonl"), "utf8"))
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { input: any; ingress: string });
+    const seeds = vectors.filter((v) => v.ingress !== "routing" && v.ingress !== "legacy-emit").map((v) => v.input);
+    const random = prng(20260411);
+    const port = Number(new URL(daemon.url).port);
+    const requests = Array.from({ length: 2000 }, () => mutatedRequest(random, seeds));
+    const statuses = new Map<number, number>();
+    let next = 0;
+    const worker = async () => {
+      while (next < requests.length) {
+        const text = requests[next++] as string;
+        const reply = await sendRaw(port, text);
+        statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
+        if (reply.status >= 500) throw new Error(`${reply.status} for ${JSON.stringify(text.slice(0, 300))}: ${reply.text.slice(0, 300)}`);
+        if (reply.status === 0) throw new Error(`no answer for ${JSON.stringify(text.slice(0, 300))}`);
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(2000);
+    expect(statuses.get(202) ?? 0).toBeGreaterThan(200);
+    expect(statuses.get(400) ?? 0).toBeGreaterThan(100);
+    expect(statuses.get(404) ?? 0).toBeGreaterThan(20);
+    expect(statuses.get(431) ?? 0).toBeGreaterThan(0);
+    expect(daemon.child.exitCode).toBeNull();
+    expect(daemon.stderr()).not.toContain("internal error");
+    expect(daemon.stderr()).not.toContain("failed:");
+  });
+
+  it("cuts off 40 slow senders with a JSON 408 after request_timeout_ms while serving others", async () => {
+    const port = Number(new URL(daemon.url).port);
+    const slow = await Promise.all(Array.from({ length: 40 }, () => openSocket(port)));
+    const answers = slow.map(received);
+    for (const socket of slow) {
+      socket.write("POST /event HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{");
+    }
+    // One byte per socket every 100 ms: each body would take minutes; the daemon must not wait for it.
+    let ticks = 0;
+    const timer = setInterval(() => {
+      ticks += 1;
+      for (const socket of slow) if (socket.writable) socket.write(" ");
+    }, 100);
+    try {
+      const health = await fetch(`${daemon.url}/health`);
+      expect(health.status).toBe(200);
+      const texts = await Promise.all(answers);
+      for (const text of texts) {
+        expect(statusOf(text)).toBe(408);
+        expect(JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4))).toEqual({
+          ok: false,
+          error: "request timeout: the request could not be read",
+        });
+      }
+    } finally {
+      clearInterval(timer);
+    }
+    // Cut off within a few checks of the timeout, far before the bodies could have finished.
+    expect(ticks * 100).toBeLessThan(REQUEST_TIMEOUT_MS * 4);
+  });
+
+  it("refuses connections past max_connections with a JSON 503, closes idle ones after headers_timeout_ms, and recovers", async () => {
+    const port = Number(new URL(daemon.url).port);
+    // Eight more idle sockets than the cap. Sockets of the previous test may still be closing on the
+    // daemon's side, so the cap can bite a little earlier: at least 8 are refused, every other one
+    // is held until the header timeout closes it with a 408, and nothing else happens.
+    const sockets = await Promise.all(Array.from({ length: MAX_CONNECTIONS + 8 }, () => openSocket(port)));
+    const texts = await Promise.all(sockets.map(received));
+    const refused = texts.filter((text) => statusOf(text) === 503);
+    const timedOut = texts.filter((text) => statusOf(text) === 408);
+    expect(refused.length + timedOut.length).toBe(MAX_CONNECTIONS + 8);
+    expect(refused.length).toBeGreaterThanOrEqual(8);
+    expect(timedOut.length).toBeGreaterThan(MAX_CONNECTIONS / 2);
+    for (const text of refused) expect(text).toContain(`{"ok":false,"error":"more than ${MAX_CONNECTIONS} open connections; retry later"}`);
+    // The daemon counts a socket free once it sees the close, a moment after this side does.
+    const health = () => sendRaw(port, "GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+    await until(async () => (await health()).status === 200, 5000, "a free connection slot");
+  });
+
+  it("is healthy afterwards: RSS bounded, no crash, an event still delivered", async () => {
+    expect(daemon.child.exitCode).toBeNull();
+    expect(rssOf(daemon) - rssAtStart).toBeLessThan(100 * 1024 * 1024);
+    const after = await fetch(`${daemon.url}/event`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ type: "notify", payload: { context: { normalized_event: "finished", session_name: "after-raw-storm" } } }),
+    });
+    expect(after.status).toBe(202);
+    await receiver.waitFor((rs) => rs.some((r) => r.body.content === "omx after-raw-storm finished"), 30_000, "the post-storm event");
     await until(async () => (await daemon.health()).pending === 0, 30_000, "the spool to drain");
   });
 });

@@ -22,7 +22,11 @@ export interface Reply {
  */
 export class WebhookReceiver {
   readonly requests: ReceivedRequest[] = [];
-  respond: (request: ReceivedRequest, index: number) => Reply = () => ({ status: 204 });
+  /**
+   * The answer to a request. A promise holds the answer back: the request is recorded (the chat
+   * service has shown it) while the sender still waits, which is how a test puts a delivery in flight.
+   */
+  respond: (request: ReceivedRequest, index: number) => Reply | Promise<Reply> = () => ({ status: 204 });
   readonly #events = new EventEmitter();
   #server: Server | undefined;
   #port = 0;
@@ -53,12 +57,21 @@ export class WebhookReceiver {
           // Kept as text.
         }
         const request: ReceivedRequest = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body };
+        const answer = (reply: Reply) => {
+          const payload = reply.body === undefined ? "" : JSON.stringify(reply.body);
+          res.writeHead(reply.status, { "content-type": "application/json", ...(reply.headers ?? {}) });
+          res.end(payload);
+        };
         const reply = this.respond(request, this.requests.length);
+        if (reply instanceof Promise) {
+          this.requests.push(request);
+          this.#events.emit("request");
+          reply.then(answer);
+          return;
+        }
         if (reply.status < 200 || reply.status >= 300) request.headers["x-test-status"] = String(reply.status);
         this.requests.push(request);
-        const payload = reply.body === undefined ? "" : JSON.stringify(reply.body);
-        res.writeHead(reply.status, { "content-type": "application/json", ...(reply.headers ?? {}) });
-        res.end(payload);
+        answer(reply);
         this.#events.emit("request");
       });
     });

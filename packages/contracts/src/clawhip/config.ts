@@ -22,7 +22,18 @@ export const ClawhipDefaultsSchema = z.strictObject({
 export const ClawhipRouteSchema = z
   .strictObject({
     event: nonEmpty,
-    filter: z.record(z.string(), z.string({ error: 'filter values must be strings (quote numbers: "65")' })).default({}),
+    filter: z
+      .preprocess(
+        (value, ctx) => {
+          // zod, like any plain object, cannot hold a `__proto__` key: it would drop it silently and
+          // widen the route to every event, so it is refused by name before the record is built.
+          if (typeof value === "object" && value !== null && Object.hasOwn(value, "__proto__"))
+            ctx.issues.push({ code: "custom", message: "filter key '__proto__' is reserved", input: value });
+          return value;
+        },
+        z.record(z.string(), z.string({ error: 'filter values must be strings (quote numbers: "65")' })),
+      )
+      .default({}),
     sink: ClawhipSinkSchema.optional(),
     channel: nonEmpty.optional(),
     webhook: z.url().optional(),
@@ -51,29 +62,45 @@ export type ClawhipRoute = z.infer<typeof ClawhipRouteSchema>;
 export const ClawhipSpoolFsyncSchema = z.enum(["always", "interval", "never"]);
 export type ClawhipSpoolFsync = z.infer<typeof ClawhipSpoolFsyncSchema>;
 
-/** `[daemon]`: the ingress server. Loopback by default; the token is optional (upstream has none). */
-export const ClawhipDaemonSchema = z.strictObject({
-  bind: nonEmpty.default("127.0.0.1"),
-  port: z.number().int().min(0).max(65535).default(25294),
-  base_url: z.url().optional(),
-  token: z.string().min(16, "daemon token: at least 16 characters").optional(),
-  body_limit_bytes: z
-    .number()
-    .int()
-    .min(1024)
-    .max(64 * 1024 * 1024)
-    .default(1024 * 1024),
-  state_dir: nonEmpty.optional(),
-  /**
-   * When the spool is flushed to stable storage. Every mode writes an event's jobs to the spool file
-   * before its 202, so a crash or kill -9 of the daemon loses nothing (the kernel holds the write).
-   * `interval`: fdatasync in the background at most every `spool_fsync_interval_ms`, so a power loss
-   * or OS crash can lose at most that window. `always`: each 202 waits for a group-committed
-   * fdatasync. `never`: the kernel flushes when it likes.
-   */
-  spool_fsync: ClawhipSpoolFsyncSchema.default("interval"),
-  spool_fsync_interval_ms: z.number().int().min(1).max(60_000).default(100),
-});
+/**
+ * `[daemon]`: the ingress server. Loopback by default; the token is optional (upstream has none). The
+ * connection cap and the timeouts bound what slow or idle clients can hold.
+ */
+export const ClawhipDaemonSchema = z
+  .strictObject({
+    bind: nonEmpty.default("127.0.0.1"),
+    port: z.number().int().min(0).max(65535).default(25294),
+    base_url: z.url().optional(),
+    token: z.string().min(16, "daemon token: at least 16 characters").optional(),
+    body_limit_bytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024),
+    state_dir: nonEmpty.optional(),
+    /**
+     * When the spool is flushed to stable storage. Every mode writes an event's jobs to the spool file
+     * before its 202, so a crash or kill -9 of the daemon loses nothing (the kernel holds the write).
+     * `interval`: fdatasync in the background at most every `spool_fsync_interval_ms`, so a power loss
+     * or OS crash can lose at most that window. `always`: each 202 waits for a group-committed
+     * fdatasync. `never`: the kernel flushes when it likes.
+     */
+    spool_fsync: ClawhipSpoolFsyncSchema.default("interval"),
+    spool_fsync_interval_ms: z.number().int().min(1).max(60_000).default(100),
+    /** Open connections past which a new one is refused with a 503. */
+    max_connections: z.number().int().min(1).max(65_535).default(512),
+    /** Time a client has to send its request headers. */
+    headers_timeout_ms: z.number().int().min(100).max(600_000).default(10_000),
+    /** Time a client has to send its whole request, body included (a trickled body is cut off with a 408). */
+    request_timeout_ms: z.number().int().min(100).max(600_000).default(30_000),
+    /** How long an idle keep-alive connection is kept open. */
+    keep_alive_timeout_ms: z.number().int().min(100).max(600_000).default(5_000),
+  })
+  .refine((daemon) => daemon.headers_timeout_ms <= daemon.request_timeout_ms, {
+    error: "headers_timeout_ms must not exceed request_timeout_ms",
+    path: ["headers_timeout_ms"],
+  });
 
 /** `[delivery]`: retry, circuit breaker and rate limit, per target. */
 export const ClawhipDeliverySchema = z.strictObject({
@@ -102,6 +129,10 @@ export const ClawhipConfigSchema = z.looseObject({
     body_limit_bytes: 1024 * 1024,
     spool_fsync: "interval",
     spool_fsync_interval_ms: 100,
+    max_connections: 512,
+    headers_timeout_ms: 10_000,
+    request_timeout_ms: 30_000,
+    keep_alive_timeout_ms: 5_000,
   }),
   delivery: ClawhipDeliverySchema.default({
     backoff_base_ms: 500,
