@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every benchmark (`packages/*/bench/*.bench.mjs`, `apps/*/bench/*.bench.mjs`), each in its own
 // process. Each prints its results as ratios against a baseline measured in the same run.
-// `pnpm bench clawhip` runs only the benchmarks whose path contains "clawhip".
+// `pnpm bench clawhip` runs only the benchmarks whose path inside the repository contains "clawhip".
 import { spawn } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
@@ -18,7 +18,7 @@ async function benchFiles() {
       for (const file of entries.filter((f) => f.endsWith(".bench.mjs")).sort()) files.push(join(dir, file));
     }
   }
-  return files.filter((file) => !filter || file.includes(filter));
+  return files.filter((file) => !filter || relative(root, file).includes(filter));
 }
 
 const files = await benchFiles();
