@@ -280,9 +280,11 @@ const prototypeNames = () => Object.getOwnPropertyNames(Object.prototype).sort()
 describe("LocalHost bad-input storm (HTTP and Gateway WebSocket)", { timeout: 60_000 }, () => {
   const prototypeBefore = prototypeNames();
   let rssBefore = 0;
+  beforeAll(() => {
+    rssBefore = rssMiB();
+  });
 
   it("answers 2,500 mutated request lines, targets, headers and /tools/invoke bodies with no 5xx but a deliberate 503", async () => {
-    rssBefore = rssMiB();
     const random = prng(20_261_129);
     const cases = Array.from({ length: 2_500 }, () => httpCase(random, host.token));
     const statuses = new Map<number, number>();
@@ -366,7 +368,7 @@ describe("LocalHost bad-input storm (HTTP and Gateway WebSocket)", { timeout: 60
     const trickling = await Promise.all(
       Array.from({ length: 30 }, async () => {
         const socket = await openSocket(host.port);
-        socket.write("POST /tools/invoke HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{");
+        socket.write(`POST /tools/invoke HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${host.token}\r\nContent-Length: 1000\r\n\r\n{`);
         return socket;
       }),
     );

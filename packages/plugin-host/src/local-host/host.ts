@@ -128,7 +128,7 @@ export class LocalHost {
     this.#options = options;
     this.token = options.token ?? randomBytes(24).toString("base64url");
     this.#agents = [...(options.agents ?? ["main"])];
-    const reserved = this.#agents.find(isPrototypeKey);
+    const reserved = this.#agents.find((id) => isPrototypeKey(id) || isPrototypeKey(id.toLowerCase()));
     if (reserved !== undefined) throw new Error(`agent id "${reserved}" is a reserved name (an Object.prototype key)`);
     this.#agent = options.agent ?? scriptedAgent();
     this.#publicRoutes = new Set(options.publicRoutes ?? []);

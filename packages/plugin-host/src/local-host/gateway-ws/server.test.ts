@@ -7,7 +7,7 @@ import { z } from "zod";
 import { definePlugin } from "../../define-plugin.js";
 import { defineTool } from "../../define-tool.js";
 import { LocalHost } from "../host.js";
-import { clientFrame, RawWebSocket } from "../wire.test-support.js";
+import { bodyOf, clientFrame, RawWebSocket, rawExchange, statusOf } from "../wire.test-support.js";
 import type { GatewayProtocolOptions } from "./server.js";
 
 const quiet = { info: vi.fn(), warn: vi.fn(), error: vi.fn(), debug: vi.fn() };
@@ -272,12 +272,26 @@ describe("LocalHost Gateway protocol: limits and hostile input", () => {
     expect((await live.request("agents.list", {})).ok).toBe(true);
   });
 
-  it("item 1: an upgrade with a malformed target is a 400 with the host envelope, and the host keeps serving", async () => {
+  it("item 1: an upgrade with a malformed target or handshake is a 400 with the host envelope, and the host keeps serving", async () => {
     const host = await startHost();
     for (const target of ["//[", "/%zz", "/a b"]) {
       const refused = await raw(host, target);
       expect(refused.head, target).toMatch(/^HTTP\/1\.1 400 /);
       expect(JSON.parse(refused.refusalBody), target).toMatchObject({ ok: false, error: { type: "invalid_request" } });
+    }
+    const handshake = (headers: string) =>
+      rawExchange(host.port, `GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n${headers}\r\n`);
+    for (const headers of [
+      "Sec-WebSocket-Version: 13\r\n",
+      "Sec-WebSocket-Key: short\r\nSec-WebSocket-Version: 13\r\n",
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n",
+    ]) {
+      const refused = await handshake(headers);
+      expect(statusOf(refused), headers).toBe(400);
+      expect(bodyOf(refused), headers).toMatchObject({
+        ok: false,
+        error: { type: "invalid_request", message: expect.stringContaining("WebSocket handshake") },
+      });
     }
     const client = await connected(host);
     expect((await client.request("agents.list", {})).ok).toBe(true);

@@ -86,6 +86,11 @@ export class GatewayProtocolServer {
     this.#handshakeTimeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
     this.#maxPreauth = options.maxPreauthConnections ?? DEFAULT_MAX_PREAUTH_CONNECTIONS;
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: GATEWAY_PRECONNECT_FRAME_LIMIT_BYTES, perMessageDeflate: false });
+    // A handshake ws refuses (no key, a wrong version) gets the host's envelope, not ws's text page.
+    this.#wss.on("wsClientError", (error: Error, socket: Duplex) => {
+      const [status, reason] = error.message === "Invalid HTTP method" ? [405, "Method Not Allowed"] : [400, "Bad Request"];
+      refuseSocket(socket, status, reason, refusal("invalid_request", `WebSocket handshake: ${error.message}`));
+    });
     this.#stopHeartbeat = heartbeatWebSockets(this.#wss, options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {});
     this.#runs = new RunRegistry(host, (event) => this.#broadcast(event), options);
     this.#methods = gatewayMethods(host, this.#runs);
