@@ -6,15 +6,16 @@ import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createGuardedServer, decodePathParam, requestTarget, type ServerGuardOptions } from "@clawbridge/plugin-host";
 
-const CONTENT_TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".map": "application/json; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-};
+/** By extension; a `Map`, since the extension comes from the request path. */
+const CONTENT_TYPES = new Map([
+  [".html", "text/html; charset=utf-8"],
+  [".js", "text/javascript; charset=utf-8"],
+  [".css", "text/css; charset=utf-8"],
+  [".map", "application/json; charset=utf-8"],
+  [".json", "application/json; charset=utf-8"],
+  [".svg", "image/svg+xml"],
+  [".png", "image/png"],
+]);
 
 /** The built app (`dist/web`) next to this module, whether it runs from `src/server` or `dist/server`. */
 export function openMeowWebRoot(): string {
@@ -74,7 +75,7 @@ export async function startOpenMeowWebServer(options: StaticServerOptions = {}):
       return;
     }
     res.writeHead(200, {
-      "content-type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream",
+      "content-type": CONTENT_TYPES.get(extname(file)) ?? "application/octet-stream",
       "content-length": info.size,
       "cache-control": "no-cache",
       "x-content-type-options": "nosniff",
