@@ -6,8 +6,17 @@ import { LocalHost, stderrLogger } from "@clawbridge/plugin-host/local-host";
 import { startEmbeddedKichiWorld } from "./embedded/kichi-world.js";
 import { startEmbeddedOomiBackend } from "./embedded/oomi-backend.js";
 import { startOpenMeowWeb } from "./embedded/openmeow-web.js";
+import { installFatalErrorPolicy } from "./fatal.js";
 import { parseHostArgs } from "./options.js";
 import { bridgePlugins } from "./plugins.js";
+
+/** The secrets this process holds, scrubbed from a fatal error's log line. */
+const secrets: string[] = [];
+installFatalErrorPolicy({
+  secrets: () => secrets,
+  write: (line) => process.stderr.write(line),
+  exit: (code) => process.exit(code),
+});
 
 /** The token survives restarts so a curl line copied once keeps working; the file is 0600. */
 async function hostToken(stateDir: string, given: string | undefined): Promise<string> {
@@ -27,16 +36,20 @@ async function main(): Promise<number> {
     return parsed.help ? 0 : 2;
   }
   const { options } = parsed;
+  const token = await hostToken(options.stateDir, options.token);
+  secrets.push(token);
   const host = new LocalHost({
     stateDir: options.stateDir,
     bind: options.bind,
     port: options.port,
-    token: await hostToken(options.stateDir, options.token),
+    token,
+    publicRoutes: options.publicRoutes,
     logger: stderrLogger("clawbridge-host"),
     handleSignals: true,
   });
   const kichiWorld = await startEmbeddedKichiWorld(options.stateDir, process.env);
   const oomi = await startEmbeddedOomiBackend(options.stateDir);
+  secrets.push(oomi.deviceToken);
   for (const plugin of bridgePlugins({ kichiHost: kichiWorld.host, oomi })) {
     await host.load(plugin.entry, plugin.config ? { config: plugin.config } : {});
   }
@@ -60,6 +73,9 @@ async function main(): Promise<number> {
       `  state:   ${options.stateDir}`,
       `  plugins: ${host.plugins.map((p) => p.id).join(", ")}`,
       `  tools:   ${tools.join(", ")}`,
+      ...(options.publicRoutes.length > 0
+        ? [`  public:  ${options.publicRoutes.join(", ")} (no host token; the plugin's own check applies)`]
+        : []),
       `  kichi:   ${kichiWorld.url} (local Kichi World; agents join it with kichi_join)`,
       `  oomi:    ${oomi.backend.url} (local Oomi backend; for the oomi CLI: export OOMI_BACKEND_URL=${oomi.backend.url})`,
       `  try:     curl -H "Authorization: Bearer ${host.token}" -d '{"tool":"clawbridge_status"}' ${host.url}/tools/invoke`,

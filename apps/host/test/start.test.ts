@@ -54,8 +54,29 @@ describe("clawbridge-host (pnpm start)", () => {
     expect(await exited).toBe(0);
   });
 
-  it("refuses a non-loopback bind and bad flags with exit 2", async () => {
-    for (const args of [["--bind", "0.0.0.0"], ["--port", "abc"], ["--nope"]]) {
+  it("item 10: /clawhip/event on the host port needs the host token unless --public-route lists it", async () => {
+    const post = (url: string, headers: Record<string, string> = {}) =>
+      fetch(`${url}/clawhip/event`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ type: "custom", message: "hi" }),
+      });
+    const secured = await startHost(["--port", "0", "--state-dir", await mkdtemp(join(tmpdir(), "host-routes-"))]);
+    const refused = await post(secured.url);
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).not.toContain(secured.token);
+    expect((await post(secured.url, { authorization: `Bearer ${secured.token}` })).status).toBe(202);
+    child?.kill("SIGKILL");
+
+    const stateDir = await mkdtemp(join(tmpdir(), "host-routes-"));
+    const open = await startHost(["--port", "0", "--state-dir", stateDir, "--public-route", "/clawhip/event"]);
+    expect(open.banner).toContain("public:  /clawhip/event");
+    expect((await post(open.url)).status).toBe(202);
+    expect((await fetch(`${open.url}/clawhip/health`)).status).toBe(401);
+  });
+
+  it("refuses a non-loopback bind, a bad public route and bad flags with exit 2", async () => {
+    for (const args of [["--bind", "0.0.0.0"], ["--port", "abc"], ["--nope"], ["--public-route", "clawhip/event"]]) {
       const code = await new Promise<number | null>((r) => {
         const proc = spawn(process.execPath, [main, ...args], { stdio: "ignore" });
         proc.on("exit", (c) => r(c));

@@ -49,7 +49,12 @@ describe("contracts", () => {
   });
 
   it("fills host defaults and refuses short tokens", () => {
-    expect(HostConfigSchema.parse({})).toEqual({ bind: "127.0.0.1", port: 18789, agents: [{ id: "main" }], plugins: {} });
+    expect(HostConfigSchema.parse({})).toEqual({ bind: "127.0.0.1", port: 18789, agents: [{ id: "main" }], publicRoutes: [], plugins: {} });
     expect(HostConfigSchema.safeParse({ token: "short" }).success).toBe(false);
+    expect(HostConfigSchema.parse({ publicRoutes: ["/clawhip/event"] }).publicRoutes).toEqual(["/clawhip/event"]);
+    for (const publicRoutes of [["clawhip/event"], ["/a b"], ["/%2e%2e/x"]])
+      expect(HostConfigSchema.safeParse({ publicRoutes }).success).toBe(false);
+    for (const id of ["constructor", "__proto__", "toString", "Constructor"])
+      expect(HostConfigSchema.safeParse({ agents: [{ id }] }).success).toBe(false);
   });
 });

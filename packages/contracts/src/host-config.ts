@@ -1,10 +1,23 @@
 import { z } from "zod";
+import { isPrototypeKey } from "./record-id.js";
 
 /** The agents a local host knows, as `agents.list` reports them. `main` is the default, as on a gateway. */
 export const HostAgentSchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, "agent id: letters, digits, '-' and '_'"),
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/i, "agent id: letters, digits, '-' and '_'")
+    .refine((id) => !isPrototypeKey(id) && !isPrototypeKey(id.toLowerCase()), "agent id: a reserved name (an Object.prototype key)"),
   name: z.string().optional(),
 });
+
+/**
+ * A plugin route path exactly as the plugin registers it (`/clawhip/event`): a `/` and RFC 3986 path
+ * characters, no `%` escapes (a route is matched on the decoded-free path the host sees).
+ */
+export const HostRoutePathSchema = z
+  .string()
+  .max(256)
+  .regex(/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/, "route path: '/' then letters, digits and RFC 3986 path characters");
 export type HostAgent = z.infer<typeof HostAgentSchema>;
 
 /** Settings of `apps/host` and of a `LocalHost`: where to listen, how to authenticate, where state lives. */
@@ -17,6 +30,11 @@ export const HostConfigSchema = z.object({
     .array(HostAgentSchema)
     .min(1)
     .default([{ id: "main" }]),
+  /**
+   * `auth: "plugin"` routes served without the host token, because the plugin checks its own
+   * credential (e.g. clawhip's `token`). Every other plugin route needs the host token.
+   */
+  publicRoutes: z.array(HostRoutePathSchema).default([]),
   plugins: z
     .record(
       z.string(),

@@ -97,6 +97,21 @@ describe("guarded server", () => {
     expect(reply).toContain('"bad_request"');
   });
 
+  it("answers an HTTP/1.1 request without Host with a JSON 400 (not node's bodiless one); HTTP/1.0 needs none", async () => {
+    const port = await listen((_req, res) => res.end("ok"));
+    const reply = await rawRequest(port, "GET http://evil.example/ HTTP/1.1\r\nConnection: close\r\n\r\n");
+    expect(reply).toMatch(/^HTTP\/1\.1 400/);
+    expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).toMatchObject({ error: { code: "bad_request" } });
+    expect(await rawRequest(port, "GET / HTTP/1.0\r\n\r\n")).toMatch(/^HTTP\/1\.1 200[\s\S]*ok$/);
+  });
+
+  it("answers an unsupported Expect with a JSON 417", async () => {
+    const port = await listen((_req, res) => res.end("ok"));
+    const reply = await rawRequest(port, "POST / HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    expect(reply).toMatch(/^HTTP\/1\.1 417/);
+    expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).toMatchObject({ error: { code: "expectation_failed" } });
+  });
+
   it("turns a throw or a rejection into a 500 for that request only, logged once without the query", async () => {
     const lines: string[] = [];
     const port = await listen(

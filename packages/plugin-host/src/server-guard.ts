@@ -113,7 +113,8 @@ export function refuseSocket(socket: Duplex, status: number, reason: string, bod
 
 /**
  * Hardens a node:http server in place: request and header timeouts, a JSON 400/408/431 for requests
- * the parser refuses, and a connection cap whose refusal is a 503 JSON body instead of a silent drop.
+ * the parser refuses (and a JSON 417 for an unsupported `Expect`), and a connection cap whose refusal
+ * is a 503 JSON body instead of a silent drop.
  */
 export function guardHttpServer(server: Server, options: ServerGuardOptions): void {
   server.headersTimeout = options.headersTimeoutMs ?? 10_000;
@@ -135,6 +136,10 @@ export function guardHttpServer(server: Server, options: ServerGuardOptions): vo
       );
     }
   });
+  // Node's own answer to an `Expect` other than 100-continue is a bodiless 417.
+  server.on("checkExpectation", (_req: IncomingMessage, res: ServerResponse) => {
+    respondError(res, 417, "expectation_failed", `expectation failed: only "Expect: 100-continue" is supported`, options);
+  });
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (error.code === "ECONNRESET" || !socket.writable) {
       socket.destroy();
@@ -155,17 +160,19 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
 /**
  * `createServer` with `guardHandler` around the handler and `guardHttpServer` applied. The server checks
  * its request and header timeouts every second (node's default is every 30 s, which lets a slow
- * sender hold a socket well past its timeout).
+ * sender hold a socket well past its timeout). A missing `Host` is refused by `guardHandler`, in the
+ * server's envelope, instead of by node's bodiless 400.
  */
 export function createGuardedServer(handler: Handler, options: ServerGuardOptions): Server {
-  const server = createServer({ connectionsCheckingInterval: 1000 }, guardHandler(handler, options));
+  const server = createServer({ connectionsCheckingInterval: 1000, requireHostHeader: false }, guardHandler(handler, options));
   guardHttpServer(server, options);
   return server;
 }
 
 /**
  * Wraps a request handler so that nothing escapes it: a `RequestTargetError` is a 400, any other throw
- * or rejection a 500 for that request only, logged once with the method and path.
+ * or rejection a 500 for that request only, logged once with the method and path. An HTTP/1.1
+ * request without `Host` (which RFC 9112 requires) is a 400 before the handler runs.
  */
 export function guardHandler(
   handler: Handler,
@@ -179,6 +186,10 @@ export function guardHandler(
     respondError(res, 500, "internal", "internal error", options);
   };
   return (req, res) => {
+    if (req.httpVersion === "1.1" && req.headers.host === undefined) {
+      respondError(res, 400, "bad_request", "bad request: an HTTP/1.1 request needs a Host header", options);
+      return;
+    }
     try {
       const result = handler(req, res);
       if (result && typeof (result as Promise<unknown>).then === "function") {

@@ -1,8 +1,29 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { RequestTargetError } from "@clawbridge/plugin-host";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveStaticPath, type StaticServer, startOpenMeowWebServer } from "./static-server.js";
+
+/** Writes raw bytes on a fresh socket; resolves with everything the server wrote before closing (bounded). */
+function rawExchange(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1");
+    let text = "";
+    const bound = setTimeout(() => socket.destroy(), 5_000);
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => {
+      text += chunk;
+    });
+    socket.on("close", () => {
+      clearTimeout(bound);
+      resolve(text);
+    });
+    socket.on("error", reject);
+    socket.write(bytes);
+  });
+}
 
 let server: StaticServer | undefined;
 afterEach(async () => {
@@ -16,7 +37,7 @@ describe("resolveStaticPath", () => {
     expect(resolveStaticPath("/srv/app", "/app.js?x=1")).toBe("/srv/app/app.js");
     expect(resolveStaticPath("/srv/app", "/../secret")).toBe("/srv/app/secret");
     expect(resolveStaticPath("/srv/app", "/%2e%2e/%2e%2e/etc/passwd")).toBe("/srv/app/etc/passwd");
-    expect(resolveStaticPath("/srv/app", "/%E0%A4%A")).toBeUndefined();
+    expect(() => resolveStaticPath("/srv/app", "/%E0%A4%A")).toThrow(RequestTargetError);
     expect(resolveStaticPath("/srv/app", "/a%00b")).toBeUndefined();
   });
 });
@@ -36,6 +57,34 @@ describe("startOpenMeowWebServer", () => {
     expect((await fetch(`${server.url}/missing.js`)).status).toBe(404);
     expect((await fetch(`${server.url}/%2e%2e/%2e%2e/etc/passwd`)).status).toBe(404);
     expect((await fetch(`${server.url}/`, { method: "POST", body: "x" })).status).toBe(405);
+  });
+
+  it("item 1: answers a malformed target or %-escape with a JSON 400 and keeps serving", async () => {
+    const root = await mkdtemp(join(tmpdir(), "om-static-"));
+    await writeFile(join(root, "index.html"), "<p>hi</p>");
+    server = await startOpenMeowWebServer({ root });
+    for (const target of ["//[", "/%zz", "/app%ff.js"]) {
+      const reply = await rawExchange(server.port, `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      expect(reply.slice(0, 12), target).toBe("HTTP/1.1 400");
+      expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4)), target).toMatchObject({ ok: false, error: { code: "bad_request" } });
+    }
+    expect((await fetch(`${server.url}/`)).status).toBe(200);
+  });
+
+  it("item 9: answers a slow header sender with a 408 and a connection flood with a 503", async () => {
+    const root = await mkdtemp(join(tmpdir(), "om-static-"));
+    await writeFile(join(root, "index.html"), "<p>hi</p>");
+    server = await startOpenMeowWebServer({ root, headersTimeoutMs: 200, maxConnections: 2 });
+    const held = [connect(server.port, "127.0.0.1"), connect(server.port, "127.0.0.1")];
+    await Promise.all(held.map((socket) => new Promise((resolve) => socket.once("connect", resolve))));
+    const refused = await rawExchange(server.port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    expect(refused.slice(0, 12)).toBe("HTTP/1.1 503");
+    for (const socket of held) socket.destroy();
+    const open = (running: StaticServer) =>
+      new Promise<number>((resolve, reject) => running.server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+    for (let attempt = 0; attempt < 100 && (await open(server)) > 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    const trickled = await rawExchange(server.port, "GET / HTTP/1.1\r\nHost: x\r\n");
+    expect(trickled.slice(0, 12)).toBe("HTTP/1.1 408");
   });
 
   it("says what to do when the app is not built", async () => {

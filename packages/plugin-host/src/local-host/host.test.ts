@@ -1,5 +1,6 @@
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { request } from "node:http";
+import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -8,6 +9,7 @@ import { resolveAgentId } from "../agent-runtimes.js";
 import { definePlugin } from "../define-plugin.js";
 import { defineTool } from "../define-tool.js";
 import { LocalHost } from "./host.js";
+import { bodyOf, rawExchange, statusOf } from "./wire.test-support.js";
 
 const quiet = { info: vi.fn(), warn: vi.fn(), error: vi.fn(), debug: vi.fn() };
 
@@ -77,6 +79,14 @@ const demo = definePlugin({
         throw new Error("route bug");
       },
     });
+    api.registerHttpRoute({
+      path: "/demo/rejects",
+      auth: "gateway",
+      handler: async () => {
+        await Promise.resolve();
+        throw new Error("async route bug");
+      },
+    });
     api.on("before_prompt_build", () => ({ prependContext: "demo context" }));
     api.on("agent_end", (event) => {
       events.push(`agent_end:${(event as { success: boolean }).success}`);
@@ -132,6 +142,25 @@ function send(method: string, path: string, body?: string | Buffer, headers: Rec
   });
 }
 
+function openSocket(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => resolve(socket));
+    socket.on("error", reject);
+  });
+}
+
+const connectionsOf = (target: LocalHost) =>
+  new Promise<number>((resolve, reject) => target.server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+
+async function waitFor<T>(pick: () => Promise<T | undefined>, what: string): Promise<T> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const found = await pick();
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 const auth = () => ({ authorization: `Bearer ${(host as LocalHost).token}`, "content-type": "application/json" });
 const invoke = (body: unknown, headers: Record<string, string> = auth()) => send("POST", "/tools/invoke", JSON.stringify(body), headers);
 
@@ -179,6 +208,40 @@ describe("LocalHost /tools/invoke", () => {
     expect((await invoke({ tool: "demo_whoami", agentId: "other" })).json.error.message).toBe('Unknown agent id "other"');
   });
 
+  it("item 2: prototype keys as tool, session key or agent id are a clear 4xx and Object.prototype stays clean", async () => {
+    await startHost();
+    const before = Object.getOwnPropertyNames(Object.prototype).sort();
+    for (const tool of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+      const reply = await invoke({ tool, args: {} });
+      expect({ tool, status: reply.status, type: reply.json.error?.type }).toEqual({ tool, status: 404, type: "not_found" });
+    }
+    for (const sessionKey of [
+      "__proto__",
+      "constructor",
+      "agent:main:toString",
+      "agent:constructor:x",
+      "agent:__PROTO__:x",
+      "agent: __proto__ :x",
+    ]) {
+      const reply = await invoke({ tool: "demo_whoami", sessionKey });
+      expect({ sessionKey, status: reply.status, type: reply.json.error?.type }).toEqual({
+        sessionKey,
+        status: 400,
+        type: "invalid_request",
+      });
+      expect(reply.json.error.message).toContain("reserved name");
+    }
+    for (const agentId of ["constructor", "__proto__", "toString"]) {
+      expect((await invoke({ tool: "demo_whoami", agentId })).status).toBe(400);
+    }
+    const pollution =
+      '{"tool":"demo_whoami","action":"__proto__","args":{"__proto__":{"polluted":1},"note":"x"},"__proto__":{"polluted":1}}';
+    expect((await send("POST", "/tools/invoke", pollution, auth())).status).toBe(200);
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(() => new LocalHost({ stateDir: "/tmp/unused", logger: quiet, agents: ["main", "constructor"] })).toThrow(/reserved name/);
+  });
+
   it("rejects bodies over the limit with 413, declared or streamed, and keeps serving", async () => {
     await startHost({ bodyLimitBytes: 1024 });
     const big = JSON.stringify({ tool: "demo_whoami", args: { note: "x".repeat(2048) } });
@@ -206,16 +269,75 @@ describe("LocalHost /tools/invoke", () => {
 });
 
 describe("LocalHost plugin surface", () => {
-  it("serves plugin routes with their auth mode and contains route failures", async () => {
-    await startHost();
+  it("item 10: plugin routes need the host token unless an auth:plugin route is listed in publicRoutes", async () => {
+    await startHost({ publicRoutes: ["/demo/public", "/demo/private"] });
+    const denied = await send("GET", "/demo/broken");
+    expect(denied.status).toBe(401);
+    expect(denied.json).toEqual({ ok: false, error: { type: "unauthorized", message: "Unauthorized" } });
+    expect((await send("GET", "/demo/broken", undefined, { authorization: "Bearer wrong" })).status).toBe(401);
     expect((await send("GET", "/demo/public")).text).toBe("public");
+    // Listing a gateway-auth route does not lower it: the plugin asked for the gateway's check.
     expect((await send("GET", "/demo/private/x")).status).toBe(401);
     expect((await send("GET", "/demo/private/x?y=1", undefined, auth())).text).toBe("private /demo/private/x?y=1");
-    const broken = await send("GET", "/demo/broken");
-    expect(broken.status).toBe(500);
-    expect(broken.json.error.type).toBe("internal_error");
     expect((await send("GET", "/nowhere")).status).toBe(404);
     expect((await send("GET", "/health")).json).toEqual({ ok: true, status: "live" });
+  });
+
+  it("item 10: with no publicRoutes every plugin route, auth:plugin included, needs the host token", async () => {
+    await startHost();
+    expect((await send("GET", "/demo/public")).status).toBe(401);
+    expect((await send("GET", "/demo/public", undefined, auth())).text).toBe("public");
+  });
+
+  it("item 1: a route that throws or rejects is a 500 for that request only, logged once without the query", async () => {
+    const errors: string[] = [];
+    await startHost({ logger: { ...quiet, error: (line: string) => errors.push(line) } });
+    const broken = await send("GET", "/demo/broken?token=s3cret", undefined, auth());
+    expect(broken.status).toBe(500);
+    expect(broken.json).toEqual({ ok: false, error: { type: "internal_error", message: "plugin route failed" } });
+    const rejected = await send("GET", "/demo/rejects?token=s3cret", undefined, auth());
+    expect(rejected.status).toBe(500);
+    expect(rejected.json.error.type).toBe("internal_error");
+    expect(errors).toHaveLength(2);
+    expect(errors.join("\n")).not.toMatch(/s3cret|Bearer/);
+    expect((await send("GET", "/health")).status).toBe(200);
+  });
+
+  it("item 1: a malformed request target or %-escape is a 400 with the host envelope, never a 500", async () => {
+    const errors: string[] = [];
+    const target = await startHost({ logger: { ...quiet, error: (line: string) => errors.push(line) } });
+    const cases: Array<[string, number, string]> = [
+      ["GET //[ HTTP/1.1", 400, "invalid_request"],
+      ["GET /demo/%zz HTTP/1.1", 400, "invalid_request"],
+      ["POST /tools/%ff%/x HTTP/1.1", 400, "invalid_request"],
+      // A leading `//` stays part of the path (no host is read from it): an unknown path.
+      ["GET //a:99999/ HTTP/1.1", 404, "not_found"],
+    ];
+    for (const [line, status, type] of cases) {
+      const raw = await rawExchange(target.port, `${line}\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      expect(raw.slice(0, 12), line).toBe(`HTTP/1.1 ${status}`);
+      expect(JSON.parse(raw.slice(raw.indexOf("\r\n\r\n") + 4)), line).toMatchObject({ ok: false, error: { type } });
+    }
+    expect(errors).toEqual([]);
+    expect((await send("GET", "/health")).status).toBe(200);
+  });
+
+  it("item 9: the HTTP server answers a slow header sender with a 408 and caps connections with a 503", async () => {
+    const slow = await startHost({ http: { headersTimeoutMs: 200 } });
+    const trickled = await rawExchange(slow.port, "GET /health HTTP/1.1\r\nHost: x\r\n");
+    expect(statusOf(trickled)).toBe(408);
+    expect(bodyOf(trickled)).toMatchObject({ ok: false, error: { type: "request_timeout" } });
+    await slow.stop();
+
+    const capped = await startHost({ http: { maxConnections: 3 } });
+    const idle = await Promise.all([1, 2, 3].map(() => openSocket(capped.port)));
+    await waitFor(async () => ((await connectionsOf(capped)) >= 3 ? true : undefined), "three open connections");
+    const refused = await rawExchange(capped.port, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+    expect(statusOf(refused)).toBe(503);
+    expect(bodyOf(refused)).toMatchObject({ ok: false, error: { type: "too_many_connections" } });
+    for (const socket of idle) socket.destroy();
+    await waitFor(async () => ((await connectionsOf(capped)) === 0 ? true : undefined), "idle sockets closed");
+    expect((await send("GET", "/health")).status).toBe(200);
   });
 
   it("starts services before listening and stops them on stop", async () => {

@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { TOOLS_INVOKE_BODY_LIMIT_BYTES, ToolsInvokeRequestSchema, type ToolsInvokeResponse } from "@clawbridge/contracts";
+import { isPrototypeKey, TOOLS_INVOKE_BODY_LIMIT_BYTES, ToolsInvokeRequestSchema, type ToolsInvokeResponse } from "@clawbridge/contracts";
 import type { AnyAgentTool, OpenClawPluginServiceContext, PluginLogger } from "openclaw/plugin-sdk/plugin-entry";
 import type { PluginEntryLike } from "../manifest.js";
 import { createPluginApi } from "../plugin-api.js";
-import { emptyRegistrations, type HookName, type PluginRegistrations, toolsOf } from "../plugin-types.js";
+import { emptyRegistrations, type HookName, type HttpRouteParams, type PluginRegistrations, toolsOf } from "../plugin-types.js";
+import { createGuardedServer, requestTarget, type ServerGuardOptions } from "../server-guard.js";
 import { errorMessage } from "../tool-result.js";
 import { type AgentRunner, scriptedAgent } from "./agent.js";
 import { type GatewayProtocolOptions, GatewayProtocolServer, type ToolDescription } from "./gateway-ws/index.js";
@@ -30,8 +31,16 @@ export interface LocalHostOptions {
   /** Stop services and exit on SIGINT/SIGTERM (for the runnable host, not for tests). */
   handleSignals?: boolean;
   version?: string;
-  /** The Gateway WebSocket protocol served on the same port (scripted runs, pacing). */
+  /** The Gateway WebSocket protocol served on the same port (scripted runs, pacing, handshake limits). */
   gatewayProtocol?: GatewayProtocolOptions;
+  /**
+   * Paths of `auth: "plugin"` routes served without the host token, exactly as the plugin registers
+   * them (e.g. `/clawhip/event`): the plugin authenticates those itself. Every other plugin route
+   * needs the host token, so a plugin that forgot its own check is not open by default.
+   */
+  publicRoutes?: readonly string[];
+  /** Limits of the HTTP server (shared with the Gateway WebSocket): connection cap and timeouts. */
+  http?: Pick<ServerGuardOptions, "maxConnections" | "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs">;
 }
 
 export interface LoadedPlugin {
@@ -81,6 +90,12 @@ export function stderrLogger(prefix = "host"): PluginLogger {
   return { debug: () => {}, info: write("info"), warn: write("warn"), error: write("error") };
 }
 
+/** The host's error types for the shared guard's codes, so every refusal has the `/tools/invoke` envelope. */
+const GUARD_ERROR_TYPES = new Map([
+  ["bad_request", "invalid_request"],
+  ["internal", "internal_error"],
+]);
+
 function childLogger(parent: PluginLogger, prefix: string): PluginLogger {
   return {
     debug: (m) => parent.debug?.(`[${prefix}] ${m}`),
@@ -104,6 +119,7 @@ export class LocalHost {
   readonly #options: LocalHostOptions;
   readonly #agents: string[];
   readonly #agent: AgentRunner;
+  readonly #publicRoutes: ReadonlySet<string>;
   #started = false;
   #toolCalls = 0;
   #signalHandler?: () => void;
@@ -112,15 +128,16 @@ export class LocalHost {
     this.#options = options;
     this.token = options.token ?? randomBytes(24).toString("base64url");
     this.#agents = [...(options.agents ?? ["main"])];
+    const reserved = this.#agents.find((id) => isPrototypeKey(id) || isPrototypeKey(id.toLowerCase()));
+    if (reserved !== undefined) throw new Error(`agent id "${reserved}" is a reserved name (an Object.prototype key)`);
     this.#agent = options.agent ?? scriptedAgent();
+    this.#publicRoutes = new Set(options.publicRoutes ?? []);
     this.logger = options.logger ?? stderrLogger();
-    this.server = createServer((req, res) => {
-      this.#handle(req, res).catch((error) => {
-        this.logger.error(`request ${req.method} ${req.url} failed: ${errorMessage(error)}`);
-        sendError(res, 500, "internal_error", "internal error");
-      });
+    this.server = createGuardedServer((req, res) => this.#handle(req, res), {
+      ...options.http,
+      errorBody: (_status, code, message) => ({ ok: false, error: { type: GUARD_ERROR_TYPES.get(code) ?? code, message } }),
+      log: (line) => this.logger.error(line),
     });
-    this.server.requestTimeout = 30_000;
     this.gateway = new GatewayProtocolServer(this, { version: options.version, ...options.gatewayProtocol });
     this.gateway.attach(this.server);
   }
@@ -204,6 +221,13 @@ export class LocalHost {
         await service.start(this.#serviceContext(plugin));
         plugin.logger.info(`service ${service.id} started`);
       }
+    }
+    const selfAuthenticated = new Set(
+      this.plugins.flatMap((p) => p.registrations.httpRoutes.filter((r) => r.auth === "plugin").map((r) => r.path)),
+    );
+    for (const path of this.#publicRoutes) {
+      if (!selfAuthenticated.has(path))
+        this.logger.warn(`public route ${path} is no auth:"plugin" route of a loaded plugin; it is not public`);
     }
     await new Promise<void>((resolvePromise, reject) => {
       this.server.once("error", reject);
@@ -393,8 +417,13 @@ export class LocalHost {
     });
   }
 
+  /** A plugin route needs the host token unless it authenticates itself and is listed as public. */
+  #mayServe(route: HttpRouteParams, req: IncomingMessage): boolean {
+    return (route.auth === "plugin" && this.#publicRoutes.has(route.path)) || hasBearer(req, this.token);
+  }
+
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? "/", "http://local").pathname;
+    const path = requestTarget(req).pathname;
     if (path === "/tools/invoke") return this.#handleToolsInvoke(req, res);
     if (path === "/health" || path === "/healthz") {
       sendJson(res, 200, { ok: true, status: "live" });
@@ -407,7 +436,7 @@ export class LocalHost {
             ? path === route.path || path.startsWith(route.path.endsWith("/") ? route.path : `${route.path}/`)
             : path === route.path;
         if (!matches) continue;
-        if (route.auth === "gateway" && !hasBearer(req, this.token)) {
+        if (!this.#mayServe(route, req)) {
           sendError(res, 401, "unauthorized", "Unauthorized");
           return;
         }
@@ -441,6 +470,8 @@ export class LocalHost {
         sendError(res, 413, "invalid_request_error", "Payload too large", { connection: "close" });
         return;
       }
+      // A client that hung up or timed out mid-body has nobody left to answer.
+      if (req.socket.destroyed) return;
       throw error;
     }
     let body: unknown = {};

@@ -1,6 +1,19 @@
+import { isPrototypeKey } from "@clawbridge/contracts";
 import { agentIdFromSessionKey } from "../agent-runtimes.js";
 
 export type InvocationTarget = { ok: true; agentId: string; sessionKey: string } | { ok: false; message: string };
+
+/**
+ * Why a session key from a client cannot be used, or undefined when it can. A key with a segment that
+ * is an `Object.prototype` name (`agent:main:constructor`, `__proto__`) is refused: plugins key their
+ * per-agent and per-session state by these parts, and such a name must never reach a plain object.
+ * Segments are also checked trimmed and lowercased, as agent ids are read (`agent:__PROTO__:x` names
+ * the agent `__proto__`).
+ */
+export function sessionKeyProblem(sessionKey: string): string | undefined {
+  const reserved = sessionKey.split(":").find((segment) => isPrototypeKey(segment) || isPrototypeKey(segment.trim().toLowerCase()));
+  return reserved === undefined ? undefined : `session key uses the reserved name "${reserved}"`;
+}
 
 /**
  * Resolves which agent and session a `/tools/invoke` call runs in, as the gateway does: a session
@@ -17,6 +30,8 @@ export function resolveInvocationTarget(
     return { ok: false, message: `Unknown agent id "${request.agentId}"` };
   }
   const rawKey = request.sessionKey?.trim() || "main";
+  const problem = sessionKeyProblem(rawKey);
+  if (problem) return { ok: false, message: problem };
   const keyAgent = agentIdFromSessionKey(rawKey);
   if (keyAgent) {
     if (requested && requested !== keyAgent) {

@@ -11,6 +11,7 @@ import {
   GatewayToolsInvokeParamsSchema,
 } from "@clawbridge/contracts";
 import type { z } from "zod";
+import { sessionKeyProblem } from "../session.js";
 import type { GatewayHostPort, ToolDescription } from "./host-port.js";
 import type { RunRegistry } from "./runs.js";
 
@@ -55,19 +56,29 @@ function toolGroups(tools: ToolDescription[]) {
 
 type Handler = (raw: unknown) => Promise<unknown> | unknown;
 
-/** The Gateway methods of the local subset, each validating its params with the contracts schema. */
-export function gatewayMethods(host: GatewayHostPort, runs: RunRegistry): Record<string, Handler> {
+/** A session key a client may use; one with a reserved segment (`__proto__`) is an INVALID_REQUEST. */
+function usableSessionKey(key: string): string {
+  const problem = sessionKeyProblem(key);
+  if (problem) throw new GatewayMethodError("INVALID_REQUEST", problem);
+  return key;
+}
+
+/**
+ * The Gateway methods of the local subset, each validating its params with the contracts schema. A
+ * `Map`, because the method name comes from the client and must never find `Object.prototype` members.
+ */
+export function gatewayMethods(host: GatewayHostPort, runs: RunRegistry): ReadonlyMap<string, Handler> {
   const knownAgent = (agentId: string | undefined): string => {
     const id = agentId ?? host.agents[0] ?? "main";
     if (!host.agents.includes(id)) throw new GatewayMethodError("INVALID_REQUEST", `unknown agent id: ${id}`);
     return id;
   };
   const knownSession = (key: string) => {
-    const session = runs.session(key);
+    const session = runs.session(usableSessionKey(key));
     if (!session) throw new GatewayMethodError("INVALID_REQUEST", `unknown session key: ${key}`);
     return session;
   };
-  return {
+  const methods: Record<string, Handler> = {
     "agents.list": () => ({
       defaultId: host.agents[0] ?? "main",
       mainKey: "main",
@@ -81,6 +92,7 @@ export function gatewayMethods(host: GatewayHostPort, runs: RunRegistry): Record
     },
     "sessions.create": (raw) => {
       const p = params(GatewaySessionsCreateParamsSchema, "sessions.create", raw);
+      if (p.key) usableSessionKey(p.key);
       const agentId = knownAgent(p.agentId ?? (p.key ? /^agent:([^:]+):/.exec(p.key)?.[1] : undefined));
       const session = runs.createSession({ agentId, ...(p.key ? { key: p.key } : {}), ...(p.label ? { label: p.label } : {}) });
       let run: { runId: string } | undefined;
@@ -114,6 +126,7 @@ export function gatewayMethods(host: GatewayHostPort, runs: RunRegistry): Record
     "sessions.abort": (raw) => {
       const p = params(GatewaySessionsAbortParamsSchema, "sessions.abort", raw);
       if (!p.key && !p.runId) throw new GatewayMethodError("INVALID_REQUEST", "sessions.abort requires key or runId");
+      if (p.key) usableSessionKey(p.key);
       return runs.abort(p);
     },
     "tools.effective": (raw) => {
@@ -146,4 +159,5 @@ export function gatewayMethods(host: GatewayHostPort, runs: RunRegistry): Record
       return { ok: true, id: p.id, decision: p.decision };
     },
   };
+  return new Map(Object.entries(methods));
 }

@@ -7,6 +7,8 @@ import { z } from "zod";
 import { definePlugin } from "../../define-plugin.js";
 import { defineTool } from "../../define-tool.js";
 import { LocalHost } from "../host.js";
+import { bodyOf, clientFrame, RawWebSocket, rawExchange, statusOf } from "../wire.test-support.js";
+import type { GatewayProtocolOptions } from "./server.js";
 
 const quiet = { info: vi.fn(), warn: vi.fn(), error: vi.fn(), debug: vi.fn() };
 
@@ -79,12 +81,12 @@ class RawClient {
 const hosts: LocalHost[] = [];
 const clients: RawClient[] = [];
 
-async function startHost(): Promise<LocalHost> {
+async function startHost(gatewayProtocol: GatewayProtocolOptions = {}): Promise<LocalHost> {
   const host = new LocalHost({
     stateDir: await mkdtemp(join(tmpdir(), "gw-ws-")),
     logger: quiet,
     agents: ["main", "cody"],
-    gatewayProtocol: { deltaIntervalMs: 1 },
+    gatewayProtocol: { deltaIntervalMs: 1, ...gatewayProtocol },
   });
   await host.load(echoPlugin);
   await host.start();
@@ -108,7 +110,17 @@ async function connected(host: LocalHost, params: Record<string, unknown> = {}):
   return client;
 }
 
+const raws: RawWebSocket[] = [];
+
+const connectParams = (token: string) => ({
+  minProtocol: 4,
+  maxProtocol: 4,
+  client: { id: "test", version: "1", platform: "test", mode: "test" },
+  auth: { token },
+});
+
 afterEach(async () => {
+  for (const raw of raws.splice(0)) raw.destroy();
   for (const client of clients.splice(0)) client.close();
   for (const host of hosts.splice(0)) await host.stop();
 });
@@ -174,8 +186,7 @@ describe("LocalHost Gateway protocol: handshake and frames", () => {
     clients.push(big);
     await big.until(() => big.frames[0], "challenge");
     big.sendRaw("x".repeat(70 * 1024));
-    await big.until(() => big.closed, "close after oversized frame");
-    expect(big.frames.find((f) => f.type === "res")?.error.message).toBe("frame before connect exceeds 64 KiB");
+    expect((await big.until(() => big.closed, "close after oversized frame")).code).toBe(1009);
     const binary = await connected(host);
     binary.socket.send(Buffer.from([1, 2, 3]));
     await binary.until(
@@ -195,6 +206,127 @@ describe("LocalHost Gateway protocol: handshake and frames", () => {
       details: { code: "MISSING_SCOPE", missingScope: "operator.write", requiredScopes: ["operator.write"] },
     });
     expect((await reader.request("tools.catalog", {})).ok).toBe(true);
+  });
+});
+
+describe("LocalHost Gateway protocol: limits and hostile input", () => {
+  async function raw(host: LocalHost, target = "/"): Promise<RawWebSocket> {
+    const socket = await RawWebSocket.open(host.port, target);
+    raws.push(socket);
+    return socket;
+  }
+
+  it("item 9: a pre-connect frame over 64 KiB is refused from its header (1009), before its payload is buffered", async () => {
+    const host = await startHost();
+    const socket = await raw(host);
+    await socket.until(() => socket.json().find((f) => f.event === "connect.challenge"), "challenge");
+    // The header promises 20 MiB; only 16 bytes follow. Buffering first would wait here forever.
+    socket.write(clientFrame(0x1, Buffer.alloc(16, 0x20), 20 * 1024 * 1024));
+    expect(await socket.until(() => socket.closeCode, "close frame")).toBe(1009);
+  });
+
+  it("item 9: after connect the frame limit rises to the advertised policy.maxPayload", async () => {
+    const host = await startHost();
+    const client = await connected(host);
+    expect(client.frames.find((f) => f.type === "res")?.payload.policy.maxPayload).toBe(25 * 1024 * 1024);
+    const note = "n".repeat(200 * 1024);
+    const invoked = await client.request("tools.invoke", { name: "echo_status", args: { note } });
+    expect(invoked.payload).toMatchObject({ ok: true, output: { details: { note } } });
+  });
+
+  it("item 9: a socket that has not connected within the handshake timeout is closed with 1000, as the gateway does", async () => {
+    const host = await startHost({ handshakeTimeoutMs: 200 });
+    const socket = await raw(host);
+    expect(await socket.until(() => socket.closeCode, "handshake timeout close")).toBe(1000);
+    const client = await connected(host);
+    expect((await client.request("agents.list", {})).ok).toBe(true);
+  });
+
+  it("item 9: sockets waiting to connect past maxPreauthConnections are refused with a 503 JSON; a connected one frees its slot", async () => {
+    const host = await startHost({ maxPreauthConnections: 2 });
+    const first = await raw(host);
+    await raw(host);
+    const refused = await raw(host);
+    expect(refused.head).toMatch(/^HTTP\/1\.1 503 /);
+    expect(JSON.parse(refused.refusalBody)).toMatchObject({ ok: false, error: { type: "unavailable" } });
+    first.sendText(JSON.stringify({ type: "req", id: "c1", method: "connect", params: connectParams(host.token) }));
+    await first.until(() => first.json().find((f) => f.id === "c1" && f.ok), "hello-ok");
+    const admitted = await raw(host);
+    expect(admitted.head).toMatch(/^HTTP\/1\.1 101 /);
+  });
+
+  it("item 9: a connected peer that stops answering pings is terminated; one that answers stays", async () => {
+    const host = await startHost({ heartbeatIntervalMs: 100 });
+    const live = await connected(host);
+    let pings = 0;
+    live.socket.on("ping", () => {
+      pings += 1;
+    });
+    const socket = await raw(host);
+    socket.sendText(JSON.stringify({ type: "req", id: "c1", method: "connect", params: connectParams(host.token) }));
+    await socket.until(() => socket.json().find((f) => f.id === "c1" && f.ok), "hello-ok");
+    await socket.until(() => (socket.closed ? true : undefined), "termination");
+    expect(socket.frames.some((f) => f.opcode === 0x9)).toBe(true);
+    expect(socket.closeCode).toBeUndefined();
+    await live.until(() => (pings >= 3 ? pings : undefined), "three pings answered");
+    expect((await live.request("agents.list", {})).ok).toBe(true);
+  });
+
+  it("item 1: an upgrade with a malformed target or handshake is a 400 with the host envelope, and the host keeps serving", async () => {
+    const host = await startHost();
+    for (const target of ["//[", "/%zz", "/a b"]) {
+      const refused = await raw(host, target);
+      expect(refused.head, target).toMatch(/^HTTP\/1\.1 400 /);
+      expect(JSON.parse(refused.refusalBody), target).toMatchObject({ ok: false, error: { type: "invalid_request" } });
+    }
+    const handshake = (headers: string) =>
+      rawExchange(host.port, `GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n${headers}\r\n`);
+    for (const headers of [
+      "Sec-WebSocket-Version: 13\r\n",
+      "Sec-WebSocket-Key: short\r\nSec-WebSocket-Version: 13\r\n",
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n",
+    ]) {
+      const refused = await handshake(headers);
+      expect(statusOf(refused), headers).toBe(400);
+      expect(bodyOf(refused), headers).toMatchObject({
+        ok: false,
+        error: { type: "invalid_request", message: expect.stringContaining("WebSocket handshake") },
+      });
+    }
+    const client = await connected(host);
+    expect((await client.request("agents.list", {})).ok).toBe(true);
+  });
+
+  it("item 2: prototype names as method, session key, agent id or run id are error frames and Object.prototype stays clean", async () => {
+    const host = await startHost();
+    const before = Object.getOwnPropertyNames(Object.prototype).sort();
+    const client = await connected(host);
+    for (const method of ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"]) {
+      expect((await client.request(method, {})).error, method).toEqual({ code: "INVALID_REQUEST", message: `unknown method: ${method}` });
+    }
+    const reserved = { code: "INVALID_REQUEST", message: expect.stringContaining("reserved name") };
+    expect((await client.request("sessions.send", { key: "__proto__", message: "hi" })).error).toMatchObject(reserved);
+    expect(
+      (await client.request("chat.send", { sessionKey: "agent:main:constructor", message: "hi", idempotencyKey: "i1" })).error,
+    ).toMatchObject(reserved);
+    expect((await client.request("sessions.create", { key: "toString" })).error).toMatchObject(reserved);
+    expect((await client.request("tools.effective", { sessionKey: "agent:__proto__:x" })).error).toMatchObject(reserved);
+    expect((await client.request("sessions.abort", { key: "constructor" })).error).toMatchObject(reserved);
+    expect((await client.request("agent.identity.get", { agentId: "constructor" })).error.message).toBe("unknown agent id: constructor");
+    expect((await client.request("agent.wait", { runId: "__proto__", timeoutMs: 1 })).payload).toEqual({
+      runId: "__proto__",
+      status: "timeout",
+    });
+    expect((await client.request("tools.invoke", { name: "constructor" })).payload).toMatchObject({
+      ok: false,
+      error: { code: "not_found" },
+    });
+    expect((await client.request("tools.invoke", { name: "echo_status", sessionKey: "__proto__" })).payload).toMatchObject({
+      ok: false,
+      error: { code: "invalid_request" },
+    });
+    expect((await client.request("agents.list", {})).ok).toBe(true);
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before);
   });
 });
 
