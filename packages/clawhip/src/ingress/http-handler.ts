@@ -23,6 +23,11 @@ export interface IngressHandlerOptions {
   runtime: () => ClawhipRuntime | undefined;
   /** When set, every ingress POST needs `Authorization: Bearer <token>`; defaults to `[daemon].token`. */
   token?: string;
+  /**
+   * Refuse every ingress POST (401) while no token is configured. The plugin sets it for `routeAuth:
+   * "plugin"`, where nothing else authenticates the route; the loopback daemon keeps upstream's open default.
+   */
+  requireToken?: boolean;
   /** A path prefix the routes live under (the plugin mounts them under e.g. `/clawhip`). */
   prefix?: string;
   log?: (message: string) => void;
@@ -94,6 +99,10 @@ export function createIngressHandler(options: IngressHandlerOptions) {
         return true;
       }
       const token = options.token ?? runtime.config.daemon.token;
+      if (token === undefined && options.requireToken) {
+        fail(res, 401, 'unauthorized: routeAuth "plugin" needs [daemon].token in clawhip\'s config; set one, or use routeAuth "gateway"');
+        return true;
+      }
       if (token !== undefined && !hasBearer(req, token)) {
         fail(res, 401, "unauthorized: send Authorization: Bearer <token>");
         return true;

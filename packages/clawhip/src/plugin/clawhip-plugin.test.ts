@@ -43,10 +43,12 @@ afterAll(async () => {
 });
 
 describe("clawhip OpenClaw plugin (LocalHost)", () => {
-  it("serves the ingress routes under /clawhip and delivers what they accept", async () => {
+  it("serves the ingress routes under /clawhip, behind the host's token by default, and delivers what they accept", async () => {
+    const auth = { authorization: `Bearer ${host.token}` };
+    expect((await fetch(`${host.url}/clawhip/event`, { method: "POST", body: "{}" })).status).toBe(401);
     const response = await fetch(`${host.url}/clawhip/api/omx/hook`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...auth },
       body: JSON.stringify({
         schema_version: "1",
         event: "notify",
@@ -58,9 +60,9 @@ describe("clawhip OpenClaw plugin (LocalHost)", () => {
     await receiver.waitFor((rs) =>
       rs.some((r) => r.path === "/services/omx" && r.body.text === "omx issue-65 pr-created (issue=#65, pr=#72)"),
     );
-    const health = (await (await fetch(`${host.url}/clawhip/health`)).json()) as { ok: boolean };
+    const health = (await (await fetch(`${host.url}/clawhip/health`, { headers: auth })).json()) as { ok: boolean };
     expect(health.ok).toBe(true);
-    expect((await fetch(`${host.url}/clawhip/event`, { method: "POST", body: "x" })).status).toBe(415);
+    expect((await fetch(`${host.url}/clawhip/event`, { method: "POST", headers: auth, body: "x" })).status).toBe(415);
   });
 
   it("turns OpenClaw's session_start and agent_end into session.* events with agent id and session key", async () => {
@@ -89,23 +91,47 @@ describe("clawhip OpenClaw plugin (LocalHost)", () => {
   });
 });
 
-describe("routeAuth: gateway", () => {
-  it("puts the ingress routes behind the host's bearer token", async () => {
-    const gatedHost = new LocalHost({ stateDir: join(stateDir, "gated"), logger: quiet });
-    await gatedHost.load(clawhip, { config: { routeAuth: "gateway", emitLifecycle: false } });
-    await gatedHost.start();
+describe('routeAuth: "plugin"', () => {
+  const body = JSON.stringify({ type: "custom", message: "hi" });
+  const headers = { "content-type": "application/json" };
+
+  it("item 10: needs clawhip's own [daemon].token on a public route instead of the host's", async () => {
+    const token = "clawhip-ingress-token-0123456789";
+    const openHost = new LocalHost({ stateDir: join(stateDir, "plugin-auth"), logger: quiet, publicRoutes: ["/clawhip/event"] });
+    await openHost.load(clawhip, { config: { routeAuth: "plugin", emitLifecycle: false, config: { daemon: { token } } } });
+    await openHost.start();
     try {
-      const body = JSON.stringify({ type: "custom", message: "hi" });
-      const headers = { "content-type": "application/json" };
-      expect((await fetch(`${gatedHost.url}/clawhip/event`, { method: "POST", headers, body })).status).toBe(401);
-      const authorized = await fetch(`${gatedHost.url}/clawhip/event`, {
+      expect((await fetch(`${openHost.url}/clawhip/event`, { method: "POST", headers, body })).status).toBe(401);
+      const withHostToken = await fetch(`${openHost.url}/clawhip/event`, {
         method: "POST",
-        headers: { ...headers, authorization: `Bearer ${gatedHost.token}` },
+        headers: { ...headers, authorization: `Bearer ${openHost.token}` },
+        body,
+      });
+      expect(withHostToken.status).toBe(401);
+      const authorized = await fetch(`${openHost.url}/clawhip/event`, {
+        method: "POST",
+        headers: { ...headers, authorization: `Bearer ${token}` },
         body,
       });
       expect(authorized.status).toBe(202);
     } finally {
-      await gatedHost.stop();
+      await openHost.stop();
+    }
+  });
+
+  it("item 10: refuses every event, saying why, while no [daemon].token is set", async () => {
+    const warnings: string[] = [];
+    const logger = { ...quiet, warn: (line: string) => warnings.push(line) };
+    const openHost = new LocalHost({ stateDir: join(stateDir, "plugin-no-token"), logger, publicRoutes: ["/clawhip/event"] });
+    await openHost.load(clawhip, { config: { routeAuth: "plugin", emitLifecycle: false } });
+    await openHost.start();
+    try {
+      const reply = await fetch(`${openHost.url}/clawhip/event`, { method: "POST", headers, body });
+      expect(reply.status).toBe(401);
+      expect(await reply.json()).toEqual({ ok: false, error: expect.stringContaining("needs [daemon].token") });
+      expect(warnings.join("\n")).toContain('routeAuth "plugin" without [daemon].token');
+    } finally {
+      await openHost.stop();
     }
   });
 });

@@ -37,7 +37,12 @@ export default definePlugin({
   register(api, settings) {
     let runtime: ClawhipRuntime | undefined;
     const log = (level: "info" | "warn" | "error", message: string) => api.logger[level](message);
-    const handler = createIngressHandler({ runtime: () => runtime, prefix: settings.routePrefix, log: (m) => log("error", m) });
+    const handler = createIngressHandler({
+      runtime: () => runtime,
+      prefix: settings.routePrefix,
+      requireToken: settings.routeAuth === "plugin",
+      log: (m) => log("error", m),
+    });
     for (const path of [...INGRESS_PATHS.keys(), HEALTH_PATH]) {
       api.registerHttpRoute({ path: `${settings.routePrefix}${path}`, auth: settings.routeAuth, match: "exact", handler });
     }
@@ -56,6 +61,9 @@ export default definePlugin({
           ...(discordToken ? { discordToken } : {}),
         });
         log("info", `clawhip ${VERSION} serving ${settings.routePrefix}/event with ${config.routes.length} route(s)`);
+        if (settings.routeAuth === "plugin" && config.daemon.token === undefined) {
+          log("warn", `routeAuth "plugin" without [daemon].token: ${settings.routePrefix}/* refuses every event until a token is set`);
+        }
       },
       async stop() {
         await runtime?.stop();

@@ -33,20 +33,25 @@ afterAll(async () => {
   await receiver.stop();
 });
 
-const json = { "content-type": "application/json" };
+// routeAuth defaults to "gateway": the gateway's bearer token guards every clawhip route.
+let json: Record<string, string>;
 
 describe("clawhip installed in a real OpenClaw gateway", () => {
-  it("serves its health route on the gateway's HTTP server", async () => {
+  it("serves its health route on the gateway's HTTP server, behind the gateway's token by default", async () => {
+    json = { "content-type": "application/json", authorization: `Bearer ${gateway.token}` };
     let health: Response | undefined;
     await until(
       async () => {
-        health = await fetch(`${gateway.url}/clawhip/health`);
+        health = await fetch(`${gateway.url}/clawhip/health`, { headers: json });
         return health.status === 200;
       },
       30_000,
       "the clawhip service to start inside the gateway",
     );
     expect(await health?.json()).toMatchObject({ ok: true, version: "0.1.0", pending: 0 });
+    const event = JSON.stringify({ type: "custom", message: "who am I?" });
+    expect((await gateway.post("/clawhip/event", event, { "content-type": "application/json" })).status).toBe(401);
+    expect((await fetch(`${gateway.url}/clawhip/health`)).status).toBe(401);
   });
 
   it("accepts an OMX hook envelope on /clawhip/api/omx/hook and delivers it to the Discord stand-in", async () => {
@@ -90,7 +95,7 @@ describe("clawhip installed in a real OpenClaw gateway", () => {
       status: 400,
       body: { ok: false, error: "unsupported schema_version '2'" },
     });
-    expect((await gateway.post("/clawhip/event", "type=x", { "content-type": "text/plain" })).status).toBe(415);
+    expect((await gateway.post("/clawhip/event", "type=x", { ...json, "content-type": "text/plain" })).status).toBe(415);
     expect((await gateway.post("/clawhip/event", "{", json)).status).toBe(400);
   });
 });

@@ -12,10 +12,11 @@ export const ClawhipPluginConfigSchema = z.strictObject({
     .regex(/^(\/[a-z0-9-]+)*$/, "routePrefix: '' or '/segment'")
     .default("/clawhip"),
   /**
-   * Who authenticates the ingress routes: "plugin" (clawhip itself, with `[daemon].token` when set; the
-   * default, so OMC/OMX hooks need no gateway credentials) or "gateway" (the gateway's own bearer token).
+   * Who authenticates the ingress routes: "gateway" (the default: the gateway's own bearer token) or
+   * "plugin" (clawhip checks `[daemon].token`, so hooks need no gateway credentials; without a token every
+   * event is refused). Either way no route is open to whoever reaches the gateway's port.
    */
-  routeAuth: z.enum(["plugin", "gateway"]).default("plugin"),
+  routeAuth: z.enum(["plugin", "gateway"]).default("gateway"),
   /** Emit session.* events from OpenClaw's own session_start / agent_end hooks. */
   emitLifecycle: z.boolean().default(true),
 });
