@@ -54,7 +54,7 @@ describe("clawbridge-host (pnpm start)", () => {
     expect(await exited).toBe(0);
   });
 
-  it("item 10: /clawhip/event on the host port needs the host token unless --public-route lists it", async () => {
+  it("item 10: /clawhip/event on the host port needs the host token, listed with --public-route or not", async () => {
     const post = (url: string, headers: Record<string, string> = {}) =>
       fetch(`${url}/clawhip/event`, {
         method: "POST",
@@ -71,7 +71,9 @@ describe("clawbridge-host (pnpm start)", () => {
     const stateDir = await mkdtemp(join(tmpdir(), "host-routes-"));
     const open = await startHost(["--port", "0", "--state-dir", stateDir, "--public-route", "/clawhip/event"]);
     expect(open.banner).toContain("public:  /clawhip/event");
-    expect((await post(open.url)).status).toBe(202);
+    // clawhip registers its routes with auth "gateway" by default, and such a route is never made public.
+    expect((await post(open.url)).status).toBe(401);
+    expect((await post(open.url, { authorization: `Bearer ${open.token}` })).status).toBe(202);
     expect((await fetch(`${open.url}/clawhip/health`)).status).toBe(401);
   });
 

@@ -3,6 +3,7 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KichiWorldHttpErrorSchema } from "@clawbridge/contracts";
+import { PROTOTYPE_KEYS, pick, type Random, seededRandom } from "@clawbridge/plugin-host/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type WorldProcess } from "./support/world-process.js";
 import { type FrameClient, frameClient, UpgradeRefused } from "./support/ws-client.js";
@@ -11,26 +12,11 @@ import { type FrameClient, frameClient, UpgradeRefused } from "./support/ws-clie
 // Every input comes from a seeded generator, so a failure names the seed and case to replay.
 const SEED = 20261121;
 const MAX_CONNECTIONS = 150;
-const PROTOTYPE_KEYS = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "__defineGetter__"];
 
 let world: WorldProcess;
 let dir: string;
 let prototypeBefore: string[];
 let rssBefore: number;
-
-/** mulberry32: a small seeded generator. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-type Random = () => number;
-const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "kichi-world-fuzz-"));
@@ -334,7 +320,7 @@ function waitClosed(socket: Socket): Promise<string> {
 
 describe("bad-input storm against a running kichi-world", () => {
   it("item 1: 3,000 mutated request lines, targets and headers (HTTP and upgrade) never get a 5xx or crash it", async () => {
-    const random = prng(SEED);
+    const random = seededRandom(SEED);
     const cases = Array.from({ length: 3_000 }, (_, i) => rawRequest(random, i));
     const statuses = new Map<number, number>();
     let next = 0;
@@ -389,7 +375,7 @@ describe("bad-input storm against a running kichi-world", () => {
   });
 
   it("items 2, 9: 3,000 mutated, invalid, binary and oversized frames get error frames or a deliberate close", async () => {
-    const random = prng(SEED + 1);
+    const random = seededRandom(SEED + 1);
     const replies = new Map<string, number>();
     for (let batch = 0; batch < 30; batch += 1) {
       const avatarId = `fuzz-${batch % 5}`;

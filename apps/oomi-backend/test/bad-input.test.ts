@@ -4,6 +4,7 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OomiBackendStoreSchema } from "@clawbridge/contracts";
+import { PROTOTYPE_KEYS, pick, type Random, seededRandom } from "@clawbridge/plugin-host/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningOomiBackend, startOomiBackend } from "../src/index.js";
 
@@ -19,21 +20,6 @@ const MAX_CONNECTIONS = 48;
 const TIMEOUTS = { headersTimeoutMs: 1000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 1000 };
 const STORM_SIZE = 3000;
 
-/** mulberry32: a small seeded generator, so a failing request can be reproduced from the seed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-type Random = () => number;
-const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-
-const PROTOTYPE_KEYS = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "isPrototypeOf"];
 /** Ids as they are written into a path (some are deliberately broken escapes). */
 const PATH_IDS = [
   ...PROTOTYPE_KEYS,
@@ -297,7 +283,7 @@ describe("oomi-backend bad-input suite", () => {
   const rssBefore = process.memoryUsage().rss;
 
   it("answers thousands of mutated requests on every route with 2xx/4xx only and never touches Object.prototype", async () => {
-    const random = prng(20261121);
+    const random = seededRandom(20261121);
     const cases = Array.from({ length: STORM_SIZE }, (_, i) => generate(random, i));
     for (let i = 0; i < 6; i += 1) {
       cases.push({

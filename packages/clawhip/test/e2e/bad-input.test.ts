@@ -4,6 +4,7 @@ import { Agent, request } from "node:http";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { PROTOTYPE_KEYS, pick, type Random, seededRandom } from "@clawbridge/plugin-host/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DaemonProcess, startDaemonProcess, until } from "../support/daemon-process.js";
 import { WebhookReceiver } from "../support/webhook-receiver.js";
@@ -22,18 +23,6 @@ let rssAtStart: number;
 function rssOf(process: DaemonProcess): number {
   const status = readFileSync(`/proc/${process.child.pid}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) * 1024;
-}
-
-/** mulberry32: a small seeded generator, so a failing body can be reproduced from the seed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const WEIRD_STRINGS = [
@@ -66,9 +55,6 @@ const WEIRD_VALUES: unknown[] = [
   { a: { b: { c: {} } } },
   ...WEIRD_STRINGS,
 ];
-
-type Random = () => number;
-const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
 function mutateValue(random: Random, value: unknown, depth = 0): unknown {
   if (depth > 6 || random() < 0.15) return pick(random, WEIRD_VALUES);
@@ -181,7 +167,7 @@ describe("bad-input storm against the running daemon", () => {
     const seeds = vectors.map((v) =>
       v.ingress === "routing" ? v.input.event : v.ingress === "legacy-emit" ? { type: v.input.argv[0] } : v.input,
     );
-    const random = prng(20260401);
+    const random = seededRandom(20260401);
     const url = new URL(daemon.url);
     const agent = new Agent({ keepAlive: true, maxSockets: 16 });
     const statuses = new Map<number, number>();
@@ -231,7 +217,6 @@ describe("bad-input storm against the running daemon", () => {
 });
 
 /** Names `Object.prototype` has: every id position gets them. */
-const PROTOTYPE_KEYS = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"];
 
 /** A body that puts a prototype key in one id position of one surface. */
 function prototypeBody(random: Random): { path: string; body: string } {
@@ -381,7 +366,7 @@ describe("bad request lines, targets, headers, prototype keys, slow senders and 
       .filter(Boolean)
       .map((line) => JSON.parse(line) as { input: any; ingress: string });
     const seeds = vectors.filter((v) => v.ingress !== "routing" && v.ingress !== "legacy-emit").map((v) => v.input);
-    const random = prng(20260411);
+    const random = seededRandom(20260411);
     const port = Number(new URL(daemon.url).port);
     const requests = Array.from({ length: 2000 }, () => mutatedRequest(random, seeds));
     const statuses = new Map<number, number>();

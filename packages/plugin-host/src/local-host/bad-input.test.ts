@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { definePlugin } from "../define-plugin.js";
 import { defineTool } from "../define-tool.js";
+import { PROTOTYPE_KEYS, pick, type Random, seededRandom } from "../testing/index.js";
 import { LocalHost } from "./host.js";
 import { bodyTextOf, clientFrame, RawWebSocket, rawExchange, statusOf } from "./wire.test-support.js";
 
@@ -17,21 +18,6 @@ import { bodyTextOf, clientFrame, RawWebSocket, rawExchange, statusOf } from "./
  * `Object.prototype` untouched.
  */
 
-/** mulberry32: a small seeded generator, so a failing case can be reproduced from the seed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-type Random = () => number;
-const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-
-const PROTOTYPE_KEYS = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "__defineGetter__", "isPrototypeOf"];
 const WEIRD_STRINGS = ["", " ", "\u0000", "\ud800", "💥", "\u202eevil", "é".repeat(200), "x".repeat(5000), ":", "agent::", "agent:main:"];
 const WEIRD_VALUES: unknown[] = [null, true, 0, -1, 1.5, 1e308, [], [1, [2]], {}, { a: { b: {} } }, ...WEIRD_STRINGS, ...PROTOTYPE_KEYS];
 
@@ -285,7 +271,7 @@ describe("LocalHost bad-input storm (HTTP and Gateway WebSocket)", { timeout: 60
   });
 
   it("answers 2,500 mutated request lines, targets, headers and /tools/invoke bodies with no 5xx but a deliberate 503", async () => {
-    const random = prng(20_261_129);
+    const random = seededRandom(20_261_129);
     const statuses = new Map<number, number>();
     // Cases are drawn as each job starts (in index order, so the seed still reproduces them) and
     // dropped once answered, so the client's own memory does not count against the host's.
@@ -312,7 +298,7 @@ describe("LocalHost bad-input storm (HTTP and Gateway WebSocket)", { timeout: 60
   });
 
   it("answers 300 hostile Gateway sessions (pre-connect attacks and mutated post-connect frames) without an UNAVAILABLE", async () => {
-    const random = prng(4_242);
+    const random = seededRandom(4_242);
     const unavailable: string[] = [];
     const codes = new Map<string, number>();
     await pool(300, 16, async (index) => {
