@@ -1,27 +1,21 @@
 /**
- * Helpers for the bad-input suites every server of the workspace has: a seeded generator, so a failing
- * case can be reproduced from its seed, and the names that must never reach a store as keys.
+ * Helpers for the bad-input suites every server of the workspace has: seeded inputs, raw HTTP on
+ * loopback (what no client library would send), and probes of the process under attack.
  */
-
-/** A source of numbers in [0, 1). */
-export type Random = () => number;
-
-/** mulberry32: a small, fast, seeded generator; the same seed gives the same sequence. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** One item of a non-empty list, drawn with `random`. */
-export function pick<T>(random: Random, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)] as T;
-}
-
-/** `Object.prototype` names a hostile client puts in every id position. */
-export const PROTOTYPE_KEYS = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "isPrototypeOf", "__defineGetter__"];
+export { type MalformedRequestOptions, malformedRequests } from "./malformed-requests.js";
+export { pool } from "./pool.js";
+export { prototypeNames, residentBytes } from "./process-probes.js";
+export { PROTOTYPE_KEYS, pick, type Random, seededRandom } from "./random.js";
+export {
+  bodyOf,
+  bodyTextOf,
+  type HeldSocket,
+  idleSockets,
+  type RawExchangeOptions,
+  rawExchange,
+  statusOf,
+  type TrickleOptions,
+  type TrickleResult,
+  trickle,
+} from "./raw-http.js";
+export { type ServerProcess, type ServerProcessOptions, startServerProcess } from "./server-process.js";
