@@ -112,6 +112,17 @@ describe("guarded server", () => {
     expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).toMatchObject({ error: { code: "expectation_failed" } });
   });
 
+  it("item 1: answers a CONNECT with a JSON 405 instead of closing without a word, unless the server handles CONNECT", async () => {
+    const port = await listen((_req, res) => res.end("ok"));
+    const reply = await rawRequest(port, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n");
+    expect(reply).toMatch(/^HTTP\/1\.1 405/);
+    expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).toMatchObject({ error: { code: "method_not_allowed" } });
+    server?.on("connect", (_req, socket) => socket.end("HTTP/1.1 200 Connection Established\r\n\r\n"));
+    expect(await rawRequest(port, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n")).toBe(
+      "HTTP/1.1 200 Connection Established\r\n\r\n",
+    );
+  });
+
   it("turns a throw or a rejection into a 500 for that request only, logged once without the query", async () => {
     const lines: string[] = [];
     const port = await listen(

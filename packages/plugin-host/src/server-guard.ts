@@ -113,8 +113,8 @@ export function refuseSocket(socket: Duplex, status: number, reason: string, bod
 
 /**
  * Hardens a node:http server in place: request and header timeouts, a JSON 400/408/431 for requests
- * the parser refuses (and a JSON 417 for an unsupported `Expect`), and a connection cap whose refusal
- * is a 503 JSON body instead of a silent drop.
+ * the parser refuses (a JSON 417 for an unsupported `Expect`, a JSON 405 for a CONNECT), and a
+ * connection cap whose refusal is a 503 JSON body instead of a silent drop.
  */
 export function guardHttpServer(server: Server, options: ServerGuardOptions): void {
   server.headersTimeout = options.headersTimeoutMs ?? 10_000;
@@ -135,6 +135,18 @@ export function guardHttpServer(server: Server, options: ServerGuardOptions): vo
         options.errorBody(503, "too_many_connections", `more than ${max} open connections; retry later`),
       );
     }
+  });
+  // Without a listener node drops a CONNECT without a word; these servers are no proxies, and say so.
+  // A server that handles CONNECT itself adds its own listener, and this one steps aside.
+  server.on("connect", (_req: IncomingMessage, socket: Duplex) => {
+    if (server.listenerCount("connect") > 1) return;
+    socket.on("error", () => socket.destroy());
+    refuseSocket(
+      socket,
+      405,
+      "Method Not Allowed",
+      options.errorBody(405, "method_not_allowed", "CONNECT is not supported: this server is no proxy"),
+    );
   });
   // Node's own answer to an `Expect` other than 100-continue is a bodiless 417.
   server.on("checkExpectation", (_req: IncomingMessage, res: ServerResponse) => {
