@@ -1,3 +1,4 @@
+import { pick, seededRandom } from "@clawbridge/plugin-host/testing";
 import { describe, expect, it } from "vitest";
 import { INTERNAL_CONTEXT, openClawRequest, userMessage } from "../test/openclaw-request.js";
 import { isInternalContext, turnOf, userWords } from "./conversation.js";
@@ -65,5 +66,30 @@ describe("turnOf", () => {
   it("has no turn to answer without a user or tool message last", () => {
     expect(turnOf([{ role: "system", content: "s" }])).toEqual({ kind: "none" });
     expect(turnOf([INTERNAL_CONTEXT])).toEqual({ kind: "none" });
+  });
+});
+
+describe("userWords", () => {
+  // The patterns userWords used before it scanned instead: the reference for what it must still strip.
+  const backtrackingUserWords = (text: string) =>
+    text
+      .replace(/\n\s*\nRuntime: [\s\S]*$/, "")
+      .replace(/^\[[^\]\n]*\d{4}-\d{2}-\d{2}[^\]\n]*\]\s*/, "")
+      .trim();
+
+  it("item 1: strips exactly what the backtracking patterns stripped, on 5,000 generated messages", () => {
+    const random = seededRandom(20261204);
+    const pieces = ["\n", "\n", " ", "\t", "\r", "Runtime: ", "\nRuntime: x", "[", "]", "2026-11-29", "Sun", "09:28 UTC", "hi", "x"];
+    for (let i = 0; i < 5_000; i += 1) {
+      const text = Array.from({ length: Math.floor(random() * 14) }, () => pick(random, pieces)).join("");
+      expect(userWords(text), JSON.stringify(text)).toBe(backtrackingUserWords(text));
+    }
+  });
+
+  it("item 1: reads a megabyte of blank lines, dates or stamps (what made the patterns take quadratic time)", () => {
+    expect(userWords(`hi${"\n".repeat(1_000_000)}there`)).toBe(`hi${"\n".repeat(1_000_000)}there`);
+    expect(userWords(`[${"2026-01-01 ".repeat(100_000)}`)).toBe(`[${"2026-01-01 ".repeat(100_000)}`.trim());
+    expect(userWords(`hi${"\n \n".repeat(300_000)}Runtime: x`)).toBe("hi");
+    expect(userWords(`[Sun 2026-11-29 09:28 UTC] hi${"\n \n".repeat(300_000)}\nRuntime: agent=main`)).toBe("hi");
   });
 });

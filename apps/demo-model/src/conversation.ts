@@ -21,10 +21,10 @@ export interface ToolResult {
 const INTERNAL_CONTEXT_OPENING = "<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>";
 
 /** OpenClaw prefixes a user's message with the time it arrived: `[Sun 2026-11-29 09:28 UTC] `. */
-const ARRIVAL_STAMP = /^\[[^\]\n]*\d{4}-\d{2}-\d{2}[^\]\n]*\]\s*/;
+const STAMP_DATE = /\d{4}-\d{2}-\d{2}/;
 
-/** …and ends it with a `Runtime: agent=… | session=…` paragraph describing the run. */
-const RUNTIME_TRAILER = /\n\s*\nRuntime: [\s\S]*$/;
+/** …and ends it with a `Runtime: agent=… | session=…` paragraph describing the run, after a blank line. */
+const RUNTIME_OPENING = "\nRuntime: ";
 
 /** The text parts of a message's content, joined; other parts (images, …) are skipped. */
 export function textOf(content: ChatContent | null | undefined): string {
@@ -40,9 +40,35 @@ export function isInternalContext(message: ChatMessage): boolean {
   return message.role === "user" && textOf(message.content).trimStart().startsWith(INTERNAL_CONTEXT_OPENING);
 }
 
-/** What the user wrote, without the arrival stamp and the runtime paragraph OpenClaw adds around it. */
+/**
+ * What the user wrote, without the arrival stamp and the runtime paragraph OpenClaw adds around it.
+ * Both are found by scanning, not by a backtracking pattern: a message is client input (up to the
+ * body limit), and a pattern like `\n\s*\nRuntime:` takes quadratic time on a long run of blank lines.
+ */
 export function userWords(text: string): string {
-  return text.replace(RUNTIME_TRAILER, "").replace(ARRIVAL_STAMP, "").trim();
+  const trailer = runtimeParagraphStart(text);
+  return withoutArrivalStamp(trailer < 0 ? text : text.slice(0, trailer)).trim();
+}
+
+/** Where the blank line before the first `Runtime: ` line starts, or -1. Each character is looked at a bounded number of times. */
+function runtimeParagraphStart(text: string): number {
+  for (let at = text.indexOf(RUNTIME_OPENING); at >= 0; at = text.indexOf(RUNTIME_OPENING, at + 1)) {
+    // The whitespace before this line must hold another line break: that makes the blank line.
+    let blankLine = -1;
+    for (let before = at - 1; before >= 0 && /\s/.test(text[before] as string); before -= 1) {
+      if (text[before] === "\n") blankLine = before;
+    }
+    if (blankLine >= 0) return blankLine;
+  }
+  return -1;
+}
+
+/** `text` without a leading `[…]` stamp holding a date (on the first line). */
+function withoutArrivalStamp(text: string): string {
+  if (!text.startsWith("[")) return text;
+  const close = text.search(/[\]\n]/);
+  if (close < 0 || text[close] !== "]" || !STAMP_DATE.test(text.slice(1, close))) return text;
+  return text.slice(close + 1);
 }
 
 /**

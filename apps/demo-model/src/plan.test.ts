@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { openClawRequest, openClawTools } from "../test/openclaw-request.js";
-import { DEFAULT_TOKEN_DELAY_MS, planReply, type ReplyPlan, SLOW_STEP_MS } from "./plan.js";
+import { DEFAULT_TOKEN_DELAY_MS, MAX_REPLY_CHARS, planReply, type ReplyPlan, SLOW_STEP_MS } from "./plan.js";
 
 const textOf = (plan: ReplyPlan) => (plan.kind === "text" ? plan.tokens.map((token) => token.text).join("") : "");
 
@@ -72,5 +72,27 @@ describe("planReply", () => {
 
   it("counts the prompt for usage", () => {
     expect(planReply(openClawRequest("hi")).promptTokens).toBeGreaterThan(10);
+  });
+  it("item 1: deeply nested tool arguments are a text answer, never a throw (a 500)", () => {
+    const plan = planReply(openClawRequest(`call tool read with {"a":${"[".repeat(20_000)}${"]".repeat(20_000)}}`));
+    expect(plan).toMatchObject({ kind: "text", reason: "bad_tool_arguments" });
+  });
+
+  it("item 1: a reply stays bounded whatever the request holds (huge tool names, thousands of tool results)", () => {
+    const huge = "t".repeat(100_000);
+    const offered = planReply(openClawRequest("call tool x", { tools: openClawTools([huge, huge]) }));
+    const results = planReply(
+      openClawRequest("call tool read", {
+        after: [
+          { role: "assistant", content: null, tool_calls: [{ id: "c", type: "function", function: { name: huge, arguments: "{}" } }] },
+          ...Array.from({ length: 2_000 }, () => ({ role: "tool" as const, tool_call_id: "c", content: "r".repeat(1_000) })),
+        ],
+      }),
+    );
+    for (const plan of [offered, results]) {
+      expect(plan.kind).toBe("text");
+      expect(textOf(plan).length).toBeLessThanOrEqual(MAX_REPLY_CHARS + 1);
+      expect(textOf(plan)).toMatch(/…$/);
+    }
   });
 });

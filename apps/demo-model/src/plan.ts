@@ -10,6 +10,11 @@ export const DEFAULT_TOKEN_DELAY_MS = 40;
 export const SLOW_STEP_MS = 1000;
 /** Longest echo or tool result quoted back, so a huge message does not become a huge reply. */
 const MAX_QUOTE_CHARS = 4000;
+/**
+ * Longest reply text of any kind: one quote and the words around it. Tool names and the number of
+ * tool results come from the request too, and a reply streams one chunk per token.
+ */
+export const MAX_REPLY_CHARS = 2 * MAX_QUOTE_CHARS;
 
 /** A token to stream and how long to wait before sending it. */
 export interface PacedToken {
@@ -38,7 +43,7 @@ export function planReply(request: ChatCompletionRequest, options: PlanOptions =
   const promptTokens = estimateTokens(request.messages.map(messageText).join("\n"));
   const limit = request.max_completion_tokens ?? request.max_tokens ?? undefined;
   const text = (reason: TextReason, body: string, tail: PacedToken[] = []): ReplyPlan => {
-    const tokens = [...splitTokens(body).map((token) => ({ text: token, delayMs: tokenDelayMs })), ...tail];
+    const tokens = [...splitTokens(quote(body, MAX_REPLY_CHARS)).map((token) => ({ text: token, delayMs: tokenDelayMs })), ...tail];
     const cut = limit !== undefined && tokens.length > limit;
     return { kind: "text", reason, tokens: cut ? tokens.slice(0, limit) : tokens, finishReason: cut ? "length" : "stop", promptTokens };
   };
@@ -94,8 +99,8 @@ function describeResult(result: ToolResult): string {
   return `The tool ${result.targetName ?? result.toolName} returned: ${quote(result.content)}`;
 }
 
-function quote(text: string): string {
-  return text.length > MAX_QUOTE_CHARS ? `${text.slice(0, MAX_QUOTE_CHARS)}…` : text;
+function quote(text: string, max = MAX_QUOTE_CHARS): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 function messageText(message: ChatMessage): string {

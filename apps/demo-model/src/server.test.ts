@@ -6,6 +6,7 @@ import {
   OpenAIErrorBodySchema,
   OpenAIModelListSchema,
 } from "@clawbridge/contracts";
+import { rawExchange, statusOf } from "@clawbridge/plugin-host/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { openClawRequest } from "../test/openclaw-request.js";
 import { type RunningDemoModel, type Sleep, startDemoModel } from "./server.js";
@@ -141,5 +142,20 @@ describe("demo model server", () => {
     await stoppedReply;
     expect(pending).toHaveLength(1);
     expect(lines).toEqual(["chat streamed: text (take_time, 38 tokens)", "chat: the client went away; reply stopped"]);
+  });
+
+  it("item 1: a body the client cuts off mid-way is no server failure (nothing logged as failed)", async () => {
+    const lines: string[] = [];
+    running = await startDemoModel({ log: (line) => lines.push(line), requestTimeoutMs: 1_000 });
+    const body = JSON.stringify(openClawRequest("hello"));
+    const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\ncontent-length: ${body.length}\r\n\r\n`;
+    for (const sent of [0, 10, body.length - 1]) {
+      // The half-close ends the request early: the server sees the body cut off.
+      await rawExchange(running.port, head + body.slice(0, sent), { halfClose: true });
+    }
+    // Answered after the cut-off requests were read to their end, in order, on the same server.
+    expect(statusOf(await rawExchange(running.port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))).toBe(200);
+    expect(lines.filter((line) => line.includes("failed"))).toEqual([]);
+    expect((await post(openClawRequest("still here"))).status).toBe(200);
   });
 });

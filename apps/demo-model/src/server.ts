@@ -11,7 +11,15 @@ import {
   type OpenAIModel,
   type OpenAIModelList,
 } from "@clawbridge/contracts";
-import { BodyTooLargeError, createGuardedServer, decodePathParam, readBody, requestTarget, sendJson } from "@clawbridge/plugin-host";
+import {
+  BodyTooLargeError,
+  createGuardedServer,
+  decodePathParam,
+  readBody,
+  requestTarget,
+  type ServerGuardOptions,
+  sendJson,
+} from "@clawbridge/plugin-host";
 import { DEMO_MODEL_ID, DEMO_MODEL_NOTICE, DEMO_MODEL_OWNER } from "./demo-model.js";
 import { planReply, type ReplyPlan } from "./plan.js";
 import { completionOf, durationOf, type ReplyMeta, streamOf } from "./render.js";
@@ -24,7 +32,9 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
 /** Waits `ms`, or rejects as soon as `signal` aborts (the client went away). */
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
-export interface DemoModelServerOptions {
+/** The connection cap and the timeouts on slow senders keep the shared guard's defaults unless set. */
+export interface DemoModelServerOptions
+  extends Pick<ServerGuardOptions, "maxConnections" | "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs"> {
   /** Port on 127.0.0.1; 0 (the default) picks a free one. */
   port?: number;
   /** Pause before each token of an ordinary streamed reply (`DEFAULT_TOKEN_DELAY_MS` by default). */
@@ -77,6 +87,9 @@ export async function startDemoModel(options: DemoModelServerOptions = {}): Prom
       raw = await readBody(req, MAX_BODY_BYTES);
     } catch (error) {
       if (error instanceof BodyTooLargeError) return sendJson(res, 413, errorBody(413, "body_too_large", error.message));
+      // A client that hung up, or that the request timeout cut off, mid-body has nobody left to answer:
+      // its fault, not a failure of this server to log.
+      if (req.socket.destroyed) return;
       throw error;
     }
     let json: unknown;
@@ -180,7 +193,14 @@ export async function startDemoModel(options: DemoModelServerOptions = {}): Prom
       }
       return handle(req, res);
     },
-    { errorBody, log },
+    {
+      errorBody,
+      log,
+      maxConnections: options.maxConnections,
+      headersTimeoutMs: options.headersTimeoutMs,
+      requestTimeoutMs: options.requestTimeoutMs,
+      keepAliveTimeoutMs: options.keepAliveTimeoutMs,
+    },
   );
 
   await new Promise<void>((resolve, reject) => {
