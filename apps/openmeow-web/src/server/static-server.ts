@@ -41,10 +41,14 @@ export function resolveStaticPath(root: string, urlPath: string): string | undef
   return full === root || full.startsWith(root.endsWith(sep) ? root : `${root}${sep}`) ? full : undefined;
 }
 
-export interface StaticServerOptions extends Pick<ServerGuardOptions, "maxConnections" | "headersTimeoutMs" | "requestTimeoutMs"> {
+/** The connection cap and the timeouts on slow senders keep the shared guard's defaults unless set. */
+export interface StaticServerOptions
+  extends Pick<ServerGuardOptions, "maxConnections" | "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs"> {
   root?: string;
   port?: number;
   bind?: string;
+  /** Where a request the server failed is logged (method and path only); stderr by default. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -60,8 +64,9 @@ export async function startOpenMeowWebServer(options: StaticServerOptions = {}):
     maxConnections: options.maxConnections,
     headersTimeoutMs: options.headersTimeoutMs,
     requestTimeoutMs: options.requestTimeoutMs,
+    keepAliveTimeoutMs: options.keepAliveTimeoutMs,
     errorBody: (_status, code, message) => ({ ok: false, error: { code, message } }),
-    log: (line) => process.stderr.write(`openmeow-web: ${line}\n`),
+    log: options.log ?? ((line) => process.stderr.write(`openmeow-web: ${line}\n`)),
   };
   const server = createGuardedServer(async (req, res) => {
     if (req.method !== "GET" && req.method !== "HEAD") {
