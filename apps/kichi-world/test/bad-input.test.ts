@@ -1,9 +1,19 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KichiWorldHttpErrorSchema } from "@clawbridge/contracts";
-import { PROTOTYPE_KEYS, pick, type Random, seededRandom } from "@clawbridge/plugin-host/testing";
+import {
+  bodyTextOf,
+  idleSockets,
+  PROTOTYPE_KEYS,
+  pick,
+  pool,
+  type Random,
+  rawExchange,
+  seededRandom,
+  statusOf,
+  trickle,
+} from "@clawbridge/plugin-host/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type WorldProcess } from "./support/world-process.js";
 import { type FrameClient, frameClient, UpgradeRefused } from "./support/ws-client.js";
@@ -130,47 +140,6 @@ function rawRequest(random: Random, index: number): string {
   const lineEnd = random() < 0.05 ? "\n" : "\r\n";
   const body = method === "POST" || method === "PUT" ? '{"type":"join"}' : "";
   return `${method} ${target} ${version}${lineEnd}${headers.join(lineEnd)}${lineEnd}${lineEnd}${body}`;
-}
-
-/** `text` without the interim `100 Continue` responses in front of the real one. */
-const withoutContinue = (text: string) => text.replace(/^(?:HTTP\/1\.1 100 Continue\r\n\r\n)+/, "");
-
-/** True once `text` holds a whole response (its head and `content-length` bytes of body). */
-function complete(text: string): boolean {
-  const headEnd = text.indexOf("\r\n\r\n");
-  if (headEnd < 0) return false;
-  const length = Number(/\r\ncontent-length: (\d+)/i.exec(text.slice(0, headEnd))?.[1] ?? 0);
-  return Buffer.byteLength(text, "latin1") >= headEnd + 4 + length;
-}
-
-/**
- * Writes `text` and resolves with the status of the first response (0 for none) and the raw answer,
- * once the server closed the socket or the response is complete (the socket is then dropped).
- */
-function exchange(text: string, port = world.port): Promise<{ status: number; text: string }> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    let out = "";
-    const done = () => {
-      const answer = withoutContinue(out);
-      resolve({ status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(answer)?.[1] ?? 0), text: answer });
-    };
-    socket.on("data", (chunk) => {
-      out += chunk.toString("latin1");
-      if (complete(withoutContinue(out))) socket.destroy();
-    });
-    socket.on("error", () => {});
-    socket.on("close", done);
-    socket.write(text, "latin1");
-    socket.setTimeout(5_000, () => socket.destroy());
-  });
-}
-
-/** The body of the first response in `text` (a timeout may append a second one). */
-function firstBody(text: string): string {
-  const headEnd = text.indexOf("\r\n\r\n");
-  const length = Number(/\r\ncontent-length: (\d+)/i.exec(text.slice(0, headEnd))?.[1]);
-  return text.slice(headEnd + 4, headEnd + 4 + length);
 }
 
 // ---- WebSocket frames ----
@@ -307,42 +276,28 @@ async function readUntil(client: FrameClient, requestId: string): Promise<any[]>
   }
 }
 
-function waitClosed(socket: Socket): Promise<string> {
-  return new Promise((resolve) => {
-    let out = "";
-    socket.on("data", (chunk) => {
-      out += chunk.toString("latin1");
-    });
-    socket.on("error", () => {});
-    socket.on("close", () => resolve(out));
-  });
-}
-
 describe("bad-input storm against a running kichi-world", () => {
   it("item 1: 3,000 mutated request lines, targets and headers (HTTP and upgrade) never get a 5xx or crash it", async () => {
     const random = seededRandom(SEED);
     const cases = Array.from({ length: 3_000 }, (_, i) => rawRequest(random, i));
     const statuses = new Map<number, number>();
-    let next = 0;
-    const worker = async () => {
-      while (next < cases.length) {
-        const index = next++;
-        const { status, text } = await exchange(cases[index] as string);
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        if (status >= 500) throw new Error(`seed ${SEED} case ${index}: ${status} ${text.slice(0, 300)}`);
-        const body = firstBody(text);
-        if (
-          status >= 400 &&
-          !KichiWorldHttpErrorSchema.safeParse(JSON.parse(body || "null")).success &&
-          !(cases[index] as string).startsWith("HEAD ")
-        ) {
-          throw new Error(
-            `seed ${SEED} case ${index}: ${status} without the JSON error envelope: ${JSON.stringify(cases[index]).slice(0, 200)} -> ${text.slice(0, 400)}`,
-          );
-        }
+    await pool(cases.length, 8, async (index) => {
+      // A complete answer ends the exchange: an accepted upgrade (101) keeps the socket open.
+      const text = await rawExchange(world.port, Buffer.from(cases[index] as string, "latin1"), { untilResponse: true });
+      const status = statusOf(text);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      if (status >= 500) throw new Error(`seed ${SEED} case ${index}: ${status} ${text.slice(0, 300)}`);
+      const body = bodyTextOf(text);
+      if (
+        status >= 400 &&
+        !KichiWorldHttpErrorSchema.safeParse(JSON.parse(body || "null")).success &&
+        !(cases[index] as string).startsWith("HEAD ")
+      ) {
+        throw new Error(
+          `seed ${SEED} case ${index}: ${status} without the JSON error envelope: ${JSON.stringify(cases[index]).slice(0, 200)} -> ${text.slice(0, 400)}`,
+        );
       }
-    };
-    await Promise.all(Array.from({ length: 8 }, worker));
+    });
     expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(3_000);
     expect([...statuses.keys()].filter((s) => s >= 500)).toEqual([]);
     expect(statuses.get(0)).toBeUndefined();
@@ -416,30 +371,22 @@ describe("bad-input storm against a running kichi-world", () => {
       big.send(JSON.stringify({ type: "join", avatarId: "x", botName: "y".repeat(1024 * 1024) }));
       expect(await big.closed).toBe(1009);
     }
-    const announced = connect(world.port, "127.0.0.1");
-    const closedAnswer = waitClosed(announced);
-    announced.write(
-      "GET /ws/openclaw HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
-    );
-    announced.write(Buffer.from([0x81, 0xff, 0, 0, 0, 0, 0x40, 0, 0, 0, 1, 2, 3, 4]));
-    const answer = Buffer.from(await closedAnswer, "latin1");
+    const upgrade =
+      "GET /ws/openclaw HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    const announcedFrame = Buffer.from([0x81, 0xff, 0, 0, 0, 0, 0x40, 0, 0, 0, 1, 2, 3, 4]);
+    const closedAnswer = await rawExchange(world.port, Buffer.concat([Buffer.from(upgrade), announcedFrame]), { timeoutMs: 30_000 });
+    const answer = Buffer.from(closedAnswer, "latin1");
     expect(answer.includes(Buffer.from([0x88, 0x02, 0x03, 0xf1]))).toBe(true);
     expect(world.child.exitCode).toBeNull();
   });
 
   it("item 9: slow senders and many idle connections are cut by the timeouts while the server keeps answering", async () => {
     // 40 senders trickle a request line byte by byte; 40 TCP connections say nothing; 40 WebSockets never join.
-    const trickled = Array.from({ length: 40 }, () => {
-      const socket = connect(world.port, "127.0.0.1");
-      const line = "GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ";
-      let sent = 0;
-      const timer = setInterval(() => {
-        if (socket.writable) socket.write(line[sent % line.length] as string);
-        sent += 1;
-      }, 50);
-      return waitClosed(socket).finally(() => clearInterval(timer));
+    const trickled = Array.from({ length: 40 }, async () => {
+      const { reply } = await trickle(world.port, "", { drip: "GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ", intervalMs: 50 });
+      return reply;
     });
-    const silent = Array.from({ length: 40 }, () => waitClosed(connect(world.port, "127.0.0.1")));
+    const silent = (await idleSockets(world.port, 40)).map(({ closed }) => closed);
     const unjoined = await Promise.all(Array.from({ length: 40 }, () => frameClient(world.wsUrl)));
     const health = await fetch(`${world.url}/health`);
     expect(health.status).toBe(200);

@@ -1,10 +1,21 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { Agent, request } from "node:http";
-import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OomiBackendStoreSchema } from "@clawbridge/contracts";
-import { PROTOTYPE_KEYS, pick, type Random, seededRandom } from "@clawbridge/plugin-host/testing";
+import {
+  idleSockets,
+  PROTOTYPE_KEYS,
+  pick,
+  pool,
+  prototypeNames,
+  type Random,
+  rawExchange,
+  residentBytes,
+  seededRandom,
+  statusOf,
+  trickle,
+} from "@clawbridge/plugin-host/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningOomiBackend, startOomiBackend } from "../src/index.js";
 
@@ -226,24 +237,6 @@ function send(agent: Agent, c: Case): Promise<number> {
   });
 }
 
-/** Writes raw bytes on a fresh socket (then half-closes) and resolves with what came back before the close. */
-function rawExchange(bytes: string | Buffer): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(backend.port, "127.0.0.1");
-    let text = "";
-    socket.setEncoding("latin1");
-    socket.on("data", (chunk) => {
-      text += chunk;
-    });
-    socket.on("error", () => resolve(text));
-    socket.on("close", () => resolve(text));
-    socket.end(bytes);
-  });
-}
-
-const statusOf = (reply: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(reply)?.[1] ?? 0);
-const prototypeNames = () => Object.getOwnPropertyNames(Object.prototype).sort();
-
 async function json(method: string, path: string, payload?: unknown, token: string | null = DEVICE.deviceToken) {
   const response = await fetch(`${backend.url}${path}`, {
     method,
@@ -280,7 +273,7 @@ afterAll(async () => {
 
 describe("oomi-backend bad-input suite", () => {
   const prototypeBefore = prototypeNames();
-  const rssBefore = process.memoryUsage().rss;
+  const rssBefore = residentBytes();
 
   it("answers thousands of mutated requests on every route with 2xx/4xx only and never touches Object.prototype", async () => {
     const random = seededRandom(20261121);
@@ -295,18 +288,14 @@ describe("oomi-backend bad-input suite", () => {
     }
     const agent = new Agent({ keepAlive: true, maxSockets: 8 });
     const statuses = new Map<number, number>();
-    let next = 0;
-    const worker = async () => {
-      while (next < cases.length) {
-        const c = cases[next++] as Case;
-        const status = await send(agent, c);
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        if (status >= 500 || status < 200) {
-          throw new Error(`${status} for ${c.method} ${c.path.slice(0, 120)}: ${String(c.body ?? "").slice(0, 200)}`);
-        }
+    await pool(cases.length, 8, async (index) => {
+      const c = cases[index] as Case;
+      const status = await send(agent, c);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      if (status >= 500 || status < 200) {
+        throw new Error(`${status} for ${c.method} ${c.path.slice(0, 120)}: ${String(c.body ?? "").slice(0, 200)}`);
       }
-    };
-    await Promise.all(Array.from({ length: 8 }, worker));
+    });
     agent.destroy();
 
     expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(cases.length);
@@ -344,7 +333,7 @@ describe("oomi-backend bad-input suite", () => {
       Buffer.from("\r\n\r\n\r\n"),
     ];
     for (const bytes of requests) {
-      const reply = await rawExchange(bytes);
+      const reply = await rawExchange(backend.port, bytes, { halfClose: true });
       const status = statusOf(reply);
       expect(status < 500, `${status} for ${String(bytes).slice(0, 60)}`).toBe(true);
       // Every answer carries the JSON error envelope, except a HEAD's (it has no body).
@@ -357,23 +346,8 @@ describe("oomi-backend bad-input suite", () => {
   });
 
   it("cuts off slow senders (trickled headers and bodies) with a 408 and keeps serving meanwhile", async () => {
-    const trickled = (prefix: string) =>
-      new Promise<string>((resolve) => {
-        const socket = connect(backend.port, "127.0.0.1");
-        let text = "";
-        socket.setEncoding("utf8");
-        socket.on("data", (chunk) => {
-          text += chunk;
-        });
-        socket.on("error", () => {});
-        socket.write(prefix);
-        // One byte every 100 ms for as long as the server keeps the socket open.
-        const timer = setInterval(() => socket.write("x"), 100);
-        socket.on("close", () => {
-          clearInterval(timer);
-          resolve(text);
-        });
-      });
+    // One byte every 100 ms for as long as the server keeps the socket open.
+    const trickled = async (prefix: string) => (await trickle(backend.port, prefix, { drip: "x", intervalMs: 100 })).reply;
     const headers = Array.from({ length: 12 }, () => trickled("GET /v1/personas HTTP/1.1\r\nHost: x\r\nX-Slow: "));
     const bodies = Array.from({ length: 12 }, () =>
       trickled(
@@ -389,25 +363,17 @@ describe("oomi-backend bad-input suite", () => {
   });
 
   it("refuses connections past the cap with a deliberate 503, closes idle ones, then serves again", async () => {
-    const opened: Socket[] = [];
-    const closed: Promise<void>[] = [];
-    for (let i = 0; i < MAX_CONNECTIONS; i += 1) {
-      const socket = connect(backend.port, "127.0.0.1");
-      socket.on("error", () => {});
-      // Reading is what lets the client see the server's close.
-      socket.resume();
-      closed.push(new Promise((resolve) => socket.once("close", () => resolve())));
-      opened.push(socket);
-    }
-    await Promise.all(opened.map((s) => new Promise((resolve) => s.once("connect", resolve))));
-    const refused = await Promise.all(Array.from({ length: 8 }, () => rawExchange("GET /v1/personas HTTP/1.1\r\nHost: x\r\n\r\n")));
+    const held = await idleSockets(backend.port, MAX_CONNECTIONS);
+    const refused = await Promise.all(
+      Array.from({ length: 8 }, () => rawExchange(backend.port, "GET /v1/personas HTTP/1.1\r\nHost: x\r\n\r\n", { halfClose: true })),
+    );
     for (const reply of refused) {
       expect(statusOf(reply)).toBe(503);
       expect(reply).toContain('"code":"too_many_connections"');
     }
 
     // The idle sockets never send a byte: the header timeout closes every one of them.
-    await Promise.all(closed);
+    await Promise.all(held.map(({ closed }) => closed));
     // The server counts a socket as gone once it has seen its close too: poll, bounded.
     let status = 0;
     for (let i = 0; i < 100 && status !== 200; i += 1) status = (await json("GET", "/v1/personas")).status;
@@ -416,7 +382,7 @@ describe("oomi-backend bad-input suite", () => {
   });
 
   it("stays within its memory bound and keeps a valid store with no prototype keys", async () => {
-    const growth = process.memoryUsage().rss - rssBefore;
+    const growth = residentBytes() - rssBefore;
     expect(growth).toBeLessThan(100 * 1024 * 1024);
     const stored = OomiBackendStoreSchema.parse(JSON.parse(await readFile(join(dir, "store.json"), "utf8")));
     for (const record of [stored.personas, stored.jobs, stored.devices, stored.pairCodes]) {

@@ -9,24 +9,9 @@ import {
   requestTarget,
   secretEquals,
 } from "./server-guard.js";
+import { rawExchange } from "./testing/index.js";
 
 const errorBody = (status: number, code: string, message: string) => ({ ok: false, status, error: { code, message } });
-
-/** Sends raw bytes on a fresh socket and resolves with everything the server wrote before closing. */
-function rawRequest(port: number, bytes: string, { end = false } = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1");
-    let text = "";
-    socket.setEncoding("utf8");
-    socket.on("data", (chunk) => {
-      text += chunk;
-    });
-    socket.on("close", () => resolve(text));
-    socket.on("error", reject);
-    socket.write(bytes);
-    if (end) socket.end();
-  });
-}
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -82,43 +67,43 @@ describe("guarded server", () => {
       res.end("ok");
     });
     for (const target of ["//[", "/%zz", "/ok%ff"]) {
-      const reply = await rawRequest(port, `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      const reply = await rawExchange(port, `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
       expect(reply).toMatch(/^HTTP\/1\.1 400/);
       expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).toMatchObject({ error: { code: "bad_request" } });
     }
-    expect(await rawRequest(port, "GET //a:99999/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(/^HTTP\/1\.1 200/);
-    expect(await rawRequest(port, "GET /fine HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(/^HTTP\/1\.1 200[\s\S]*ok$/);
+    expect(await rawExchange(port, "GET //a:99999/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(/^HTTP\/1\.1 200/);
+    expect(await rawExchange(port, "GET /fine HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(/^HTTP\/1\.1 200[\s\S]*ok$/);
   });
 
   it("answers a request line the parser refuses with a JSON 400", async () => {
     const port = await listen((_req, res) => res.end("ok"));
-    const reply = await rawRequest(port, "GET / HTTP/1.1 garbage\r\n\r\n");
+    const reply = await rawExchange(port, "GET / HTTP/1.1 garbage\r\n\r\n");
     expect(reply).toMatch(/^HTTP\/1\.1 400/);
     expect(reply).toContain('"bad_request"');
   });
 
   it("answers an HTTP/1.1 request without Host with a JSON 400 (not node's bodiless one); HTTP/1.0 needs none", async () => {
     const port = await listen((_req, res) => res.end("ok"));
-    const reply = await rawRequest(port, "GET http://evil.example/ HTTP/1.1\r\nConnection: close\r\n\r\n");
+    const reply = await rawExchange(port, "GET http://evil.example/ HTTP/1.1\r\nConnection: close\r\n\r\n");
     expect(reply).toMatch(/^HTTP\/1\.1 400/);
     expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).toMatchObject({ error: { code: "bad_request" } });
-    expect(await rawRequest(port, "GET / HTTP/1.0\r\n\r\n")).toMatch(/^HTTP\/1\.1 200[\s\S]*ok$/);
+    expect(await rawExchange(port, "GET / HTTP/1.0\r\n\r\n")).toMatch(/^HTTP\/1\.1 200[\s\S]*ok$/);
   });
 
   it("answers an unsupported Expect with a JSON 417", async () => {
     const port = await listen((_req, res) => res.end("ok"));
-    const reply = await rawRequest(port, "POST / HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    const reply = await rawExchange(port, "POST / HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
     expect(reply).toMatch(/^HTTP\/1\.1 417/);
     expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).toMatchObject({ error: { code: "expectation_failed" } });
   });
 
   it("item 1: answers a CONNECT with a JSON 405 instead of closing without a word, unless the server handles CONNECT", async () => {
     const port = await listen((_req, res) => res.end("ok"));
-    const reply = await rawRequest(port, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n");
+    const reply = await rawExchange(port, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n");
     expect(reply).toMatch(/^HTTP\/1\.1 405/);
     expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).toMatchObject({ error: { code: "method_not_allowed" } });
     server?.on("connect", (_req, socket) => socket.end("HTTP/1.1 200 Connection Established\r\n\r\n"));
-    expect(await rawRequest(port, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n")).toBe(
+    expect(await rawExchange(port, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n")).toBe(
       "HTTP/1.1 200 Connection Established\r\n\r\n",
     );
   });
@@ -134,7 +119,7 @@ describe("guarded server", () => {
       { log: (line) => lines.push(line) },
     );
     for (const path of ["/sync?token=secret", "/async?token=secret"]) {
-      const reply = await rawRequest(port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      const reply = await rawExchange(port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
       expect(reply).toMatch(/^HTTP\/1\.1 500/);
     }
     expect(lines).toHaveLength(2);
@@ -146,17 +131,17 @@ describe("guarded server", () => {
     const held = [connect(port, "127.0.0.1"), connect(port, "127.0.0.1")];
     await Promise.all(held.map((s) => new Promise((resolve) => s.once("connect", resolve))));
     await new Promise((resolve) => setImmediate(resolve));
-    const refused = await rawRequest(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const refused = await rawExchange(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     expect(refused).toMatch(/^HTTP\/1\.1 503/);
     expect(refused).toContain("too_many_connections");
     await Promise.all(held.map((s) => new Promise<void>((resolve) => s.end(() => resolve()))));
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await rawRequest(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(/^HTTP\/1\.1 200/);
+    expect(await rawExchange(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(/^HTTP\/1\.1 200/);
   });
 
   it("closes a request whose headers never finish with a 408", async () => {
     const port = await listen((_req, res) => res.end("ok"));
-    const reply = await rawRequest(port, "GET / HTTP/1.1\r\nHost: x\r\n");
+    const reply = await rawExchange(port, "GET / HTTP/1.1\r\nHost: x\r\n");
     expect(reply).toMatch(/^HTTP\/1\.1 408/);
   }, 10_000);
 });

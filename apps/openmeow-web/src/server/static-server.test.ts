@@ -3,27 +3,9 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RequestTargetError } from "@clawbridge/plugin-host";
+import { rawExchange } from "@clawbridge/plugin-host/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveStaticPath, type StaticServer, startOpenMeowWebServer } from "./static-server.js";
-
-/** Writes raw bytes on a fresh socket; resolves with everything the server wrote before closing (bounded). */
-function rawExchange(port: number, bytes: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1");
-    let text = "";
-    const bound = setTimeout(() => socket.destroy(), 5_000);
-    socket.setEncoding("utf8");
-    socket.on("data", (chunk: string) => {
-      text += chunk;
-    });
-    socket.on("close", () => {
-      clearTimeout(bound);
-      resolve(text);
-    });
-    socket.on("error", reject);
-    socket.write(bytes);
-  });
-}
 
 let server: StaticServer | undefined;
 afterEach(async () => {

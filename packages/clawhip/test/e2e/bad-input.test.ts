@@ -1,10 +1,19 @@
-import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
-import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { PROTOTYPE_KEYS, pick, type Random, seededRandom } from "@clawbridge/plugin-host/testing";
+import {
+  idleSockets,
+  PROTOTYPE_KEYS,
+  pick,
+  pool,
+  type Random,
+  rawExchange,
+  residentBytes,
+  seededRandom,
+  statusOf,
+  trickle,
+} from "@clawbridge/plugin-host/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DaemonProcess, startDaemonProcess, until } from "../support/daemon-process.js";
 import { WebhookReceiver } from "../support/webhook-receiver.js";
@@ -18,12 +27,6 @@ const receiver = new WebhookReceiver();
 let dir: string;
 let daemon: DaemonProcess;
 let rssAtStart: number;
-
-/** The daemon's resident set, from /proc. */
-function rssOf(process: DaemonProcess): number {
-  const status = readFileSync(`/proc/${process.child.pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) * 1024;
-}
 
 const WEIRD_STRINGS = [
   "",
@@ -149,7 +152,7 @@ beforeAll(async () => {
       `[daemon]\nmax_connections = ${MAX_CONNECTIONS}\nheaders_timeout_ms = ${HEADERS_TIMEOUT_MS}\nrequest_timeout_ms = ${REQUEST_TIMEOUT_MS}\n`,
   );
   daemon = await startDaemonProcess(["--config", join(dir, "clawhip.toml"), "--state-dir", join(dir, "state")]);
-  rssAtStart = rssOf(daemon);
+  rssAtStart = residentBytes(daemon.child.pid);
 });
 
 afterAll(async () => {
@@ -179,18 +182,14 @@ describe("bad-input storm against the running daemon", () => {
         contentType: "application/json",
         method: "POST",
       });
-    let next = 0;
-    const worker = async () => {
-      while (next < cases.length) {
-        const c = cases[next++] as Case;
-        const status = await send(agent, url, c);
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        if (!ALLOWED.has(status) && !(c.method === "PUT" && status === 405)) {
-          throw new Error(`unexpected ${status} for ${c.method} ${c.path} ${c.contentType}: ${String(c.body).slice(0, 200)}`);
-        }
+    await pool(cases.length, 16, async (index) => {
+      const c = cases[index] as Case;
+      const status = await send(agent, url, c);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      if (!ALLOWED.has(status) && !(c.method === "PUT" && status === 405)) {
+        throw new Error(`unexpected ${status} for ${c.method} ${c.path} ${c.contentType}: ${String(c.body).slice(0, 200)}`);
       }
-    };
-    await Promise.all(Array.from({ length: 16 }, worker));
+    });
     agent.destroy();
 
     const total = [...statuses.values()].reduce((a, b) => a + b, 0);
@@ -215,8 +214,6 @@ describe("bad-input storm against the running daemon", () => {
     await until(async () => (await daemon.health()).pending === 0, 30_000, "the spool to drain");
   });
 });
-
-/** Names `Object.prototype` has: every id position gets them. */
 
 /** A body that puts a prototype key in one id position of one surface. */
 function prototypeBody(random: Random): { path: string; body: string } {
@@ -319,45 +316,8 @@ function mutatedRequest(random: Random, seeds: unknown[]): string {
   return `${method} ${target} ${version}\r\n${headers.join("\r\n")}\r\n\r\n${body}`;
 }
 
-/** The status of the final answer in a raw response (an interim `100 Continue` skipped); 0 when there is none. */
-function statusOf(text: string): number {
-  const statuses = [...text.matchAll(/(?:^|\r\n\r\n)HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
-  return statuses.find((status) => status >= 200) ?? statuses[0] ?? 0;
-}
-
-/** Sends raw bytes on a fresh socket and resolves with the status of the answer (0: closed without one). */
-function sendRaw(port: number, text: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolvePromise) => {
-    const socket = connect(port, "127.0.0.1", () => socket.write(text));
-    let out = "";
-    socket.setEncoding("latin1");
-    socket.on("data", (chunk: string) => {
-      out += chunk;
-    });
-    socket.on("error", () => {});
-    socket.on("close", () => resolvePromise({ status: statusOf(out), text: out }));
-  });
-}
-
-function openSocket(port: number): Promise<Socket> {
-  return new Promise((resolvePromise, reject) => {
-    const socket = connect(port, "127.0.0.1", () => resolvePromise(socket));
-    socket.on("error", reject);
-  });
-}
-
-/** Everything a socket received, once the server closed it. */
-function received(socket: Socket): Promise<string> {
-  return new Promise((resolvePromise) => {
-    let out = "";
-    socket.setEncoding("latin1");
-    socket.on("data", (chunk: string) => {
-      out += chunk;
-    });
-    socket.on("error", () => {});
-    socket.on("close", () => resolvePromise(out));
-  });
-}
+/** Far above any answer of a healthy daemon (the request timeout is 2.5 s): a daemon that never answers fails the case. */
+const EXCHANGE_BOUND_MS = 30_000;
 
 describe("bad request lines, targets, headers, prototype keys, slow senders and idle sockets", () => {
   it("answers 2,000 mutated raw requests (request lines, targets, headers, prototype keys in every id position) with no 5xx", async () => {
@@ -370,17 +330,14 @@ describe("bad request lines, targets, headers, prototype keys, slow senders and 
     const port = Number(new URL(daemon.url).port);
     const requests = Array.from({ length: 2000 }, () => mutatedRequest(random, seeds));
     const statuses = new Map<number, number>();
-    let next = 0;
-    const worker = async () => {
-      while (next < requests.length) {
-        const text = requests[next++] as string;
-        const reply = await sendRaw(port, text);
-        statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
-        if (reply.status >= 500) throw new Error(`${reply.status} for ${JSON.stringify(text.slice(0, 300))}: ${reply.text.slice(0, 300)}`);
-        if (reply.status === 0) throw new Error(`no answer for ${JSON.stringify(text.slice(0, 300))}`);
-      }
-    };
-    await Promise.all(Array.from({ length: 16 }, worker));
+    await pool(requests.length, 16, async (index) => {
+      const text = requests[index] as string;
+      const reply = await rawExchange(port, text, { timeoutMs: EXCHANGE_BOUND_MS });
+      const status = statusOf(reply);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      if (status >= 500) throw new Error(`${status} for ${JSON.stringify(text.slice(0, 300))}: ${reply.slice(0, 300)}`);
+      if (status === 0) throw new Error(`no answer for ${JSON.stringify(text.slice(0, 300))}`);
+    });
     expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(2000);
     expect(statuses.get(202) ?? 0).toBeGreaterThan(200);
     expect(statuses.get(400) ?? 0).toBeGreaterThan(100);
@@ -393,33 +350,25 @@ describe("bad request lines, targets, headers, prototype keys, slow senders and 
 
   it("cuts off 40 slow senders with a JSON 408 after request_timeout_ms while serving others", async () => {
     const port = Number(new URL(daemon.url).port);
-    const slow = await Promise.all(Array.from({ length: 40 }, () => openSocket(port)));
-    const answers = slow.map(received);
-    for (const socket of slow) {
-      socket.write("POST /event HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{");
-    }
     // One byte per socket every 100 ms: each body would take minutes; the daemon must not wait for it.
-    let ticks = 0;
-    const timer = setInterval(() => {
-      ticks += 1;
-      for (const socket of slow) if (socket.writable) socket.write(" ");
-    }, 100);
-    try {
-      const health = await fetch(`${daemon.url}/health`);
-      expect(health.status).toBe(200);
-      const texts = await Promise.all(answers);
-      for (const text of texts) {
-        expect(statusOf(text)).toBe(408);
-        expect(JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4))).toEqual({
-          ok: false,
-          error: "request timeout: the request could not be read",
-        });
-      }
-    } finally {
-      clearInterval(timer);
+    const slow = Array.from({ length: 40 }, () =>
+      trickle(port, "POST /event HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{", {
+        drip: " ",
+        intervalMs: 100,
+      }),
+    );
+    const health = await fetch(`${daemon.url}/health`);
+    expect(health.status).toBe(200);
+    const answers = await Promise.all(slow);
+    for (const { reply } of answers) {
+      expect(statusOf(reply)).toBe(408);
+      expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).toEqual({
+        ok: false,
+        error: "request timeout: the request could not be read",
+      });
     }
     // Cut off within a few checks of the timeout, far before the bodies could have finished.
-    expect(ticks * 100).toBeLessThan(REQUEST_TIMEOUT_MS * 4);
+    expect(Math.max(...answers.map(({ drips }) => drips)) * 100).toBeLessThan(REQUEST_TIMEOUT_MS * 4);
   });
 
   it("refuses connections past max_connections with a JSON 503, closes idle ones after headers_timeout_ms, and recovers", async () => {
@@ -427,8 +376,8 @@ describe("bad request lines, targets, headers, prototype keys, slow senders and 
     // Eight more idle sockets than the cap. Sockets of the previous test may still be closing on the
     // daemon's side, so the cap can bite a little earlier: at least 8 are refused, every other one
     // is held until the header timeout closes it with a 408, and nothing else happens.
-    const sockets = await Promise.all(Array.from({ length: MAX_CONNECTIONS + 8 }, () => openSocket(port)));
-    const texts = await Promise.all(sockets.map(received));
+    const sockets = await idleSockets(port, MAX_CONNECTIONS + 8);
+    const texts = await Promise.all(sockets.map(({ closed }) => closed));
     const refused = texts.filter((text) => statusOf(text) === 503);
     const timedOut = texts.filter((text) => statusOf(text) === 408);
     expect(refused.length + timedOut.length).toBe(MAX_CONNECTIONS + 8);
@@ -436,13 +385,13 @@ describe("bad request lines, targets, headers, prototype keys, slow senders and 
     expect(timedOut.length).toBeGreaterThan(MAX_CONNECTIONS / 2);
     for (const text of refused) expect(text).toContain(`{"ok":false,"error":"more than ${MAX_CONNECTIONS} open connections; retry later"}`);
     // The daemon counts a socket free once it sees the close, a moment after this side does.
-    const health = () => sendRaw(port, "GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
-    await until(async () => (await health()).status === 200, 5000, "a free connection slot");
+    const health = () => rawExchange(port, "GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+    await until(async () => statusOf(await health()) === 200, 5000, "a free connection slot");
   });
 
   it("is healthy afterwards: RSS bounded, no crash, an event still delivered", async () => {
     expect(daemon.child.exitCode).toBeNull();
-    expect(rssOf(daemon) - rssAtStart).toBeLessThan(100 * 1024 * 1024);
+    expect(residentBytes(daemon.child.pid) - rssAtStart).toBeLessThan(100 * 1024 * 1024);
     const after = await fetch(`${daemon.url}/event`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -1,14 +1,25 @@
 import { mkdtemp } from "node:fs/promises";
-import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { definePlugin } from "../define-plugin.js";
 import { defineTool } from "../define-tool.js";
-import { PROTOTYPE_KEYS, pick, type Random, seededRandom } from "../testing/index.js";
+import {
+  bodyTextOf,
+  idleSockets,
+  PROTOTYPE_KEYS,
+  pick,
+  pool,
+  prototypeNames,
+  type Random,
+  rawExchange,
+  residentBytes,
+  seededRandom,
+  statusOf,
+} from "../testing/index.js";
 import { LocalHost } from "./host.js";
-import { bodyTextOf, clientFrame, RawWebSocket, rawExchange, statusOf } from "./wire.test-support.js";
+import { clientFrame, RawWebSocket } from "./wire.test-support.js";
 
 /**
  * The LocalHost bad-input storm: seeded, bounded volleys of mutated HTTP requests (request lines,
@@ -85,21 +96,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await host.stop();
 });
-
-/** Runs `count` jobs with at most `width` at a time. */
-async function pool<T>(count: number, width: number, job: (index: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < count) {
-        const index = next++;
-        results[index] = await job(index);
-      }
-    }),
-  );
-  return results;
-}
 
 const TARGETS = [
   "/",
@@ -259,8 +255,7 @@ function parseOrExplain(body: string, raw: string, sent: string): unknown {
   }
 }
 
-const rssMiB = () => process.memoryUsage().rss / 1024 / 1024;
-const prototypeNames = () => Object.getOwnPropertyNames(Object.prototype).sort();
+const rssMiB = () => residentBytes() / 1024 / 1024;
 
 // Each volley takes seconds on a shared 2-core machine; the bound is generous, the assertions are not timed.
 describe("LocalHost bad-input storm (HTTP and Gateway WebSocket)", { timeout: 60_000 }, () => {
@@ -348,21 +343,19 @@ describe("LocalHost bad-input storm (HTTP and Gateway WebSocket)", { timeout: 60
   });
 
   it("sheds silent sockets, slow senders and idle WebSockets, then is healthy with bounded memory", async () => {
-    const silent = await Promise.all(Array.from({ length: 150 }, () => openSocket(host.port)));
-    const trickling = await Promise.all(
-      Array.from({ length: 30 }, async () => {
-        const socket = await openSocket(host.port);
-        socket.write(`POST /tools/invoke HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${host.token}\r\nContent-Length: 1000\r\n\r\n{`);
-        return socket;
-      }),
-    );
-    const idleSockets = await Promise.all(Array.from({ length: 40 }, () => RawWebSocket.open(host.port)));
-    const upgraded = idleSockets.filter((s) => s.head.startsWith("HTTP/1.1 101"));
+    // Bounded well above the configured timeouts: a socket the host never closes fails the test.
+    const silent = await idleSockets(host.port, 150, { timeoutMs: 10_000 });
+    const trickling = await idleSockets(host.port, 30, { timeoutMs: 10_000 });
+    for (const { socket } of trickling) {
+      socket.write(`POST /tools/invoke HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${host.token}\r\nContent-Length: 1000\r\n\r\n{`);
+    }
+    const idleWebSockets = await Promise.all(Array.from({ length: 40 }, () => RawWebSocket.open(host.port)));
+    const upgraded = idleWebSockets.filter((s) => s.head.startsWith("HTTP/1.1 101"));
     expect(upgraded.length).toBeLessThanOrEqual(32);
-    expect(idleSockets.filter((s) => s.head.startsWith("HTTP/1.1 503"))).toHaveLength(40 - upgraded.length);
+    expect(idleWebSockets.filter((s) => s.head.startsWith("HTTP/1.1 503"))).toHaveLength(40 - upgraded.length);
 
-    await Promise.all([...silent, ...trickling].map((socket) => closed(socket)));
-    for (const socket of idleSockets) await socket.until(() => (socket.closed ? true : undefined), "idle WebSocket closed");
+    await Promise.all([...silent, ...trickling].map(({ closed }) => closed));
+    for (const socket of idleWebSockets) await socket.until(() => (socket.closed ? true : undefined), "idle WebSocket closed");
     expect(upgraded.every((s) => s.closeCode === 1000)).toBe(true);
 
     const health = await fetch(`${host.url}/health`);
@@ -397,24 +390,3 @@ describe("LocalHost bad-input storm (HTTP and Gateway WebSocket)", { timeout: 60
     expect(quietLines.join("\n")).not.toContain(host.token);
   });
 });
-
-function openSocket(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1", () => resolve(socket));
-    socket.on("error", () => {});
-    socket.once("error", reject);
-  });
-}
-
-/** Resolves when the server closes the socket; fails past a bound well above the configured timeouts. */
-function closed(socket: Socket): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (socket.destroyed) return resolve();
-    const bound = setTimeout(() => reject(new Error("a silent or slow socket was never closed by the host")), 10_000);
-    socket.resume();
-    socket.once("close", () => {
-      clearTimeout(bound);
-      resolve();
-    });
-  });
-}

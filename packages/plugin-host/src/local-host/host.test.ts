@@ -8,8 +8,8 @@ import { z } from "zod";
 import { resolveAgentId } from "../agent-runtimes.js";
 import { definePlugin } from "../define-plugin.js";
 import { defineTool } from "../define-tool.js";
+import { bodyOf, rawExchange, statusOf } from "../testing/index.js";
 import { LocalHost } from "./host.js";
-import { bodyOf, rawExchange, statusOf } from "./wire.test-support.js";
 
 const quiet = { info: vi.fn(), warn: vi.fn(), error: vi.fn(), debug: vi.fn() };
 

@@ -2,53 +2,10 @@ import { randomBytes } from "node:crypto";
 import { connect, type Socket } from "node:net";
 
 /**
- * Raw HTTP and WebSocket wire helpers for the LocalHost tests: they send what no well-behaved client
- * library would (broken request lines, frame headers that promise megabytes) and read what comes back.
+ * Raw WebSocket wire helpers for the LocalHost tests: they send what no well-behaved client library
+ * would (frame headers that promise megabytes, reserved opcodes) and read what comes back. Raw HTTP
+ * helpers are shared by every server's tests: `../testing/index.js`.
  */
-
-/** Writes bytes on a fresh socket; resolves with everything the server wrote before it closed (or the bound passed). */
-export function rawExchange(port: number, bytes: string | Buffer, boundMs = 5_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1");
-    let text = "";
-    const bound = setTimeout(() => socket.destroy(), boundMs);
-    socket.setEncoding("latin1");
-    socket.on("data", (chunk: string) => {
-      text += chunk;
-    });
-    socket.on("close", () => {
-      clearTimeout(bound);
-      resolve(text);
-    });
-    socket.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code !== "ECONNRESET" && error.code !== "EPIPE") reject(error);
-    });
-    socket.write(bytes);
-  });
-}
-
-/** Drops interim `1xx` responses (`100 Continue`) from the front of a raw response. */
-const finalResponse = (raw: string) => raw.replace(/^(?:HTTP\/1\.1 1\d\d [^\r]*\r\n(?:[^\r]+\r\n)*\r\n)+/, "");
-
-/** The status code of a raw HTTP response (after any `100 Continue`), or 0 when the server wrote nothing. */
-export function statusOf(raw: string): number {
-  return Number(/^HTTP\/1\.1 (\d{3})/.exec(finalResponse(raw))?.[1] ?? 0);
-}
-
-/** The body of the first HTTP response in `raw` (a server may answer pipelined bytes with a second one). */
-export function bodyTextOf(raw: string): string {
-  raw = finalResponse(raw);
-  const end = raw.indexOf("\r\n\r\n");
-  if (end < 0) return "";
-  const length = /\r\ncontent-length: *(\d+)/i.exec(raw.slice(0, end))?.[1];
-  const body = raw.slice(end + 4);
-  return length === undefined ? body : body.slice(0, Number(length));
-}
-
-/** The JSON body of the first raw HTTP response. */
-export function bodyOf(raw: string): unknown {
-  return JSON.parse(bodyTextOf(raw));
-}
 
 /** A client-to-server frame (masked); `declaredLength` lets the header promise more than is sent. */
 export function clientFrame(opcode: number, payload: Buffer, declaredLength = payload.length): Buffer {

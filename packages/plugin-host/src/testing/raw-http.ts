@@ -67,7 +67,7 @@ function isWholeResponse(response: string): boolean {
 
 /** The status of the final response in `raw` (interim `1xx` skipped), or 0 when the server wrote none. */
 export function statusOf(raw: string): number {
-  return Number(/^HTTP\/1\.[01] (\d{3}) /.exec(finalResponse(raw))?.[1] ?? 0);
+  return Number(/^HTTP\/1\.[01] (\d{3})\b/.exec(finalResponse(raw))?.[1] ?? 0);
 }
 
 /**

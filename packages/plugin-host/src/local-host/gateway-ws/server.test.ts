@@ -6,8 +6,9 @@ import WebSocket from "ws";
 import { z } from "zod";
 import { definePlugin } from "../../define-plugin.js";
 import { defineTool } from "../../define-tool.js";
+import { bodyOf, rawExchange, statusOf } from "../../testing/index.js";
 import { LocalHost } from "../host.js";
-import { bodyOf, clientFrame, RawWebSocket, rawExchange, statusOf } from "../wire.test-support.js";
+import { clientFrame, RawWebSocket } from "../wire.test-support.js";
 import type { GatewayProtocolOptions } from "./server.js";
 
 const quiet = { info: vi.fn(), warn: vi.fn(), error: vi.fn(), debug: vi.fn() };
