@@ -13,6 +13,7 @@ import {
   seededRandom,
   statusOf,
   trickle,
+  withOwnProperty,
 } from "@clawbridge/plugin-host/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type WorldProcess } from "./support/world-process.js";
@@ -213,15 +214,6 @@ function frameTemplates(avatarId: string, authKey: string): Array<{ frame: Recor
   ];
 }
 
-/** A copy of `frame` with `value` as an own property at `path` (so `__proto__` is a key, not the prototype). */
-function withValueAt(frame: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
-  const copy = structuredClone(frame);
-  let target: any = copy;
-  for (const step of path.slice(0, -1)) target = target[step];
-  Object.defineProperty(target, path.at(-1) as string, { value, enumerable: true, writable: true, configurable: true });
-  return copy;
-}
-
 const WEIRD_VALUES: unknown[] = [
   null,
   true,
@@ -313,7 +305,7 @@ describe("bad-input storm against a running kichi-world", () => {
     for (const { frame, ids } of frameTemplates("fuzz-proto", authKey)) {
       for (const path of ids) {
         for (const key of PROTOTYPE_KEYS) {
-          client.send(withValueAt(frame, path, key));
+          client.send(withOwnProperty(frame, path, key));
           const answer = await client.next();
           expect(answer, `${frame.type} ${path.join(".")}=${key}`).toMatchObject({ type: "error", code: "invalid_frame" });
           checked += 1;
@@ -322,7 +314,7 @@ describe("bad-input storm against a running kichi-world", () => {
     }
     expect(checked).toBe(28 * PROTOTYPE_KEYS.length);
     // A `__proto__` key holding an object beside valid fields is dropped with the other unknown keys.
-    const status = withValueAt(frameTemplates("fuzz-proto", authKey)[3]!.frame, ["__proto__"], { polluted: true, authKey: "x" });
+    const status = withOwnProperty(frameTemplates("fuzz-proto", authKey)[3]!.frame, ["__proto__"], { polluted: true, authKey: "x" });
     client.send(status);
     expect(await client.next()).toMatchObject({ type: "status_ack", requestId: "r" });
     expect((await world.prototypeNames()).sort()).toEqual(prototypeBefore);

@@ -2,6 +2,7 @@
  * Helpers for the bad-input suites every server of the workspace has: seeded inputs, raw HTTP on
  * loopback (what no client library would send), and probes of the process under attack.
  */
+export { brokenJson, WRONG_TYPES, withOwnProperty } from "./json-mutations.js";
 export { type MalformedRequestOptions, malformedRequests } from "./malformed-requests.js";
 export { pool } from "./pool.js";
 export { prototypeNames, residentBytes } from "./process-probes.js";
