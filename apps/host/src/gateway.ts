@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import type { HostServerName } from "@clawbridge/contracts";
 import {
   gatewayEnv,
   installPlugins,
@@ -13,9 +14,8 @@ import { gatewayBanner, nextCommands } from "./banner.js";
 import { openMeowLink } from "./embedded/openmeow-web.js";
 import type { HostCliOptions } from "./options.js";
 import { bridgePluginSetups } from "./plugins.js";
-import { describePortOrigin } from "./ports.js";
 import type { RunContext } from "./run-context.js";
-import { startLocalServers } from "./servers.js";
+import { oomiCliOf, serverNote, startLocalServers } from "./servers.js";
 
 /** Bound on the wait for the gateway's ready line (it takes 10-20 s on a 2-core machine). */
 const READY_TIMEOUT_MS = 180_000;
@@ -101,10 +101,7 @@ export async function runGateway(options: HostCliOptions, token: string, context
   await gateway.ready;
   ready = true;
 
-  const note = (what: string, name: keyof typeof servers.ports) => {
-    const plan = servers.ports[name];
-    return plan ? `${what}; ${describePortOrigin(plan.origin)}` : what;
-  };
+  const note = (what: string, name: HostServerName) => serverNote(servers, name, what);
   const gatewayUrl = `http://127.0.0.1:${options.port}`;
   return gatewayBanner({
     gatewayUrl,
@@ -132,12 +129,8 @@ export async function runGateway(options: HostCliOptions, token: string, context
     next: nextCommands({
       url: gatewayUrl,
       token,
-      oomi: {
-        backendUrl: servers.oomi.backend.url,
-        deviceId: servers.oomi.deviceId,
-        devicePath: servers.oomi.devicePath,
-        personasDir: servers.personasDir,
-      },
+      oomi: oomiCliOf(servers),
+
       gatewayHome: home,
     }),
   });

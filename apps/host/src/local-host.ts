@@ -1,4 +1,5 @@
 import clawhip from "@clawbridge/clawhip";
+import type { HostServerName } from "@clawbridge/contracts";
 import diagnostics from "@clawbridge/diagnostics";
 import kichiForwarder from "@clawbridge/kichi-forwarder";
 import oomi from "@clawbridge/oomi";
@@ -9,9 +10,8 @@ import { localBanner, nextCommands } from "./banner.js";
 import { openMeowLink } from "./embedded/openmeow-web.js";
 import type { HostCliOptions } from "./options.js";
 import { type BridgePluginId, bridgePluginSetups } from "./plugins.js";
-import { describePortOrigin } from "./ports.js";
 import type { RunContext } from "./run-context.js";
-import { startLocalServers } from "./servers.js";
+import { oomiCliOf, serverNote, startLocalServers } from "./servers.js";
 
 /** The plugin entries LocalHost loads in process (the gateway installs the same plugins from their artifacts). */
 const LOCAL_ENTRIES: Record<BridgePluginId, PluginEntryLike> = {
@@ -42,10 +42,7 @@ export async function runLocalHost(options: HostCliOptions, token: string, conte
     await host.load(LOCAL_ENTRIES[setup.id], setup.config ? { config: setup.config } : {});
   }
   await host.start();
-  const note = (what: string, name: keyof typeof servers.ports) => {
-    const plan = servers.ports[name];
-    return plan ? `${what}; ${describePortOrigin(plan.origin)}` : what;
-  };
+  const note = (what: string, name: HostServerName) => serverNote(servers, name, what);
   const address = options.bind.includes(":") ? `[${options.bind}]` : options.bind;
   return localBanner({
     url: host.url,
@@ -66,12 +63,7 @@ export async function runLocalHost(options: HostCliOptions, token: string, conte
     next: nextCommands({
       url: host.url,
       token: host.token,
-      oomi: {
-        backendUrl: servers.oomi.backend.url,
-        deviceId: servers.oomi.deviceId,
-        devicePath: servers.oomi.devicePath,
-        personasDir: servers.personasDir,
-      },
+      oomi: oomiCliOf(servers),
     }),
   });
 }

@@ -3,12 +3,13 @@ import type { HostServerName } from "@clawbridge/contracts";
 import type { RunningDemoModel } from "@clawbridge/demo-model";
 import type { RunningKichiWorld } from "@clawbridge/kichi-world";
 import type { StaticServer } from "@clawbridge/openmeow-web/server";
+import type { OomiCli } from "./banner.js";
 import { startEmbeddedDemoModel } from "./embedded/demo-model.js";
 import { startEmbeddedKichiWorld } from "./embedded/kichi-world.js";
 import { type EmbeddedOomi, startEmbeddedOomiBackend } from "./embedded/oomi-backend.js";
 import { startEmbeddedOpenMeowWeb } from "./embedded/openmeow-web.js";
 import { type HostCliOptions, SERVER_PORT_VARIABLES } from "./options.js";
-import { type PortPlan, planServerPorts, rememberServerPorts } from "./ports.js";
+import { describePortOrigin, type PortPlan, planServerPorts, rememberServerPorts } from "./ports.js";
 import type { RunContext } from "./run-context.js";
 
 /** The local servers next to the plugins, each with how its port was chosen. */
@@ -59,4 +60,16 @@ export async function startLocalServers(options: HostCliOptions, withDemoModel: 
     ...(demoModel ? { demoModel: demoModel.port } : {}),
   });
   return { kichiWorld, oomi, openmeowWeb, demoModel, ports, personasDir: join(options.stateDir, "personas") };
+}
+
+/** What a server is, and how its port was chosen, for its banner line. */
+export function serverNote(servers: LocalServers, name: HostServerName, what: string): string {
+  const plan = servers.ports[name];
+  return plan ? `${what}; ${describePortOrigin(plan.origin)}` : what;
+}
+
+/** Where the banner's `oomi` lines point the CLI. */
+export function oomiCliOf(servers: LocalServers): OomiCli {
+  const { backend, deviceId, devicePath } = servers.oomi;
+  return { backendUrl: backend.url, deviceId, devicePath, personasDir: servers.personasDir };
 }
