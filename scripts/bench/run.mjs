@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Runs every benchmark (`packages/*/bench/*.bench.mjs`, `apps/*/bench/*.bench.mjs`), each in its own
 // process. Each prints its results as ratios against a baseline measured in the same run.
-// `pnpm bench clawhip` runs only the benchmarks whose path inside the repository contains "clawhip".
+// `pnpm bench clawhip` runs only the benchmarks whose path inside the repository contains "clawhip";
+// when some benchmark is named exactly that (`pnpm bench start`: apps/host/bench/start.bench.mjs), only those.
 import { spawn } from "node:child_process";
 import { readdir } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "../..");
 const filter = process.argv[2];
@@ -18,7 +19,10 @@ async function benchFiles() {
       for (const file of entries.filter((f) => f.endsWith(".bench.mjs")).sort()) files.push(join(dir, file));
     }
   }
-  return files.filter((file) => !filter || relative(root, file).includes(filter));
+  if (!filter) return files;
+  const matching = files.filter((file) => relative(root, file).includes(filter));
+  const named = matching.filter((file) => basename(file, ".bench.mjs") === filter);
+  return named.length > 0 ? named : matching;
 }
 
 const files = await benchFiles();

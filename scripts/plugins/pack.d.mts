@@ -11,3 +11,5 @@ export interface PackedPlugin {
 export function pluginPackages(root?: string): Promise<PluginPackage[]>;
 export function publishedPackageJson(pkg: Record<string, unknown>): Record<string, unknown>;
 export function packPlugin(dir: string, outDir: string): Promise<PackedPlugin>;
+/** A digest of what `packPlugin(dir)` would put in the artifact, computed without packing. */
+export function pluginContentHash(dir: string): Promise<string>;

@@ -5,9 +5,10 @@
 // `openclaw plugins install <file> --force --accept-capabilities` accepts as it is. The e2e harness
 // installs plugins through `packPlugin` too, so CI installs exactly what users install.
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 
 const execFileAsync = promisify(execFile);
@@ -61,22 +62,50 @@ async function exists(path) {
   );
 }
 
-/**
- * Packs one plugin package folder (built: `dist/` present) into `<outDir>/<plugin-id>.tgz` with
- * `npm pack`, from a staging copy that holds only what `files` ships. Returns `{ id, version, tarball }`.
- */
-export async function packPlugin(dir, outDir) {
+/** The files of a plugin package that its artifact ships (each existing `files` entry, walked, and the manifest), sorted. */
+async function shippedFiles(dir, pkg) {
+  const found = new Set(["openclaw.plugin.json"]);
+  const walk = async (path) => {
+    const info = await stat(join(dir, path)).catch(() => undefined);
+    if (info?.isDirectory()) for (const name of await readdir(join(dir, path))) await walk(join(path, name));
+    else if (info?.isFile()) found.add(path);
+  };
+  for (const entry of pkg.files ?? []) await walk(entry);
+  return [...found].sort();
+}
+
+async function readBuiltPlugin(dir) {
   const pkg = JSON.parse(await readFile(join(dir, "package.json"), "utf8"));
   const manifest = JSON.parse(await readFile(join(dir, "openclaw.plugin.json"), "utf8"));
   for (const entry of pkg.openclaw?.extensions ?? []) {
     if (!(await exists(join(dir, entry)))) throw new Error(`${pkg.name}: ${entry} is missing; run pnpm build first`);
   }
+  return { pkg, manifest, files: await shippedFiles(dir, pkg) };
+}
+
+/**
+ * A digest of what `packPlugin(dir)` would put in the artifact (the shipped files and the published
+ * package.json), without packing: equal digests mean an installed artifact need not be installed again.
+ */
+export async function pluginContentHash(dir) {
+  const { pkg, files } = await readBuiltPlugin(dir);
+  const hash = createHash("sha256").update(JSON.stringify(publishedPackageJson(pkg)));
+  for (const file of files) hash.update(`\0${file}\0`).update(await readFile(join(dir, file)));
+  return hash.digest("hex");
+}
+
+/**
+ * Packs one plugin package folder (built: `dist/` present) into `<outDir>/<plugin-id>.tgz` with
+ * `npm pack`, from a staging copy that holds only what `files` ships. Returns `{ id, version, tarball }`.
+ */
+export async function packPlugin(dir, outDir) {
+  const { pkg, manifest, files } = await readBuiltPlugin(dir);
   const stage = await mkdtemp(join(tmpdir(), `clawbridge-pack-${manifest.id}-`));
   try {
-    for (const file of pkg.files ?? []) {
-      if (await exists(join(dir, file))) await cp(join(dir, file), join(stage, file), { recursive: true });
+    for (const file of files) {
+      await mkdir(dirname(join(stage, file)), { recursive: true });
+      await cp(join(dir, file), join(stage, file));
     }
-    await cp(join(dir, "openclaw.plugin.json"), join(stage, "openclaw.plugin.json"));
     await writeFile(join(stage, "package.json"), `${JSON.stringify(publishedPackageJson(pkg), null, 2)}\n`);
     const { stdout } = await execFileAsync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", stage], {
       cwd: stage,

@@ -1,14 +1,14 @@
-import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { writeFileAtomic } from "@clawbridge/plugin-host";
-import { LocalHost, stderrLogger } from "@clawbridge/plugin-host/local-host";
-import { startEmbeddedKichiWorld } from "./embedded/kichi-world.js";
-import { startEmbeddedOomiBackend } from "./embedded/oomi-backend.js";
-import { startOpenMeowWeb } from "./embedded/openmeow-web.js";
+import { createServer } from "node:net";
+import { Cleanups } from "./cleanups.js";
 import { installFatalErrorPolicy } from "./fatal.js";
+import { runGateway } from "./gateway.js";
+import { runLocalHost } from "./local-host.js";
 import { parseHostArgs } from "./options.js";
-import { bridgePlugins } from "./plugins.js";
+import { portRefusal } from "./ports.js";
+import type { RunContext } from "./run-context.js";
+import { hostToken } from "./token.js";
+
+const report = (line: string) => process.stderr.write(`clawbridge-host: ${line}\n`);
 
 /** The secrets this process holds, scrubbed from a fatal error's log line. */
 const secrets: string[] = [];
@@ -18,15 +18,35 @@ installFatalErrorPolicy({
   exit: (code) => process.exit(code),
 });
 
-/** The token survives restarts so a curl line copied once keeps working; the file is 0600. */
-async function hostToken(stateDir: string, given: string | undefined): Promise<string> {
-  if (given) return given;
-  const path = join(stateDir, "host-token");
-  const saved = (await readFile(path, "utf8").catch(() => "")).trim();
-  if (saved.length >= 16) return saved;
-  const token = randomBytes(24).toString("base64url");
-  await writeFileAtomic(path, `${token}\n`, { secret: true });
-  return token;
+const cleanups = new Cleanups(report);
+let stopping = false;
+
+/** Undoes everything set up so far (the gateway's process tree, every server) and exits with `code`. */
+function stop(code: number): void {
+  if (stopping) return;
+  stopping = true;
+  cleanups.runAll().finally(() => process.exit(code));
+}
+
+// A terminal's Ctrl-C reaches this process (and pnpm, which passes it on once more); the gateway sits
+// in a process group of its own and is stopped here, in order. Exit 0: an asked-for stop is no failure,
+// and pnpm prints ELIFECYCLE for anything else.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => {
+    if (!stopping) report(`${signal}: stopping…`);
+    stop(0);
+  });
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolvePromise(port));
+    });
+  });
 }
 
 async function main(): Promise<number> {
@@ -36,53 +56,32 @@ async function main(): Promise<number> {
     return parsed.help ? 0 : 2;
   }
   const { options } = parsed;
-  const token = await hostToken(options.stateDir, options.token);
-  secrets.push(token);
-  const host = new LocalHost({
-    stateDir: options.stateDir,
-    bind: options.bind,
-    port: options.port,
-    token,
-    publicRoutes: options.publicRoutes,
-    logger: stderrLogger("clawbridge-host"),
-    handleSignals: true,
-  });
-  const kichiWorld = await startEmbeddedKichiWorld(options.stateDir, process.env);
-  const oomi = await startEmbeddedOomiBackend(options.stateDir);
-  secrets.push(oomi.deviceToken);
-  for (const plugin of bridgePlugins({ kichiHost: kichiWorld.host, oomi })) {
-    await host.load(plugin.entry, plugin.config ? { config: plugin.config } : {});
-  }
-  try {
-    await host.start();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    process.stderr.write(
-      code === "EADDRINUSE"
-        ? `port ${options.port} is in use; pass --port 0 for a free one or stop what listens there\n`
-        : `could not start the local host: ${(error as Error).message}\n`,
+  // Before anything heavy starts (servers, plugin installs, the gateway): a taken port is said at once.
+  const host = options.local ? options.bind : "127.0.0.1";
+  const refusal = options.port === 0 ? undefined : await portRefusal(options.port, host);
+  if (refusal) {
+    report(
+      refusal === "EADDRINUSE"
+        ? `port ${options.port} is in use; pass --port 0 for a free one or stop what listens there`
+        : `cannot listen on ${host}:${options.port} (${refusal})`,
     );
-    await host.stop();
     return 1;
   }
-  const tools = host.listTools();
-  process.stdout.write(
-    [
-      `clawbridge local host listening on ${host.url}`,
-      `  token:   ${host.token}`,
-      `  state:   ${options.stateDir}`,
-      `  plugins: ${host.plugins.map((p) => p.id).join(", ")}`,
-      `  tools:   ${tools.join(", ")}`,
-      ...(options.publicRoutes.length > 0
-        ? [`  public:  ${options.publicRoutes.join(", ")} (no host token; the plugin's own check applies)`]
-        : []),
-      `  kichi:   ${kichiWorld.url} (local Kichi World; agents join it with kichi_join)`,
-      `  oomi:    ${oomi.backend.url} (local Oomi backend; for the oomi CLI: export OOMI_BACKEND_URL=${oomi.backend.url})`,
-      `  try:     curl -H "Authorization: Bearer ${host.token}" -d '{"tool":"clawbridge_status"}' ${host.url}/tools/invoke`,
-      "",
-    ].join("\n"),
-  );
-  await startOpenMeowWeb(host, options.bind);
+  const port = options.port === 0 && !options.local ? await freePort(host) : options.port;
+  const token = await hostToken(options.stateDir, options.token);
+  secrets.push(token);
+  const context: RunContext = {
+    cleanups,
+    report,
+    secrets,
+    fail: (message) => {
+      report(message);
+      stop(1);
+    },
+  };
+  const banner = options.local ? await runLocalHost(options, token, context) : await runGateway({ ...options, port }, token, context);
+  if (stopping) return -1;
+  process.stdout.write(banner);
   return -1;
 }
 
@@ -91,7 +90,9 @@ main().then(
     if (code >= 0) process.exit(code);
   },
   (error) => {
-    process.stderr.write(`clawbridge-host: ${(error as Error).stack ?? error}\n`);
-    process.exit(1);
+    // A stop asked for while starting cuts the start short; its own exit follows.
+    if (stopping) return;
+    report(`could not start: ${(error as Error).message}`);
+    stop(1);
   },
 );

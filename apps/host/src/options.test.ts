@@ -30,4 +30,35 @@ describe("parseHostArgs", () => {
     expect(parse(["--token", "short"])).toMatchObject({ ok: false, message: "--token: at least 16 characters" });
     expect(parse(["--nope"])).toMatchObject({ ok: false, help: false, message: expect.stringContaining("--nope") });
   });
+
+  it("--local picks LocalHost; the gateway is the default", () => {
+    expect(parse([])).toMatchObject({ ok: true, options: { local: false } });
+    expect(parse(["--local"])).toMatchObject({ ok: true, options: { local: true } });
+    expect(parse(["--", "--local"])).toMatchObject({ ok: true, options: { local: true } });
+  });
+
+  it("reads each server's pinned port from its variable and names the variable in a refusal", () => {
+    expect(parse([], { OOMI_BACKEND_PORT: "0", CLAWBRIDGE_DEMO_MODEL_PORT: "48871", OPENMEOW_WEB_PORT: "" })).toMatchObject({
+      ok: true,
+      options: { serverPorts: { oomiBackend: 0, demoModel: 48871 } },
+    });
+    const none = parse([]);
+    expect(none.ok && none.options.serverPorts).toEqual({});
+    expect(parse([], { CLAWBRIDGE_KICHI_WORLD_PORT: "70000" })).toMatchObject({
+      ok: false,
+      message: "CLAWBRIDGE_KICHI_WORLD_PORT: a whole number from 0 to 65535 (0 picks a free port)",
+    });
+  });
+
+  it("--public-route is LocalHost's: refused for the gateway", () => {
+    expect(parse(["--public-route", "/clawhip/event"])).toMatchObject({
+      ok: false,
+      help: false,
+      message: expect.stringMatching(/^--public-route: LocalHost only/),
+    });
+    expect(parse(["--local", "--public-route", "/clawhip/event"])).toMatchObject({
+      ok: true,
+      options: { publicRoutes: ["/clawhip/event"] },
+    });
+  });
 });

@@ -1,36 +1,36 @@
-import clawhip from "@clawbridge/clawhip";
-import diagnostics from "@clawbridge/diagnostics";
-import kichiForwarder from "@clawbridge/kichi-forwarder";
-import oomi from "@clawbridge/oomi";
-import type { PluginEntryLike } from "@clawbridge/plugin-host";
-import romeExample from "@clawbridge/rome-example";
 import type { EmbeddedOomi } from "./embedded/oomi-backend.js";
 
-/** A bridge plugin the local host loads, with the config it gets on the embedded local default. */
-export interface BridgePlugin {
-  entry: PluginEntryLike;
+/** The plugin ids of this repo's bridge plugins (`openclaw.plugin.json` `id`), in load order. */
+export const BRIDGE_PLUGIN_IDS = ["clawbridge", "kichi-forwarder", "rome-example", "clawhip", "oomi"] as const;
+export type BridgePluginId = (typeof BRIDGE_PLUGIN_IDS)[number];
+
+/** How a bridge plugin is set up on the local default: the same in LocalHost and in the gateway. */
+export interface BridgePluginSetup {
+  id: BridgePluginId;
+  /** `plugins.entries.<id>.config`. */
   config?: Record<string, unknown>;
+  /** The plugin uses conversation hooks, which a gateway blocks for installed plugins unless allowed. */
+  allowConversationAccess?: boolean;
 }
 
 /** Where the embedded local servers listen, for the plugins that talk to them. */
 export interface EmbeddedServers {
   /** `127.0.0.1:<port>` of the local Kichi World. */
-  kichiHost?: string;
+  kichiHost: string;
   /** The local Oomi backend and the device paired with it. */
-  oomi?: EmbeddedOomi;
+  oomi: EmbeddedOomi;
+  /** Where the oomi bridge keeps persona workspaces (the `oomi` CLI finds them through OPENCLAW_PERSONAS_DIR). */
+  personasDir: string;
 }
 
-/** Every bridge plugin of this repo. Each package adds its plugin here. */
-export function bridgePlugins(servers: EmbeddedServers = {}): BridgePlugin[] {
-  const plugins: BridgePlugin[] = [
-    { entry: diagnostics },
-    { entry: kichiForwarder, ...(servers.kichiHost ? { config: { environment: "test", testHost: servers.kichiHost } } : {}) },
-    { entry: romeExample },
-    { entry: clawhip },
+/** Every bridge plugin of this repo, configured against the local servers. Each package adds its plugin here. */
+export function bridgePluginSetups(servers: EmbeddedServers): BridgePluginSetup[] {
+  const { backend, deviceId, deviceToken } = servers.oomi;
+  return [
+    { id: "clawbridge" },
+    { id: "kichi-forwarder", config: { environment: "test", testHost: servers.kichiHost }, allowConversationAccess: true },
+    { id: "rome-example" },
+    { id: "clawhip", allowConversationAccess: true },
+    { id: "oomi", config: { backendUrl: backend.url, deviceId, deviceToken, workspaceRoot: servers.personasDir } },
   ];
-  if (servers.oomi) {
-    const { backend, deviceId, deviceToken } = servers.oomi;
-    plugins.push({ entry: oomi, config: { backendUrl: backend.url, deviceId, deviceToken } });
-  }
-  return plugins;
 }

@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 
 /**
- * Item 1 across the whole host process: the host port, the embedded Kichi World and Oomi backend and
+ * Item 1 across the whole host process (LocalHost, `--local`): the host port, the embedded Kichi World and Oomi backend and
  * the OpenMeow web server all live in one process, so one malformed request to any of them must be a
  * 4xx for that request and leave every port serving.
  */
@@ -25,7 +25,7 @@ type Ports = Record<"host" | "kichi" | "oomi" | "openmeow", number>;
 function startHost(): Promise<Ports> {
   return new Promise((resolvePromise, reject) => {
     mkdtemp(join(tmpdir(), "host-malformed-")).then((stateDir) => {
-      child = spawn(process.execPath, [main, "--port", "0", "--state-dir", stateDir], {
+      child = spawn(process.execPath, [main, "--local", "--port", "0", "--state-dir", stateDir], {
         stdio: ["ignore", "pipe", "pipe"],
         env: { ...process.env, OPENMEOW_WEB_PORT: "0", OOMI_BACKEND_PORT: "0", CLAWBRIDGE_KICHI_WORLD_PORT: "0" },
       });

@@ -12,9 +12,12 @@ afterEach(() => {
   child = undefined;
 });
 
-it("pnpm start serves OpenMeow web next to the host, with the gateway and token in the link's fragment", async () => {
+it("pnpm start --local serves OpenMeow web next to the host, with the gateway and token in the link's fragment", async () => {
   const stateDir = await mkdtemp(join(tmpdir(), "host-openmeow-"));
-  child = spawn(process.execPath, [main, "--port", "0", "--state-dir", stateDir], { stdio: ["ignore", "pipe", "pipe"] });
+  child = spawn(process.execPath, [main, "--local", "--port", "0", "--state-dir", stateDir], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, OPENMEOW_WEB_PORT: "0" },
+  });
   const link = await new Promise<string>((resolvePromise, reject) => {
     let out = "";
     let err = "";

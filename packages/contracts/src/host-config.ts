@@ -57,3 +57,18 @@ export const LocalOomiDeviceFileSchema = z.object({
   deviceToken: z.string().optional(),
 });
 export type LocalOomiDeviceFile = z.infer<typeof LocalOomiDeviceFileSchema>;
+
+const ServerPortSchema = z.number().int().min(1).max(65535);
+
+/**
+ * `<state-dir>/ports.json`: the port each local server of `apps/host` listened on last time, so a
+ * restart serves the same URLs. A port found taken on start is replaced by a free one, saved here.
+ */
+export const HostServerPortsFileSchema = z.object({
+  kichiWorld: ServerPortSchema.optional(),
+  oomiBackend: ServerPortSchema.optional(),
+  openmeowWeb: ServerPortSchema.optional(),
+  demoModel: ServerPortSchema.optional(),
+});
+export type HostServerPortsFile = z.infer<typeof HostServerPortsFileSchema>;
+export type HostServerName = keyof HostServerPortsFile;

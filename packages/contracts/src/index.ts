@@ -6,6 +6,7 @@ export * from "./host-config.js";
 export * from "./kichi/index.js";
 export * from "./oomi/index.js";
 export * from "./openai/chat-completions.js";
+export * from "./openclaw/config.js";
 export * from "./openclaw/manifest.js";
 export * from "./openclaw/tool-result.js";
 export * from "./openclaw/tool-search.js";

@@ -1,10 +1,17 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PackedPlugin, packPlugin, pluginPackages, publishedPackageJson, WORKSPACE_ROOT } from "../../plugins/pack.mjs";
+import {
+  type PackedPlugin,
+  packPlugin,
+  pluginContentHash,
+  pluginPackages,
+  publishedPackageJson,
+  WORKSPACE_ROOT,
+} from "../../plugins/pack.mjs";
 
 const execFileAsync = promisify(execFile);
 let out: string;
@@ -79,5 +86,24 @@ describe("plugins:pack", () => {
     expect(JSON.parse(await readFile(join(WORKSPACE_ROOT, "package.json"), "utf8")).scripts["plugins:pack"]).toContain(
       "scripts/plugins/pack.mjs",
     );
+  });
+
+  it("pluginContentHash changes with what the artifact ships, and only with that", async () => {
+    const source = (await pluginPackages()).find((p) => p.id === "clawbridge")?.dir as string;
+    const copy = join(out, "hash-copy");
+    for (const file of ["package.json", "openclaw.plugin.json", "dist"])
+      await cp(join(source, file), join(copy, file), { recursive: true });
+    const before = await pluginContentHash(copy);
+    expect(before).toMatch(/^[0-9a-f]{64}$/);
+    expect(await pluginContentHash(copy)).toBe(before);
+    // Not shipped (not in `files`): no new artifact.
+    await writeFile(join(copy, "notes.txt"), "local only");
+    expect(await pluginContentHash(copy)).toBe(before);
+    await writeFile(join(copy, "dist", "extra.js"), "export {};\n");
+    const changed = await pluginContentHash(copy);
+    expect(changed).not.toBe(before);
+    const pkg = JSON.parse(await readFile(join(copy, "package.json"), "utf8"));
+    await writeFile(join(copy, "package.json"), JSON.stringify({ ...pkg, version: "9.9.9" }));
+    expect(await pluginContentHash(copy)).not.toBe(changed);
   });
 });

@@ -9,14 +9,16 @@ export interface EmbeddedOomi {
   backend: RunningOomiBackend;
   deviceId: string;
   deviceToken: string;
+  /** `<state-dir>/oomi-device.json` (0600), where the `oomi` CLI reads the token from. */
+  devicePath: string;
 }
 
 /**
  * The local Oomi backend the host starts by default (loopback, durable under the state dir), with
  * one device whose token is kept 0600 so the `oomi` CLI and the bridge plugin survive restarts.
- * OOMI_BACKEND_PORT pins its port (default: a free one).
+ * It listens on `port` (0: a free one).
  */
-export async function startEmbeddedOomiBackend(stateDir: string, env: NodeJS.ProcessEnv = process.env): Promise<EmbeddedOomi> {
+export async function startEmbeddedOomiBackend(stateDir: string, port: number): Promise<EmbeddedOomi> {
   const devicePath = join(stateDir, "oomi-device.json");
   // An unreadable file is set aside (kept as evidence) and a new device is made.
   const read = await readJsonFile(devicePath, LocalOomiDeviceFileSchema);
@@ -26,10 +28,9 @@ export async function startEmbeddedOomiBackend(stateDir: string, env: NodeJS.Pro
   await writeJsonAtomic(devicePath, { deviceId, deviceToken }, { secret: true });
   const backend = await startOomiBackend({
     dataFile: join(stateDir, "oomi-backend.json"),
-    port: Number(env.OOMI_BACKEND_PORT ?? 0),
+    port,
     devices: [{ deviceId, deviceToken, label: "clawbridge local host" }],
     log: (line) => process.stderr.write(`oomi-backend: ${line}\n`),
   });
-  process.stderr.write(`oomi backend (embedded) on ${backend.url}; device token in ${devicePath}\n`);
-  return { backend, deviceId, deviceToken };
+  return { backend, deviceId, deviceToken, devicePath };
 }

@@ -1,18 +1,20 @@
-import { startOpenMeowWebServer } from "@clawbridge/openmeow-web/server";
-import type { LocalHost } from "@clawbridge/plugin-host/local-host";
+import { type StaticServer, startOpenMeowWebServer } from "@clawbridge/openmeow-web/server";
 
 /**
- * Serves the OpenMeow web app next to the local host and prints a link whose fragment carries the
- * host's Gateway URL and token (fragments never reach a server). `OPENMEOW_WEB_PORT` picks the port.
- * A missing build is reported, not fatal: the host itself keeps running.
+ * Serves the OpenMeow web app on `bind`:`port` (0: a free one). A missing build is reported, not fatal:
+ * the rest keeps running without the UI.
  */
-export async function startOpenMeowWeb(host: LocalHost, bind: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function startEmbeddedOpenMeowWeb(bind: string, port: number): Promise<StaticServer | { error: string }> {
   try {
-    const web = await startOpenMeowWebServer({ bind, port: Number(env.OPENMEOW_WEB_PORT ?? 0) || 0 });
-    const address = bind.includes(":") ? `[${bind}]` : bind;
-    const fragment = new URLSearchParams({ gateway: `ws://${address}:${host.port}`, token: host.token });
-    process.stdout.write(`  openmeow: http://${address}:${web.port}/#${fragment.toString()}\n`);
+    return await startOpenMeowWebServer({ bind, port });
   } catch (error) {
-    process.stderr.write(`openmeow web not started: ${(error as Error).message}\n`);
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw error;
+    return { error: (error as Error).message };
   }
+}
+
+/** The page's link: its fragment carries the Gateway WebSocket URL and token (a fragment never reaches a server). */
+export function openMeowLink(web: StaticServer, bind: string, gatewayWsUrl: string, token: string): string {
+  const address = bind.includes(":") ? `[${bind}]` : bind;
+  return `http://${address}:${web.port}/#${new URLSearchParams({ gateway: gatewayWsUrl, token }).toString()}`;
 }

@@ -1,0 +1,70 @@
+import { z } from "zod";
+import { RecordIdSchema } from "../record-id.js";
+
+/** `plugins.entries.<id>`: whether the plugin loads, its `config` (checked by its manifest's `configSchema`) and hook access. */
+export const OpenClawPluginEntrySchema = z.looseObject({
+  enabled: z.boolean().optional(),
+  config: z.record(z.string(), z.unknown()).optional(),
+  hooks: z.looseObject({ allowConversationAccess: z.boolean().optional() }).optional(),
+});
+export type OpenClawPluginEntry = z.infer<typeof OpenClawPluginEntrySchema>;
+
+/** `models.providers.<id>` for an OpenAI-compatible server (openclaw `docs/gateway/config-tools/custom-providers.md`). */
+export const OpenClawModelProviderSchema = z.looseObject({
+  baseUrl: z.string(),
+  apiKey: z.string().optional(),
+  api: z.string(),
+  models: z.array(
+    z.looseObject({
+      id: z.string().min(1),
+      name: z.string().optional(),
+      reasoning: z.boolean().optional(),
+      input: z.array(z.string()).optional(),
+    }),
+  ),
+});
+export type OpenClawModelProvider = z.infer<typeof OpenClawModelProviderSchema>;
+
+/**
+ * `~/.openclaw/openclaw.json` (under `OPENCLAW_HOME`), as far as clawbridge writes it: the gateway
+ * mode and browser origins, the log file, plugin entries, a model provider and the agents' default
+ * model. Every object is loose: keys OpenClaw itself keeps there (install records, `meta`, …) pass through
+ * unchanged when clawbridge rewrites the file.
+ */
+export const OpenClawConfigSchema = z.looseObject({
+  gateway: z
+    .looseObject({
+      mode: z.string().optional(),
+      controlUi: z.looseObject({ allowedOrigins: z.array(z.string()).optional() }).optional(),
+    })
+    .optional(),
+  logging: z.looseObject({ file: z.string().optional() }).optional(),
+  plugins: z.looseObject({ entries: z.record(RecordIdSchema, OpenClawPluginEntrySchema).optional() }).optional(),
+  models: z
+    .looseObject({
+      mode: z.string().optional(),
+      providers: z.record(RecordIdSchema, OpenClawModelProviderSchema).optional(),
+    })
+    .optional(),
+  agents: z
+    .looseObject({
+      defaults: z.looseObject({ model: z.looseObject({ primary: z.string().optional() }).optional() }).optional(),
+    })
+    .optional(),
+});
+export type OpenClawConfig = z.infer<typeof OpenClawConfigSchema>;
+
+/**
+ * `<OPENCLAW_HOME>/clawbridge-installs.json`: the content digest (`pluginContentHash`) of the artifact
+ * of each plugin installed in that home, so a restart installs again only what changed.
+ */
+export const OpenClawInstalledArtifactsSchema = z.object({
+  plugins: z.record(
+    RecordIdSchema,
+    z.object({
+      contentHash: z.string().regex(/^[0-9a-f]{64}$/, "contentHash: a sha256 hex digest"),
+      installedAt: z.iso.datetime(),
+    }),
+  ),
+});
+export type OpenClawInstalledArtifacts = z.infer<typeof OpenClawInstalledArtifactsSchema>;
