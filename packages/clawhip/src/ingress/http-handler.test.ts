@@ -243,6 +243,35 @@ describe("ingress daemon envelopes", () => {
     }
   });
 
+  it("a client that hangs up mid-body is no failure: nothing is logged and the daemon serves on", async () => {
+    const lines: string[] = [];
+    const dir = await mkdtemp(join(tmpdir(), "clawhip-abort-"));
+    const parsed = parseConfigObject({});
+    if (!parsed.ok) throw new Error(parsed.error);
+    const quietDaemon = await startDaemon({ config: parsed.config, stateDir: dir, port: 0, log: (_level, line) => lines.push(line) });
+    try {
+      const socket = connect(quietDaemon.port, "127.0.0.1");
+      await new Promise((resolve) => socket.once("connect", resolve));
+      socket.write('POST /event HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"type":');
+      await new Promise((resolve) => setImmediate(resolve));
+      socket.destroy();
+      await new Promise((resolve) => socket.once("close", resolve));
+      // The daemon sees the reset within milliseconds; a failure would be logged by then (bounded wait).
+      for (let waited = 0; waited < 1000 && !lines.some((line) => line.includes("failed")); waited += 20)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      const response = await fetch(`${quietDaemon.url}/event`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ type: "custom", message: "after the hang-up" }),
+      });
+      expect(response.status).toBe(202);
+      expect(lines.filter((line) => line.includes("failed"))).toEqual([]);
+    } finally {
+      await quietDaemon.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("binds loopback by default", () => {
     expect(daemon.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });

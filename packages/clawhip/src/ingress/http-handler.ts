@@ -119,6 +119,8 @@ export function createIngressHandler(options: IngressHandlerOptions) {
           fail(res, 413, error.message, { connection: "close" });
           return true;
         }
+        // A client that hung up or timed out mid-body has nobody left to answer, and it is no failure of ours.
+        if (req.socket.destroyed) return true;
         throw error;
       }
       const reply = await batcher.submit({ surface, text: raw.toString("utf8") });
