@@ -77,6 +77,19 @@ export interface GatewayBannerInput {
   next: string[];
 }
 
+/** The lines both banners end with: the local servers, the commands to paste, and the end marker. */
+function serversAndNext(input: Pick<LocalBannerInput, "kichiWorld" | "oomiBackend" | "openmeow" | "next">): string[] {
+  return [
+    serverRow("kichi", input.kichiWorld),
+    serverRow("oomi", input.oomiBackend),
+    "error" in input.openmeow ? row("openmeow", `not started: ${input.openmeow.error}`) : serverRow("openmeow", input.openmeow),
+    "next (paste in the repository folder):",
+    ...input.next.map((command) => `  ${command}`),
+    BANNER_END,
+    "",
+  ];
+}
+
 export function gatewayBanner(input: GatewayBannerInput): string {
   const installed = input.plugins.filter((p) => p.installed).map((p) => p.id);
   const how = installed.length === 0 ? "all unchanged since the last start" : `installed now: ${installed.join(", ")}`;
@@ -86,13 +99,7 @@ export function gatewayBanner(input: GatewayBannerInput): string {
     row("state", `${input.stateDir} (gateway home ${input.gatewayHome}, log ${input.logFile})`),
     row("plugins", `${input.plugins.map((p) => p.id).join(", ")} (from their packed artifacts; ${how})`),
     row("model", `${input.model.ref} at ${input.model.url} (${input.model.note})`),
-    serverRow("kichi", input.kichiWorld),
-    serverRow("oomi", input.oomiBackend),
-    "error" in input.openmeow ? row("openmeow", `not started: ${input.openmeow.error}`) : serverRow("openmeow", input.openmeow),
-    "next (paste in the repository folder):",
-    ...input.next.map((command) => `  ${command}`),
-    BANNER_END,
-    "",
+    ...serversAndNext(input),
   ].join("\n");
 }
 
@@ -119,12 +126,6 @@ export function localBanner(input: LocalBannerInput): string {
     ...(input.publicRoutes.length > 0
       ? [row("public", `${input.publicRoutes.join(", ")} (no host token; the plugin's own check applies)`)]
       : []),
-    serverRow("kichi", input.kichiWorld),
-    serverRow("oomi", input.oomiBackend),
-    "error" in input.openmeow ? row("openmeow", `not started: ${input.openmeow.error}`) : serverRow("openmeow", input.openmeow),
-    "next (paste in the repository folder):",
-    ...input.next.map((command) => `  ${command}`),
-    BANNER_END,
-    "",
+    ...serversAndNext(input),
   ].join("\n");
 }

@@ -205,11 +205,6 @@ export async function startKichiWorld(options: KichiWorldServerOptions = {}): Pr
     });
   });
 
-  // Without a listener node drops a CONNECT silently; this server is no proxy, and says so.
-  http.on("connect", (_req: IncomingMessage, socket: Duplex) => {
-    socket.on("error", () => socket.destroy());
-    refuseSocket(socket, 405, "Method Not Allowed", errorBody(405, "method_not_allowed", "This server is no proxy: use GET or HEAD"));
-  });
   http.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // node takes its own error listener off an upgraded socket; a reset before ws adds one must not crash.
     socket.on("error", () => socket.destroy());
