@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { startServerBin } from "@clawbridge/plugin-host";
 import { DEMO_MODEL_NOTICE } from "./demo-model.js";
 import { DEFAULT_TOKEN_DELAY_MS } from "./plan.js";
-import { type RunningDemoModel, startDemoModel } from "./server.js";
+import { startDemoModel } from "./server.js";
 
 const USAGE = `usage: clawbridge-demo-model [--port N] [--token-delay-ms N]
   --port            port on 127.0.0.1 (default 48871; 0 picks a free one)
@@ -35,26 +36,15 @@ async function main(): Promise<number> {
       return 2;
     }
   }
-  let running: RunningDemoModel;
-  try {
-    running = await startDemoModel({
+  const running = await startServerBin("demo-model", port as number, () =>
+    startDemoModel({
       port: port as number,
       tokenDelayMs: tokenDelayMs as number,
       log: (line) => process.stderr.write(`demo-model: ${line}\n`),
-    });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    process.stderr.write(
-      code === "EADDRINUSE" ? `port ${port} is in use; pass --port 0 for a free one\n` : `demo-model: ${(error as Error).message}\n`,
-    );
-    return 1;
-  }
+    }),
+  );
+  if (typeof running === "number") return running;
   process.stdout.write(`clawbridge demo model (not an AI) "${running.modelId}" listening on ${running.baseUrl}\n`);
-  const stop = () => {
-    running.close().finally(() => process.exit(0));
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
   return -1;
 }
 

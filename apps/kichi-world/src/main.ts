@@ -2,6 +2,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { startServerBin } from "@clawbridge/plugin-host";
 import { startKichiWorld } from "./server.js";
 
 const USAGE = `usage: kichi-world [--port N] [--state FILE]
@@ -26,22 +27,11 @@ async function main(): Promise<number> {
     return 2;
   }
   const identitiesFile = values.state ?? join(homedir(), ".clawbridge", "kichi-world", "identities.json");
-  let running: Awaited<ReturnType<typeof startKichiWorld>>;
-  try {
-    running = await startKichiWorld({ port, identitiesFile, log: (line) => process.stderr.write(`kichi-world: ${line}\n`) });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    process.stderr.write(
-      code === "EADDRINUSE" ? `port ${port} is in use; pass --port 0 for a free one\n` : `kichi-world: ${(error as Error).message}\n`,
-    );
-    return 1;
-  }
+  const running = await startServerBin("kichi-world", port, () =>
+    startKichiWorld({ port, identitiesFile, log: (line) => process.stderr.write(`kichi-world: ${line}\n`) }),
+  );
+  if (typeof running === "number") return running;
   process.stdout.write(`kichi-world listening on ${running.url} (websocket ${running.wsUrl})\n`);
-  const stop = () => {
-    running.close().finally(() => process.exit(0));
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
   return -1;
 }
 

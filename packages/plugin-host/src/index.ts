@@ -13,6 +13,7 @@ export { type JsonSchemaObject, toJsonSchema } from "./json-schema.js";
 export { buildManifest, collectRegistrations, type PluginEntryLike, renderManifest } from "./manifest.js";
 export { createPluginApi, type PluginApiOptions } from "./plugin-api.js";
 export type { HookName, HttpRouteParams, PluginRegistrations, RegisteredTool } from "./plugin-types.js";
+export { type ServerBinProcess, startServerBin } from "./server-bin.js";
 export {
   bearerToken,
   createGuardedServer,
