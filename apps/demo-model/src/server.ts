@@ -87,9 +87,6 @@ export async function startDemoModel(options: DemoModelServerOptions = {}): Prom
       raw = await readBody(req, MAX_BODY_BYTES);
     } catch (error) {
       if (error instanceof BodyTooLargeError) return sendJson(res, 413, errorBody(413, "body_too_large", error.message));
-      // A client that hung up, or that the request timeout cut off, mid-body has nobody left to answer:
-      // its fault, not a failure of this server to log.
-      if (req.socket.destroyed) return;
       throw error;
     }
     let json: unknown;

@@ -25,8 +25,6 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
     raw = await readBody(req, MAX_BODY_BYTES);
   } catch (error) {
     if (error instanceof BodyTooLargeError) throw new HttpError(413, "body_too_large", `request body exceeds ${MAX_BODY_BYTES} bytes`);
-    // The client went away (or was cut off by the request timeout) mid-body: its fault, not a server error.
-    if ((error as NodeJS.ErrnoException).code === "ECONNRESET") throw new HttpError(400, "request_aborted", "the request body was cut off");
     throw error;
   }
   const text = raw.toString("utf8").trim();

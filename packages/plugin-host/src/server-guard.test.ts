@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import { type AddressInfo, connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { readBody } from "./http-io.js";
 import {
   createGuardedServer,
   decodePathParam,
@@ -124,6 +125,31 @@ describe("guarded server", () => {
     }
     expect(lines).toHaveLength(2);
     expect(lines.join("\n")).not.toContain("secret");
+  });
+
+  it("lets a body read cut off by the client's hang-up go: nothing logged, and the server serves on", async () => {
+    const lines: string[] = [];
+    let failed: (() => void) | undefined;
+    const readFailed = new Promise<void>((resolve) => {
+      failed = resolve;
+    });
+    const port = await listen(
+      async (req, res) => {
+        if (req.method === "GET") return res.end("ok");
+        await readBody(req, 1024).finally(() => failed?.());
+        res.end("read");
+      },
+      { log: (line) => lines.push(line) },
+    );
+    const socket = connect(port, "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.write("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n{");
+    await new Promise((resolve) => setImmediate(resolve));
+    socket.destroy();
+    await readFailed;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await rawExchange(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(/^HTTP\/1\.1 200/);
+    expect(lines).toEqual([]);
   });
 
   it("refuses connections past the cap with a 503 and serves again once they close", async () => {

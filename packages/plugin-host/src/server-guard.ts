@@ -192,6 +192,9 @@ export function guardHandler(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const answer = (req: IncomingMessage, res: ServerResponse, error: unknown) => {
     if (error instanceof RequestTargetError) return respondError(res, 400, error.code, error.message, options);
+    // A client that hung up, or that the request timeout cut off, mid-body has nobody left to answer:
+    // its doing, not a failure of the server to log.
+    if (isClientGone(req, error)) return;
     options.log?.(
       `${req.method ?? "?"} ${safePath(req)} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
@@ -231,6 +234,11 @@ function respondError(
     "cache-control": "no-store",
   });
   res.end(text);
+}
+
+/** True for the error a body read rejects with once the client's socket is gone (node's "aborted"). */
+function isClientGone(req: IncomingMessage, error: unknown): boolean {
+  return req.socket.destroyed && (error as NodeJS.ErrnoException | undefined)?.code === "ECONNRESET";
 }
 
 /** The path of a request for a log line: no query string (it may carry a token), bounded. */

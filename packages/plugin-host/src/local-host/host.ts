@@ -470,8 +470,6 @@ export class LocalHost {
         sendError(res, 413, "invalid_request_error", "Payload too large", { connection: "close" });
         return;
       }
-      // A client that hung up or timed out mid-body has nobody left to answer.
-      if (req.socket.destroyed) return;
       throw error;
     }
     let body: unknown = {};
