@@ -34,6 +34,8 @@ export interface GatewaySettings {
   logFile?: string;
   plugins?: GatewayPluginEntry[];
   model?: GatewayModel;
+  /** `channels.<id>` sections, each replacing the one already there. */
+  channels?: Record<string, Record<string, unknown>>;
 }
 
 export interface InstalledPlugin {

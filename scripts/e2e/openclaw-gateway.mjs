@@ -154,7 +154,7 @@ export function withDefaultModel(config, model) {
  * `openclaw plugins install` recorded, a user's own edits): local mode, the log file, each plugin's
  * entry (enabled, `config` replaced, conversation hooks allowed when asked) and the default model. Pure.
  */
-export function gatewayConfig(current, { logFile, plugins = [], model }) {
+export function gatewayConfig(current, { logFile, plugins = [], model, channels }) {
   const entries = { ...current.plugins?.entries };
   for (const plugin of plugins) {
     const entry = { ...entries[plugin.id], enabled: true };
@@ -167,6 +167,7 @@ export function gatewayConfig(current, { logFile, plugins = [], model }) {
     gateway: { ...current.gateway, mode: "local" },
     ...(logFile ? { logging: { ...current.logging, file: logFile } } : {}),
     plugins: { ...current.plugins, entries },
+    ...(channels ? { channels: { ...current.channels, ...channels } } : {}),
   };
   return model ? withDefaultModel(config, model) : config;
 }

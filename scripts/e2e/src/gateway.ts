@@ -29,6 +29,11 @@ export interface StartGatewayOptions {
   plugins: GatewayPlugin[];
   /** The agents' default model; without one the gateway has no model and agent turns cannot run. */
   model?: GatewayModel;
+  /**
+   * `channels.<id>` config sections. Without any, the gateway starts no channel transports
+   * (`OPENCLAW_SKIP_CHANNELS=1`: the plugin suites exercise tools and hooks); with some, channels start.
+   */
+  channels?: Record<string, Record<string, unknown>>;
   /** Extra environment for the gateway (e.g. URLs of local reference servers). */
   env?: Record<string, string>;
   /** Bound on the wait for the gateway to become ready. */
@@ -82,8 +87,8 @@ export async function startOpenClawGateway(options: StartGatewayOptions): Promis
   const tmp = join(root, "tmp");
   await mkdir(home, { recursive: true });
   await mkdir(tmp, { recursive: true });
-  // The suites exercise plugins, not channel transports.
-  const env = gatewayEnv({ home, tmp, extra: { OPENCLAW_SKIP_CHANNELS: "1", ...options.env } });
+  const skipChannels: Record<string, string> = options.channels ? {} : { OPENCLAW_SKIP_CHANNELS: "1" };
+  const env = gatewayEnv({ home, tmp, extra: { ...skipChannels, ...options.env } });
   const logFile = join(root, "gateway.log");
   let child: ChildProcess | undefined;
   let stopped = false;
@@ -112,6 +117,7 @@ export async function startOpenClawGateway(options: StartGatewayOptions): Promis
         allowConversationAccess: plugin.allowConversationAccess,
       })),
       model: options.model,
+      channels: options.channels,
     });
 
     const port = await freePort();

@@ -27,8 +27,8 @@ export type OpenClawModelProvider = z.infer<typeof OpenClawModelProviderSchema>;
 
 /**
  * `~/.openclaw/openclaw.json` (under `OPENCLAW_HOME`), as far as clawbridge writes it: the gateway
- * mode and browser origins, the log file, plugin entries, a model provider and the agents' default
- * model. Every object is loose: keys OpenClaw itself keeps there (install records, `meta`, …) pass through
+ * mode and browser origins, the log file, plugin entries, a model provider, the agents' default
+ * model and channel sections. Every object is loose: keys OpenClaw itself keeps there (install records, `meta`, …) pass through
  * unchanged when clawbridge rewrites the file.
  */
 export const OpenClawConfigSchema = z.looseObject({
@@ -51,6 +51,8 @@ export const OpenClawConfigSchema = z.looseObject({
       defaults: z.looseObject({ model: z.looseObject({ primary: z.string().optional() }).optional() }).optional(),
     })
     .optional(),
+  /** `channels.<id>`: each channel plugin's own section (accounts, policies), checked by that plugin. */
+  channels: z.record(RecordIdSchema, z.record(z.string(), z.unknown())).optional(),
 });
 export type OpenClawConfig = z.infer<typeof OpenClawConfigSchema>;
 
