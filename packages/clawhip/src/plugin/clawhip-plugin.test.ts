@@ -5,7 +5,8 @@ import { LocalHost } from "@clawbridge/plugin-host/local-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebhookReceiver } from "../../test/support/webhook-receiver.js";
 import clawhip from "../index.js";
-import { agentEndEvent, sessionStartedEvent } from "./lifecycle-events.js";
+import { agentEndEvent, runStartedEvent } from "./lifecycle-events.js";
+import { runtimeSlot } from "./runtime-slot.js";
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 const receiver = new WebhookReceiver();
@@ -65,19 +66,14 @@ describe("clawhip OpenClaw plugin (LocalHost)", () => {
     expect((await fetch(`${host.url}/clawhip/event`, { method: "POST", headers: auth, body: "x" })).status).toBe(415);
   });
 
-  it("turns OpenClaw's session_start and agent_end into session.* events with agent id and session key", async () => {
-    await host.runHook(
-      "session_start",
-      { sessionId: "sid-1", sessionKey: "agent:ops:chat" },
-      { agentId: "main", sessionId: "sid-1", sessionKey: "agent:ops:chat" },
-    );
-    await receiver.waitFor((rs) => rs.some((r) => r.body.content === "[openclaw agent:ops:chat] started"), 5000, "session.started");
-
+  it("turns each agent run into session.started (its first model call) and session.finished / session.failed (agent_end)", async () => {
     await host.runAgentTurn({ message: "hello", agentId: "main", sessionKey: "agent:main:s2" });
     await receiver.waitFor(
-      (rs) => rs.some((r) => /^\[openclaw agent:main:s2\] finished · \d+s$/.test(r.body.content)),
+      (rs) =>
+        rs.some((r) => r.body.content === "[openclaw agent:main:s2] started") &&
+        rs.some((r) => /^\[openclaw agent:main:s2\] finished · \d+s$/.test(r.body.content)),
       5000,
-      "session.finished",
+      "session.started and session.finished",
     );
 
     await expect(host.runAgentTurn({ message: "please explode", agentId: "main", sessionKey: "agent:main:s3" })).rejects.toThrow(
@@ -88,6 +84,52 @@ describe("clawhip OpenClaw plugin (LocalHost)", () => {
       5000,
       "session.failed",
     );
+  });
+
+  it("a run's second model call adds no second session.started: the run id is the event id", async () => {
+    const ctx = { runId: "run-twice", agentId: "main", sessionKey: "agent:main:twice" };
+    const call = { runId: "run-twice", provider: "p", model: "m", sessionKey: "agent:main:twice" };
+    await host.runHook("model_call_started", { ...call, callId: "run-twice:0" }, ctx);
+    await host.runHook("model_call_started", { ...call, callId: "run-twice:1" }, ctx);
+    await host.runHook("agent_end", { runId: "run-twice", messages: [], success: true, durationMs: 10 }, ctx);
+    await receiver.waitFor((rs) => rs.some((r) => r.body.content?.startsWith?.("[openclaw agent:main:twice] finished")), 5000, "the end");
+    expect(receiver.requests.filter((r) => r.body.content === "[openclaw agent:main:twice] started")).toHaveLength(1);
+  });
+});
+
+describe("a lifecycle hook of another registration of the plugin (as OpenClaw's discovery load runs them)", () => {
+  it("delivers through the runtime the full registration's service started, and waits for one that is still starting", async () => {
+    const hooksStateDir = join(stateDir, "two-registrations");
+    const settings = {
+      config: {
+        routes: [
+          { event: "session.*", filter: { tool: "openclaw" }, webhook: `${receiver.url}/api/webhooks/openclaw/two`, format: "inline" },
+        ],
+      },
+    };
+    // The registration whose hooks run: loaded, never started (OpenClaw starts the services of another).
+    const hooksOnly = new LocalHost({ stateDir: hooksStateDir, logger: quiet });
+    await hooksOnly.load(clawhip, { config: settings });
+    const ctx = { runId: "run-two", agentId: "main", sessionKey: "agent:main:two" };
+    const ended = hooksOnly.runHook("agent_end", { runId: "run-two", messages: [], success: true, durationMs: 1000 }, ctx);
+
+    const full = new LocalHost({ stateDir: hooksStateDir, logger: quiet });
+    await full.load(clawhip, { config: settings });
+    await full.start();
+    try {
+      await ended;
+      await receiver.waitFor(
+        (rs) =>
+          rs.some((r) => r.path.startsWith("/api/webhooks/openclaw/two?") && r.body.content === "[openclaw agent:main:two] finished · 1s"),
+        5000,
+        "the end, delivered by the started registration",
+      );
+    } finally {
+      await full.stop();
+    }
+    expect(
+      runtimeSlot(JSON.stringify({ ...settings, routePrefix: "/clawhip", routeAuth: "gateway", emitLifecycle: true })).current(),
+    ).toBeUndefined();
   });
 });
 
@@ -138,7 +180,7 @@ describe('routeAuth: "plugin"', () => {
 
 describe("lifecycle event mapping", () => {
   it("carries agent id, session key and session id as metadata", () => {
-    expect(sessionStartedEvent({ agentId: "ops", sessionKey: "agent:ops:x", sessionId: "s1" }, "s0")).toEqual({
+    expect(runStartedEvent({ agentId: "ops", sessionKey: "agent:ops:x", sessionId: "s1" }, "r0")).toEqual({
       kind: "session.started",
       payload: {
         tool: "openclaw",
@@ -148,7 +190,8 @@ describe("lifecycle event mapping", () => {
         session_key: "agent:ops:x",
         session_name: "agent:ops:x",
         session_id: "s1",
-        resumed_from: "s0",
+        run_id: "r0",
+        event_id: "openclaw-run:r0:start",
       },
     });
     const failed = agentEndEvent(

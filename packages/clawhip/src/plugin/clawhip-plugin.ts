@@ -4,9 +4,15 @@ import { createIngressHandler, HEALTH_PATH, INGRESS_PATHS } from "../ingress/htt
 import { loadConfigFile, parseConfigObject } from "../route/config-file.js";
 import { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
 import { VERSION } from "../version.js";
-import { agentEndEvent, type LifecycleContext, sessionStartedEvent } from "./lifecycle-events.js";
+import { agentEndEvent, type LifecycleContext, runStartedEvent } from "./lifecycle-events.js";
+import { runtimeSlot } from "./runtime-slot.js";
 
 export const PLUGIN_ID = "clawhip";
+/**
+ * How long a lifecycle hook waits for the delivery service to run: a run can end while the
+ * gateway is still starting services.
+ */
+const RUNTIME_WAIT_MS = 30_000;
 
 interface HookContext {
   agentId?: string;
@@ -25,8 +31,9 @@ function lifecycleContext(ctx: HookContext | undefined, event: { sessionKey?: st
 
 /**
  * The clawhip OpenClaw plugin: serves the ingress routes on the gateway's HTTP server (under
- * `routePrefix`), runs durable delivery as a service, and turns OpenClaw's own session lifecycle
- * into canonical session.* events so OpenClaw runs are routed like OMC/OMX sessions.
+ * `routePrefix`), runs durable delivery as a service, and turns each OpenClaw agent run into
+ * canonical session.* events (started at its first model call, finished or failed at its end) so
+ * OpenClaw runs are routed like OMC/OMX sessions.
  */
 export default definePlugin({
   id: PLUGIN_ID,
@@ -35,10 +42,11 @@ export default definePlugin({
   version: VERSION,
   config: ClawhipPluginConfigSchema,
   register(api, settings) {
-    let runtime: ClawhipRuntime | undefined;
+    // Shared with the plugin's other registrations in this process (see runtime-slot.ts).
+    const slot = runtimeSlot(JSON.stringify(settings));
     const log = (level: "info" | "warn" | "error", message: string) => api.logger[level](message);
     const handler = createIngressHandler({
-      runtime: () => runtime,
+      runtime: () => slot.current(),
       prefix: settings.routePrefix,
       requireToken: settings.routeAuth === "plugin",
       log: (m) => log("error", m),
@@ -47,6 +55,7 @@ export default definePlugin({
       api.registerHttpRoute({ path: `${settings.routePrefix}${path}`, auth: settings.routeAuth, match: "exact", handler });
     }
 
+    let started: ClawhipRuntime | undefined;
     api.registerService({
       id: "clawhip-delivery",
       async start(ctx) {
@@ -54,31 +63,40 @@ export default definePlugin({
         if (!loaded.ok) throw new Error(loaded.error);
         const config: ClawhipConfig = loaded.config;
         const discordToken = process.env.CLAWHIP_DISCORD_BOT_TOKEN ?? process.env.DISCORD_TOKEN;
-        runtime = await ClawhipRuntime.start({
+        const runtime = await ClawhipRuntime.start({
           config,
           stateDir: pluginStateDir(ctx.stateDir, PLUGIN_ID),
           log,
           ...(discordToken ? { discordToken } : {}),
         });
+        slot.set(runtime);
+        started = runtime;
         log("info", `clawhip ${VERSION} serving ${settings.routePrefix}/event with ${config.routes.length} route(s)`);
         if (settings.routeAuth === "plugin" && config.daemon.token === undefined) {
           log("warn", `routeAuth "plugin" without [daemon].token: ${settings.routePrefix}/* refuses every event until a token is set`);
         }
       },
       async stop() {
-        await runtime?.stop();
-        runtime = undefined;
+        if (!started) return;
+        slot.clear(started);
+        await started.stop();
+        started = undefined;
       },
     });
 
     if (!settings.emitLifecycle) return;
     const emit = async (event: Parameters<ClawhipRuntime["acceptEvent"]>[0]) => {
-      if (!runtime) return;
+      const runtime = await slot.whenRunning(RUNTIME_WAIT_MS);
+      if (!runtime) {
+        log("warn", `lifecycle event ${event.kind} dropped: the clawhip-delivery service is not running`);
+        return;
+      }
       const reply = await runtime.acceptEvent(event);
       if (reply.status !== 202) log("warn", `lifecycle event ${event.kind} not accepted: ${JSON.stringify(reply.body)}`);
     };
-    api.on("session_start", async (event, ctx) => {
-      await emit(sessionStartedEvent(lifecycleContext(ctx, event), event.resumedFrom));
+    // Every model call of a run reports here; the run id makes one event id, so the first counts.
+    api.on("model_call_started", async (event, ctx) => {
+      await emit(runStartedEvent(lifecycleContext(ctx, event), event.runId));
     });
     api.on("agent_end", async (event, ctx) => {
       await emit(

@@ -22,10 +22,16 @@ function sessionFields(ctx: LifecycleContext): JsonRecord {
   return fields;
 }
 
-/** OpenClaw `session_start` → `session.started`. */
-export function sessionStartedEvent(ctx: LifecycleContext, resumedFrom?: string): IncomingEvent {
+/**
+ * The start of an OpenClaw agent run (its first `model_call_started`) → `session.started`. OpenClaw's
+ * `session_start` hook is not used: it fires only when a channel message opens a new session, never
+ * for runs on an existing session (a Control UI or OpenMeow lane), and `agent_end` reports every run.
+ * The run id makes the event id, so the run's later model calls add nothing.
+ */
+export function runStartedEvent(ctx: LifecycleContext, runId: string): IncomingEvent {
   const payload = sessionFields(ctx);
-  if (resumedFrom) payload.resumed_from = resumedFrom;
+  payload.run_id = runId;
+  payload.event_id = `openclaw-run:${runId}:start`;
   return { kind: "session.started", payload };
 }
 

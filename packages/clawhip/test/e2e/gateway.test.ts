@@ -1,5 +1,7 @@
 import { resolve } from "node:path";
+import { type RunningDemoModel, startDemoModel } from "@clawbridge/demo-model";
 import { type RunningGateway, startOpenClawGateway } from "@clawbridge/e2e-harness";
+import { createOpenMeowSDKClient, type OpenClawEvent, type OpenMeowSDKClient } from "@clawbridge/openmeow-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { until } from "../support/daemon-process.js";
 import { WebhookReceiver } from "../support/webhook-receiver.js";
@@ -7,10 +9,14 @@ import { WebhookReceiver } from "../support/webhook-receiver.js";
 const pluginDir = resolve(import.meta.dirname, "../..");
 const receiver = new WebhookReceiver();
 let gateway: RunningGateway;
+let model: RunningDemoModel;
+const LIFECYCLE_PATH = "/api/webhooks/gw/openclaw";
 
 beforeAll(async () => {
   await receiver.start();
+  model = await startDemoModel();
   gateway = await startOpenClawGateway({
+    model: { baseUrl: model.baseUrl, modelId: model.modelId },
     plugins: [
       {
         dir: pluginDir,
@@ -20,6 +26,8 @@ beforeAll(async () => {
             routes: [
               { event: "session.*", filter: { tool: "omx" }, webhook: `${receiver.url}/api/webhooks/gw/omx`, format: "inline" },
               { event: "session.*", filter: { tool: "omc" }, slack_webhook: `${receiver.url}/services/gw/omc` },
+              // OpenClaw's own runs (emitLifecycle, on by default), as raw JSON so the test reads every field.
+              { event: "session.*", filter: { tool: "openclaw" }, webhook: `${receiver.url}${LIFECYCLE_PATH}`, format: "raw" },
             ],
           },
         },
@@ -30,6 +38,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.stop();
+  await model?.close();
   await receiver.stop();
 });
 
@@ -97,5 +106,78 @@ describe("clawhip installed in a real OpenClaw gateway", () => {
     });
     expect((await gateway.post("/clawhip/event", "type=x", { ...json, "content-type": "text/plain" })).status).toBe(415);
     expect((await gateway.post("/clawhip/event", "{", json)).status).toBe(400);
+  });
+});
+
+/** The payloads delivered on the lifecycle route (rendered `raw`: the event's JSON in `content`). */
+function lifecyclePayloads(): Array<Record<string, unknown>> {
+  return receiver.requests
+    .filter((r) => r.path.split("?")[0] === LIFECYCLE_PATH)
+    .map((r) => JSON.parse(String((r.body as { content?: unknown }).content)) as Record<string, unknown>);
+}
+
+describe("clawhip lifecycle events from real OpenClaw agent runs (demo model)", () => {
+  let client: OpenMeowSDKClient;
+  let sessionKey: string;
+
+  beforeAll(async () => {
+    client = createOpenMeowSDKClient({ gateway: gateway.wsUrl, token: gateway.token });
+    await client.connect();
+    const agents = (await client.listAgents()) as { defaultId: string };
+    ({ sessionKey } = await client.createLaneSession({ agentId: agents.defaultId, label: "clawhip lifecycle e2e" }));
+  });
+
+  afterAll(async () => {
+    await client?.close();
+  });
+
+  /** Runs one turn to its end; `onEvent` sees each event as it arrives (e.g. to stop the run). */
+  async function runToEnd(message: string, onEvent?: (event: OpenClawEvent, runId: string) => Promise<void>): Promise<OpenClawEvent[]> {
+    const { runId } = await client.send(sessionKey, message);
+    const events: OpenClawEvent[] = [];
+    for await (const event of client.events(runId)) {
+      events.push(event);
+      await onEvent?.(event, runId);
+    }
+    return events;
+  }
+
+  /** The run's start and end as delivered, once its end has arrived. */
+  async function deliveredRun(runEnd: string): Promise<{ started: Record<string, unknown>; ended: Record<string, unknown> }> {
+    const ends = () => lifecyclePayloads().filter((p) => p.session_key === sessionKey && p.contract_event === runEnd);
+    const known = new Set(seenRuns);
+    await receiver.waitFor(() => ends().some((p) => !known.has(String(p.run_id))), 30_000, `${runEnd} of the run`);
+    const ended = ends().find((p) => !known.has(String(p.run_id))) as Record<string, unknown>;
+    seenRuns.add(String(ended.run_id));
+    const payloads = lifecyclePayloads();
+    const startedAt = payloads.findIndex((p) => p.run_id === ended.run_id && p.contract_event === "session.started");
+    expect(startedAt, "session.started delivered before the run's end").toBeGreaterThanOrEqual(0);
+    expect(startedAt).toBeLessThan(payloads.findIndex((p) => p.event_id === ended.event_id));
+    return { started: payloads[startedAt] as Record<string, unknown>, ended };
+  }
+  const seenRuns = new Set<string>();
+
+  it("a completed run delivers session.started, then session.finished, for its session and run", async () => {
+    const events = await runToEnd("hello clawhip");
+    expect(events.at(-1)?.type).toBe("run.completed");
+    const { started, ended } = await deliveredRun("session.finished");
+    const run = { tool: "openclaw", source: "openclaw", agent_id: "main", session_key: sessionKey, run_id: ended.run_id };
+    expect(started).toMatchObject({ ...run, event_id: `openclaw-run:${String(ended.run_id)}:start` });
+    expect(ended).toMatchObject({ ...run, event_id: `openclaw-run:${String(ended.run_id)}:end`, elapsed_secs: expect.any(Number) });
+    // One started per run, however many model calls it made.
+    expect(lifecyclePayloads().filter((p) => p.event_id === started.event_id)).toHaveLength(1);
+  });
+
+  it("a run stopped by the client delivers session.started, then session.failed", async () => {
+    let cancelled = false;
+    const events = await runToEnd("take 20 seconds", async (event, runId) => {
+      if (cancelled || event.type !== "assistant.delta") return;
+      cancelled = true;
+      await client.cancel(runId, sessionKey);
+    });
+    expect(events.at(-1)?.type).toBe("run.cancelled");
+    const { started, ended } = await deliveredRun("session.failed");
+    expect(started.run_id).toBe(ended.run_id);
+    expect(ended).toMatchObject({ session_key: sessionKey, error_message: expect.any(String) });
   });
 });

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -352,12 +352,14 @@ export class LocalHost {
 
   /**
    * One agent turn, as `runtime.agent.runCommandFromIngress` runs it: `before_prompt_build` hooks
-   * contribute context, the agent answers, `agent_end` hooks see the outcome.
+   * contribute context, `model_call_started` hooks see the (one) model call begin, the agent answers,
+   * `agent_end` hooks see the outcome. Like OpenClaw's, the hooks' context and events carry the run id.
    */
   async runAgentTurn(request: AgentCommandRequest) {
     const target = resolveInvocationTarget(request, this.#agents, this.#agents[0]);
     if (!target.ok) throw new Error(target.message);
-    const ctx = { agentId: target.agentId, sessionKey: target.sessionKey, trigger: "user" };
+    const runId = randomUUID();
+    const ctx = { runId, agentId: target.agentId, sessionKey: target.sessionKey, trigger: "user" };
     const started = Date.now();
     const contributions = (await this.runHook(
       "before_prompt_build",
@@ -369,19 +371,28 @@ export class LocalHost {
       ...(request.extraSystemPrompt ? [request.extraSystemPrompt] : []),
     ];
     try {
+      await this.runHook(
+        "model_call_started",
+        { runId, callId: `${runId}:0`, sessionKey: target.sessionKey, provider: "localhost", model: "local-agent" },
+        ctx,
+      );
       const reply = await this.#agent({ message: request.message, agentId: target.agentId, sessionKey: target.sessionKey, context });
       const durationMs = Date.now() - started;
       const messages = [
         { role: "user", content: request.message },
         { role: "assistant", content: reply.text },
       ];
-      await this.runHook("agent_end", { messages, success: true, durationMs }, ctx);
+      await this.runHook("agent_end", { runId, messages, success: true, durationMs }, ctx);
       return {
         payloads: [{ text: reply.text, mediaUrl: null }],
         meta: { durationMs, finalAssistantVisibleText: reply.text },
       };
     } catch (error) {
-      await this.runHook("agent_end", { messages: [], success: false, error: errorMessage(error), durationMs: Date.now() - started }, ctx);
+      await this.runHook(
+        "agent_end",
+        { runId, messages: [], success: false, error: errorMessage(error), durationMs: Date.now() - started },
+        ctx,
+      );
       throw error;
     }
   }
