@@ -49,7 +49,7 @@ export interface OpenClawLike {
 export type FetchLike = (
   url: string,
   init: { method: string; headers: Record<string, string>; body: string },
-) => Promise<{ status: number; text(): Promise<string> }>;
+) => Promise<{ ok?: boolean; status: number; statusText?: string; json(): Promise<unknown> }>;
 
 export interface OpenMeowSDKClientOptions {
   /** An SDK-shaped client to wrap; when omitted the adapter builds an `OpenClawGatewayClient`. */

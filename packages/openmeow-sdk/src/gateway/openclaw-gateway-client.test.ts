@@ -204,7 +204,7 @@ describe("createOpenMeowSDKClient over the gateway client", () => {
     });
     gateway.httpReply = { status: 401, body: "Unauthorized" };
     expect(await adapter.invokeTool("nope")).toMatchObject({ ok: false, error: { code: "http_401", message: "Unauthorized" } });
-    await expect(adapter.invokeTool("x", { confirm: true })).rejects.toThrow("confirm:true");
+    await expect(adapter.invokeTool("x", { confirm: true })).rejects.toThrow("does not support confirm: true");
     await adapter.close();
   });
 
