@@ -9,7 +9,10 @@ export function readDraft(drafts: Record<string, string>, runId: string): string
 }
 
 export function writeDraft(drafts: Record<string, string>, runId: string, text: string): void {
-  Object.defineProperty(drafts, runId, { value: text, writable: true, enumerable: true, configurable: true });
+  // Only `__proto__` is an accessor on Object.prototype; assigning any other key (`constructor`
+  // included) creates an own property, and plain assignment keeps the hot path fast.
+  if (runId === "__proto__") Object.defineProperty(drafts, runId, { value: text, writable: true, enumerable: true, configurable: true });
+  else drafts[runId] = text;
 }
 
 /** Removes a run's draft and returns its text. */
