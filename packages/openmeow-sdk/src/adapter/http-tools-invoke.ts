@@ -1,4 +1,4 @@
-import { ToolsInvokeAnswerSchema, type ToolsInvokeRequest } from "@clawbridge/contracts";
+import { ToolsInvokeAnswerSchema, type ToolsInvokeRequest } from "@clawbridge/contracts/openclaw";
 import type { ToolInvokeParams, ToolInvokeResult } from "../gateway/types.js";
 import type { FetchLike } from "./types.js";
 
