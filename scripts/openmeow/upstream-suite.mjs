@@ -52,8 +52,13 @@ try {
   const count = (name) => Number(output.match(new RegExp(`^# ${name} (\\d+)$`, "m"))?.[1] ?? Number.NaN);
   const pass = count("pass");
   const total = count("tests");
-  // Failing tests are the indented `not ok` lines; unindented ones are their describe blocks.
-  for (const line of output.split("\n")) if (/^\s+not ok /.test(line)) console.log(line.trim());
+  // Failing tests: each `not ok` line, except describe blocks (their YAML block says `type: 'suite'`).
+  const lines = output.split("\n");
+  lines.forEach((line, i) => {
+    if (!/^\s*not ok /.test(line)) return;
+    const end = lines.findIndex((next, j) => j > i && next.trim() === "...");
+    if (!lines.slice(i + 1, end).some((next) => next.includes("type: 'suite'"))) console.log(line.trim());
+  });
   if (process.argv.includes("--verbose") || Number.isNaN(total)) console.log(output);
   console.log(`upstream suite: ${pass}/${total} passed`);
   process.exitCode = code === 0 && pass === total ? 0 : 1;
