@@ -27,7 +27,8 @@ export interface OpenMeowSDKClient {
   events(runId: string): AsyncIterable<OpenClawEvent>;
   wait(runId: string, timeoutMs?: number): Promise<RunResult | unknown>;
   cancel(runId: string, sessionKey: string): Promise<unknown>;
-  effectiveTools(sessionKey: string): Promise<unknown>;
+  /** The tools the lane's agent may call; pass the lane's key (the gateway requires one). */
+  effectiveTools(sessionKey?: string): Promise<unknown>;
   invokeTool(name: string, params?: OpenMeowToolInvokeParams): Promise<OpenMeowToolInvokeResult>;
   /** Answers an approval card (`exec.approval.resolve`). */
   respondApproval(approvalId: string, decision: "allow-once" | "allow-always" | "deny"): Promise<unknown>;

@@ -93,6 +93,38 @@ describe("adapter over an SDK-shaped client", () => {
   });
 });
 
+describe("bad input to the adapter", () => {
+  it("refuses blank ids and a missing target before calling the SDK, in upstream's words", async () => {
+    const called: string[] = [];
+    const record =
+      (name: string) =>
+      async (..._args: unknown[]) => {
+        called.push(name);
+        return {};
+      };
+    const client = createOpenMeowSDKClient({
+      openClaw: {
+        agents: { get: record("agents.get") },
+        sessions: { create: record("sessions.create"), send: record("sessions.send"), abort: record("sessions.abort") },
+        runs: { events: record("runs.events"), wait: record("runs.wait") },
+        tools: { invoke: record("tools.invoke") },
+      },
+    });
+    await expect(client.getAgentIdentity(" ")).rejects.toThrow("agentId must be a non-empty string");
+    await expect(client.createLaneSession(undefined as never)).rejects.toThrow("target must be an object");
+    await expect(client.createLaneSession({ agentId: "" })).rejects.toThrow("target.agentId must be a non-empty string");
+    await expect(client.send("agent:main:x", "")).rejects.toThrow("message must be a non-empty string");
+    await expect(client.send("", "hi")).rejects.toThrow("sessionKey must be a non-empty string");
+    await expect(client.wait("")).rejects.toThrow("runId must be a non-empty string");
+    await expect(client.cancel("run-1", "")).rejects.toThrow("sessionKey must be a non-empty string");
+    await expect(client.events("")[Symbol.asyncIterator]().next()).rejects.toThrow("runId must be a non-empty string");
+    await expect(client.invokeTool("")).rejects.toThrow("name must be a non-empty string");
+    await expect(client.invokeTool("t", null as never)).rejects.toThrow("params must be an object");
+    expect(called).toEqual([]);
+    await client.connect();
+  });
+});
+
 describe("HTTP /tools/invoke fallback", () => {
   it("returns a bare-object result of a 200 as the output, reading the response with json() alone", async () => {
     const { server, url } = await toolsServer(200, { ok: true, result: { screen: "locked" } });

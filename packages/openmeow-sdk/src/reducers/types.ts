@@ -5,6 +5,9 @@ export interface OpenMeowActiveRun {
   sessionKey: string;
 }
 
+/** Upstream's name for a run and its lane's session. */
+export type OpenMeowRunRef = OpenMeowActiveRun;
+
 /** The send-or-stop composer of one lane. */
 export interface OpenMeowRunState {
   mode: "idle" | "streaming" | "cancelling";
