@@ -34,8 +34,10 @@ export function eventRunId(event: OpenMeowEventLike): string | undefined {
   return str(event.runId) ?? str(eventData(event).runId);
 }
 
+/** The lane's session key; a payload's `key` counts too, as the SDK's session objects name it. */
 export function eventSessionKey(event: OpenMeowEventLike): string | undefined {
-  return str(event.sessionKey) ?? str(eventData(event).sessionKey);
+  const data = eventData(event);
+  return str(event.sessionKey) ?? str(data.sessionKey) ?? str(data.key);
 }
 
 const TERMINAL: Record<string, OpenMeowTerminalStatus> = {

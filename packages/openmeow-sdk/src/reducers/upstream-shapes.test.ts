@@ -158,6 +158,13 @@ describe("upstream's expectations", () => {
     ]);
   });
 
+  it("finds the session key of run.started in its payload's sessionKey or key", () => {
+    expect(reduceOpenMeowRunState(undefined, { type: "run.started", data: { runId: "r3", key: KEY } }).activeRun).toEqual({
+      runId: "r3",
+      sessionKey: KEY,
+    });
+  });
+
   it("a new run clears the previous run's terminal status", () => {
     const done = reduceOpenMeowRunState(undefined, { type: "run.cancelled", runId: "r1" });
     expect(reduceOpenMeowRunState(done, { type: "run.started", runId: "r2", sessionKey: KEY })).toEqual({
