@@ -1,3 +1,5 @@
 import { libraryBuild } from "../../scripts/build/library.js";
 
-export default libraryBuild({ entry: ["src/index.ts"], dts: true });
+// One entry per area a browser bundle may import alone (`@clawbridge/contracts/gateway`, `/openclaw`),
+// beside the whole barrel for Node code.
+export default libraryBuild({ entry: ["src/index.ts", "src/gateway/index.ts", "src/openclaw/index.ts"], dts: true });

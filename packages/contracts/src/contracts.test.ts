@@ -6,6 +6,7 @@ import {
   HostConfigSchema,
   PluginManifestSchema,
   ToolPayloadSchema,
+  ToolsInvokeAnswerSchema,
   ToolsInvokeRequestSchema,
   ToolsInvokeResponseSchema,
 } from "./index.js";
@@ -20,6 +21,13 @@ describe("contracts", () => {
     );
     expect(ToolsInvokeResponseSchema.safeParse({ ok: false }).success).toBe(false);
     expect(ToolsInvokeResponseSchema.safeParse({ ok: true, result: { content: [{ type: "video" }], details: 1 } }).success).toBe(false);
+  });
+
+  it("reads /tools/invoke answers as a client does: any success result, the failure envelope, nothing else", () => {
+    expect(ToolsInvokeAnswerSchema.parse({ ok: true, result: { screen: "locked" } })).toEqual({ ok: true, result: { screen: "locked" } });
+    expect(ToolsInvokeAnswerSchema.safeParse({ ok: false, error: { type: "not_found", message: "x" } }).success).toBe(true);
+    expect(ToolsInvokeAnswerSchema.safeParse({ ok: false }).success).toBe(false);
+    expect(ToolsInvokeAnswerSchema.safeParse({ ok: "yes", result: 1 }).success).toBe(false);
   });
 
   it("types the request body fields", () => {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * True for a name that `Object.prototype` already has (`__proto__`, `constructor`, `toString`, …).

@@ -1,13 +1,17 @@
 // Reduces a 100,000-event lane stream (mostly assistant deltas, with tool and approval events)
 // through reduceOpenMeowUIState. Prints events/s, the last-10k/first-10k time ratio (flat cost per
 // event ≈ 1, target ≤ 1.5) and the throughput ratio against a copy-on-write baseline reducer in the
-// same run (the way the upstream adapter updates state: every event copies the lists it touches).
+// same run (every event copies the lists it touches).
+// With OPENMEOW_UPSTREAM=<checkout of OpenCoven/open-meow-sdk>, upstream's own reducer is measured in
+// the same run too, on the same stream; without it, no upstream figure is printed.
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
 import { initialOpenMeowUIState, reduceOpenMeowUIState } from "../dist/index.js";
 
 const TOTAL = 100_000;
 const CHUNK = 10_000;
-const UPSTREAM_REFERENCE_EVENTS_PER_SECOND = 750_000;
 
 function stream() {
   const events = [];
@@ -36,7 +40,7 @@ function stream() {
   return events.slice(0, TOTAL);
 }
 
-/** Copy-on-write reducer: the upstream adapter's update style (spread/concat/map per event). */
+/** Copy-on-write reducer: spread/concat/map per event, the usual immutable-update style. */
 function copyingReduce(state, event) {
   const runId = event.runId;
   const d = event.data;
@@ -95,34 +99,58 @@ const events = stream();
 const counts = {};
 for (const event of events) counts[event.type] = (counts[event.type] ?? 0) + 1;
 
+/** Upstream's reducer from a checkout, or none: its figure is measured, never assumed. */
+async function loadUpstream() {
+  const dir = process.env.OPENMEOW_UPSTREAM;
+  if (!dir) return undefined;
+  const entry = join(resolve(dir), "src/index.js");
+  if (!existsSync(entry)) {
+    console.error(`OPENMEOW_UPSTREAM=${dir} has no src/index.js (expected a checkout of OpenCoven/open-meow-sdk)`);
+    process.exit(2);
+  }
+  const module = await import(pathToFileURL(entry).href);
+  return { reduce: module.reduceOpenMeowUIState, initial: () => module.initialOpenMeowUIState({ sessionKey: "bench" }) };
+}
+
 const PASSES = 7;
 const copyingInitial = () => ({ assistantDrafts: {}, messages: [], toolActivities: [], approvals: [] });
-const oursInitial = () => initialOpenMeowUIState("bench");
+const oursInitial = () => initialOpenMeowUIState({ sessionKey: "bench" });
+const upstream = await loadUpstream();
 
 // Warm up both reducers so the measured passes compare JIT-compiled code; then interleave the
 // measured passes (the machine is shared, load drifts) and keep the median pass of each.
 for (let i = 0; i < 3; i += 1) {
   measure(reduceOpenMeowUIState, oursInitial, events);
   measure(copyingReduce, copyingInitial, events);
+  if (upstream) measure(upstream.reduce, upstream.initial, events);
 }
 const oursPasses = [];
 const baselinePasses = [];
+const upstreamPasses = [];
 for (let i = 0; i < PASSES; i += 1) {
   globalThis.gc?.();
   oursPasses.push(measure(reduceOpenMeowUIState, oursInitial, events));
   globalThis.gc?.();
   baselinePasses.push(measure(copyingReduce, copyingInitial, events));
+  if (upstream) {
+    globalThis.gc?.();
+    upstreamPasses.push(measure(upstream.reduce, upstream.initial, events));
+  }
 }
 const median = (passes) => [...passes].sort((a, b) => a.total - b.total)[Math.floor(passes.length / 2)];
 const ours = median(oursPasses);
 const baseline = median(baselinePasses);
+const theirs = upstream ? median(upstreamPasses) : undefined;
 
-if (
-  ours.state.messages.length !== baseline.state.messages.length ||
-  ours.state.toolActivities.length !== baseline.state.toolActivities.length
-) {
-  console.error("reducers disagree on the outcome; the benchmark is not comparing like with like");
-  process.exit(1);
+for (const other of [baseline, theirs].filter(Boolean)) {
+  if (
+    ours.state.messages.length !== other.state.messages.length ||
+    ours.state.toolActivities.length !== other.state.toolActivities.length ||
+    ours.state.approvals.length !== other.state.approvals.length
+  ) {
+    console.error("reducers disagree on the outcome; the benchmark is not comparing like with like");
+    process.exit(1);
+  }
 }
 
 const rate = (r) => Math.round((TOTAL / r.total) * 1000);
@@ -141,9 +169,14 @@ const best = [...oursPasses].sort((a, b) => a.total - b.total)[0];
 console.log(`  best pass: ${rate(best).toLocaleString("en-US")} events/s (the least disturbed by other load on the machine)`);
 console.log(`copy-on-write baseline: ${rate(baseline).toLocaleString("en-US")} events/s, last-10k/first-10k ${flat(baseline).toFixed(2)}`);
 console.log(`throughput ratio ours/baseline: ${(rate(ours) / rate(baseline)).toFixed(2)}x`);
-console.log(
-  `vs the upstream adapter's ~${UPSTREAM_REFERENCE_EVENTS_PER_SECOND.toLocaleString("en-US")} events/s on this machine kind: ${(rate(ours) / UPSTREAM_REFERENCE_EVENTS_PER_SECOND).toFixed(2)}x`,
-);
+if (theirs) {
+  console.log(
+    `upstream reduceOpenMeowUIState (${process.env.OPENMEOW_UPSTREAM}): ${rate(theirs).toLocaleString("en-US")} events/s, last-10k/first-10k ${flat(theirs).toFixed(2)}`,
+  );
+  console.log(`throughput ratio ours/upstream: ${(rate(ours) / rate(theirs)).toFixed(2)}x`);
+} else {
+  console.log("upstream reducer: not measured (set OPENMEOW_UPSTREAM=<checkout of OpenCoven/open-meow-sdk> to measure it in this run)");
+}
 console.log(
   `lane after the stream: ${ours.state.messages.length} messages, ${ours.state.toolActivities.length} tool rows, ${ours.state.approvals.length} approvals`,
 );

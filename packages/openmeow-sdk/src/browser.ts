@@ -31,12 +31,12 @@ export type {
   ToolInvokeResult,
 } from "./gateway/types.js";
 export { runStatusFromWaitPayload } from "./gateway/wait-status.js";
+export { reduceOpenMeowCancelResult } from "./reducers/cancel-result.js";
 export { mapOpenClawEventToOpenMeowUIEvent } from "./reducers/map-event.js";
 export {
   initialOpenMeowRunState,
   markOpenMeowRunCancelling,
   normalizeOpenMeowWaitResult,
-  reduceOpenMeowCancelResult,
   reduceOpenMeowRunState,
 } from "./reducers/run-state.js";
 export { openMeowRunStartedEvent } from "./reducers/seed.js";

@@ -32,7 +32,7 @@ export class Lane {
     this.sessionKey = init.sessionKey;
     this.#waitMs = init.waitMs;
     this.#changed = init.onChange;
-    this.state = initialOpenMeowUIState(init.sessionKey);
+    this.state = initialOpenMeowUIState({ sessionKey: init.sessionKey });
   }
 
   view(draftInput: string): LaneView {
@@ -97,9 +97,9 @@ export class Lane {
     this.#changed();
     try {
       const answer = await this.#client.cancel(run.runId, run.sessionKey);
-      this.state = { ...this.state, composer: reduceOpenMeowCancelResult(this.state.composer, run, answer) };
+      this.state = reduceOpenMeowCancelResult(this.state, run, answer);
     } catch (error) {
-      this.state = { ...this.state, composer: reduceOpenMeowCancelResult(this.state.composer, run, { ok: false }) };
+      this.state = reduceOpenMeowCancelResult(this.state, run, { ok: false });
       this.notice = (error as Error).message;
     }
     this.#changed();

@@ -23,7 +23,7 @@ describe("parseAppConfig", () => {
 
 describe("renderLane", () => {
   const run = { runId: "r1", sessionKey: "agent:main:lane" };
-  const view = (state = initialOpenMeowUIState(run.sessionKey)) => ({
+  const view = (state = initialOpenMeowUIState({ sessionKey: run.sessionKey })) => ({
     agentId: "main",
     title: "main",
     sessionKey: run.sessionKey,
@@ -40,7 +40,7 @@ describe("renderLane", () => {
   });
 
   it("shows Stop, the draft, cards with approve/deny, and the wait-deadline badge while streaming", () => {
-    let state = reduceOpenMeowUIState(initialOpenMeowUIState(run.sessionKey), openMeowRunStartedEvent(run));
+    let state = reduceOpenMeowUIState(initialOpenMeowUIState({ sessionKey: run.sessionKey }), openMeowRunStartedEvent(run));
     state = reduceOpenMeowUIState(state, { type: "assistant.delta", runId: "r1", data: { delta: "Hel" } });
     state = reduceOpenMeowUIState(state, { type: "tool.call.started", runId: "r1", data: { name: "clawbridge_status", toolCallId: "c1" } });
     state = reduceOpenMeowUIState(state, { type: "approval.requested", runId: "r1", data: { id: "a1", commandText: "rm x" } });

@@ -38,7 +38,7 @@ function turnHtml(view: LaneView, turn: LaneTurn): string {
         ? `<div class="actions"><button data-action="approve" data-approval="${escapeHtml(approval.id)}">Approve</button>` +
           `<button data-action="deny" data-approval="${escapeHtml(approval.id)}">Deny</button></div>`
         : "";
-    const outcome = approval.status === "resolved" ? (approval.decision ?? "resolved") : "waiting for you";
+    const outcome = approval.status === "resolved" ? (state.approvalDecisions.get(approval.id) ?? "resolved") : "waiting for you";
     parts.push(
       `<div class="card approval" data-testid="approval-card" data-status="${approval.status}"><strong>Approval</strong>` +
         `<span class="phase" data-testid="approval-outcome">${escapeHtml(outcome)}</span><div>${escapeHtml(approval.title)}</div>${actions}</div>`,
@@ -47,7 +47,7 @@ function turnHtml(view: LaneView, turn: LaneTurn): string {
   for (const message of state.messages) {
     if (message.runId === turn.runId) parts.push(`<div class="message" data-testid="assistant-message">${escapeHtml(message.text)}</div>`);
   }
-  const draft = state.assistantDrafts[turn.runId];
+  const draft = Object.hasOwn(state.assistantDrafts, turn.runId) ? state.assistantDrafts[turn.runId] : undefined;
   if (draft) parts.push(`<div class="message draft" data-testid="assistant-draft">${escapeHtml(draft)}</div>`);
   return parts.join("");
 }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Payload of the gateway `agent` event: one step of a run on one stream. */
 export const GatewayAgentEventPayloadSchema = z.looseObject({

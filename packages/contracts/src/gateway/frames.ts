@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The Gateway WebSocket protocol version clawbridge speaks (`@openclaw/gateway-protocol` PROTOCOL_VERSION). */
 export const GATEWAY_PROTOCOL_VERSION = 4;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { RecordIdSchema } from "../record-id.js";
 
 /** `plugins.entries.<id>`: whether the plugin loads, its `config` (checked by its manifest's `configSchema`) and hook access. */

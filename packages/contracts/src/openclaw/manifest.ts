@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 const JsonSchemaObjectSchema = z.record(z.string(), z.unknown());
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** A text block of an OpenClaw `AgentToolResult`. */
 export const TextContentSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ToolResultSchema } from "./tool-result.js";
 
 /** Body limit of `POST /tools/invoke` on an OpenClaw gateway (2 MB). */
@@ -51,3 +51,13 @@ export const ToolsInvokeFailureSchema = z.object({
 export const ToolsInvokeResponseSchema = z.discriminatedUnion("ok", [ToolsInvokeSuccessSchema, ToolsInvokeFailureSchema]);
 export type ToolsInvokeResponse = z.infer<typeof ToolsInvokeResponseSchema>;
 export type ToolsInvokeFailure = z.infer<typeof ToolsInvokeFailureSchema>;
+
+/**
+ * `/tools/invoke` answers as a client reads them: any `result` (OpenClaw sends a tool result, other
+ * gateways and proxies a bare object), or the failure envelope. The server side keeps the strict schema.
+ */
+export const ToolsInvokeAnswerSchema = z.discriminatedUnion("ok", [
+  z.object({ ok: z.literal(true), result: z.unknown() }),
+  ToolsInvokeFailureSchema,
+]);
+export type ToolsInvokeAnswer = z.infer<typeof ToolsInvokeAnswerSchema>;

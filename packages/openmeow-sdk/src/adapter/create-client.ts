@@ -22,6 +22,12 @@ function field(value: unknown, ...keys: string[]): string | undefined {
   return undefined;
 }
 
+/** Refuses a missing or blank id in upstream's words, before anything is sent. */
+function nonEmpty(value: unknown, label: string): string {
+  if (typeof value !== "string" || value.trim() === "") throw new TypeError(`${label} must be a non-empty string`);
+  return value;
+}
+
 function defaultOpenClaw(options: OpenMeowSDKClientOptions): OpenClawLike {
   if (!options.gateway) throw new Error("createOpenMeowSDKClient: pass options.gateway (the gateway ws:// URL) or options.openClaw");
   return new OpenClawGatewayClient({
@@ -55,7 +61,9 @@ export function createOpenMeowSDKClient(options: OpenMeowSDKClientOptions = {}):
 
   return {
     async connect() {
-      await need(client(), "connect", "connect")();
+      // An SDK without connect() connects on first use.
+      const c = client();
+      if (typeof c.connect === "function") await need(c, "connect", "connect")();
     },
     async close() {
       if (oc && typeof oc.close === "function") await need(oc, "close", "close")();
@@ -64,11 +72,15 @@ export function createOpenMeowSDKClient(options: OpenMeowSDKClientOptions = {}):
       return need(client().agents, "list", "agents.list")();
     },
     async getAgentIdentity(agentId) {
+      nonEmpty(agentId, "agentId");
       const agent = await need(client().agents, "get", "agents.get")(agentId);
       return need(agent, "identity", "agents.get(id).identity")();
     },
     async createLaneSession(target) {
-      if (target.sessionKey) return { sessionKey: target.sessionKey };
+      if (!target || typeof target !== "object") throw new TypeError("target must be an object");
+      nonEmpty(target.agentId, "target.agentId");
+      if (target.sessionKey !== undefined && target.sessionKey !== "")
+        return { sessionKey: nonEmpty(target.sessionKey, "target.sessionKey") };
       const params: Record<string, unknown> = { agentId: target.agentId };
       if (target.label) params.label = target.label;
       const session = await need(client().sessions, "create", "sessions.create")(params);
@@ -77,7 +89,8 @@ export function createOpenMeowSDKClient(options: OpenMeowSDKClientOptions = {}):
       return { sessionKey };
     },
     async send(sessionKey, message): Promise<OpenMeowSendResult> {
-      if (!sessionKey) throw new TypeError("send requires the lane's sessionKey");
+      nonEmpty(sessionKey, "sessionKey");
+      nonEmpty(message, "message");
       const result = await need(client().sessions, "send", "sessions.send")({ key: sessionKey, message });
       const run = result && typeof result === "object" ? (result as Record<string, unknown>).run : undefined;
       const runId = field(result, "runId", "id") ?? field(run, "id");
@@ -86,23 +99,29 @@ export function createOpenMeowSDKClient(options: OpenMeowSDKClientOptions = {}):
       return status ? { runId, sessionKey, status } : { runId, sessionKey };
     },
     async *events(runId) {
+      nonEmpty(runId, "runId");
       const stream = need(client().runs, "events", "runs.events")(runId) as AsyncIterable<OpenClawEvent> | Iterable<OpenClawEvent>;
       yield* stream;
     },
     async wait(runId, timeoutMs) {
+      nonEmpty(runId, "runId");
       return need(client().runs, "wait", "runs.wait")(runId, timeoutMs === undefined ? {} : { timeoutMs });
     },
     async cancel(runId, sessionKey) {
-      if (!runId || !sessionKey) throw new TypeError("cancel requires runId and sessionKey");
+      nonEmpty(runId, "runId");
+      nonEmpty(sessionKey, "sessionKey");
       const c = client();
       if (typeof c.runs?.cancel === "function") return need(c.runs, "cancel", "runs.cancel")(runId, sessionKey);
       return need(c.sessions, "abort", "runs.cancel or sessions.abort")({ key: sessionKey, runId });
     },
     async effectiveTools(sessionKey) {
-      if (!sessionKey) throw new TypeError("effectiveTools requires the lane's sessionKey");
-      return need(client().tools, "effective", "tools.effective")({ sessionKey });
+      // Without a key the SDK decides: ours (and the gateway) refuse it, another SDK may pick a default.
+      const params = typeof sessionKey === "string" && sessionKey.trim() !== "" ? { sessionKey } : {};
+      return need(client().tools, "effective", "tools.effective")(params);
     },
     async invokeTool(name, params: ToolInvokeParams = {}): Promise<ToolInvokeResult> {
+      nonEmpty(name, "name");
+      if (!params || typeof params !== "object") throw new TypeError("params must be an object");
       const c = client();
       if (typeof c.tools?.invoke === "function") {
         try {

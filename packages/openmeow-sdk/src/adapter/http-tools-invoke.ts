@@ -1,4 +1,4 @@
-import { ToolsInvokeResponseSchema } from "@clawbridge/contracts";
+import { ToolsInvokeAnswerSchema, type ToolsInvokeRequest } from "@clawbridge/contracts/openclaw";
 import type { ToolInvokeParams, ToolInvokeResult } from "../gateway/types.js";
 import type { FetchLike } from "./types.js";
 
@@ -21,10 +21,16 @@ export function toolsInvokeUrl(gateway: string): string {
   return url.toString();
 }
 
+/** Upstream's reading of the gateway option: `auto` means "discover it", which the HTTP fallback cannot. */
+function explicitGateway(gateway: string | undefined): string | undefined {
+  return gateway && gateway.trim() !== "" && gateway !== "auto" ? gateway : undefined;
+}
+
 /**
  * Invokes a tool over HTTP `POST /tools/invoke`, for gateways without the `tools.invoke` RPC. HTTP has
  * no per-call approval flow, so `confirm:true` is refused. The bearer is the password when given
- * (gateways in password mode reject the token), else the token. Both envelopes map to one shape.
+ * (gateways in password mode reject the token), else the token. Only `json()` is asked of the
+ * response, and a success's `result` is returned as sent, so any fetch and any gateway fit.
  */
 export async function invokeToolOverHttp(
   name: string,
@@ -32,37 +38,39 @@ export async function invokeToolOverHttp(
   options: HttpToolsInvokeOptions,
 ): Promise<ToolInvokeResult> {
   if (params.confirm === true) {
-    throw new Error("invokeTool: confirm:true needs the gateway tools.invoke RPC; the HTTP /tools/invoke fallback has no approval flow");
+    throw new Error(
+      "invokeTool: the OpenMeow HTTP tool fallback does not support confirm: true approvals (they need the tools.invoke RPC)",
+    );
   }
-  if (!options.gateway)
-    throw new Error("invokeTool: the gateway has no tools.invoke RPC and no gateway URL was given for the HTTP fallback");
+  const gateway = explicitGateway(options.gateway);
+  if (!gateway) {
+    throw new Error(
+      "invokeTool: the OpenMeow HTTP tool fallback requires an explicit Gateway URL (the gateway has no tools.invoke RPC); pass options.gateway",
+    );
+  }
   const doFetch = options.fetch ?? (globalThis.fetch as unknown as FetchLike | undefined);
   if (!doFetch) throw new Error("invokeTool: no fetch implementation for the HTTP fallback");
-  const headers: Record<string, string> = { "content-type": "application/json" };
+  // Header names as upstream writes them: fetch doubles and proxies that read `headers.Authorization` see it.
+  const headers: Record<string, string> = { "Content-Type": "application/json" };
   const secret = options.password ?? options.token;
-  if (secret) headers.authorization = `Bearer ${secret}`;
-  const body: Record<string, unknown> = { tool: name, args: params.args ?? {} };
+  if (secret) headers.Authorization = `Bearer ${secret}`;
+  const body: ToolsInvokeRequest = { tool: name, args: params.args ?? {} };
   if (params.sessionKey) body.sessionKey = params.sessionKey;
   if (params.agentId) body.agentId = params.agentId;
   if (params.idempotencyKey) body.idempotencyKey = params.idempotencyKey;
-  const response = await doFetch(toolsInvokeUrl(options.gateway), { method: "POST", headers, body: JSON.stringify(body) });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  const parsed = ToolsInvokeResponseSchema.safeParse(json);
-  if (parsed.success && parsed.data.ok) return { ok: true, toolName: name, output: parsed.data.result, source: "http" };
-  const error = parsed.success && !parsed.data.ok ? parsed.data.error : undefined;
+  const response = await doFetch(toolsInvokeUrl(gateway), { method: "POST", headers, body: JSON.stringify(body) });
+  const json = await response.json().catch(() => undefined);
+  const answer = ToolsInvokeAnswerSchema.safeParse(json);
+  const httpOk = response.ok ?? (response.status >= 200 && response.status < 300);
+  if (httpOk && answer.success && answer.data.ok) return { ok: true, toolName: name, output: answer.data.result, source: "http" };
+  const error = answer.success && !answer.data.ok ? answer.data.error : undefined;
   return {
     ok: false,
     toolName: name,
     source: "http",
     error: {
       code: error?.type ?? `http_${response.status}`,
-      message: error?.message ?? (text.trim().slice(0, 200) || `HTTP ${response.status}`),
+      message: error?.message ?? (response.statusText || `HTTP ${response.status}`),
     },
   };
 }

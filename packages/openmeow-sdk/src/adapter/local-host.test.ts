@@ -5,7 +5,8 @@ import diagnostics from "@clawbridge/diagnostics";
 import { LocalHost } from "@clawbridge/plugin-host/local-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOpenMeowSDKClient } from "../index.js";
-import { markOpenMeowRunCancelling, normalizeOpenMeowWaitResult, reduceOpenMeowCancelResult } from "../reducers/run-state.js";
+import { reduceOpenMeowCancelResult } from "../reducers/cancel-result.js";
+import { markOpenMeowRunCancelling, normalizeOpenMeowWaitResult } from "../reducers/run-state.js";
 import { openMeowRunStartedEvent } from "../reducers/seed.js";
 import { initialOpenMeowUIState, reduceOpenMeowUIState } from "../reducers/ui-state.js";
 
@@ -36,7 +37,7 @@ describe("the adapter against LocalHost's Gateway protocol", () => {
     const { sessionKey } = await client.createLaneSession({ agentId: "cody", label: "Cody" });
     const run = await client.send(sessionKey, "run the tool and ask approval please");
     expect(run.runId).not.toBe("");
-    let lane = reduceOpenMeowUIState(initialOpenMeowUIState(sessionKey), openMeowRunStartedEvent(run));
+    let lane = reduceOpenMeowUIState(initialOpenMeowUIState({ sessionKey }), openMeowRunStartedEvent(run));
     for await (const event of client.events(run.runId)) {
       lane = reduceOpenMeowUIState(lane, event);
       if (event.type === "approval.requested") {
@@ -45,7 +46,8 @@ describe("the adapter against LocalHost's Gateway protocol", () => {
       }
     }
     expect(lane.toolActivities).toEqual([expect.objectContaining({ title: "clawbridge_status", phase: "completed" })]);
-    expect(lane.approvals).toEqual([expect.objectContaining({ status: "resolved", decision: "allow-once" })]);
+    expect(lane.approvals).toEqual([expect.objectContaining({ status: "resolved" })]);
+    expect(lane.approvalDecisions.get(lane.approvals[0]!.id)).toBe("allow-once");
     expect(lane.messages.at(-1)?.text).toBe("Approved. Noted: run the tool");
     expect(lane.composer).toMatchObject({ mode: "idle", lastTerminalStatus: "completed" });
     expect(await client.effectiveTools(sessionKey)).toMatchObject({ agentId: "cody", groups: [{ tools: [{ id: "clawbridge_status" }] }] });
@@ -61,19 +63,19 @@ describe("the adapter against LocalHost's Gateway protocol", () => {
     const client = adapter();
     const { sessionKey } = await client.createLaneSession({ agentId: "main" });
     const run = await client.send(sessionKey, "tell a long story");
-    let lane = reduceOpenMeowUIState(initialOpenMeowUIState(sessionKey), openMeowRunStartedEvent(run));
+    let lane = reduceOpenMeowUIState(initialOpenMeowUIState({ sessionKey }), openMeowRunStartedEvent(run));
     lane = reduceOpenMeowUIState(lane, normalizeOpenMeowWaitResult(await client.wait(run.runId, 1)));
     expect(lane.composer).toMatchObject({ mode: "streaming", waitDeadlineExpired: true });
-    const composer = markOpenMeowRunCancelling(lane.composer);
+    const cancelling = { ...lane, composer: markOpenMeowRunCancelling(lane.composer) };
     const answer = await client.cancel(run.runId, sessionKey);
     expect(answer).toEqual({ ok: true, abortedRunId: run.runId, status: "aborted" });
-    expect(reduceOpenMeowCancelResult(composer, run, answer)).toMatchObject({ mode: "idle", lastTerminalStatus: "cancelled" });
+    expect(reduceOpenMeowCancelResult(cancelling, run, answer).composer).toMatchObject({ mode: "idle", lastTerminalStatus: "cancelled" });
     expect(normalizeOpenMeowWaitResult(await client.wait(run.runId, 5_000))).toMatchObject({ kind: "terminal", status: "cancelled" });
     const types: string[] = [];
     for await (const event of client.events(run.runId)) types.push(event.type);
     expect(types.at(-1)).toBe("run.cancelled");
     const again = await client.cancel(run.runId, sessionKey);
-    expect(reduceOpenMeowCancelResult(markOpenMeowRunCancelling(lane.composer), run, again)).toMatchObject({ mode: "idle", canSend: true });
+    expect(reduceOpenMeowCancelResult(cancelling, run, again).composer).toMatchObject({ mode: "idle", canSend: true });
     await client.close();
   });
 

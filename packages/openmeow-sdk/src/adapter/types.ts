@@ -27,7 +27,8 @@ export interface OpenMeowSDKClient {
   events(runId: string): AsyncIterable<OpenClawEvent>;
   wait(runId: string, timeoutMs?: number): Promise<RunResult | unknown>;
   cancel(runId: string, sessionKey: string): Promise<unknown>;
-  effectiveTools(sessionKey: string): Promise<unknown>;
+  /** The tools the lane's agent may call; pass the lane's key (the gateway requires one). */
+  effectiveTools(sessionKey?: string): Promise<unknown>;
   invokeTool(name: string, params?: OpenMeowToolInvokeParams): Promise<OpenMeowToolInvokeResult>;
   /** Answers an approval card (`exec.approval.resolve`). */
   respondApproval(approvalId: string, decision: "allow-once" | "allow-always" | "deny"): Promise<unknown>;
@@ -49,7 +50,7 @@ export interface OpenClawLike {
 export type FetchLike = (
   url: string,
   init: { method: string; headers: Record<string, string>; body: string },
-) => Promise<{ status: number; text(): Promise<string> }>;
+) => Promise<{ ok?: boolean; status: number; statusText?: string; json(): Promise<unknown> }>;
 
 export interface OpenMeowSDKClientOptions {
   /** An SDK-shaped client to wrap; when omitted the adapter builds an `OpenClawGatewayClient`. */

@@ -1,4 +1,4 @@
-import { GatewayAgentEventPayloadSchema } from "@clawbridge/contracts";
+import { GatewayAgentEventPayloadSchema } from "@clawbridge/contracts/gateway";
 import type { GatewayEvent, OpenClawEvent, OpenClawEventType } from "./types.js";
 
 type Data = Record<string, unknown>;

@@ -204,7 +204,7 @@ describe("createOpenMeowSDKClient over the gateway client", () => {
     });
     gateway.httpReply = { status: 401, body: "Unauthorized" };
     expect(await adapter.invokeTool("nope")).toMatchObject({ ok: false, error: { code: "http_401", message: "Unauthorized" } });
-    await expect(adapter.invokeTool("x", { confirm: true })).rejects.toThrow("confirm:true");
+    await expect(adapter.invokeTool("x", { confirm: true })).rejects.toThrow("does not support confirm: true");
     await adapter.close();
   });
 
@@ -254,7 +254,7 @@ describe("createOpenMeowSDKClient over the gateway client", () => {
     expect(await adapter.send(sessionKey, "hello")).toEqual({ runId: "r-1", sessionKey: "agent:cody:dashboard:1", status: "started" });
     expect(await adapter.effectiveTools(sessionKey)).toMatchObject({ seen: "agent:cody:dashboard:1" });
     expect(await adapter.getAgentIdentity("cody")).toMatchObject({ name: "Cody" });
-    await expect(adapter.effectiveTools("")).rejects.toThrow("requires the lane's sessionKey");
+    await expect(adapter.effectiveTools("")).rejects.toThrow("tools.effective requires sessionKey");
     gateway.handlers["sessions.send"] = () => ({ ok: true, payload: { status: "started" } });
     await expect(adapter.send(sessionKey, "x")).rejects.toThrow("sessions.send answered an unexpected shape");
     await adapter.close();

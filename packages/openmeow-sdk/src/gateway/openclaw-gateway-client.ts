@@ -9,7 +9,7 @@ import {
   GatewaySessionsCreateResultSchema,
   type GatewaySessionsSendParams,
   GatewayToolsInvokeResultSchema,
-} from "@clawbridge/contracts";
+} from "@clawbridge/contracts/gateway";
 import type { z } from "zod";
 import { normalizeGatewayEvent } from "./normalize.js";
 import { GatewayProtocolClient, type GatewayProtocolClientOptions, GatewayRequestError } from "./protocol-client.js";

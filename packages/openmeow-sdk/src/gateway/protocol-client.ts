@@ -6,7 +6,7 @@ import {
   GatewayHelloOkSchema,
   GatewayInboundFrameSchema,
   type GatewayResponseFrame,
-} from "@clawbridge/contracts";
+} from "@clawbridge/contracts/gateway";
 import type { GatewayEvent } from "./types.js";
 
 /** The part of the WebSocket API the client uses; the browser's and `ws`'s both fit. */

@@ -1,4 +1,4 @@
-import { GatewayChatEventPayloadSchema } from "@clawbridge/contracts";
+import { GatewayChatEventPayloadSchema } from "@clawbridge/contracts/gateway";
 import { type OpenClawEvent, TERMINAL_EVENT_TYPES } from "./types.js";
 
 export const RUN_REPLAY_MAX_RUNS = 100;

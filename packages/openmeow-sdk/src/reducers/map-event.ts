@@ -14,16 +14,6 @@ function first(data: Data, keys: readonly string[]): string | undefined {
   return undefined;
 }
 
-function brief(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === "string") return value;
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
-}
-
 const TEXT_KEYS = ["delta", "text", "content", "message"] as const;
 
 /** The text an assistant/thinking event carries. */
@@ -44,8 +34,10 @@ export function eventRunId(event: OpenMeowEventLike): string | undefined {
   return str(event.runId) ?? str(eventData(event).runId);
 }
 
+/** The lane's session key; a payload's `key` counts too, as the SDK's session objects name it. */
 export function eventSessionKey(event: OpenMeowEventLike): string | undefined {
-  return str(event.sessionKey) ?? str(eventData(event).sessionKey);
+  const data = eventData(event);
+  return str(event.sessionKey) ?? str(data.sessionKey) ?? str(data.key);
 }
 
 const TERMINAL: Record<string, OpenMeowTerminalStatus> = {
@@ -59,10 +51,34 @@ export function terminalStatusOf(type: string | undefined): OpenMeowTerminalStat
   return type ? TERMINAL[type] : undefined;
 }
 
-/** The id a tool call keeps from start to completion. */
-export function toolCallId(data: Data, runId: string | undefined, title: string): string {
-  const call = data.call && typeof data.call === "object" ? (data.call as Data) : {};
-  return first(data, ["toolCallId", "id", "callId", "toolUseId"]) ?? str(call.id) ?? `${runId ?? "run"}:tool:${title}`;
+function callOf(data: Data): Data {
+  return data.call && typeof data.call === "object" ? (data.call as Data) : {};
+}
+
+/** The tool's name as upstream picks it (a bare call id counts as one); the reducer keeps a row's first. */
+export function toolTitle(data: Data): string {
+  return first(data, ["name", "toolName", "title", "id"]) ?? str(callOf(data).name) ?? "tool";
+}
+
+/** The id a tool call keeps from start to completion; without one, the tool's name within its run. */
+export function toolCallId(data: Data): string | undefined {
+  return first(data, ["id", "toolCallId", "callId", "toolUseId"]) ?? str(callOf(data).id);
+}
+
+/** What a call was started with, kept as sent (an object stays an object). */
+function toolDetail(data: Data): unknown {
+  for (const key of ["input", "args", "arguments", "summary", "delta", "output"]) {
+    if (data[key] !== undefined && data[key] !== null) return data[key];
+  }
+  return undefined;
+}
+
+/** The text a tool event adds to the call's preview: streamed output (`delta`, or `text` as fixtures send it). */
+export function toolPreviewText(data: Data): string {
+  for (const key of ["delta", "preview", "output", "text", "content"]) {
+    if (typeof data[key] === "string") return data[key] as string;
+  }
+  return "";
 }
 
 function withRun<T extends object>(value: T, runId: string | undefined): T & { runId?: string } {
@@ -94,14 +110,8 @@ export function mapOpenClawEventToOpenMeowUIEvent(event: OpenMeowEventLike): Ope
       break;
   }
   if (type?.startsWith("tool.call.")) {
-    const call = data.call && typeof data.call === "object" ? (data.call as Data) : {};
-    const named = first(data, ["name", "toolName", "title"]) ?? str(call.name);
-    const id = toolCallId(data, runId, named ?? "tool");
-    // Deltas often carry only the call id; the title falls back to it and the reducer keeps the first name.
-    const title = named ?? id;
-    const detailSource = ["input", "args", "arguments", "summary", "delta", "output", "result"].find((k) => data[k] !== undefined);
-    const detail = detailSource ? brief(data[detailSource]) : undefined;
-    const activity = { kind: "tool_activity" as const, phase: type.slice("tool.call.".length), id, title };
+    const detail = toolDetail(data);
+    const activity = { kind: "tool_activity" as const, phase: type.slice("tool.call.".length), title: toolTitle(data) };
     return withRun(detail !== undefined ? { ...activity, detail } : activity, runId);
   }
   if (type === "approval.requested" || type === "approval.resolved") {

@@ -2,14 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { OpenClawEvent } from "../gateway/types.js";
+import { reduceOpenMeowCancelResult } from "./cancel-result.js";
 import { mapOpenClawEventToOpenMeowUIEvent } from "./map-event.js";
-import {
-  initialOpenMeowRunState,
-  markOpenMeowRunCancelling,
-  normalizeOpenMeowWaitResult,
-  reduceOpenMeowCancelResult,
-  reduceOpenMeowRunState,
-} from "./run-state.js";
+import { initialOpenMeowRunState, markOpenMeowRunCancelling, normalizeOpenMeowWaitResult, reduceOpenMeowRunState } from "./run-state.js";
 import { openMeowRunStartedEvent } from "./seed.js";
 import type { OpenMeowLaneUIState } from "./types.js";
 import { initialOpenMeowUIState, OPENMEOW_DEBUG_EVENT_LIMIT, reduceOpenMeowUIState } from "./ui-state.js";
@@ -32,7 +27,7 @@ const KNOWN_TYPES = new Set([
 ]);
 
 function fixture(name: string): OpenClawEvent[] {
-  const text = readFileSync(join(import.meta.dirname, "../../fixtures/openclaw-events", `${name}.jsonl`), "utf8");
+  const text = readFileSync(join(import.meta.dirname, "../../fixtures/gateway-events", `${name}.jsonl`), "utf8");
   return text
     .split("\n")
     .filter((line) => line.trim() !== "")
@@ -46,7 +41,7 @@ function fixture(name: string): OpenClawEvent[] {
 
 function reduceAll(
   events: OpenClawEvent[],
-  start: OpenMeowLaneUIState = initialOpenMeowUIState(LANE),
+  start: OpenMeowLaneUIState = initialOpenMeowUIState({ sessionKey: LANE }),
 ): { state: OpenMeowLaneUIState; trail: OpenMeowLaneUIState[] } {
   const trail: OpenMeowLaneUIState[] = [];
   let state = start;
@@ -74,7 +69,9 @@ describe("fixtures through reduceOpenMeowUIState", () => {
       activeRun: { runId: "run-h", sessionKey: LANE },
     });
     expect(trail[2]!.assistantDrafts).toEqual({ "run-h": "Hello from " });
-    expect(state.messages).toEqual([{ id: "run-h:0", role: "assistant", runId: "run-h", text: "Hello from Cody", streaming: false }]);
+    expect(state.messages).toEqual([
+      { id: "assistant:run-h:0", role: "assistant", runId: "run-h", text: "Hello from Cody", streaming: false },
+    ]);
     expect(state.assistantDrafts).toEqual({});
     expect(state.composer).toEqual({
       mode: "idle",
@@ -94,10 +91,11 @@ describe("fixtures through reduceOpenMeowUIState", () => {
     expect(rows.every((r) => r.length === 1 && r[0]!.id === "call-1" && r[0]!.title === "clawbridge_status")).toBe(true);
     expect(rows.map((r) => r[0]!.phase)).toEqual(["started", "delta", "delta", "completed"]);
     expect(state.toolActivities).toEqual([
-      { id: "call-1", runId: "run-t", title: "clawbridge_status", phase: "completed", detail: '{"ok":true}', preview: "checking plugins" },
+      { id: "call-1", runId: "run-t", title: "clawbridge_status", phase: "completed", detail: { echo: "hi" }, preview: "checking plugins" },
     ]);
     expect(trail[5]!.approvals).toEqual([{ id: "ap-1", runId: "run-t", title: "rm -rf build", status: "requested" }]);
-    expect(state.approvals).toEqual([{ id: "ap-1", runId: "run-t", title: "rm -rf build", status: "resolved", decision: "allow-once" }]);
+    expect(state.approvals).toEqual([{ id: "ap-1", runId: "run-t", title: "rm -rf build", status: "resolved" }]);
+    expect(state.approvalDecisions.get("ap-1")).toBe("allow-once");
     expect(state.messages.map((m) => m.text)).toEqual(["Approved. Build cleaned."]);
     expect(state.composer.lastTerminalStatus).toBe("completed");
   });
@@ -116,7 +114,7 @@ describe("fixtures through reduceOpenMeowUIState", () => {
 
   it("returns a new top-level object per event without copying the transcript", () => {
     const events = fixture("happy-path");
-    const s0 = initialOpenMeowUIState(LANE);
+    const s0 = initialOpenMeowUIState({ sessionKey: LANE });
     const s1 = reduceOpenMeowUIState(s0, events[0]!);
     const s2 = reduceOpenMeowUIState(s1, events[1]!);
     expect(s2).not.toBe(s1);
@@ -149,7 +147,6 @@ describe("mapOpenClawEventToOpenMeowUIEvent", () => {
     ).toEqual({
       kind: "tool_activity",
       phase: "failed",
-      id: "c",
       runId: "r",
       title: "t",
       detail: "bad",
@@ -180,32 +177,38 @@ describe("composer reducers", () => {
     expect(reduceOpenMeowRunState(streaming, { type: "run.completed", runId: "other" })).toBe(streaming);
   });
 
-  it("cancel: cancelling disables both buttons; aborted settles as cancelled", () => {
+  const lane = (composer = streaming) => ({ ...initialOpenMeowUIState({ sessionKey: LANE }), composer });
+
+  it("cancel: cancelling disables both buttons; aborted settles the lane as cancelled", () => {
     const cancelling = markOpenMeowRunCancelling(streaming);
     expect(cancelling).toMatchObject({ mode: "cancelling", canSend: false, canStop: false });
-    expect(reduceOpenMeowCancelResult(cancelling, run, { ok: true, abortedRunId: "r1", status: "aborted" })).toMatchObject({
+    expect(reduceOpenMeowCancelResult(lane(cancelling), run, { ok: true, abortedRunId: "r1", status: "aborted" }).composer).toMatchObject({
       mode: "idle",
       canSend: true,
       lastTerminalStatus: "cancelled",
     });
-    expect(reduceOpenMeowCancelResult(cancelling, run, { ok: true, aborted: true, runIds: ["r1"] }).lastTerminalStatus).toBe("cancelled");
+    const byRunIds = reduceOpenMeowCancelResult(lane(cancelling), run, { ok: true, aborted: true, runIds: ["r1"] });
+    expect(byRunIds.composer.lastTerminalStatus).toBe("cancelled");
   });
 
   it("cancel answered no-active-run settles the composer instead of leaving it streaming", () => {
-    const settled = reduceOpenMeowCancelResult(markOpenMeowRunCancelling(streaming), run, {
+    const settled = reduceOpenMeowCancelResult(lane(markOpenMeowRunCancelling(streaming)), run, {
       ok: true,
       abortedRunId: null,
       status: "no-active-run",
     });
-    expect(settled).toMatchObject({ mode: "idle", activeRun: null, canSend: true, canStop: false });
+    expect(settled.composer).toMatchObject({ mode: "idle", activeRun: null, canSend: true, canStop: false });
   });
 
-  it("a failed cancel restores streaming with stop enabled", () => {
-    expect(reduceOpenMeowCancelResult(markOpenMeowRunCancelling(streaming), run, { ok: false })).toMatchObject({
+  it("a failed cancel restores streaming with stop enabled; an answer about another run changes nothing", () => {
+    expect(reduceOpenMeowCancelResult(lane(markOpenMeowRunCancelling(streaming)), run, { ok: false }).composer).toMatchObject({
       mode: "streaming",
       canStop: true,
       canSend: false,
     });
+    const before = lane(markOpenMeowRunCancelling(streaming));
+    expect(reduceOpenMeowCancelResult(before, { runId: "other", sessionKey: LANE }, { ok: true, status: "aborted" })).toBe(before);
+    expect(() => reduceOpenMeowCancelResult(initialOpenMeowUIState(), undefined, { ok: true })).toThrow("runId and sessionKey");
   });
 
   it("a wait deadline is not terminal: it sets waitDeadlineExpired and keeps streaming; a runtime timeout settles", () => {
@@ -222,7 +225,10 @@ describe("composer reducers", () => {
     });
     expect(normalizeOpenMeowWaitResult({ status: "pending" }).kind).toBe("unknown");
     expect(normalizeOpenMeowWaitResult(null).kind).toBe("unknown");
-    const lane = reduceOpenMeowUIState(reduceOpenMeowUIState(initialOpenMeowUIState(LANE), openMeowRunStartedEvent(run)), deadline);
+    const lane = reduceOpenMeowUIState(
+      reduceOpenMeowUIState(initialOpenMeowUIState({ sessionKey: LANE }), openMeowRunStartedEvent(run)),
+      deadline,
+    );
     expect(lane.composer.waitDeadlineExpired).toBe(true);
   });
 });

@@ -14,11 +14,15 @@ function isWaitResult(value: OpenMeowEventLike | OpenMeowWaitResult): value is O
  * active run makes it idle. A normalized wait result may be reduced too: a wait deadline sets
  * `waitDeadlineExpired` (the run keeps streaming), a terminal wait settles the run. Pure.
  */
-export function reduceOpenMeowRunState(state: OpenMeowRunState, event: OpenMeowEventLike | OpenMeowWaitResult): OpenMeowRunState {
+export function reduceOpenMeowRunState(
+  current: OpenMeowRunState | undefined,
+  event: OpenMeowEventLike | OpenMeowWaitResult,
+): OpenMeowRunState {
+  const state = current ?? initialOpenMeowRunState();
   if (isWaitResult(event)) {
     if (event.runId && state.activeRun && event.runId !== state.activeRun.runId) return state;
     if (event.kind === "wait_deadline") return state.activeRun ? { ...state, waitDeadlineExpired: true } : state;
-    if (event.kind === "terminal") return settled(event.status);
+    if (event.kind === "terminal") return settledComposer(event.status);
     return state;
   }
   const type = eventType(event);
@@ -29,59 +33,29 @@ export function reduceOpenMeowRunState(state: OpenMeowRunState, event: OpenMeowE
     if (!sessionKey) return state;
     if (state.activeRun?.runId === runId && state.mode !== "idle") return state;
     const activeRun: OpenMeowActiveRun = { runId, sessionKey };
-    return { ...state, mode: "streaming", activeRun, canSend: false, canStop: true, waitDeadlineExpired: false };
+    return streamingComposer(activeRun);
   }
   const terminal = terminalStatusOf(type);
   if (terminal) {
     if (state.activeRun && runId && runId !== state.activeRun.runId) return state;
-    return settled(terminal);
+    return settledComposer(terminal);
   }
   return state;
 }
 
-function settled(status: OpenMeowRunState["lastTerminalStatus"]): OpenMeowRunState {
+export function streamingComposer(activeRun: OpenMeowActiveRun): OpenMeowRunState {
+  return { mode: "streaming", activeRun, canSend: false, canStop: true, lastTerminalStatus: null, waitDeadlineExpired: false };
+}
+
+export function settledComposer(status: OpenMeowRunState["lastTerminalStatus"]): OpenMeowRunState {
   return { mode: "idle", activeRun: null, canSend: true, canStop: false, lastTerminalStatus: status, waitDeadlineExpired: false };
 }
 
 /** Stop pressed: both buttons disabled until the cancel answer arrives. Pure. */
-export function markOpenMeowRunCancelling(state: OpenMeowRunState): OpenMeowRunState {
+export function markOpenMeowRunCancelling(current: OpenMeowRunState | undefined): OpenMeowRunState {
+  const state = current ?? initialOpenMeowRunState();
   if (!state.activeRun) return state;
   return { ...state, mode: "cancelling", canSend: false, canStop: false };
-}
-
-/**
- * The immediate answer of `cancel`: aborted → idle/cancelled; `no-active-run` → idle too (the run
- * already ended, so the composer must not stay streaming); any other answer → back to streaming
- * with stop enabled, so the user can retry. Pure.
- */
-export function reduceOpenMeowCancelResult(
-  state: OpenMeowRunState,
-  run: { runId: string; sessionKey?: string },
-  result: unknown,
-): OpenMeowRunState {
-  if (state.activeRun && state.activeRun.runId !== run.runId) return state;
-  const r = (result && typeof result === "object" ? result : {}) as Record<string, unknown>;
-  const status = typeof r.status === "string" ? r.status.toLowerCase() : "";
-  const ok = r.ok !== false;
-  const aborted =
-    ok &&
-    (["aborted", "cancelled", "canceled"].includes(status) ||
-      r.aborted === true ||
-      r.abortedRunId === run.runId ||
-      (Array.isArray(r.runIds) && r.runIds.includes(run.runId)));
-  if (aborted) return settled("cancelled");
-  if (ok && status === "no-active-run") {
-    return {
-      mode: "idle",
-      activeRun: null,
-      canSend: true,
-      canStop: false,
-      lastTerminalStatus: state.lastTerminalStatus,
-      waitDeadlineExpired: false,
-    };
-  }
-  if (!state.activeRun) return state;
-  return { ...state, mode: "streaming", canSend: false, canStop: true };
 }
 
 /** Separates a wait deadline (`accepted`: the run is still live) from a terminal wait. Pure. */

@@ -5,6 +5,9 @@ export interface OpenMeowActiveRun {
   sessionKey: string;
 }
 
+/** Upstream's name for a run and its lane's session. */
+export type OpenMeowRunRef = OpenMeowActiveRun;
+
 /** The send-or-stop composer of one lane. */
 export interface OpenMeowRunState {
   mode: "idle" | "streaming" | "cancelling";
@@ -27,7 +30,7 @@ export type OpenMeowUIEvent =
   | { kind: "assistant_delta"; runId?: string; text: string }
   | { kind: "assistant_message"; runId?: string; text: string }
   | { kind: "thinking_delta"; runId?: string; text: string }
-  | { kind: "tool_activity"; phase: string; runId?: string; id: string; title: string; detail?: string }
+  | { kind: "tool_activity"; phase: string; runId?: string; title: string; detail?: unknown }
   | { kind: "approval_card"; phase: "requested" | "resolved"; runId?: string; approvalId?: string; title: string; decision?: string }
   | { kind: "run_terminal"; runId?: string; status: OpenMeowTerminalStatus }
   | { kind: "debug_event"; type?: string; runId?: string; raw: unknown };
@@ -45,7 +48,9 @@ export interface OpenMeowToolActivity {
   runId?: string;
   title: string;
   phase: string;
-  detail?: string;
+  /** What the call was started with (its input, arguments or summary), as sent: later events never replace it. */
+  detail?: unknown;
+  /** The text the call streamed so far (deltas, string outputs), newest last, capped at its last 2,000 characters. */
   preview?: string;
 }
 
@@ -54,7 +59,6 @@ export interface OpenMeowApprovalCard {
   runId?: string;
   title: string;
   status: "requested" | "resolved";
-  decision?: string;
 }
 
 /**
@@ -65,6 +69,10 @@ export interface OpenMeowLaneUIState {
   sessionKey?: string;
   composer: OpenMeowRunState;
   messages: OpenMeowMessage[];
+  /**
+   * Streaming text by run id. A plain object, as upstream's, but written and read as own properties
+   * only (see `drafts.ts`), so a run id like `__proto__` or `constructor` is just a key.
+   */
   assistantDrafts: Record<string, string>;
   toolActivities: OpenMeowToolActivity[];
   approvals: OpenMeowApprovalCard[];
@@ -74,6 +82,8 @@ export interface OpenMeowLaneUIState {
   revision: number;
   /** Row positions by id, so upserts are O(1). */
   rowIndex: { tools: Map<string, number>; approvals: Map<string, number> };
+  /** The decision each resolved approval carried, by approval id (upstream's approval rows have no field for it). */
+  approvalDecisions: Map<string, string>;
 }
 
 /** The loose event shape the reducers accept: an SDK event or a raw gateway-ish record. */
