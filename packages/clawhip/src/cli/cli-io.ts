@@ -1,3 +1,4 @@
+import { realpathSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { FetchLike } from "../deliver/send-job.js";
@@ -11,6 +12,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   cwd: string;
   fetch: FetchLike;
+  /** The command that runs this CLI again (`node …/clawhip.js`): `hooks install` writes it into the bridge. */
+  clawhipCommand: readonly string[];
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM); used by `serve`. */
   untilStopped: () => Promise<void>;
 }
@@ -27,6 +30,7 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     fetch: fetch as unknown as FetchLike,
+    clawhipCommand: [process.execPath, realpathSync(process.argv[1] as string)],
     untilStopped: () =>
       new Promise((resolvePromise) => {
         process.once("SIGINT", () => resolvePromise());

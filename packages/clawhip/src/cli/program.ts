@@ -1,8 +1,19 @@
-import { type ClawhipConfig, ClawhipFormatSchema, CliExitCode } from "@clawbridge/contracts";
+import { dirname, join, resolve } from "node:path";
+import {
+  type ClawhipConfig,
+  ClawhipFormatSchema,
+  ClawhipHookProviderSchema,
+  ClawhipHooksInstallResultSchema,
+  ClawhipPluginsListSchema,
+  CliExitCode,
+} from "@clawbridge/contracts";
 import { Command, CommanderError, Option } from "commander";
 import { redactedTargetValue } from "../deliver/redact-target.js";
 import { acceptIncoming, acceptIngress, type IngressSurface } from "../ingress/accept.js";
 import { startDaemon } from "../ingress/daemon.js";
+import { collectHookContext, systemRun } from "../hooks/hook-context.js";
+import { HookInstallError, installHooks } from "../hooks/install.js";
+import { listPlugins, PluginError, pluginsDir } from "../hooks/plugins.js";
 import { eventFromEmitArgs, eventWireBody } from "../normalize/emit-args.js";
 import type { IncomingEvent } from "../normalize/incoming.js";
 import { IngressError } from "../normalize/ingress-error.js";
@@ -14,8 +25,9 @@ import { type CliIo, parseJsonInput, readInput } from "./cli-io.js";
 import { daemonToken, daemonUrl, discordToken, resolveConfig, stateDir } from "./cli-settings.js";
 import { expectAccepted, postToDaemon } from "./daemon-client.js";
 
-const SURFACES = ["event", "omx-hook", "native-hook"] as const;
-const SURFACE_PATHS: Record<IngressSurface, string> = { event: "/event", "omx-hook": "/api/omx/hook", "native-hook": "/api/native/hook" };
+const SURFACES = ["event", "omx-hook", "native-hook", "native-hook-v1"] as const satisfies readonly IngressSurface[];
+const OMX_HOOK_PATH = "/api/omx/hook";
+const NATIVE_HOOK_V1_PATH = "/api/native/v1/hook";
 
 interface Output {
   json: boolean;
@@ -34,6 +46,13 @@ async function acceptFromInput(io: CliIo, file: string | undefined, surface: Ing
   return outcome;
 }
 
+/** A hook body from --payload, --file or stdin. */
+async function hookInput(io: CliIo, opts: { payload?: string; file?: string }): Promise<unknown> {
+  if (opts.payload !== undefined && opts.file !== undefined) throw new CliError("usage", "give --payload or --file, not both");
+  const text = opts.payload ?? (await readInput(io, opts.file));
+  return parseJsonInput(text, opts.payload !== undefined ? "--payload" : (opts.file ?? "stdin"));
+}
+
 const ingressOption = () => new Option("--ingress <surface>", "how to read the input").choices(SURFACES).default("event");
 const jsonOption = () => new Option("--json", "print exactly one JSON document");
 
@@ -46,7 +65,7 @@ export function buildProgram(io: CliIo): Command {
 
   program
     .command("serve")
-    .description("run the ingress daemon (POST /event, /api/omx/hook, /api/native/hook; GET /health)")
+    .description("run the ingress daemon (POST /event, /api/omx/hook, /api/native/hook, /api/native/v1/hook; GET /health)")
     .option("--config <file>", "clawhip.toml")
     .option("--bind <addr>", "address to bind (default 127.0.0.1)")
     .option("--port <n>", "port (0 picks a free one)")
@@ -115,31 +134,118 @@ export function buildProgram(io: CliIo): Command {
       print(io, { json: !!opts.json }, reply.body as Record<string, unknown>, JSON.stringify(reply.body));
     });
 
-  const hookCommand = (parent: Command, surface: IngressSurface, description: string) =>
-    parent
-      .command("hook")
-      .description(description)
-      .option("--payload <json>", "the hook body as JSON")
-      .option("--file <file>", "read the hook body from a file")
-      .option("--url <url>", "daemon URL")
-      .option("--config <file>", "clawhip.toml")
-      .addOption(jsonOption())
-      .action(async (opts: { payload?: string; file?: string; url?: string; config?: string; json?: boolean }) => {
-        if (opts.payload !== undefined && opts.file !== undefined) throw new CliError("usage", "give --payload or --file, not both");
+  program
+    .command("omx")
+    .description("OMX integration")
+    .command("hook")
+    .description(`POST an OMX v1 hook envelope to ${OMX_HOOK_PATH}`)
+    .option("--payload <json>", "the hook body as JSON")
+    .option("--file <file>", "read the hook body from a file")
+    .option("--url <url>", "daemon URL")
+    .option("--config <file>", "clawhip.toml")
+    .addOption(jsonOption())
+    .action(async (opts: { payload?: string; file?: string; url?: string; config?: string; json?: boolean }) => {
+      const { config } = await resolveConfig(io, opts.config);
+      const body = await hookInput(io, opts);
+      const reply = expectAccepted(await postToDaemon(io, daemonUrl(io, opts.url, config), OMX_HOOK_PATH, body, daemonToken(io, config)));
+      print(io, { json: !!opts.json }, reply.body as Record<string, unknown>, JSON.stringify(reply.body));
+    });
+
+  program
+    .command("native")
+    .description("provider-native hooks (Codex, Claude Code)")
+    .command("hook")
+    .description(
+      `forward a provider's hook JSON (stdin, --payload or --file) to ${NATIVE_HOOK_V1_PATH}, with the repository, project, tmux and prompt context added`,
+    )
+    .option("--provider <name>", "who sent the hook: codex, claude-code, … (default: the body's provider, then CLAWHIP_PROVIDER)")
+    .option("--payload <json>", "the hook body as JSON")
+    .option("--file <file>", "read the hook body from a file")
+    .option("--raw", "post the body as given, without adding context (it already is a bridge payload)")
+    .option("--url <url>", "daemon URL")
+    .option("--config <file>", "clawhip.toml")
+    .addOption(jsonOption())
+    .action(
+      async (opts: { provider?: string; payload?: string; file?: string; raw?: boolean; url?: string; config?: string; json?: boolean }) => {
         const { config } = await resolveConfig(io, opts.config);
-        const text = opts.payload ?? (await readInput(io, opts.file));
-        const body = parseJsonInput(text, opts.payload !== undefined ? "--payload" : (opts.file ?? "stdin"));
+        const input = await hookInput(io, opts);
+        const given = input && typeof input === "object" && !Array.isArray(input) ? (input as Record<string, unknown>) : undefined;
+        const provider =
+          opts.provider ?? (typeof given?.provider === "string" ? given.provider : undefined) ?? io.env.CLAWHIP_PROVIDER ?? "unknown";
+        const body = opts.raw
+          ? { ...given, provider }
+          : await collectHookContext(input, provider, io.cwd, {
+              run: systemRun,
+              env: io.env,
+              now: () => new Date(),
+              warn: (message) => io.stderr(`clawhip warning: ${message}\n`),
+            });
         const reply = expectAccepted(
-          await postToDaemon(io, daemonUrl(io, opts.url, config), SURFACE_PATHS[surface], body, daemonToken(io, config)),
+          await postToDaemon(io, daemonUrl(io, opts.url, config), NATIVE_HOOK_V1_PATH, body, daemonToken(io, config)),
         );
         print(io, { json: !!opts.json }, reply.body as Record<string, unknown>, JSON.stringify(reply.body));
-      });
-  hookCommand(program.command("omx").description("OMX integration"), "omx-hook", "POST an OMX v1 hook envelope to /api/omx/hook");
-  hookCommand(
-    program.command("native").description("provider-native hooks"),
-    "native-hook",
-    "POST a provider-native hook to /api/native/hook",
-  );
+      },
+    );
+
+  program
+    .command("hooks")
+    .description("provider-native hook forwarding")
+    .command("install")
+    .description("register clawhip's bridge for the five shared hook events in Codex and/or Claude Code settings")
+    .addOption(
+      new Option("--provider <name...>", "only these providers (default: all)").choices(ClawhipHookProviderSchema.options),
+    )
+    .option("--all", "every supported provider (the default)")
+    .addOption(new Option("--scope <scope>", "global: ~/.codex, ~/.claude; project: <root>/.codex (Codex only)").choices(["global", "project"]).default("global"))
+    .option("--root <dir>", "project root for --scope project (default: the current folder)")
+    .option("--dry-run", "print what would change, as a diff, and write nothing")
+    .addOption(jsonOption())
+    .action(
+      async (opts: { provider?: string[]; all?: boolean; scope: "global" | "project"; root?: string; dryRun?: boolean; json?: boolean }) => {
+        const home = io.env.HOME;
+        if (!home) throw new CliError("no_home", "HOME is not set: the bridge and the global settings live under it");
+        const providers = opts.all || !opts.provider ? ClawhipHookProviderSchema.options : ClawhipHookProviderSchema.array().parse(opts.provider);
+        let result: Awaited<ReturnType<typeof installHooks>>;
+        try {
+          result = await installHooks({
+            providers,
+            scope: opts.scope,
+            home,
+            root: resolve(io.cwd, opts.root ?? "."),
+            clawhipCommand: io.clawhipCommand,
+            dryRun: !!opts.dryRun,
+          });
+        } catch (error) {
+          if (error instanceof HookInstallError) throw new CliError("hooks_install", error.message);
+          throw error;
+        }
+        const verb = (changed: boolean) => (changed ? (result.dryRun ? "would change" : "updated") : "unchanged");
+        const lines = result.files.map((f) => `${verb(f.changed)}: ${f.path}`);
+        if (result.dryRun) lines.push(...result.files.filter((f) => f.changed).map((f) => f.diff.trimEnd()));
+        else lines.push(`events: SessionStart, PreToolUse, PostToolUse, UserPromptSubmit, Stop → ${NATIVE_HOOK_V1_PATH}`);
+        print(io, { json: !!opts.json }, ClawhipHooksInstallResultSchema.parse(result), lines.join("\n"));
+      },
+    );
+
+  const pluginsCommand = program.command("plugins").alias("plugin").description("tool-integration plugins");
+  pluginsCommand
+    .command("list")
+    .description("list the plugins (plugin.toml + bridge script) in the plugin folder")
+    .option("--dir <dir>", "plugin folder (default: CLAWHIP_PLUGIN_DIR, ~/.clawhip/plugins, then the bundled plugins)")
+    .addOption(jsonOption())
+    .action(async (opts: { dir?: string; json?: boolean }) => {
+      const bundled = join(dirname(io.clawhipCommand.at(-1) ?? "."), "..", "plugins");
+      const dir = pluginsDir(opts.dir === undefined ? undefined : resolve(io.cwd, opts.dir), io.env, io.env.HOME, bundled);
+      let list: Awaited<ReturnType<typeof listPlugins>>;
+      try {
+        list = await listPlugins(dir);
+      } catch (error) {
+        if (error instanceof PluginError) throw new CliError("invalid_plugin", error.message);
+        throw error;
+      }
+      const lines = list.plugins.map((p) => `${p.name}\t${p.description ?? ""}\t${p.bridge}`);
+      print(io, { json: !!opts.json }, ClawhipPluginsListSchema.parse(list), lines.length > 0 ? lines.join("\n") : `no plugins in ${dir}`);
+    });
 
   program
     .command("normalize")

@@ -14,6 +14,8 @@ export const INGRESS_PATHS: ReadonlyMap<string, IngressSurface> = new Map([
   ["/omx/hook", "omx-hook"],
   ["/api/native/hook", "native-hook"],
   ["/native/hook", "native-hook"],
+  ["/api/native/v1/hook", "native-hook-v1"],
+  ["/native/v1/hook", "native-hook-v1"],
 ]);
 
 export const HEALTH_PATH = "/health";

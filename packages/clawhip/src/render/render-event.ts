@@ -1,6 +1,6 @@
 import type { ClawhipEvent, ClawhipFormat } from "@clawbridge/contracts";
-import { asU64, isRecord, type JsonRecord, sortedKeys } from "../normalize/json.js";
-import { lifecycleSuffix } from "../normalize/kinds.js";
+import { asBoolish, asU64, isRecord, type JsonRecord, sortedKeys } from "../normalize/json.js";
+import { lifecycleSuffix, rendersPayloadStatus } from "../normalize/kinds.js";
 
 /** A delivery that cannot be rendered (e.g. a `custom` event without `message`): skipped and logged. */
 export class RenderError extends Error {
@@ -25,12 +25,17 @@ function mentionPrefix(payload: JsonRecord): string {
   return mention ? `${mention} ` : "";
 }
 
+/** `session:window:pane`, from whichever of the three the event carries. */
+function tmuxIdentity(payload: JsonRecord): string | undefined {
+  const parts = [text(payload, "tmux_session"), text(payload, "tmux_window"), text(payload, "tmux_pane")].filter((p) => p !== undefined);
+  return parts.length > 0 ? parts.join(":") : undefined;
+}
+
 function renderSession(kind: string, payload: JsonRecord, format: ClawhipFormat): string {
   const subject = text(payload, "session_name") ?? text(payload, "session_id");
   const label = `${text(payload, "tool") ?? "session"}${subject ? ` ${subject}` : ""}`;
-  const lifecycle = lifecycleSuffix(kind);
   const suffix = kind.slice("session.".length);
-  const status = lifecycle ? (text(payload, "status") ?? suffix.replaceAll("-", " ")) : suffix;
+  const status = rendersPayloadStatus(kind) ? (text(payload, "status") ?? suffix.replaceAll("-", " ")) : suffix;
   const repo = text(payload, "repo_name") ?? text(payload, "project");
   const issue = asU64(payload.issue_number);
   const pr = asU64(payload.pr_number);
@@ -40,6 +45,11 @@ function renderSession(kind: string, payload: JsonRecord, format: ClawhipFormat)
   const summary = text(payload, "summary");
   const error = text(payload, "error_message");
   const prefix = mentionPrefix(payload);
+  const tmux = tmuxIdentity(payload);
+  const paneTty = text(payload, "tmux_pane_tty");
+  const clients = asU64(payload.tmux_client_count);
+  const attachedFlag = asBoolish(payload.tmux_attached);
+  const attached = attachedFlag === undefined ? undefined : attachedFlag ? "attached" : "detached";
   if (format === "inline") {
     const parts: string[] = [];
     if (repo) parts.push(repo);
@@ -50,6 +60,10 @@ function renderSession(kind: string, payload: JsonRecord, format: ClawhipFormat)
     if (elapsed !== undefined) parts.push(`${elapsed}s`);
     if (summary) parts.push(summary);
     if (error) parts.push(`error: ${error}`);
+    if (tmux) parts.push(`tmux ${tmux}`);
+    if (paneTty) parts.push(paneTty);
+    if (clients !== undefined) parts.push(`${clients} clients`);
+    if (attached) parts.push(attached);
     return `${prefix}[${label}] ${status}${parts.length > 0 ? ` · ${parts.join(" · ")}` : ""}`;
   }
   const parts: string[] = [];
@@ -61,6 +75,10 @@ function renderSession(kind: string, payload: JsonRecord, format: ClawhipFormat)
   if (elapsed !== undefined) parts.push(`elapsed=${elapsed}s`);
   if (summary) parts.push(`summary=${summary}`);
   if (error) parts.push(`error=${error}`);
+  if (tmux) parts.push(`tmux=${tmux}`);
+  if (paneTty) parts.push(`pane_tty=${paneTty}`);
+  if (clients !== undefined) parts.push(`clients=${clients}`);
+  if (attached) parts.push(attached);
   const line = `${prefix}${label} ${status}${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
   return format === "alert" ? `🚨 ${line}` : line;
 }
