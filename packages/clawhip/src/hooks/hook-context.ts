@@ -24,7 +24,8 @@ export interface RunResult {
 
 /** What collecting a hook's context touches besides files: processes (git, tmux), the environment, time. */
 export interface HookContextDeps {
-  run: (command: string, args: readonly string[], cwd: string) => Promise<RunResult>;
+  run: (command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv) => Promise<RunResult>;
+  /** The hook's environment: git and tmux run with it (tmux finds its server through TMUX). */
   env: NodeJS.ProcessEnv;
   now: () => Date;
   warn: (message: string) => void;
@@ -33,9 +34,9 @@ export interface HookContextDeps {
 /** git and tmux answer in milliseconds; a hung one must not hold the agent's hook. */
 const RUN_TIMEOUT_MS = 5_000;
 
-export const systemRun: HookContextDeps["run"] = (command, args, cwd) =>
+export const systemRun: HookContextDeps["run"] = (command, args, cwd, env) =>
   new Promise((resolvePromise) => {
-    execFile(command, [...args], { cwd, timeout: RUN_TIMEOUT_MS, encoding: "utf8" }, (error, stdout) => {
+    execFile(command, [...args], { cwd, env, timeout: RUN_TIMEOUT_MS, encoding: "utf8" }, (error, stdout) => {
       const status = error ? (typeof error.code === "number" ? error.code : null) : 0;
       resolvePromise({ status, stdout: stdout ?? "" });
     });
@@ -47,7 +48,7 @@ export const PROMPT_STATE_FILE = join(".clawhip", "state", "prompt-submit.json")
 const PROMPT_SUMMARY_CHARS = 200;
 
 async function gitLine(deps: HookContextDeps, cwd: string, args: readonly string[]): Promise<string | undefined> {
-  const result = await deps.run("git", args, cwd);
+  const result = await deps.run("git", args, cwd, deps.env);
   return result.status === 0 ? nonBlank(result.stdout) : undefined;
 }
 
@@ -133,7 +134,7 @@ async function tmuxFromServer(deps: HookContextDeps, cwd: string): Promise<JsonR
   const pane = deps.env.TMUX_PANE ?? "";
   if (!deps.env.TMUX && !pane) return {};
   const format = ["#{session_name}", "#{window_index}", "#{pane_id}", "#{pane_tty}", "#{session_attached}"].join("\u001f");
-  const result = await deps.run("tmux", ["display-message", "-p", ...(pane ? ["-t", pane] : []), format], cwd);
+  const result = await deps.run("tmux", ["display-message", "-p", ...(pane ? ["-t", pane] : []), format], cwd, deps.env);
   if (result.status !== 0) return {};
   const [session, window, paneId, tty, attachedCount] = result.stdout.trim().split("\u001f");
   const out: JsonRecord = {};

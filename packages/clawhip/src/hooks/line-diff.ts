@@ -22,12 +22,12 @@ export function lineDiff(label: string, before: string, after: string, context =
       ops.push([" ", a[i] as string]);
       i += 1;
       j += 1;
-    } else if (j < b.length && (i === a.length || (lcs[i]?.[j + 1] as number) >= (lcs[i + 1]?.[j] as number))) {
-      ops.push(["+", b[j] as string]);
-      j += 1;
-    } else {
+    } else if (i < a.length && (j === b.length || (lcs[i + 1]?.[j] as number) >= (lcs[i]?.[j + 1] as number))) {
       ops.push(["-", a[i] as string]);
       i += 1;
+    } else {
+      ops.push(["+", b[j] as string]);
+      j += 1;
     }
   }
   const keep = ops.map((_, index) => ops.slice(Math.max(0, index - context), index + context + 1).some(([op]) => op !== " "));
