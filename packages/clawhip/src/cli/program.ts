@@ -9,11 +9,11 @@ import {
 } from "@clawbridge/contracts";
 import { Command, CommanderError, Option } from "commander";
 import { redactedTargetValue } from "../deliver/redact-target.js";
-import { acceptIncoming, acceptIngress, type IngressSurface } from "../ingress/accept.js";
-import { startDaemon } from "../ingress/daemon.js";
 import { collectHookContext, systemRun } from "../hooks/hook-context.js";
 import { HookInstallError, installHooks } from "../hooks/install.js";
 import { listPlugins, PluginError, pluginsDir } from "../hooks/plugins.js";
+import { acceptIncoming, acceptIngress, type IngressSurface } from "../ingress/accept.js";
+import { startDaemon } from "../ingress/daemon.js";
 import { eventFromEmitArgs, eventWireBody } from "../normalize/emit-args.js";
 import type { IncomingEvent } from "../normalize/incoming.js";
 import { IngressError } from "../normalize/ingress-error.js";
@@ -166,7 +166,15 @@ export function buildProgram(io: CliIo): Command {
     .option("--config <file>", "clawhip.toml")
     .addOption(jsonOption())
     .action(
-      async (opts: { provider?: string; payload?: string; file?: string; raw?: boolean; url?: string; config?: string; json?: boolean }) => {
+      async (opts: {
+        provider?: string;
+        payload?: string;
+        file?: string;
+        raw?: boolean;
+        url?: string;
+        config?: string;
+        json?: boolean;
+      }) => {
         const { config } = await resolveConfig(io, opts.config);
         const input = await hookInput(io, opts);
         const given = input && typeof input === "object" && !Array.isArray(input) ? (input as Record<string, unknown>) : undefined;
@@ -192,19 +200,29 @@ export function buildProgram(io: CliIo): Command {
     .description("provider-native hook forwarding")
     .command("install")
     .description("register clawhip's bridge for the five shared hook events in Codex and/or Claude Code settings")
-    .addOption(
-      new Option("--provider <name...>", "only these providers (default: all)").choices(ClawhipHookProviderSchema.options),
-    )
+    .addOption(new Option("--provider <name...>", "only these providers (default: all)").choices(ClawhipHookProviderSchema.options))
     .option("--all", "every supported provider (the default)")
-    .addOption(new Option("--scope <scope>", "global: ~/.codex, ~/.claude; project: <root>/.codex (Codex only)").choices(["global", "project"]).default("global"))
+    .addOption(
+      new Option("--scope <scope>", "global: ~/.codex, ~/.claude; project: <root>/.codex (Codex only)")
+        .choices(["global", "project"])
+        .default("global"),
+    )
     .option("--root <dir>", "project root for --scope project (default: the current folder)")
     .option("--dry-run", "print what would change, as a diff, and write nothing")
     .addOption(jsonOption())
     .action(
-      async (opts: { provider?: string[]; all?: boolean; scope: "global" | "project"; root?: string; dryRun?: boolean; json?: boolean }) => {
+      async (opts: {
+        provider?: string[];
+        all?: boolean;
+        scope: "global" | "project";
+        root?: string;
+        dryRun?: boolean;
+        json?: boolean;
+      }) => {
         const home = io.env.HOME;
         if (!home) throw new CliError("no_home", "HOME is not set: the bridge and the global settings live under it");
-        const providers = opts.all || !opts.provider ? ClawhipHookProviderSchema.options : ClawhipHookProviderSchema.array().parse(opts.provider);
+        const providers =
+          opts.all || !opts.provider ? ClawhipHookProviderSchema.options : ClawhipHookProviderSchema.array().parse(opts.provider);
         let result: Awaited<ReturnType<typeof installHooks>>;
         try {
           result = await installHooks({

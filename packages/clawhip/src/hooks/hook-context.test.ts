@@ -63,7 +63,12 @@ describe("collectHookContext: what the bridge adds to a provider's hook JSON", (
   });
 
   it("a Stop after a prompt carries that prompt as its context and summary", async () => {
-    await collectHookContext({ hook_event_name: "UserPromptSubmit", cwd: worktree, prompt: `  ${"p".repeat(250)}  `, turn_id: "t-7" }, "claude-code", base, deps());
+    await collectHookContext(
+      { hook_event_name: "UserPromptSubmit", cwd: worktree, prompt: `  ${"p".repeat(250)}  `, turn_id: "t-7" },
+      "claude-code",
+      base,
+      deps(),
+    );
     const stop = await collectHookContext({ hook_event_name: "Stop", cwd: worktree, session_id: "s-1" }, "claude-code", base, deps());
     const summary = `${"p".repeat(200)}…`;
     expect(stop.stop_context).toEqual({ last_prompt_at: "2026-04-12T10:00:00.000Z", last_prompt_summary: summary, last_turn_id: "t-7" });
@@ -77,14 +82,24 @@ describe("collectHookContext: what the bridge adds to a provider's hook JSON", (
   it("augmenters in .clawhip/hooks/augment add fields in name order, merged additively", async () => {
     const dir = join(repo, ".clawhip", "hooks", "augment");
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "a.mjs"), "export default (p) => ({ summary: `from ${p.provider}`, recent_context: ['one'], frontmatter: { owner: 'a' } });\n");
-    writeFileSync(join(dir, "b.mjs"), "export function augment() { return { summary: 'ignored', recent_context: ['two'], frontmatter: { owner: 'b', team: 'x' } }; }\n");
+    writeFileSync(
+      join(dir, "a.mjs"),
+      "export default (p) => ({ summary: 'from ' + p.provider, recent_context: ['one'], frontmatter: { owner: 'a' } });\n",
+    );
+    writeFileSync(
+      join(dir, "b.mjs"),
+      "export function augment() { return { summary: 'ignored', recent_context: ['two'], frontmatter: { owner: 'b', team: 'x' } }; }\n",
+    );
     writeFileSync(join(dir, "notes.txt"), "not a module\n");
     try {
       const body = await collectHookContext({ hook_event_name: "SessionStart", cwd: repo }, "codex", base, deps());
       expect(body.augmentation).toEqual({ summary: "from codex", recent_context: ["one", "two"], frontmatter: { owner: "a", team: "x" } });
       const outcome = acceptIngress("native-hook-v1", body, defaultConfig());
-      expect(outcome.ok && outcome.event.payload).toMatchObject({ summary: "from codex", recent_context: ["one", "two"], repo_name: "clawhip" });
+      expect(outcome.ok && outcome.event.payload).toMatchObject({
+        summary: "from codex",
+        recent_context: ["one", "two"],
+        repo_name: "clawhip",
+      });
     } finally {
       rmSync(join(repo, ".clawhip", "hooks"), { recursive: true, force: true });
     }
@@ -105,9 +120,22 @@ describe("collectHookContext: what the bridge adds to a provider's hook JSON", (
     const socket = join(base, "tmux.sock");
     execFileSync("tmux", ["-S", socket, "new-session", "-d", "-s", "clawhip-ctx", "-x", "80", "-y", "20"]);
     try {
-      const pane = execFileSync("tmux", ["-S", socket, "display-message", "-p", "-t", "clawhip-ctx", "#{pane_id}"], { encoding: "utf8" }).trim();
-      const body = await collectHookContext({ event_name: "SessionStart" }, "codex", repo, deps({ TMUX: `${socket},1,0`, TMUX_PANE: pane }));
-      expect(body).toMatchObject({ tmux_session: "clawhip-ctx", tmux_window: "0", tmux_pane: pane, tmux_attached: false, tmux_client_count: 0 });
+      const pane = execFileSync("tmux", ["-S", socket, "display-message", "-p", "-t", "clawhip-ctx", "#{pane_id}"], {
+        encoding: "utf8",
+      }).trim();
+      const body = await collectHookContext(
+        { event_name: "SessionStart" },
+        "codex",
+        repo,
+        deps({ TMUX: `${socket},1,0`, TMUX_PANE: pane }),
+      );
+      expect(body).toMatchObject({
+        tmux_session: "clawhip-ctx",
+        tmux_window: "0",
+        tmux_pane: pane,
+        tmux_attached: false,
+        tmux_client_count: 0,
+      });
       expect(body.tmux_pane_tty).toMatch(/^\/dev\//);
     } finally {
       execFileSync("tmux", ["-S", socket, "kill-server"]);
@@ -115,6 +143,11 @@ describe("collectHookContext: what the bridge adds to a provider's hook JSON", (
   });
 
   it("mergeAdditive never replaces what is there", () => {
-    expect(mergeAdditive({ a: 1, l: [1], o: { x: 1 } }, { a: 2, b: 3, l: [2], o: { x: 2, y: 3 } })).toEqual({ a: 1, b: 3, l: [1, 2], o: { x: 1, y: 3 } });
+    expect(mergeAdditive({ a: 1, l: [1], o: { x: 1 } }, { a: 2, b: 3, l: [2], o: { x: 2, y: 3 } })).toEqual({
+      a: 1,
+      b: 3,
+      l: [1, 2],
+      o: { x: 1, y: 3 },
+    });
   });
 });

@@ -38,7 +38,7 @@ describe("clawhip hooks install (upstream hooks/mod.rs install tests)", () => {
     expect(result.files.map((f) => f.path)).toEqual([bridge, join(home, CODEX_HOOKS_FILE), join(home, CLAUDE_SETTINGS_FILE)]);
     expect(result.files.every((f) => f.changed)).toBe(true);
     expect(statSync(bridge).mode & 0o777).toBe(0o755);
-    expect(readFileSync(bridge, "utf8")).toContain(" native hook \"$@\" >/dev/null");
+    expect(readFileSync(bridge, "utf8")).toContain(' native hook "$@" >/dev/null');
     for (const [file, provider] of [
       [CODEX_HOOKS_FILE, "codex"],
       [CLAUDE_SETTINGS_FILE, "claude-code"],

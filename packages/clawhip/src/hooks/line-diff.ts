@@ -12,7 +12,8 @@ export function lineDiff(label: string, before: string, after: string, context =
   for (let i = a.length - 1; i >= 0; i -= 1) {
     const row = lcs[i] as number[];
     const next = lcs[i + 1] as number[];
-    for (let j = b.length - 1; j >= 0; j -= 1) row[j] = a[i] === b[j] ? (next[j + 1] as number) + 1 : Math.max(next[j] as number, row[j + 1] as number);
+    for (let j = b.length - 1; j >= 0; j -= 1)
+      row[j] = a[i] === b[j] ? (next[j + 1] as number) + 1 : Math.max(next[j] as number, row[j + 1] as number);
   }
   const ops: Array<[" " | "-" | "+", string]> = [];
   let i = 0;

@@ -27,7 +27,12 @@ interface Case {
 const shared = (event: string, provider: string, kind: string): Case => ({
   name: `${event} from ${provider} is ${kind}`,
   upstream: "native_hooks.rs maps_all_shared_hook_events",
-  body: { provider, directory: "/repo/clawhip", event_name: event, event_payload: { tool_name: "Bash", tool_input: { command: "echo hi" } } },
+  body: {
+    provider,
+    directory: "/repo/clawhip",
+    event_name: event,
+    event_payload: { tool_name: "Bash", tool_input: { command: "echo hi" } },
+  },
   kind,
   fields: { provider, repo_name: "clawhip", tool: provider, agent_name: provider },
 });
@@ -58,7 +63,11 @@ const CASES: Case[] = [
       provider: "claude-code",
       directory: "/repo/clawhip",
       event_name: "SessionStart",
-      augmentation: { summary: "extra setup context", context: { repo_name: "should-not-replace-base", recent_issue: 163 }, frontmatter: { owner: "worker-2" } },
+      augmentation: {
+        summary: "extra setup context",
+        context: { repo_name: "should-not-replace-base", recent_issue: 163 },
+        frontmatter: { owner: "worker-2" },
+      },
       event_payload: {},
     },
     kind: "session.started",
@@ -115,7 +124,11 @@ const CASES: Case[] = [
       provider: "claude-code",
       directory: "/repo/clawhip",
       event_name: "Stop",
-      stop_context: { last_prompt_at: "2026-04-10T12:34:56Z", last_prompt_summary: "wire up event provenance for issue 188", last_turn_id: "turn-99" },
+      stop_context: {
+        last_prompt_at: "2026-04-10T12:34:56Z",
+        last_prompt_summary: "wire up event provenance for issue 188",
+        last_turn_id: "turn-99",
+      },
     },
     kind: "session.stopped",
     fields: {
@@ -123,7 +136,11 @@ const CASES: Case[] = [
       last_prompt_at: "2026-04-10T12:34:56Z",
       last_turn_id: "turn-99",
       summary: "wire up event provenance for issue 188",
-      stop_context: { last_prompt_at: "2026-04-10T12:34:56Z", last_prompt_summary: "wire up event provenance for issue 188", last_turn_id: "turn-99" },
+      stop_context: {
+        last_prompt_at: "2026-04-10T12:34:56Z",
+        last_prompt_summary: "wire up event provenance for issue 188",
+        last_turn_id: "turn-99",
+      },
     },
     priority: "high",
   },
@@ -150,7 +167,13 @@ const CASES: Case[] = [
   {
     name: "a Codex SessionStart takes its session id from event_payload",
     upstream: "daemon.rs post_native_hook_accepts_codex_payload_and_queues_normalized_event",
-    body: { provider: "codex", event_name: "SessionStart", directory: "/tmp/clawhip", cwd: "/tmp/clawhip", event_payload: { session_id: "sess-65", cwd: "/tmp/clawhip" } },
+    body: {
+      provider: "codex",
+      event_name: "SessionStart",
+      directory: "/tmp/clawhip",
+      cwd: "/tmp/clawhip",
+      event_payload: { session_id: "sess-65", cwd: "/tmp/clawhip" },
+    },
     kind: "session.started",
     fields: { tool: "codex", session_id: "sess-65", event_id: env.uuid() },
     compact: "codex sess-65 started (repo=clawhip)",
@@ -276,11 +299,18 @@ describe("provider-native hooks, upstream 0.6.x contract (POST /api/native/v1/ho
     expect(renderEvent(event, "compact")).toBe(
       "codex issue-180 started (repo=clawhip, tmux=issue-180:2:%11, pane_tty=/dev/pts/42, clients=0, detached)",
     );
-    expect(renderEvent(event, "inline")).toBe("[codex issue-180] started · clawhip · tmux issue-180:2:%11 · /dev/pts/42 · 0 clients · detached");
+    expect(renderEvent(event, "inline")).toBe(
+      "[codex issue-180] started · clawhip · tmux issue-180:2:%11 · /dev/pts/42 · 0 clients · detached",
+    );
   });
 
   it("a body field of the wrong type is a 400 that names the field", () => {
-    const outcome = acceptIngress("native-hook-v1", { provider: "codex", event_name: "Stop", stop_context: "yesterday" }, defaultConfig(), env);
+    const outcome = acceptIngress(
+      "native-hook-v1",
+      { provider: "codex", event_name: "Stop", stop_context: "yesterday" },
+      defaultConfig(),
+      env,
+    );
     expect(outcome).toMatchObject({ ok: false, status: 400 });
     expect(outcome.ok || outcome.body.error).toMatch(/^invalid native hook body: stop_context: /);
   });
@@ -289,7 +319,12 @@ describe("provider-native hooks, upstream 0.6.x contract (POST /api/native/v1/ho
     for (const key of ["__proto__", "constructor", "toString"]) {
       const named = acceptIngress("native-hook-v1", { provider: "codex", event_name: key }, defaultConfig(), env);
       expect(named).toMatchObject({ ok: false, status: 400, body: { error: `unsupported native hook event '${key}'` } });
-      const id = acceptIngress("native-hook-v1", JSON.parse(`{"event_name":"Stop","session_id":"${key}","${key}":"x"}`), defaultConfig(), env);
+      const id = acceptIngress(
+        "native-hook-v1",
+        JSON.parse(`{"event_name":"Stop","session_id":"${key}","${key}":"x"}`),
+        defaultConfig(),
+        env,
+      );
       expect(id.ok && id.event.payload.session_id).toBe(key);
     }
   });

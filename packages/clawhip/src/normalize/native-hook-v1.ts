@@ -1,6 +1,6 @@
 import { ClawhipNativeHookBodySchema } from "@clawbridge/contracts";
-import { pathBaseName } from "./inference.js";
 import type { IncomingEvent } from "./incoming.js";
+import { pathBaseName } from "./inference.js";
 import { IngressError } from "./ingress-error.js";
 import { isRecord, type JsonRecord, nonBlank, setOwn } from "./json.js";
 import { tmuxFieldsOf } from "./tmux-fields.js";
@@ -15,7 +15,11 @@ const SHARED_EVENTS: ReadonlyMap<string, readonly [kind: string, label: string]>
       [["sessionstart", "session-start", "session.started", "started"], "session.started", "started"],
       [["pretooluse", "pre-tool-use"], "tool.pre", "pre-tool-use"],
       [["posttooluse", "post-tool-use"], "tool.post", "post-tool-use"],
-      [["userpromptsubmit", "user-prompt-submit", "prompt-submitted", "session.prompt-submitted"], "session.prompt-submitted", "prompt-submitted"],
+      [
+        ["userpromptsubmit", "user-prompt-submit", "prompt-submitted", "session.prompt-submitted"],
+        "session.prompt-submitted",
+        "prompt-submitted",
+      ],
       [["stop", "sessionstop", "session-stopped"], "session.stopped", "stop"],
     ] as const
   ).flatMap(([names, kind, label]) => names.map((name) => [name, [kind, label] as const] as const)),
@@ -96,7 +100,8 @@ function applyAugmentation(out: JsonRecord, augmentation: JsonRecord): void {
     ["message", "message"],
     ["context", "message_context"],
   ] as const) {
-    if (Object.hasOwn(augmentation, from) && augmentation[from] !== undefined) mergeObjectInto(out, to, structuredClone(augmentation[from]));
+    if (Object.hasOwn(augmentation, from) && augmentation[from] !== undefined)
+      mergeObjectInto(out, to, structuredClone(augmentation[from]));
   }
   if (Object.hasOwn(augmentation, "recent_context")) appendArrayInto(out, "recent_context", augmentation.recent_context);
   out.augmentation = augmentation;
@@ -163,13 +168,15 @@ export function decodeNativeHookV1(input: unknown): IncomingEvent {
   const metadata = recordAt(body, "project_metadata");
   const givenRepoName = firstString(body, ["repo_name", "context/repo_name", "project", "project_name", "projectName"]);
   const rootForName = repoPath ?? worktreePath;
-  const canonical = metadataString(metadata, ["repo_name", "repo", "name"]) ?? (rootForName === undefined ? undefined : pathBaseName(rootForName));
+  const canonical =
+    metadataString(metadata, ["repo_name", "repo", "name"]) ?? (rootForName === undefined ? undefined : pathBaseName(rootForName));
   const repoName = canonicalRepoName(givenRepoName, canonical, repoPath, worktreePath);
   const projectName =
     firstString(body, ["project", "project_name", "projectName", "context/project", "context/project_name", "context/projectName"]) ??
     metadataString(metadata, ["name", "project_name"]);
   const projectId =
-    firstString(body, ["project_id", "projectId", "context/project_id", "context/projectId"]) ?? metadataString(metadata, ["id", "project_id"]);
+    firstString(body, ["project_id", "projectId", "context/project_id", "context/projectId"]) ??
+    metadataString(metadata, ["id", "project_id"]);
   const source = firstString(body, ["source", "source/name", "context/source", "agent_name"]) ?? provider;
   const sessionId = firstString(body, [
     "session_id",

@@ -89,12 +89,19 @@ describe("hooks install into a throwaway HOME, then provider hook payloads throu
       tool_input: { command: "pnpm test" },
     });
     expect(tool.code).toBe(0);
-    const stop = await runHook(await installedCommand(".claude/settings.json", "Stop"), { ...base, hook_event_name: "Stop", stop_hook_active: false });
+    const stop = await runHook(await installedCommand(".claude/settings.json", "Stop"), {
+      ...base,
+      hook_event_name: "Stop",
+      stop_hook_active: false,
+    });
     expect(stop.code).toBe(0);
 
     await waitFor((c) => c === "claude-code claude-sess-2 prompt-submitted (repo=clawhip)", "the prompt delivery");
     await waitFor((c) => c === "claude-code claude-sess-2 stopped (repo=clawhip, summary=Fix the flaky test)", "the Stop delivery");
-    await waitFor((c) => c.startsWith("{") && JSON.parse(c).tool_name === "Bash" && JSON.parse(c).provider === "claude-code", "the tool.pre delivery");
+    await waitFor(
+      (c) => c.startsWith("{") && JSON.parse(c).tool_name === "Bash" && JSON.parse(c).provider === "claude-code",
+      "the tool.pre delivery",
+    );
   });
 
   it("a hook that cannot reach the daemon fails loudly on stderr, not on stdout", async () => {
