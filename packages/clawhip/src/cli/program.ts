@@ -78,6 +78,7 @@ export function buildProgram(io: CliIo): Command {
         throw new CliError("invalid_port", `--port must be 0..65535, got ${opts.port}`);
       const dir = stateDir(io, opts.stateDir, config);
       const token = io.env.CLAWHIP_TOKEN || undefined;
+      const githubSecret = io.env.CLAWHIP_GITHUB_WEBHOOK_SECRET || undefined;
       const botToken = discordToken(io);
       let daemon: Awaited<ReturnType<typeof startDaemon>>;
       try {
@@ -88,6 +89,7 @@ export function buildProgram(io: CliIo): Command {
           ...(opts.bind ? { bind: opts.bind } : {}),
           ...(port !== undefined ? { port } : {}),
           ...(token ? { token } : {}),
+          ...(githubSecret ? { githubSecret } : {}),
           ...(botToken ? { discordToken: botToken } : {}),
         });
       } catch (error) {

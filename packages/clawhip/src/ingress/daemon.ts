@@ -11,6 +11,8 @@ export interface DaemonOptions extends Omit<ClawhipRuntimeOptions, "config"> {
   bind?: string;
   port?: number;
   token?: string;
+  /** The GitHub webhook secret (`CLAWHIP_GITHUB_WEBHOOK_SECRET`); defaults to `[github].webhook_secret`. */
+  githubSecret?: string;
 }
 
 export interface RunningDaemon {
@@ -33,6 +35,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     runtime: () => runtime,
     log: (message) => log("error", message),
     ...(token ? { token } : {}),
+    ...(options.githubSecret ? { githubSecret: options.githubSecret } : {}),
   });
   const { daemon } = options.config;
   // The guard answers what the handler cannot: requests node's parser refuses (JSON 400/408/431), a

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { hasBearer, RequestTargetError, requestTarget } from "@clawbridge/plugin-host";
 import type { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
+import { githubSignatureValid } from "../sources/github-webhook.js";
 import type { IngressSurface } from "./accept.js";
 import { BodyTooLargeError, readBody, sendJson } from "./http-io.js";
 import { IngressBatcher } from "./ingress-batcher.js";
@@ -19,6 +20,8 @@ export const INGRESS_PATHS: ReadonlyMap<string, IngressSurface> = new Map([
 ]);
 
 export const HEALTH_PATH = "/health";
+/** GitHub webhook deliveries: authenticated by their HMAC signature, not by the bearer token. */
+export const GITHUB_PATH = "/github";
 
 export interface IngressHandlerOptions {
   /** The runtime, or undefined while it is starting (requests then get 503). */
@@ -32,6 +35,8 @@ export interface IngressHandlerOptions {
   requireToken?: boolean;
   /** A path prefix the routes live under (the plugin mounts them under e.g. `/clawhip`). */
   prefix?: string;
+  /** The secret GitHub signs webhook deliveries with; defaults to `[github].webhook_secret`. */
+  githubSecret?: string;
   log?: (message: string) => void;
 }
 
@@ -88,7 +93,7 @@ export function createIngressHandler(options: IngressHandlerOptions) {
       else sendJson(res, 200, runtime.health());
       return true;
     }
-    const surface = INGRESS_PATHS.get(path);
+    const surface = path === GITHUB_PATH ? "github" : INGRESS_PATHS.get(path);
     if (surface === undefined) return false;
     try {
       const runtime = options.runtime();
@@ -100,8 +105,13 @@ export function createIngressHandler(options: IngressHandlerOptions) {
         fail(res, 503, "clawhip is starting");
         return true;
       }
-      const token = options.token ?? runtime.config.daemon.token;
-      if (token === undefined && options.requireToken) {
+      const githubSecret = surface === "github" ? (options.githubSecret ?? runtime.config.github.webhook_secret) : undefined;
+      if (surface === "github" && githubSecret === undefined) {
+        fail(res, 401, "unauthorized: GitHub webhooks need [github].webhook_secret (or CLAWHIP_GITHUB_WEBHOOK_SECRET) to check their signature");
+        return true;
+      }
+      const token = surface === "github" ? undefined : (options.token ?? runtime.config.daemon.token);
+      if (token === undefined && options.requireToken && surface !== "github") {
         fail(res, 401, 'unauthorized: routeAuth "plugin" needs [daemon].token in clawhip\'s config; set one, or use routeAuth "gateway"');
         return true;
       }
@@ -125,7 +135,19 @@ export function createIngressHandler(options: IngressHandlerOptions) {
         if (req.socket.destroyed) return true;
         throw error;
       }
-      const reply = await batcher.submit({ surface, text: raw.toString("utf8") });
+      let text = raw.toString("utf8");
+      if (githubSecret !== undefined) {
+        const signature = req.headers["x-hub-signature-256"];
+        if (!githubSignatureValid(githubSecret, raw, typeof signature === "string" ? signature : undefined)) {
+          fail(res, 401, "unauthorized: X-Hub-Signature-256 is missing or does not match the body");
+          return true;
+        }
+        // The event name travels with the body, so the pipeline sees one JSON document per delivery. It
+        // goes last: JSON.parse keeps the last of duplicate keys, so no body text can stand in for it.
+        const event = req.headers["x-github-event"];
+        text = `{"body":${text},"event":${JSON.stringify(typeof event === "string" ? event : "")}}`;
+      }
+      const reply = await batcher.submit({ surface, text });
       sendJson(res, reply.status, reply.body);
     } catch (error) {
       options.log?.(`ingress ${req.method} ${full} failed: ${(error as Error).stack ?? error}`);

@@ -2,10 +2,9 @@ import type { ClawhipEvent, ClawhipFormat } from "@clawbridge/contracts";
 import { asBoolish, asU64, isRecord, type JsonRecord, sortedKeys } from "../normalize/json.js";
 import { lifecycleSuffix, rendersPayloadStatus } from "../normalize/kinds.js";
 
-/** A delivery that cannot be rendered (e.g. a `custom` event without `message`): skipped and logged. */
-export class RenderError extends Error {
-  override name = "RenderError";
-}
+import { RenderError, renderSourceEvent } from "./source-families.js";
+
+export { RenderError };
 
 function text(payload: JsonRecord, key: string): string | undefined {
   const value = payload[key];
@@ -114,7 +113,7 @@ function renderAgent(payload: JsonRecord, format: ClawhipFormat): string {
 
 /**
  * The default renderer, character for character: session.* and agent.* templates, `custom`
- * (`message`), and compact JSON for every other kind. `raw` is always the sorted, 2-space pretty JSON.
+ * (`message`), the git/GitHub/tmux/workspace families, and compact JSON for every other kind. `raw` is always the sorted, 2-space pretty JSON.
  */
 export function renderEvent(event: Pick<ClawhipEvent, "kind" | "payload">, format: ClawhipFormat): string {
   const payload = isRecord(event.payload) ? event.payload : {};
@@ -126,5 +125,5 @@ export function renderEvent(event: Pick<ClawhipEvent, "kind" | "payload">, forma
     if (!message) throw new RenderError("missing string field 'message'");
     return format === "alert" ? `🚨 ${message}` : message;
   }
-  return compactJson(payload);
+  return renderSourceEvent(event.kind, payload, format) ?? compactJson(payload);
 }

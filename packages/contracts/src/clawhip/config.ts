@@ -119,6 +119,14 @@ export const ClawhipDiscordProviderSchema = z.strictObject({
   api_base: z.url().default("https://discord.com/api/v10"),
 });
 
+/**
+ * `[github]`: the webhook ingress `POST /github`. Every delivery must carry a valid `X-Hub-Signature-256`
+ * for this secret (the env `CLAWHIP_GITHUB_WEBHOOK_SECRET` wins); without a secret the route refuses all.
+ */
+export const ClawhipGithubSchema = z.strictObject({
+  webhook_secret: z.string().min(16, "github webhook_secret: at least 16 characters").optional(),
+});
+
 /** The whole `clawhip.toml`. Unknown top-level tables (upstream monitors, dispatch, …) are ignored. */
 export const ClawhipConfigSchema = z.looseObject({
   defaults: ClawhipDefaultsSchema.default({ format: "compact" }),
@@ -145,6 +153,7 @@ export const ClawhipConfigSchema = z.looseObject({
     dedupe_window: 100_000,
   }),
   providers: z.looseObject({ discord: ClawhipDiscordProviderSchema.optional() }).default({}),
+  github: ClawhipGithubSchema.default({}),
 });
 export type ClawhipConfigInput = z.input<typeof ClawhipConfigSchema>;
 export type ClawhipConfig = z.output<typeof ClawhipConfigSchema>;
