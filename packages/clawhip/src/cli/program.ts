@@ -2,6 +2,7 @@ import { dirname, join, resolve } from "node:path";
 import {
   type ClawhipConfig,
   ClawhipFormatSchema,
+  ClawhipGitHooksResultSchema,
   ClawhipHookProviderSchema,
   ClawhipHooksInstallResultSchema,
   ClawhipPluginsListSchema,
@@ -15,6 +16,7 @@ import { listPlugins, PluginError, pluginsDir } from "../hooks/plugins.js";
 import { acceptIncoming, acceptIngress, type IngressSurface } from "../ingress/accept.js";
 import { startDaemon } from "../ingress/daemon.js";
 import { eventFromEmitArgs, eventWireBody } from "../normalize/emit-args.js";
+import { GitSourceError, gitBranchChangedPayload, gitCommitPayload, installGitHooks } from "../sources/git-source.js";
 import type { IncomingEvent } from "../normalize/incoming.js";
 import { IngressError } from "../normalize/ingress-error.js";
 import { priorityFor } from "../normalize/kinds.js";
@@ -246,6 +248,68 @@ export function buildProgram(io: CliIo): Command {
         print(io, { json: !!opts.json }, ClawhipHooksInstallResultSchema.parse(result), lines.join("\n"));
       },
     );
+
+  const gitCommand = program.command("git").description("git commit and branch events (run by the hooks `git install-hooks` writes)");
+  const gitDeps = { run: systemRun, env: io.env };
+  const gitFailure = (error: unknown): never => {
+    if (error instanceof GitSourceError) throw new CliError("git", error.message);
+    throw error;
+  };
+  const sendGitEvent = async (
+    type: "git.commit" | "git.branch-changed",
+    payload: object,
+    opts: { channel?: string; url?: string; config?: string; json?: boolean; dryRun?: boolean },
+  ) => {
+    const body = { type, payload, ...(opts.channel ? { channel: opts.channel } : {}) };
+    if (opts.dryRun) {
+      print(io, { json: !!opts.json }, { dryRun: true, body }, JSON.stringify(body, null, 2));
+      return;
+    }
+    const { config } = await resolveConfig(io, opts.config);
+    const reply = expectAccepted(await postToDaemon(io, daemonUrl(io, opts.url, config), "/event", body, daemonToken(io, config)));
+    print(io, { json: !!opts.json }, reply.body as Record<string, unknown>, JSON.stringify(reply.body));
+  };
+  const gitSendOptions = (command: Command) =>
+    command
+      .option("--channel <id>", "Discord channel for this event (routes may override)")
+      .option("--dry-run", "print the event, do not send it")
+      .option("--url <url>", "daemon URL")
+      .option("--config <file>", "clawhip.toml")
+      .addOption(jsonOption());
+
+  gitSendOptions(
+    gitCommand
+      .command("commit")
+      .description("POST a git.commit event for HEAD of the current repository, or for every commit of --range")
+      .option("--range <range>", "OLD..NEW: all commits in it as one event (a push or merge)"),
+  ).action(async (opts: { range?: string; channel?: string; url?: string; config?: string; json?: boolean; dryRun?: boolean }) => {
+    const payload = await gitCommitPayload(gitDeps, io.cwd, opts.range).catch(gitFailure);
+    await sendGitEvent("git.commit", payload, opts);
+  });
+
+  gitSendOptions(
+    gitCommand
+      .command("branch-changed")
+      .description("POST a git.branch-changed event (post-checkout passes the two refs)")
+      .requiredOption("--old-ref <ref>", "the ref checked out before")
+      .requiredOption("--new-ref <ref>", "the ref checked out now"),
+  ).action(async (opts: { oldRef: string; newRef: string; channel?: string; url?: string; config?: string; json?: boolean; dryRun?: boolean }) => {
+    const payload = await gitBranchChangedPayload(gitDeps, io.cwd, opts.oldRef, opts.newRef).catch(gitFailure);
+    await sendGitEvent("git.branch-changed", payload, opts);
+  });
+
+  gitCommand
+    .command("install-hooks")
+    .description("write post-commit and post-checkout hooks that report to clawhip into the repository")
+    .option("--root <dir>", "the repository (default: the current folder)")
+    .option("--dry-run", "print what would change, as a diff, and write nothing")
+    .addOption(jsonOption())
+    .action(async (opts: { root?: string; dryRun?: boolean; json?: boolean }) => {
+      const result = await installGitHooks(gitDeps, resolve(io.cwd, opts.root ?? "."), io.clawhipCommand, !!opts.dryRun).catch(gitFailure);
+      const lines = result.files.map((f) => `${f.changed ? (result.dryRun ? "would change" : "updated") : "unchanged"}: ${f.path}`);
+      if (result.dryRun) lines.push(...result.files.filter((f) => f.changed).map((f) => f.diff.trimEnd()));
+      print(io, { json: !!opts.json }, ClawhipGitHooksResultSchema.parse(result), lines.join("\n"));
+    });
 
   const pluginsCommand = program.command("plugins").alias("plugin").description("tool-integration plugins");
   pluginsCommand

@@ -32,6 +32,14 @@ export const ClawhipGitBranchChangedPayloadSchema = z.object({
 });
 export type ClawhipGitBranchChangedPayload = z.infer<typeof ClawhipGitBranchChangedPayloadSchema>;
 
+/** `clawhip git install-hooks --json`. */
+export const ClawhipGitHooksResultSchema = z.object({
+  dryRun: z.boolean(),
+  hooksDir: text,
+  files: z.array(z.object({ path: text, changed: z.boolean(), diff: text })),
+});
+export type ClawhipGitHooksResult = z.infer<typeof ClawhipGitHooksResultSchema>;
+
 /** `github.issue-opened|commented|closed`. */
 export const ClawhipGithubIssuePayloadSchema = z.object({
   repo: text,
