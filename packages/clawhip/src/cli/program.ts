@@ -16,11 +16,11 @@ import { listPlugins, PluginError, pluginsDir } from "../hooks/plugins.js";
 import { acceptIncoming, acceptIngress, type IngressSurface } from "../ingress/accept.js";
 import { startDaemon } from "../ingress/daemon.js";
 import { eventFromEmitArgs, eventWireBody } from "../normalize/emit-args.js";
-import { GitSourceError, gitBranchChangedPayload, gitCommitPayload, installGitHooks } from "../sources/git-source.js";
 import type { IncomingEvent } from "../normalize/incoming.js";
 import { IngressError } from "../normalize/ingress-error.js";
 import { priorityFor } from "../normalize/kinds.js";
 import { renderEvent } from "../render/render-event.js";
+import { GitSourceError, gitBranchChangedPayload, gitCommitPayload, installGitHooks } from "../sources/git-source.js";
 import { VERSION } from "../version.js";
 import { CliError } from "./cli-error.js";
 import { type CliIo, parseJsonInput, readInput } from "./cli-io.js";
@@ -293,10 +293,12 @@ export function buildProgram(io: CliIo): Command {
       .description("POST a git.branch-changed event (post-checkout passes the two refs)")
       .requiredOption("--old-ref <ref>", "the ref checked out before")
       .requiredOption("--new-ref <ref>", "the ref checked out now"),
-  ).action(async (opts: { oldRef: string; newRef: string; channel?: string; url?: string; config?: string; json?: boolean; dryRun?: boolean }) => {
-    const payload = await gitBranchChangedPayload(gitDeps, io.cwd, opts.oldRef, opts.newRef).catch(gitFailure);
-    await sendGitEvent("git.branch-changed", payload, opts);
-  });
+  ).action(
+    async (opts: { oldRef: string; newRef: string; channel?: string; url?: string; config?: string; json?: boolean; dryRun?: boolean }) => {
+      const payload = await gitBranchChangedPayload(gitDeps, io.cwd, opts.oldRef, opts.newRef).catch(gitFailure);
+      await sendGitEvent("git.branch-changed", payload, opts);
+    },
+  );
 
   gitCommand
     .command("install-hooks")

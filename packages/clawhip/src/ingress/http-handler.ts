@@ -107,7 +107,11 @@ export function createIngressHandler(options: IngressHandlerOptions) {
       }
       const githubSecret = surface === "github" ? (options.githubSecret ?? runtime.config.github.webhook_secret) : undefined;
       if (surface === "github" && githubSecret === undefined) {
-        fail(res, 401, "unauthorized: GitHub webhooks need [github].webhook_secret (or CLAWHIP_GITHUB_WEBHOOK_SECRET) to check their signature");
+        fail(
+          res,
+          401,
+          "unauthorized: GitHub webhooks need [github].webhook_secret (or CLAWHIP_GITHUB_WEBHOOK_SECRET) to check their signature",
+        );
         return true;
       }
       const token = surface === "github" ? undefined : (options.token ?? runtime.config.daemon.token);

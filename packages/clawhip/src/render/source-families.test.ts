@@ -1,9 +1,5 @@
 import type { ClawhipFormat } from "@clawbridge/contracts";
-import {
-  ClawhipGitCommitPayloadSchema,
-  ClawhipGithubCiPayloadSchema,
-  ClawhipGithubReleasePayloadSchema,
-} from "@clawbridge/contracts";
+import { ClawhipGitCommitPayloadSchema, ClawhipGithubCiPayloadSchema, ClawhipGithubReleasePayloadSchema } from "@clawbridge/contracts";
 import { describe, expect, it } from "vitest";
 import { acceptIngress } from "../ingress/accept.js";
 import { defaultConfig } from "../route/config-file.js";
@@ -28,12 +24,22 @@ const release = (action: string, tag: string, name: string, prerelease: boolean)
  * Each family's texts as upstream 0.6.7's tests assert them (named in `upstream`); the expected strings
  * are upstream's, the payloads are built the way its constructors build them.
  */
-const CASES: Array<{ upstream: string; kind: string; payload: object; expect: Partial<Record<ClawhipFormat, string>>; contains?: string[] }> = [
+const CASES: Array<{
+  upstream: string;
+  kind: string;
+  payload: object;
+  expect: Partial<Record<ClawhipFormat, string>>;
+  contains?: string[];
+}> = [
   {
     upstream: "events.rs git_commit_events_keep_single_commit_rendering",
     kind: "git.commit",
     payload: { repo: "repo", branch: "main", ...commit("1234567890abcdef", "ship it") },
-    expect: { compact: "git:repo@main 1234567 ship it", alert: "🚨 new commit in repo@main: 1234567 ship it", inline: "[git] repo ship it" },
+    expect: {
+      compact: "git:repo@main 1234567 ship it",
+      alert: "🚨 new commit in repo@main: 1234567 ship it",
+      inline: "[git] repo ship it",
+    },
   },
   {
     upstream: "events.rs git_commit_events_aggregate_multi_commit_pushes",
@@ -53,13 +59,25 @@ const CASES: Array<{ upstream: string; kind: string; payload: object; expect: Pa
   {
     upstream: "render/default.rs renders_git_commit_with_worktree_suffix_when_distinct",
     kind: "git.commit",
-    payload: { repo: "repo", branch: "main", ...commit("1234567890abcdef", "ship it"), repo_path: "/repo/root", worktree_path: "/repo/root/.worktrees/issue-115" },
+    payload: {
+      repo: "repo",
+      branch: "main",
+      ...commit("1234567890abcdef", "ship it"),
+      repo_path: "/repo/root",
+      worktree_path: "/repo/root/.worktrees/issue-115",
+    },
     expect: { compact: "git:repo[wt:issue-115]@main 1234567 ship it" },
   },
   {
     upstream: "render/default.rs does_not_render_worktree_suffix_for_primary_repo_path",
     kind: "git.commit",
-    payload: { repo: "repo", branch: "main", ...commit("1234567890abcdef", "ship it"), repo_path: "/repo/root", worktree_path: "/repo/root" },
+    payload: {
+      repo: "repo",
+      branch: "main",
+      ...commit("1234567890abcdef", "ship it"),
+      repo_path: "/repo/root",
+      worktree_path: "/repo/root",
+    },
     expect: { compact: "git:repo@main 1234567 ship it" },
   },
   {
@@ -136,14 +154,19 @@ describe("source family renderers (upstream render/default.rs)", () => {
   });
 
   it("the release alert is the compact text with the siren (upstream renders_release_alert_format)", () => {
-    const text = renderEvent({ kind: "github.release-published", payload: release("published", "v0.6.0", "clawhip 0.6.0", false) }, "alert");
+    const text = renderEvent(
+      { kind: "github.release-published", payload: release("published", "v0.6.0", "clawhip 0.6.0", false) },
+      "alert",
+    );
     expect(text.startsWith("🚨")).toBe(true);
     expect(text).toContain("release published");
   });
 
   it("a family payload without a required field is a render error (the delivery is skipped), not compact JSON", () => {
     expect(() => renderEvent({ kind: "git.commit", payload: { repo: "r" } }, "compact")).toThrow(RenderError);
-    expect(() => renderEvent({ kind: "tmux.stale", payload: { session: "s", pane: "%1" } }, "compact")).toThrow("missing integer field 'minutes'");
+    expect(() => renderEvent({ kind: "tmux.stale", payload: { session: "s", pane: "%1" } }, "compact")).toThrow(
+      "missing integer field 'minutes'",
+    );
   });
 
   it("after normalization the family still renders the same (the normalizer only adds metadata)", () => {

@@ -173,13 +173,16 @@ function renderTmuxKeyword(payload: JsonRecord, format: ClawhipFormat): string {
       return keyword === undefined || line === undefined ? [] : [`'${keyword}': ${line}`];
     });
     if (format === "inline") return `[tmux:${session}] ${summaries.join(" · ")}`;
-    const head = format === "alert" ? `🚨 tmux session ${session} hit ${count} keyword matches:` : `tmux:${session} matched ${count} keyword hits:`;
+    const head =
+      format === "alert" ? `🚨 tmux session ${session} hit ${count} keyword matches:` : `tmux:${session} matched ${count} keyword hits:`;
     return [head, ...summaries.map((s) => `- ${s}`)].join("\n");
   }
   if (format === "inline") return `[tmux:${session}] ${required(payload, "line")}`;
   const keyword = required(payload, "keyword");
   const line = required(payload, "line");
-  return format === "alert" ? `🚨 tmux session ${session} hit keyword '${keyword}': ${line}` : `tmux:${session} matched '${keyword}' => ${line}`;
+  return format === "alert"
+    ? `🚨 tmux session ${session} hit keyword '${keyword}': ${line}`
+    : `tmux:${session} matched '${keyword}' => ${line}`;
 }
 
 function renderTmuxStale(payload: JsonRecord, format: ClawhipFormat): string {

@@ -35,7 +35,11 @@ async function gitPlace(deps: GitDeps, cwd: string) {
  */
 export async function gitCommitPayload(deps: GitDeps, cwd: string, range?: string): Promise<ClawhipGitCommitPayload> {
   const place = await gitPlace(deps, cwd);
-  const log = await git(deps, cwd, range ? ["log", "--reverse", `--format=%H${SEPARATOR}%s`, range, "--"] : ["log", "-1", `--format=%H${SEPARATOR}%s`]);
+  const log = await git(
+    deps,
+    cwd,
+    range ? ["log", "--reverse", `--format=%H${SEPARATOR}%s`, range, "--"] : ["log", "-1", `--format=%H${SEPARATOR}%s`],
+  );
   const commits = log
     .split("\n")
     .filter((line) => line.includes(SEPARATOR))
@@ -60,9 +64,27 @@ async function branchName(deps: GitDeps, cwd: string, ref: string): Promise<stri
   return result.status === 0 && name !== "" && name !== "undefined" ? name : ref;
 }
 
-export async function gitBranchChangedPayload(deps: GitDeps, cwd: string, oldRef: string, newRef: string): Promise<ClawhipGitBranchChangedPayload> {
-  const { repo, repo_path, worktree_path } = await gitPlace(deps, cwd);
-  return { repo, repo_path, worktree_path, old_branch: await branchName(deps, cwd, oldRef), new_branch: await branchName(deps, cwd, newRef) };
+/**
+ * The `git.branch-changed` payload of a checkout. A new branch made from the current one points at the
+ * same commit as the old, so the refs alone cannot tell them apart: the branch left is `@{-1}` (git's
+ * checkout history) and the one entered is HEAD's; the refs are the fallback for detached checkouts.
+ */
+export async function gitBranchChangedPayload(
+  deps: GitDeps,
+  cwd: string,
+  oldRef: string,
+  newRef: string,
+): Promise<ClawhipGitBranchChangedPayload> {
+  const { repo, repo_path, worktree_path, branch } = await gitPlace(deps, cwd);
+  const previous = await deps.run("git", ["rev-parse", "--abbrev-ref", "@{-1}"], cwd, deps.env);
+  const left = previous.status === 0 ? previous.stdout.trim() : "";
+  return {
+    repo,
+    repo_path,
+    worktree_path,
+    old_branch: left !== "" && left !== "HEAD" ? left : await branchName(deps, cwd, oldRef),
+    new_branch: branch !== "HEAD" ? branch : await branchName(deps, cwd, newRef),
+  };
 }
 
 /** The first line after the shebang of every hook clawhip writes: how it knows a hook is its own. */

@@ -58,7 +58,12 @@ export function decodeGithubWebhook(input: unknown): IncomingEvent {
     return { kind: action === "opened" ? "github.issue-opened" : "github.issue-closed", payload };
   }
   if (name === "issue_comment" && hook.issue && action === "created") {
-    const payload: ClawhipGithubIssuePayload = { repo, number: hook.issue.number, title: hook.issue.title, comments: hook.issue.comments ?? 0 };
+    const payload: ClawhipGithubIssuePayload = {
+      repo,
+      number: hook.issue.number,
+      title: hook.issue.title,
+      comments: hook.issue.comments ?? 0,
+    };
     return { kind: "github.issue-commented", payload };
   }
   if (name === "pull_request" && hook.pull_request && (action === "opened" || action === "closed")) {
@@ -84,7 +89,8 @@ export function decodeGithubWebhook(input: unknown): IncomingEvent {
       url: release.html_url ?? "",
     };
     if (hook.sender?.login) payload.actor = hook.sender.login;
-    const kind = action === "prereleased" ? "github.release-prereleased" : action === "edited" ? "github.release-edited" : "github.release-published";
+    const kind =
+      action === "prereleased" ? "github.release-prereleased" : action === "edited" ? "github.release-edited" : "github.release-published";
     return { kind, payload };
   }
   if (name === "workflow_run" && hook.workflow_run) {
@@ -96,5 +102,7 @@ export function decodeGithubWebhook(input: unknown): IncomingEvent {
     if (pr) payload.number = pr.number;
     return { kind: ciKind(run.status, run.conclusion), payload };
   }
-  throw new IgnoredDelivery(name === "" ? "no X-GitHub-Event header" : `unsupported ${name} delivery${action ? ` (action ${action})` : ""}`);
+  throw new IgnoredDelivery(
+    name === "" ? "no X-GitHub-Event header" : `unsupported ${name} delivery${action ? ` (action ${action})` : ""}`,
+  );
 }

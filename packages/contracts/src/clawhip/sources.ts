@@ -96,7 +96,9 @@ export const ClawhipGithubWebhookSchema = z.looseObject({
   repository: repository.optional(),
   sender: z.looseObject({ login: text.optional() }).optional(),
   issue: z.looseObject({ number: count, title: text, comments: count.optional(), html_url: text.optional() }).optional(),
-  pull_request: z.looseObject({ number: count, title: text, html_url: text.optional(), merged: z.boolean().nullable().optional() }).optional(),
+  pull_request: z
+    .looseObject({ number: count, title: text, html_url: text.optional(), merged: z.boolean().nullable().optional() })
+    .optional(),
   release: z
     .looseObject({ tag_name: text, name: text.nullable().optional(), prerelease: z.boolean().optional(), html_url: text.optional() })
     .optional(),
