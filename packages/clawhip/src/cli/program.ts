@@ -6,6 +6,8 @@ import {
   ClawhipHookProviderSchema,
   ClawhipHooksInstallResultSchema,
   ClawhipPluginsListSchema,
+  ClawhipTmuxListSchema,
+  type ClawhipTmuxRegistrationInput,
   CliExitCode,
 } from "@clawbridge/contracts";
 import { Command, CommanderError, Option } from "commander";
@@ -25,7 +27,7 @@ import { VERSION } from "../version.js";
 import { CliError } from "./cli-error.js";
 import { type CliIo, parseJsonInput, readInput } from "./cli-io.js";
 import { daemonToken, daemonUrl, discordToken, resolveConfig, stateDir } from "./cli-settings.js";
-import { expectAccepted, postToDaemon } from "./daemon-client.js";
+import { expectAccepted, getFromDaemon, postToDaemon } from "./daemon-client.js";
 
 const SURFACES = ["event", "omx-hook", "native-hook", "native-hook-v1"] as const satisfies readonly IngressSurface[];
 const OMX_HOOK_PATH = "/api/omx/hook";
@@ -311,6 +313,81 @@ export function buildProgram(io: CliIo): Command {
       const lines = result.files.map((f) => `${f.changed ? (result.dryRun ? "would change" : "updated") : "unchanged"}: ${f.path}`);
       if (result.dryRun) lines.push(...result.files.filter((f) => f.changed).map((f) => f.diff.trimEnd()));
       print(io, { json: !!opts.json }, ClawhipGitHooksResultSchema.parse(result), lines.join("\n"));
+    });
+
+  const tmuxCommand = program.command("tmux").description("tmux sessions the daemon watches for keywords and quiet panes");
+  tmuxCommand
+    .command("watch")
+    .description("register a tmux session with the daemon (POST /api/tmux/register); kept across daemon restarts")
+    .requiredOption("-s, --session <name>", "tmux session name")
+    .option("--keywords <list>", "comma-separated keywords to report when they appear in new output")
+    .option("--keyword-window-secs <n>", "send the hits of this many seconds as one message (default 30)")
+    .option("--stale-minutes <n>", "report a pane silent this long; 0 turns it off (default 10)")
+    .option("--channel <id>", "Discord channel for this session's events")
+    .option("--mention <text>", "mention prefixed to this session's messages")
+    .addOption(new Option("--format <format>", "message format").choices(ClawhipFormatSchema.options))
+    .option("--url <url>", "daemon URL")
+    .option("--config <file>", "clawhip.toml")
+    .addOption(jsonOption())
+    .action(
+      async (opts: {
+        session: string;
+        keywords?: string;
+        keywordWindowSecs?: string;
+        staleMinutes?: string;
+        channel?: string;
+        mention?: string;
+        format?: ClawhipTmuxRegistrationInput["format"];
+        url?: string;
+        config?: string;
+        json?: boolean;
+      }) => {
+        const { config } = await resolveConfig(io, opts.config);
+        const number = (flag: string, value: string | undefined) => {
+          if (value === undefined) return undefined;
+          const parsed = Number(value);
+          if (!Number.isInteger(parsed)) throw new CliError("usage", `${flag} must be a whole number, got ${value}`);
+          return parsed;
+        };
+        const registration: ClawhipTmuxRegistrationInput = { session: opts.session };
+        if (opts.keywords !== undefined)
+          registration.keywords = opts.keywords
+            .split(",")
+            .map((k) => k.trim())
+            .filter((k) => k !== "");
+        const window = number("--keyword-window-secs", opts.keywordWindowSecs);
+        if (window !== undefined) registration.keyword_window_secs = window;
+        const stale = number("--stale-minutes", opts.staleMinutes);
+        if (stale !== undefined) registration.stale_minutes = stale;
+        if (opts.channel) registration.channel = opts.channel;
+        if (opts.mention) registration.mention = opts.mention;
+        if (opts.format) registration.format = opts.format;
+        const reply = expectAccepted(
+          await postToDaemon(io, daemonUrl(io, opts.url, config), "/api/tmux/register", registration, daemonToken(io, config)),
+        );
+        print(io, { json: !!opts.json }, reply.body as Record<string, unknown>, `watching tmux session ${opts.session}`);
+      },
+    );
+  tmuxCommand
+    .command("list")
+    .description("list the tmux sessions the daemon watches (GET /api/tmux)")
+    .option("--url <url>", "daemon URL")
+    .option("--config <file>", "clawhip.toml")
+    .addOption(jsonOption())
+    .action(async (opts: { url?: string; config?: string; json?: boolean }) => {
+      const { config } = await resolveConfig(io, opts.config);
+      const reply = await getFromDaemon(io, daemonUrl(io, opts.url, config), "/api/tmux", daemonToken(io, config));
+      if (reply.status !== 200) expectAccepted(reply);
+      const list = ClawhipTmuxListSchema.parse(reply.body);
+      const lines = list.registrations.map(
+        (r) => `${r.session}\tkeywords=${r.keywords.join(",") || "-"}\tstale=${r.stale_minutes}m\tsince ${r.registered_at ?? "?"}`,
+      );
+      print(
+        io,
+        { json: !!opts.json },
+        { registrations: list.registrations },
+        lines.length > 0 ? lines.join("\n") : "no tmux sessions watched",
+      );
     });
 
   const pluginsCommand = program.command("plugins").alias("plugin").description("tool-integration plugins");

@@ -2,7 +2,9 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ClawhipConfig } from "@clawbridge/contracts";
 import { createGuardedServer } from "@clawbridge/plugin-host";
+import { systemRun } from "../hooks/hook-context.js";
 import { ClawhipRuntime, type ClawhipRuntimeOptions } from "../runtime/clawhip-runtime.js";
+import { TmuxMonitor } from "../sources/tmux-monitor.js";
 import { createIngressHandler, pathnameOf } from "./http-handler.js";
 import { sendJson } from "./http-io.js";
 
@@ -20,6 +22,7 @@ export interface RunningDaemon {
   port: number;
   server: Server;
   runtime: ClawhipRuntime;
+  tmux: TmuxMonitor;
   close(): Promise<void>;
 }
 
@@ -30,9 +33,19 @@ export interface RunningDaemon {
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const runtime = await ClawhipRuntime.start(options);
   const log = options.log ?? ((level: string, message: string) => process.stderr.write(`clawhip ${level}: ${message}\n`));
+  const tmux = await TmuxMonitor.start({
+    stateDir: options.stateDir,
+    pollIntervalMs: options.config.monitors.tmux.poll_interval_ms,
+    run: systemRun,
+    env: process.env,
+    now: () => Date.now(),
+    emit: (event) => runtime.acceptEvent(event),
+    log,
+  });
   const token = options.token ?? options.config.daemon.token;
   const handler = createIngressHandler({
     runtime: () => runtime,
+    tmux: () => tmux,
     log: (message) => log("error", message),
     ...(token ? { token } : {}),
     ...(options.githubSecret ? { githubSecret: options.githubSecret } : {}),
@@ -64,6 +77,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       });
     });
   } catch (error) {
+    await tmux.close();
     await runtime.stop();
     throw error;
   }
@@ -74,9 +88,11 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     port,
     server,
     runtime,
+    tmux,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
+      await tmux.close();
       await runtime.stop();
     },
   };

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { hasBearer, RequestTargetError, requestTarget } from "@clawbridge/plugin-host";
 import type { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
 import { githubSignatureValid } from "../sources/github-webhook.js";
+import { type TmuxMonitor, TmuxRegistrationError } from "../sources/tmux-monitor.js";
 import type { IngressSurface } from "./accept.js";
 import { BodyTooLargeError, readBody, sendJson } from "./http-io.js";
 import { IngressBatcher } from "./ingress-batcher.js";
@@ -22,6 +23,8 @@ export const INGRESS_PATHS: ReadonlyMap<string, IngressSurface> = new Map([
 export const HEALTH_PATH = "/health";
 /** GitHub webhook deliveries: authenticated by their HMAC signature, not by the bearer token. */
 export const GITHUB_PATH = "/github";
+export const TMUX_REGISTER_PATH = "/api/tmux/register";
+export const TMUX_LIST_PATH = "/api/tmux";
 
 export interface IngressHandlerOptions {
   /** The runtime, or undefined while it is starting (requests then get 503). */
@@ -35,6 +38,8 @@ export interface IngressHandlerOptions {
   requireToken?: boolean;
   /** A path prefix the routes live under (the plugin mounts them under e.g. `/clawhip`). */
   prefix?: string;
+  /** The daemon's tmux monitor; without one (the plugin) the tmux routes are not served. */
+  tmux?: () => TmuxMonitor | undefined;
   /** The secret GitHub signs webhook deliveries with; defaults to `[github].webhook_secret`. */
   githubSecret?: string;
   log?: (message: string) => void;
@@ -91,6 +96,10 @@ export function createIngressHandler(options: IngressHandlerOptions) {
       if (req.method !== "GET" && req.method !== "HEAD") fail(res, 405, "method not allowed; use GET", { allow: "GET" });
       else if (!runtime) fail(res, 503, "clawhip is starting");
       else sendJson(res, 200, runtime.health());
+      return true;
+    }
+    if ((path === TMUX_REGISTER_PATH || path === TMUX_LIST_PATH) && options.tmux) {
+      await serveTmux(req, res, path, options);
       return true;
     }
     const surface = path === GITHUB_PATH ? "github" : INGRESS_PATHS.get(path);
@@ -159,4 +168,57 @@ export function createIngressHandler(options: IngressHandlerOptions) {
     }
     return true;
   };
+}
+
+/**
+ * `POST /api/tmux/register` (a registration, persisted before its 202) and `GET /api/tmux` (the
+ * registrations). Both need the bearer token when one is configured: a registration names channels.
+ */
+async function serveTmux(req: IncomingMessage, res: ServerResponse, path: string, options: IngressHandlerOptions): Promise<void> {
+  const runtime = options.runtime();
+  const monitor = options.tmux?.();
+  const method = path === TMUX_LIST_PATH ? "GET" : "POST";
+  if (req.method !== method && !(method === "GET" && req.method === "HEAD")) {
+    fail(res, 405, `method not allowed; use ${method}`, { allow: method });
+    return;
+  }
+  if (!runtime || !monitor) {
+    fail(res, 503, "clawhip is starting");
+    return;
+  }
+  const token = options.token ?? runtime.config.daemon.token;
+  if (token !== undefined && !hasBearer(req, token)) {
+    fail(res, 401, "unauthorized: send Authorization: Bearer <token>");
+    return;
+  }
+  if (method === "GET") {
+    sendJson(res, 200, { ok: true, registrations: monitor.status() });
+    return;
+  }
+  if (!isJsonContentType(req.headers["content-type"])) {
+    fail(res, 415, `unsupported content type '${req.headers["content-type"] ?? ""}': expected application/json`);
+    return;
+  }
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, runtime.config.daemon.body_limit_bytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) fail(res, 413, error.message, { connection: "close" });
+    else if (!req.socket.destroyed) throw error;
+    return;
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString("utf8"));
+  } catch (error) {
+    fail(res, 400, `invalid JSON body: ${(error as Error).message}`);
+    return;
+  }
+  try {
+    const registration = await monitor.register(body);
+    sendJson(res, 202, { ok: true, session: registration.session });
+  } catch (error) {
+    if (error instanceof TmuxRegistrationError) fail(res, 400, error.message);
+    else throw error;
+  }
 }

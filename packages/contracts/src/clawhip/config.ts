@@ -127,6 +127,11 @@ export const ClawhipGithubSchema = z.strictObject({
   webhook_secret: z.string().min(16, "github webhook_secret: at least 16 characters").optional(),
 });
 
+/** `[monitors.tmux]`: how often the daemon looks at the panes of registered tmux sessions. */
+export const ClawhipMonitorsSchema = z.looseObject({
+  tmux: z.looseObject({ poll_interval_ms: z.number().int().min(50).max(60_000).default(1000) }).default({ poll_interval_ms: 1000 }),
+});
+
 /** The whole `clawhip.toml`. Unknown top-level tables (upstream monitors, dispatch, …) are ignored. */
 export const ClawhipConfigSchema = z.looseObject({
   defaults: ClawhipDefaultsSchema.default({ format: "compact" }),
@@ -154,6 +159,7 @@ export const ClawhipConfigSchema = z.looseObject({
   }),
   providers: z.looseObject({ discord: ClawhipDiscordProviderSchema.optional() }).default({}),
   github: ClawhipGithubSchema.default({}),
+  monitors: ClawhipMonitorsSchema.default({ tmux: { poll_interval_ms: 1000 } }),
 });
 export type ClawhipConfigInput = z.input<typeof ClawhipConfigSchema>;
 export type ClawhipConfig = z.output<typeof ClawhipConfigSchema>;

@@ -119,3 +119,53 @@ export type ClawhipGithubWebhook = z.infer<typeof ClawhipGithubWebhookSchema>;
 /** `202` for a delivery clawhip has no event for: acknowledged (GitHub would retry a 4xx), nothing routed. */
 export const ClawhipIgnoredSchema = z.object({ ok: z.literal(true), ignored: z.literal(true), reason: text });
 export type ClawhipIgnored = z.infer<typeof ClawhipIgnoredSchema>;
+
+/** `tmux.keyword`: a watched keyword appeared in new pane output; several in one window are one event (`hits`). */
+export const ClawhipTmuxKeywordPayloadSchema = z.object({
+  session: text,
+  keyword: text,
+  line: text,
+  hit_count: count.optional(),
+  hits: z.array(z.object({ keyword: text, line: text })).optional(),
+});
+export type ClawhipTmuxKeywordPayload = z.infer<typeof ClawhipTmuxKeywordPayloadSchema>;
+
+/** `tmux.stale`: a pane printed nothing for `minutes`. */
+export const ClawhipTmuxStalePayloadSchema = z.object({ session: text, pane: text, minutes: count, last_line: text });
+export type ClawhipTmuxStalePayload = z.infer<typeof ClawhipTmuxStalePayloadSchema>;
+
+/**
+ * `POST /api/tmux/register` (what `clawhip tmux watch` sends): a tmux session for the daemon to watch
+ * for keywords and for panes gone quiet. Registrations are kept in the state folder, so they survive a
+ * restart of the daemon; one ends when its tmux session is gone.
+ */
+export const ClawhipTmuxRegistrationSchema = z.strictObject({
+  session: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .regex(/^[^:.\s][^:.]*$/, "a tmux session name has no ':' or '.' and does not start with a blank"),
+  channel: z.string().trim().min(1).optional(),
+  mention: z.string().optional(),
+  keywords: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
+  /** Hits within this window are sent as one message. */
+  keyword_window_secs: z.number().int().min(1).max(3600).default(30),
+  /** A pane silent this long is reported once per period; 0 turns stale reports off. */
+  stale_minutes: z.number().int().min(0).max(10_080).default(10),
+  format: z.enum(["compact", "alert", "inline", "raw"]).optional(),
+  registered_at: z.string().optional(),
+});
+export type ClawhipTmuxRegistration = z.output<typeof ClawhipTmuxRegistrationSchema>;
+export type ClawhipTmuxRegistrationInput = z.input<typeof ClawhipTmuxRegistrationSchema>;
+
+/** `<stateDir>/tmux-registrations.json`. */
+export const ClawhipTmuxRegistryFileSchema = z.strictObject({ registrations: z.array(ClawhipTmuxRegistrationSchema) });
+export type ClawhipTmuxRegistryFile = z.output<typeof ClawhipTmuxRegistryFileSchema>;
+
+/** `GET /api/tmux`: each registration, and when the monitor last looked at its panes (not yet: absent). */
+export const ClawhipTmuxListSchema = z.object({
+  ok: z.literal(true),
+  registrations: z.array(ClawhipTmuxRegistrationSchema.extend({ last_polled_at: z.string().optional() })),
+});
+export type ClawhipTmuxList = z.output<typeof ClawhipTmuxListSchema>;
