@@ -418,7 +418,7 @@ export function buildProgram(io: CliIo): Command {
     .addOption(jsonOption())
     .action(async (file: string | undefined, opts: { ingress: IngressSurface; json?: boolean }) => {
       const outcome = await acceptFromInput(io, file, opts.ingress, (await resolveConfig(io, undefined)).config);
-      const event = { ...outcome.event, priority: priorityFor(outcome.event.kind) };
+      const event = { ...outcome.event, priority: priorityFor(outcome.event.kind, outcome.event.payload) };
       print(io, { json: !!opts.json }, { event }, JSON.stringify(event, null, 2));
     });
 

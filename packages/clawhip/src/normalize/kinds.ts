@@ -100,8 +100,10 @@ export function statusForKind(kind: string): string | undefined {
 
 export type ClawhipPriority = "critical" | "high" | "normal" | "low";
 
-export function priorityFor(kind: string): ClawhipPriority {
+/** Upstream's `priority_for`; a pull request that was merged or closed is high, other status changes normal. */
+export function priorityFor(kind: string, payload?: Record<string, unknown>): ClawhipPriority {
   switch (kind) {
+    case "github.ci-failed":
     case "agent.failed":
     case "session.failed":
     case "session.test-failed":
@@ -112,7 +114,13 @@ export function priorityFor(kind: string): ClawhipPriority {
     case "session.retry-needed":
     case "session.handoff-needed":
     case "session.stopped":
+    case "tmux.stale":
+    case "workspace.session.blocked":
+    case "github.release-published":
+    case "github.release-prereleased":
       return "high";
+    case "github.pr-status-changed":
+      return payload?.new_status === "merged" || payload?.new_status === "closed" ? "high" : "normal";
     case "custom":
       return "low";
     default:

@@ -2,6 +2,7 @@ import type { ClawhipFormat } from "@clawbridge/contracts";
 import { ClawhipGitCommitPayloadSchema, ClawhipGithubCiPayloadSchema, ClawhipGithubReleasePayloadSchema } from "@clawbridge/contracts";
 import { describe, expect, it } from "vitest";
 import { acceptIngress } from "../ingress/accept.js";
+import { priorityFor } from "../normalize/kinds.js";
 import { defaultConfig } from "../route/config-file.js";
 import { RenderError, renderEvent } from "./render-event.js";
 
@@ -177,5 +178,22 @@ describe("source family renderers (upstream render/default.rs)", () => {
     );
     expect(outcome.ok).toBe(true);
     expect(outcome.ok && renderEvent(outcome.event, "compact")).toBe("git:repo@main 1234567 ship it");
+  });
+});
+
+describe("priorities of the source families (upstream event/compat.rs priority_for)", () => {
+  it.each([
+    ["github.ci-failed", {}, "critical"],
+    ["tmux.stale", {}, "high"],
+    ["workspace.session.blocked", {}, "high"],
+    ["github.release-published", {}, "high"],
+    ["github.release-prereleased", {}, "high"],
+    ["github.release-edited", {}, "normal"],
+    ["github.pr-status-changed", { new_status: "merged" }, "high"],
+    ["github.pr-status-changed", { new_status: "closed" }, "high"],
+    ["github.pr-status-changed", { new_status: "opened" }, "normal"],
+    ["git.commit", {}, "normal"],
+  ] as const)("%s %j is %s", (kind, payload, priority) => {
+    expect(priorityFor(kind, payload)).toBe(priority);
   });
 });

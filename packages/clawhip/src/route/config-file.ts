@@ -4,8 +4,22 @@ import { parse as parseToml } from "smol-toml";
 
 export type ConfigResult = { ok: true; config: ClawhipConfig } | { ok: false; error: string };
 
-function describe(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
-  return issues.map((i) => `${i.path.map(String).join(".") || "(config)"}: ${i.message}`).join("; ");
+/** Issues as text; a route's own rule is named as upstream names it: `route #N (<event>) <message>`. */
+function describe(issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string }>, value: unknown): string {
+  const routes =
+    typeof value === "object" && value !== null && Array.isArray((value as { routes?: unknown }).routes)
+      ? (value as { routes: unknown[] }).routes
+      : [];
+  return issues
+    .map((i) => {
+      const [top, index] = i.path;
+      if (top === "routes" && typeof index === "number" && i.path.length === 2 && i.code === "custom") {
+        const route = routes[index] as { event?: unknown } | undefined;
+        return `route #${index + 1} (${typeof route?.event === "string" ? route.event : "?"}) ${i.message}`;
+      }
+      return `${i.path.map(String).join(".") || "(config)"}: ${i.message}`;
+    })
+    .join("; ");
 }
 
 /** Validates an already-parsed config object (TOML tables as JSON). */
@@ -13,7 +27,7 @@ export function parseConfigObject(value: unknown): ConfigResult {
   const parsed = ClawhipConfigSchema.safeParse(value ?? {});
   return parsed.success
     ? { ok: true, config: parsed.data }
-    : { ok: false, error: `invalid clawhip config: ${describe(parsed.error.issues)}` };
+    : { ok: false, error: `invalid clawhip config: ${describe(parsed.error.issues, value)}` };
 }
 
 /** Parses and validates `clawhip.toml` text; every problem is named, nothing throws. */

@@ -43,18 +43,21 @@ export const ClawhipRouteSchema = z
     template: z.string().optional(),
     allow_dynamic_tokens: z.literal(false, { error: "dynamic template tokens are not supported by this clawhip" }).optional(),
   })
+  // The messages are upstream's own (config.rs validate); the loader prefixes `route #N (<event>)`.
   .superRefine((route, ctx) => {
     const sink = route.sink ?? (route.slack_webhook ? "slack" : "discord");
     if (sink === "discord" && route.slack_webhook && route.sink === "discord") {
       ctx.addIssue({ code: "custom", message: "a discord route cannot set slack_webhook" });
     }
     if (sink === "discord" && route.channel && route.webhook) {
-      ctx.addIssue({ code: "custom", message: "a discord route sets either channel or webhook, not both" });
+      ctx.addIssue({ code: "custom", message: "cannot set both channel and webhook" });
     }
     if (sink === "slack") {
       if (!route.slack_webhook && !route.webhook)
-        ctx.addIssue({ code: "custom", message: "a slack route needs slack_webhook (or webhook)" });
-      if (route.channel) ctx.addIssue({ code: "custom", message: "a slack route delivers to its webhook; remove channel" });
+        ctx.addIssue({ code: "custom", message: 'must set webhook or slack_webhook when sink = "slack"' });
+      if (route.channel) ctx.addIssue({ code: "custom", message: 'cannot set channel when sink = "slack"' });
+      if (route.webhook && route.slack_webhook)
+        ctx.addIssue({ code: "custom", message: "cannot set both webhook and slack_webhook for Slack delivery" });
     }
   });
 export type ClawhipRoute = z.infer<typeof ClawhipRouteSchema>;
