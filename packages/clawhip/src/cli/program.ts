@@ -1,8 +1,12 @@
 import { dirname, join, resolve } from "node:path";
 import {
+  type ClawhipAgentPayload,
+  ClawhipAgentPayloadSchema,
   type ClawhipConfig,
+  ClawhipCustomPayloadSchema,
   ClawhipFormatSchema,
   ClawhipGitHooksResultSchema,
+  ClawhipHealthSchema,
   ClawhipHookProviderSchema,
   ClawhipHooksInstallResultSchema,
   ClawhipPluginsListSchema,
@@ -389,6 +393,87 @@ export function buildProgram(io: CliIo): Command {
         lines.length > 0 ? lines.join("\n") : "no tmux sessions watched",
       );
     });
+
+  program
+    .command("status")
+    .description("ask the daemon how it is (GET /health) and print it as JSON")
+    .option("--url <url>", "daemon URL")
+    .option("--config <file>", "clawhip.toml")
+    .addOption(jsonOption())
+    .action(async (opts: { url?: string; config?: string; json?: boolean }) => {
+      const { config } = await resolveConfig(io, opts.config);
+      const reply = await getFromDaemon(io, daemonUrl(io, opts.url, config), "/health", undefined);
+      if (reply.status !== 200) expectAccepted(reply);
+      const health = ClawhipHealthSchema.parse(reply.body);
+      print(io, { json: !!opts.json }, { health }, JSON.stringify(health, null, 2));
+    });
+
+  const postEvent = async (body: object, opts: { url?: string; config?: string; json?: boolean }) => {
+    const { config } = await resolveConfig(io, opts.config);
+    const reply = expectAccepted(await postToDaemon(io, daemonUrl(io, opts.url, config), "/event", body, daemonToken(io, config)));
+    print(io, { json: !!opts.json }, reply.body as Record<string, unknown>, JSON.stringify(reply.body));
+  };
+
+  program
+    .command("send")
+    .description("POST a custom event: the message is delivered as written")
+    .requiredOption("--message <text>", "the message")
+    .option("--channel <id>", "Discord channel (routes may override)")
+    .option("--url <url>", "daemon URL")
+    .option("--config <file>", "clawhip.toml")
+    .addOption(jsonOption())
+    .action(async (opts: { message: string; channel?: string; url?: string; config?: string; json?: boolean }) => {
+      const payload = ClawhipCustomPayloadSchema.safeParse({ message: opts.message });
+      if (!payload.success) throw new CliError("usage", "--message must not be empty");
+      await postEvent({ type: "custom", ...(opts.channel ? { channel: opts.channel } : {}), payload: payload.data }, opts);
+    });
+
+  const agentCommand = program.command("agent").description("agent lifecycle events, for scripts written for upstream clawhip");
+  for (const status of ClawhipAgentPayloadSchema.shape.status.options) {
+    const command = agentCommand
+      .command(status)
+      .description(`POST an agent.${status} event`)
+      .requiredOption("--name <agent>", "agent name")
+      .option("--session <id>", "session id")
+      .option("--project <name>", "project")
+      .option("--elapsed <secs>", "elapsed seconds")
+      .option("--summary <text>", "summary")
+      .option("--mention <text>", "mention prefixed to the message")
+      .option("--channel <id>", "Discord channel (routes may override)")
+      .option("--url <url>", "daemon URL")
+      .option("--config <file>", "clawhip.toml")
+      .addOption(jsonOption());
+    if (status === "failed") command.requiredOption("--error <message>", "what failed");
+    command.action(
+      async (opts: {
+        name: string;
+        session?: string;
+        project?: string;
+        elapsed?: string;
+        summary?: string;
+        mention?: string;
+        error?: string;
+        channel?: string;
+        url?: string;
+        config?: string;
+        json?: boolean;
+      }) => {
+        const elapsed = opts.elapsed === undefined ? undefined : Number(opts.elapsed);
+        if (elapsed !== undefined && (!Number.isInteger(elapsed) || elapsed < 0))
+          throw new CliError("usage", `--elapsed must be whole seconds, got ${opts.elapsed}`);
+        const candidate: ClawhipAgentPayload = { agent_name: opts.name, status };
+        if (opts.session !== undefined) candidate.session_id = opts.session;
+        if (opts.project !== undefined) candidate.project = opts.project;
+        if (elapsed !== undefined) candidate.elapsed_secs = elapsed;
+        if (opts.summary !== undefined) candidate.summary = opts.summary;
+        if (opts.error !== undefined) candidate.error_message = opts.error;
+        if (opts.mention !== undefined) candidate.mention = opts.mention;
+        const payload = ClawhipAgentPayloadSchema.safeParse(candidate);
+        if (!payload.success) throw new CliError("usage", `invalid agent event: ${payload.error.issues[0]?.message}`);
+        await postEvent({ type: `agent.${status}`, ...(opts.channel ? { channel: opts.channel } : {}), payload: payload.data }, opts);
+      },
+    );
+  }
 
   const pluginsCommand = program.command("plugins").alias("plugin").description("tool-integration plugins");
   pluginsCommand

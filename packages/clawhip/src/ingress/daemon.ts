@@ -46,11 +46,21 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const handler = createIngressHandler({
     runtime: () => runtime,
     tmux: () => tmux,
+    healthExtra: () => ({
+      token_source: options.discordToken ? "env" : options.config.providers.discord?.token ? "config" : "missing",
+      webhook_routes_configured: options.config.routes.some((r) => r.webhook !== undefined || r.slack_webhook !== undefined),
+      port: listening,
+      daemon_base_url: options.config.daemon.base_url ?? null,
+      registered_tmux_sessions: tmux.size,
+      github_webhook_configured: (options.githubSecret ?? options.config.github.webhook_secret) !== undefined,
+    }),
     log: (message) => log("error", message),
     ...(token ? { token } : {}),
     ...(options.githubSecret ? { githubSecret: options.githubSecret } : {}),
   });
   const { daemon } = options.config;
+  // Known once the server listens; /health cannot be asked before that.
+  let listening = 0;
   // The guard answers what the handler cannot: requests node's parser refuses (JSON 400/408/431), a
   // connection past the cap (503), and a handler failure (500 for that request only, logged once).
   const server = createGuardedServer(
@@ -82,6 +92,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
+  listening = port;
   const host = bind.includes(":") ? `[${bind}]` : bind;
   return {
     url: `http://${host}:${port}`,

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ClawhipHealth } from "@clawbridge/contracts";
 import { hasBearer, RequestTargetError, requestTarget } from "@clawbridge/plugin-host";
 import type { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
 import { githubSignatureValid } from "../sources/github-webhook.js";
@@ -38,6 +39,8 @@ export interface IngressHandlerOptions {
   requireToken?: boolean;
   /** A path prefix the routes live under (the plugin mounts them under e.g. `/clawhip`). */
   prefix?: string;
+  /** Fields the daemon adds to `/health` (where it listens, token source, monitors). */
+  healthExtra?: () => Partial<ClawhipHealth>;
   /** The daemon's tmux monitor; without one (the plugin) the tmux routes are not served. */
   tmux?: () => TmuxMonitor | undefined;
   /** The secret GitHub signs webhook deliveries with; defaults to `[github].webhook_secret`. */
@@ -95,7 +98,7 @@ export function createIngressHandler(options: IngressHandlerOptions) {
       const runtime = options.runtime();
       if (req.method !== "GET" && req.method !== "HEAD") fail(res, 405, "method not allowed; use GET", { allow: "GET" });
       else if (!runtime) fail(res, 503, "clawhip is starting");
-      else sendJson(res, 200, runtime.health());
+      else sendJson(res, 200, { ...runtime.health(), ...options.healthExtra?.() });
       return true;
     }
     if ((path === TMUX_REGISTER_PATH || path === TMUX_LIST_PATH) && options.tmux) {
