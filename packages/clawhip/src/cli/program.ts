@@ -4,6 +4,7 @@ import {
   ClawhipAgentPayloadSchema,
   type ClawhipConfig,
   ClawhipCustomPayloadSchema,
+  ClawhipExplanationSchema,
   ClawhipFormatSchema,
   ClawhipGitHooksResultSchema,
   ClawhipHealthSchema,
@@ -26,6 +27,7 @@ import type { IncomingEvent } from "../normalize/incoming.js";
 import { IngressError } from "../normalize/ingress-error.js";
 import { priorityFor } from "../normalize/kinds.js";
 import { renderEvent } from "../render/render-event.js";
+import { explainRouting, explanationText } from "../route/explain.js";
 import { GitSourceError, gitBranchChangedPayload, gitCommitPayload, installGitHooks } from "../sources/git-source.js";
 import { VERSION } from "../version.js";
 import { CliError } from "./cli-error.js";
@@ -558,6 +560,30 @@ export function buildProgram(io: CliIo): Command {
         { event: outcome.event.kind, deliveries },
         [`${outcome.event.kind}:`, ...lines.map((l) => `  ${l}`)].join("\n"),
       );
+    });
+
+  program
+    .command("explain")
+    .description("show how an event would be routed, route by route and filter by filter, without sending it")
+    .argument("<event>", "event kind, as for emit (e.g. git.commit, session.finished)")
+    .argument("[fields...]", "--key value pairs, as for emit")
+    .option("--config <file>", "clawhip.toml")
+    .addOption(jsonOption())
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (kind: string, fields: string[], opts: { config?: string; json?: boolean }) => {
+      const { config } = await resolveConfig(io, opts.config);
+      let incoming: IncomingEvent;
+      try {
+        incoming = eventFromEmitArgs(kind, fields);
+      } catch (error) {
+        if (error instanceof IngressError) throw new CliError("invalid_fields", error.message);
+        throw error;
+      }
+      const outcome = acceptIncoming(incoming, config);
+      if (!outcome.ok) throw new CliError("invalid_event", outcome.body.error);
+      const explanation = ClawhipExplanationSchema.parse(explainRouting(outcome.event, kind, config));
+      print(io, { json: !!opts.json }, explanation, explanationText(explanation));
     });
 
   program
