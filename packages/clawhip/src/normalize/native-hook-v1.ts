@@ -30,11 +30,47 @@ export function sharedHookKind(name: string): string | undefined {
   return SHARED_EVENTS.get(name.trim().toLowerCase())?.[0];
 }
 
-/** `a/b/c` pointers over nested records: the first one that holds a non-blank string wins. */
-function firstString(body: JsonRecord, pointers: readonly string[]): string | undefined {
+/** `a/b/c` pointers, split once here rather than on every lookup. */
+type Pointers = readonly (readonly string[])[];
+const ptrs = (...paths: string[]): Pointers => paths.map((path) => path.split("/"));
+
+const PROVIDER = ptrs("provider", "source/provider", "context/provider");
+const EVENT_NAME = ptrs("event_name", "event", "hook_event_name", "hookEventName");
+const DIRECTORY = ptrs(
+  "directory",
+  "cwd",
+  "context/directory",
+  "context/cwd",
+  "source/directory",
+  "projectPath",
+  "context/projectPath",
+  "repo_path",
+  "worktree_path",
+);
+const WORKTREE_PATH = ptrs("worktree_path", "context/worktree_path");
+const REPO_PATH = ptrs("repo_path", "context/repo_path");
+const REPO_NAME = ptrs("repo_name", "context/repo_name", "project", "project_name", "projectName");
+const PROJECT = ptrs("project", "project_name", "projectName", "context/project", "context/project_name", "context/projectName");
+const PROJECT_ID = ptrs("project_id", "projectId", "context/project_id", "context/projectId");
+const SOURCE = ptrs("source", "source/name", "context/source", "agent_name");
+const SESSION_ID = ptrs(
+  "session_id",
+  "sessionId",
+  "context/session_id",
+  "context/sessionId",
+  "event_payload/session_id",
+  "event_payload/sessionId",
+);
+const TURN_ID = ptrs("turn_id", "turnId", "context/turn_id");
+const TRANSCRIPT_PATH = ptrs("transcript_path", "transcriptPath", "context/transcript_path", "context/transcriptPath");
+const MODEL = ptrs("model", "context/model");
+const TOOL_NAME = ptrs("tool_name", "toolName", "context/tool_name", "event_payload/tool_name", "event_payload/toolName");
+
+/** The first pointer that holds a non-blank string wins. */
+function firstString(body: JsonRecord, pointers: Pointers): string | undefined {
   for (const pointer of pointers) {
     let value: unknown = body;
-    for (const key of pointer.split("/")) value = isRecord(value) && Object.hasOwn(value, key) ? value[key] : undefined;
+    for (const key of pointer) value = isRecord(value) && Object.hasOwn(value, key) ? value[key] : undefined;
     const found = nonBlank(value);
     if (found !== undefined) return found;
   }
@@ -145,47 +181,26 @@ export function decodeNativeHookV1(input: unknown): IncomingEvent {
     throw new IngressError(400, `invalid native hook body: ${issue?.path.join(".") || "body"}: ${issue?.message}`);
   }
   const body = input;
-  const provider = firstString(body, ["provider", "source/provider", "context/provider"]) ?? "unknown";
-  const eventName = firstString(body, ["event_name", "event", "hook_event_name", "hookEventName"]);
+  const provider = firstString(body, PROVIDER) ?? "unknown";
+  const eventName = firstString(body, EVENT_NAME);
   if (eventName === undefined) throw new IngressError(400, "missing native hook event name");
   const shared = SHARED_EVENTS.get(eventName.trim().toLowerCase());
   if (shared === undefined) throw new IngressError(400, `unsupported native hook event '${eventName}'`);
   const [kind, label] = shared;
 
-  const directory = firstString(body, [
-    "directory",
-    "cwd",
-    "context/directory",
-    "context/cwd",
-    "source/directory",
-    "projectPath",
-    "context/projectPath",
-    "repo_path",
-    "worktree_path",
-  ]);
-  const worktreePath = firstString(body, ["worktree_path", "context/worktree_path"]) ?? directory;
-  const repoPath = firstString(body, ["repo_path", "context/repo_path"]);
+  const directory = firstString(body, DIRECTORY);
+  const worktreePath = firstString(body, WORKTREE_PATH) ?? directory;
+  const repoPath = firstString(body, REPO_PATH);
   const metadata = recordAt(body, "project_metadata");
-  const givenRepoName = firstString(body, ["repo_name", "context/repo_name", "project", "project_name", "projectName"]);
+  const givenRepoName = firstString(body, REPO_NAME);
   const rootForName = repoPath ?? worktreePath;
   const canonical =
     metadataString(metadata, ["repo_name", "repo", "name"]) ?? (rootForName === undefined ? undefined : pathBaseName(rootForName));
   const repoName = canonicalRepoName(givenRepoName, canonical, repoPath, worktreePath);
-  const projectName =
-    firstString(body, ["project", "project_name", "projectName", "context/project", "context/project_name", "context/projectName"]) ??
-    metadataString(metadata, ["name", "project_name"]);
-  const projectId =
-    firstString(body, ["project_id", "projectId", "context/project_id", "context/projectId"]) ??
-    metadataString(metadata, ["id", "project_id"]);
-  const source = firstString(body, ["source", "source/name", "context/source", "agent_name"]) ?? provider;
-  const sessionId = firstString(body, [
-    "session_id",
-    "sessionId",
-    "context/session_id",
-    "context/sessionId",
-    "event_payload/session_id",
-    "event_payload/sessionId",
-  ]);
+  const projectName = firstString(body, PROJECT) ?? metadataString(metadata, ["name", "project_name"]);
+  const projectId = firstString(body, PROJECT_ID) ?? metadataString(metadata, ["id", "project_id"]);
+  const source = firstString(body, SOURCE) ?? provider;
+  const sessionId = firstString(body, SESSION_ID);
   const eventPayload = recordAt(body, "event_payload", "payload") ?? {};
 
   const out: JsonRecord = {
@@ -208,10 +223,10 @@ export function decodeNativeHookV1(input: unknown): IncomingEvent {
     ["project_name", projectName],
     ["project_id", projectId],
     ["session_id", sessionId],
-    ["turn_id", firstString(body, ["turn_id", "turnId", "context/turn_id"])],
-    ["transcript_path", firstString(body, ["transcript_path", "transcriptPath", "context/transcript_path", "context/transcriptPath"])],
-    ["model", firstString(body, ["model", "context/model"])],
-    ["tool_name", firstString(body, ["tool_name", "toolName", "context/tool_name", "event_payload/tool_name", "event_payload/toolName"])],
+    ["turn_id", firstString(body, TURN_ID)],
+    ["transcript_path", firstString(body, TRANSCRIPT_PATH)],
+    ["model", firstString(body, MODEL)],
+    ["tool_name", firstString(body, TOOL_NAME)],
   ];
   for (const [key, value] of optional) if (value !== undefined) out[key] = value;
   if (metadata !== undefined) out.project_metadata = metadata;
