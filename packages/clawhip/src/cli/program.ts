@@ -28,6 +28,7 @@ import { IngressError } from "../normalize/ingress-error.js";
 import { priorityFor } from "../normalize/kinds.js";
 import { renderEvent } from "../render/render-event.js";
 import { explainRouting, explanationText } from "../route/explain.js";
+import { cronJobEvent } from "../sources/cron.js";
 import { GitSourceError, gitBranchChangedPayload, gitCommitPayload, installGitHooks } from "../sources/git-source.js";
 import { VERSION } from "../version.js";
 import { CliError } from "./cli-error.js";
@@ -428,6 +429,26 @@ export function buildProgram(io: CliIo): Command {
       const payload = ClawhipCustomPayloadSchema.safeParse({ message: opts.message });
       if (!payload.success) throw new CliError("usage", "--message must not be empty");
       await postEvent({ type: "custom", ...(opts.channel ? { channel: opts.channel } : {}), payload: payload.data }, opts);
+    });
+
+  program
+    .command("cron")
+    .description("scheduled messages ([[cron.jobs]])")
+    .command("run")
+    .description("post one configured cron job's message now (for system cron or a test)")
+    .argument("<id>", "the job's id")
+    .option("--url <url>", "daemon URL")
+    .option("--config <file>", "clawhip.toml")
+    .addOption(jsonOption())
+    .action(async (id: string, opts: { url?: string; config?: string; json?: boolean }) => {
+      const { config } = await resolveConfig(io, opts.config);
+      const job = config.cron.jobs.find((j) => j.id === id);
+      if (!job)
+        throw new CliError(
+          "unknown_cron_job",
+          `no cron job '${id}' in the config (jobs: ${config.cron.jobs.map((j) => j.id).join(", ") || "none"})`,
+        );
+      await postEvent(eventWireBody(cronJobEvent(job)), opts);
     });
 
   const agentCommand = program.command("agent").description("agent lifecycle events, for scripts written for upstream clawhip");

@@ -4,6 +4,7 @@ import type { ClawhipConfig } from "@clawbridge/contracts";
 import { createGuardedServer } from "@clawbridge/plugin-host";
 import { systemRun } from "../hooks/hook-context.js";
 import { ClawhipRuntime, type ClawhipRuntimeOptions } from "../runtime/clawhip-runtime.js";
+import { CronRunner } from "../sources/cron.js";
 import { TmuxMonitor } from "../sources/tmux-monitor.js";
 import { createIngressHandler, pathnameOf } from "./http-handler.js";
 import { sendJson } from "./http-io.js";
@@ -42,6 +43,12 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     emit: (event) => runtime.acceptEvent(event),
     log,
   });
+  const cron = new CronRunner(options.config.cron.jobs, {
+    pollIntervalMs: options.config.cron.poll_interval_secs * 1000,
+    now: () => Date.now(),
+    emit: (event) => runtime.acceptEvent(event),
+    log,
+  });
   const token = options.token ?? options.config.daemon.token;
   const handler = createIngressHandler({
     runtime: () => runtime,
@@ -52,6 +59,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       port: listening,
       daemon_base_url: options.config.daemon.base_url ?? null,
       registered_tmux_sessions: tmux.size,
+      configured_cron_jobs: options.config.cron.jobs.length,
       github_webhook_configured: (options.githubSecret ?? options.config.github.webhook_secret) !== undefined,
     }),
     log: (message) => log("error", message),
@@ -87,6 +95,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       });
     });
   } catch (error) {
+    cron.close();
     await tmux.close();
     await runtime.stop();
     throw error;
@@ -103,6 +112,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
+      cron.close();
       await tmux.close();
       await runtime.stop();
     },

@@ -135,6 +135,29 @@ export const ClawhipMonitorsSchema = z.looseObject({
   tmux: z.looseObject({ poll_interval_ms: z.number().int().min(50).max(60_000).default(1000) }).default({ poll_interval_ms: 1000 }),
 });
 
+/**
+ * One `[[cron.jobs]]` entry: a message the daemon posts on a five-field cron schedule (minute hour
+ * day-of-month month day-of-week), or when `clawhip cron run <id>` asks. Times are UTC, as upstream's.
+ */
+export const ClawhipCronJobSchema = z.strictObject({
+  id: nonEmpty,
+  schedule: nonEmpty,
+  timezone: z.literal("UTC", { error: 'cron timezone: only "UTC" is supported' }).default("UTC"),
+  enabled: z.boolean().default(true),
+  kind: z.literal("custom-message", { error: 'cron job kind: only "custom-message" is supported' }),
+  message: nonEmpty,
+  channel: nonEmpty.optional(),
+  mention: z.string().optional(),
+  format: ClawhipFormatSchema.optional(),
+});
+export type ClawhipCronJob = z.output<typeof ClawhipCronJobSchema>;
+
+/** `[cron]`: how often the daemon checks the schedules, and the jobs. */
+export const ClawhipCronSchema = z.strictObject({
+  poll_interval_secs: z.number().int().min(1).max(3600).default(30),
+  jobs: z.array(ClawhipCronJobSchema).default([]),
+});
+
 /** The whole `clawhip.toml`. Unknown top-level tables (upstream monitors, dispatch, …) are ignored. */
 export const ClawhipConfigSchema = z.looseObject({
   defaults: ClawhipDefaultsSchema.default({ format: "compact" }),
@@ -163,6 +186,7 @@ export const ClawhipConfigSchema = z.looseObject({
   providers: z.looseObject({ discord: ClawhipDiscordProviderSchema.optional() }).default({}),
   github: ClawhipGithubSchema.default({}),
   monitors: ClawhipMonitorsSchema.default({ tmux: { poll_interval_ms: 1000 } }),
+  cron: ClawhipCronSchema.default({ poll_interval_secs: 30, jobs: [] }),
 });
 export type ClawhipConfigInput = z.input<typeof ClawhipConfigSchema>;
 export type ClawhipConfig = z.output<typeof ClawhipConfigSchema>;
