@@ -6,6 +6,8 @@ set -euo pipefail
 need_apt=()
 # Headless Chromium for the OpenMeow web browser test (playwright-core drives /usr/bin/chromium).
 [[ -x /usr/bin/chromium ]] || need_apt+=(chromium)
+# tmux for the clawhip hook-context and tmux monitor tests (a private server on a temp socket).
+[[ -x /usr/bin/tmux ]] || need_apt+=(tmux)
 
 if ((${#need_apt[@]} > 0)); then
   if [[ $(id -u) -ne 0 ]]; then

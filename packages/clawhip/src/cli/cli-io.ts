@@ -1,7 +1,13 @@
+import { realpathSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { FetchLike } from "../deliver/send-job.js";
 import { CliError } from "./cli-error.js";
+
+/** How the CLI talks to the daemon: a fetch whose GETs carry no body. */
+export type CliFetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
+) => Promise<{ status: number; text(): Promise<string> }>;
 
 /** Everything a command touches outside itself, injected so commands run in tests without a shell. */
 export interface CliIo {
@@ -10,7 +16,9 @@ export interface CliIo {
   readStdin: () => Promise<string>;
   env: NodeJS.ProcessEnv;
   cwd: string;
-  fetch: FetchLike;
+  fetch: CliFetch;
+  /** The command that runs this CLI again (`node …/clawhip.js`): `hooks install` writes it into the bridge. */
+  clawhipCommand: readonly string[];
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM); used by `serve`. */
   untilStopped: () => Promise<void>;
 }
@@ -26,7 +34,8 @@ export function processIo(): CliIo {
     },
     env: process.env,
     cwd: process.cwd(),
-    fetch: fetch as unknown as FetchLike,
+    fetch: fetch as unknown as CliFetch,
+    clawhipCommand: [process.execPath, realpathSync(process.argv[1] as string)],
     untilStopped: () =>
       new Promise((resolvePromise) => {
         process.once("SIGINT", () => resolvePromise());

@@ -8,16 +8,25 @@ export interface DaemonReply {
 }
 
 /** POSTs a JSON body to the daemon; an unreachable daemon is a runtime failure (exit 1). */
-export async function postToDaemon(io: CliIo, url: string, path: string, body: unknown, token: string | undefined): Promise<DaemonReply> {
-  const headers: Record<string, string> = { "content-type": "application/json" };
+export function postToDaemon(io: CliIo, url: string, path: string, body: unknown, token: string | undefined): Promise<DaemonReply> {
+  return requestDaemon(io, url, path, token, body);
+}
+
+/** GETs a daemon resource. */
+export function getFromDaemon(io: CliIo, url: string, path: string, token: string | undefined): Promise<DaemonReply> {
+  return requestDaemon(io, url, path, token, undefined);
+}
+
+async function requestDaemon(io: CliIo, url: string, path: string, token: string | undefined, body: unknown): Promise<DaemonReply> {
+  const headers: Record<string, string> = body === undefined ? {} : { "content-type": "application/json" };
   if (token) headers.authorization = `Bearer ${token}`;
   let response: Awaited<ReturnType<CliIo["fetch"]>>;
   let text: string;
   try {
     response = await io.fetch(`${url}${path}`, {
-      method: "POST",
+      method: body === undefined ? "GET" : "POST",
       headers,
-      body: JSON.stringify(body),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(15_000),
     });
     text = await response.text();

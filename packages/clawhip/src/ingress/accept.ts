@@ -4,14 +4,20 @@ import type { IncomingEvent } from "../normalize/incoming.js";
 import { IngressError } from "../normalize/ingress-error.js";
 import { isRecord } from "../normalize/json.js";
 import { decodeNativeHook } from "../normalize/native-hook.js";
+import { decodeNativeHookV1 } from "../normalize/native-hook-v1.js";
 import { type NormalizeEnv, normalizeEvent, systemNormalizeEnv } from "../normalize/normalize-event.js";
 import { decodeOmxHookEnvelope } from "../normalize/omx-hook.js";
 import { validateCanonicalEvent } from "../normalize/validate.js";
 import { type DeliveryPlan, type RoutingConfig, resolveDeliveries } from "../route/resolve-deliveries.js";
+import { decodeGithubWebhook } from "../sources/github-webhook.js";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "./http-io.js";
 
-/** The three ingress surfaces: generic events, OMX hook envelopes, provider-native hooks. */
-export type IngressSurface = "event" | "omx-hook" | "native-hook";
+/**
+ * The ingress surfaces: generic events, OMX hook envelopes, provider-native hooks as upstream v0.5.5
+ * took them, provider-native hooks of upstream's 0.6.x contract, and signature-checked GitHub webhook
+ * deliveries (`{"event": <X-GitHub-Event>, "body": <delivery>}`, built by the HTTP handler).
+ */
+export type IngressSurface = "event" | "omx-hook" | "native-hook" | "native-hook-v1" | "github";
 
 export type AcceptOutcome =
   | {
@@ -35,6 +41,10 @@ export function decodeIngress(surface: IngressSurface, body: unknown): IncomingE
       return decodeOmxHookEnvelope(body);
     case "native-hook":
       return decodeNativeHook(body);
+    case "native-hook-v1":
+      return decodeNativeHookV1(body);
+    case "github":
+      return decodeGithubWebhook(body);
   }
 }
 
@@ -63,6 +73,7 @@ export function acceptIncoming(incoming: IncomingEvent, config: RoutingConfig, e
   };
 }
 
+/** Decodes and accepts one body. A GitHub delivery clawhip has no event for throws `IgnoredDelivery`. */
 export function acceptIngress(
   surface: IngressSurface,
   body: unknown,

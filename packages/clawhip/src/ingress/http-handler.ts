@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ClawhipHealth } from "@clawbridge/contracts";
 import { hasBearer, RequestTargetError, requestTarget } from "@clawbridge/plugin-host";
 import type { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
+import { githubSignatureValid } from "../sources/github-webhook.js";
+import { type TmuxMonitor, TmuxRegistrationError } from "../sources/tmux-monitor.js";
 import type { IngressSurface } from "./accept.js";
 import { BodyTooLargeError, readBody, sendJson } from "./http-io.js";
 import { IngressBatcher } from "./ingress-batcher.js";
@@ -14,9 +17,15 @@ export const INGRESS_PATHS: ReadonlyMap<string, IngressSurface> = new Map([
   ["/omx/hook", "omx-hook"],
   ["/api/native/hook", "native-hook"],
   ["/native/hook", "native-hook"],
+  ["/api/native/v1/hook", "native-hook-v1"],
+  ["/native/v1/hook", "native-hook-v1"],
 ]);
 
 export const HEALTH_PATH = "/health";
+/** GitHub webhook deliveries: authenticated by their HMAC signature, not by the bearer token. */
+export const GITHUB_PATH = "/github";
+export const TMUX_REGISTER_PATH = "/api/tmux/register";
+export const TMUX_LIST_PATH = "/api/tmux";
 
 export interface IngressHandlerOptions {
   /** The runtime, or undefined while it is starting (requests then get 503). */
@@ -30,6 +39,12 @@ export interface IngressHandlerOptions {
   requireToken?: boolean;
   /** A path prefix the routes live under (the plugin mounts them under e.g. `/clawhip`). */
   prefix?: string;
+  /** Fields the daemon adds to `/health` (where it listens, token source, monitors). */
+  healthExtra?: () => Partial<ClawhipHealth>;
+  /** The daemon's tmux monitor; without one (the plugin) the tmux routes are not served. */
+  tmux?: () => TmuxMonitor | undefined;
+  /** The secret GitHub signs webhook deliveries with; defaults to `[github].webhook_secret`. */
+  githubSecret?: string;
   log?: (message: string) => void;
 }
 
@@ -83,10 +98,14 @@ export function createIngressHandler(options: IngressHandlerOptions) {
       const runtime = options.runtime();
       if (req.method !== "GET" && req.method !== "HEAD") fail(res, 405, "method not allowed; use GET", { allow: "GET" });
       else if (!runtime) fail(res, 503, "clawhip is starting");
-      else sendJson(res, 200, runtime.health());
+      else sendJson(res, 200, { ...runtime.health(), ...options.healthExtra?.() });
       return true;
     }
-    const surface = INGRESS_PATHS.get(path);
+    if ((path === TMUX_REGISTER_PATH || path === TMUX_LIST_PATH) && options.tmux) {
+      await serveTmux(req, res, path, options);
+      return true;
+    }
+    const surface = path === GITHUB_PATH ? "github" : INGRESS_PATHS.get(path);
     if (surface === undefined) return false;
     try {
       const runtime = options.runtime();
@@ -98,8 +117,17 @@ export function createIngressHandler(options: IngressHandlerOptions) {
         fail(res, 503, "clawhip is starting");
         return true;
       }
-      const token = options.token ?? runtime.config.daemon.token;
-      if (token === undefined && options.requireToken) {
+      const githubSecret = surface === "github" ? (options.githubSecret ?? runtime.config.github.webhook_secret) : undefined;
+      if (surface === "github" && githubSecret === undefined) {
+        fail(
+          res,
+          401,
+          "unauthorized: GitHub webhooks need [github].webhook_secret (or CLAWHIP_GITHUB_WEBHOOK_SECRET) to check their signature",
+        );
+        return true;
+      }
+      const token = surface === "github" ? undefined : (options.token ?? runtime.config.daemon.token);
+      if (token === undefined && options.requireToken && surface !== "github") {
         fail(res, 401, 'unauthorized: routeAuth "plugin" needs [daemon].token in clawhip\'s config; set one, or use routeAuth "gateway"');
         return true;
       }
@@ -123,7 +151,19 @@ export function createIngressHandler(options: IngressHandlerOptions) {
         if (req.socket.destroyed) return true;
         throw error;
       }
-      const reply = await batcher.submit({ surface, text: raw.toString("utf8") });
+      let text = raw.toString("utf8");
+      if (githubSecret !== undefined) {
+        const signature = req.headers["x-hub-signature-256"];
+        if (!githubSignatureValid(githubSecret, raw, typeof signature === "string" ? signature : undefined)) {
+          fail(res, 401, "unauthorized: X-Hub-Signature-256 is missing or does not match the body");
+          return true;
+        }
+        // The event name travels with the body, so the pipeline sees one JSON document per delivery. It
+        // goes last: JSON.parse keeps the last of duplicate keys, so no body text can stand in for it.
+        const event = req.headers["x-github-event"];
+        text = `{"body":${text},"event":${JSON.stringify(typeof event === "string" ? event : "")}}`;
+      }
+      const reply = await batcher.submit({ surface, text });
       sendJson(res, reply.status, reply.body);
     } catch (error) {
       options.log?.(`ingress ${req.method} ${full} failed: ${(error as Error).stack ?? error}`);
@@ -131,4 +171,57 @@ export function createIngressHandler(options: IngressHandlerOptions) {
     }
     return true;
   };
+}
+
+/**
+ * `POST /api/tmux/register` (a registration, persisted before its 202) and `GET /api/tmux` (the
+ * registrations). Both need the bearer token when one is configured: a registration names channels.
+ */
+async function serveTmux(req: IncomingMessage, res: ServerResponse, path: string, options: IngressHandlerOptions): Promise<void> {
+  const runtime = options.runtime();
+  const monitor = options.tmux?.();
+  const method = path === TMUX_LIST_PATH ? "GET" : "POST";
+  if (req.method !== method && !(method === "GET" && req.method === "HEAD")) {
+    fail(res, 405, `method not allowed; use ${method}`, { allow: method });
+    return;
+  }
+  if (!runtime || !monitor) {
+    fail(res, 503, "clawhip is starting");
+    return;
+  }
+  const token = options.token ?? runtime.config.daemon.token;
+  if (token !== undefined && !hasBearer(req, token)) {
+    fail(res, 401, "unauthorized: send Authorization: Bearer <token>");
+    return;
+  }
+  if (method === "GET") {
+    sendJson(res, 200, { ok: true, registrations: monitor.status() });
+    return;
+  }
+  if (!isJsonContentType(req.headers["content-type"])) {
+    fail(res, 415, `unsupported content type '${req.headers["content-type"] ?? ""}': expected application/json`);
+    return;
+  }
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, runtime.config.daemon.body_limit_bytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) fail(res, 413, error.message, { connection: "close" });
+    else if (!req.socket.destroyed) throw error;
+    return;
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString("utf8"));
+  } catch (error) {
+    fail(res, 400, `invalid JSON body: ${(error as Error).message}`);
+    return;
+  }
+  try {
+    const registration = await monitor.register(body);
+    sendJson(res, 202, { ok: true, session: registration.session });
+  } catch (error) {
+    if (error instanceof TmuxRegistrationError) fail(res, 400, error.message);
+    else throw error;
+  }
 }

@@ -35,3 +35,23 @@ export function sortedKeys(value: unknown): unknown {
   for (const key of Object.keys(value).sort()) setOwn(out, key, sortedKeys(value[key]));
   return out;
 }
+
+/** A yes/no in any of the spellings hooks and tmux use (booleans, 0/1, `attached`/`detached`, …). */
+export function asBoolish(value: unknown): boolean | undefined {
+  if (typeof value === "boolean") return value;
+  if (typeof value === "number") return Number.isSafeInteger(value) && value >= 0 ? value !== 0 : undefined;
+  if (typeof value !== "string") return undefined;
+  const word = value.trim().toLowerCase();
+  if (word === "1" || word === "true" || word === "yes" || word === "attached") return true;
+  if (word === "0" || word === "false" || word === "no" || word === "detached") return false;
+  return undefined;
+}
+
+/** A non-negative integer given as a JSON number or as decimal digits in a string. */
+export function asU64ish(value: unknown): number | undefined {
+  if (typeof value === "string" && /^\s*\d+\s*$/.test(value)) {
+    const parsed = Number(value.trim());
+    return Number.isSafeInteger(parsed) ? parsed : undefined;
+  }
+  return asU64(value);
+}

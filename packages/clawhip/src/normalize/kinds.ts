@@ -11,6 +11,11 @@ export const SESSION_EVENTS = [
   "session.test-finished",
   "session.test-failed",
   "session.handoff-needed",
+  // Upstream 0.6.x's provider-native kinds.
+  "session.prompt-submitted",
+  "session.prompt-delivered",
+  "session.prompt-delivery-failed",
+  "session.stopped",
 ] as const;
 
 export const LEGACY_AGENT_EVENTS = ["agent.started", "agent.blocked", "agent.finished", "agent.failed"] as const;
@@ -27,6 +32,17 @@ const SIGNAL_TABLE: ReadonlyMap<string, string> = new Map(
     "session.test-finished": ["test-finished", "session.test-finished", "test.finished"],
     "session.test-failed": ["test-failed", "session.test-failed", "test.failed"],
     "session.handoff-needed": ["handoff-needed", "session.handoff-needed"],
+    "session.stopped": ["stop", "stopped", "session.stopped"],
+    "session.prompt-submitted": [
+      "userpromptsubmit",
+      "user-prompt-submit",
+      "user-prompt-submitted",
+      "prompt-submitted",
+      "prompt.submitted",
+      "session.prompt-submitted",
+    ],
+    "session.prompt-delivered": ["prompt-delivered", "session.prompt-delivered", "first-prompt-delivered"],
+    "session.prompt-delivery-failed": ["prompt-delivery-failed", "session.prompt-delivery-failed", "first-prompt-delivery-failed"],
   }).flatMap(([canonical, inputs]) => inputs.map((input) => [input, canonical] as const)),
 );
 
@@ -47,6 +63,25 @@ export function isLegacyAgentEvent(kind: string): boolean {
   return AGENT_SET.has(kind);
 }
 
+/**
+ * Session kinds whose rendered status is the payload's `status` (or the kind's suffix with spaces): the
+ * four lifecycle kinds and 0.6.x's prompt/stop kinds. The other session kinds show their suffix verbatim.
+ */
+const STATUS_LABELLED: ReadonlySet<string> = new Set([
+  "session.started",
+  "session.blocked",
+  "session.finished",
+  "session.failed",
+  "session.prompt-submitted",
+  "session.prompt-delivered",
+  "session.prompt-delivery-failed",
+  "session.stopped",
+]);
+
+export function rendersPayloadStatus(kind: string): boolean {
+  return STATUS_LABELLED.has(kind);
+}
+
 /** `started|blocked|finished|failed` of the four lifecycle kinds (agent.* and session.*). */
 export function lifecycleSuffix(kind: string): string | undefined {
   const dot = kind.indexOf(".");
@@ -65,17 +100,27 @@ export function statusForKind(kind: string): string | undefined {
 
 export type ClawhipPriority = "critical" | "high" | "normal" | "low";
 
-export function priorityFor(kind: string): ClawhipPriority {
+/** Upstream's `priority_for`; a pull request that was merged or closed is high, other status changes normal. */
+export function priorityFor(kind: string, payload?: Record<string, unknown>): ClawhipPriority {
   switch (kind) {
+    case "github.ci-failed":
     case "agent.failed":
     case "session.failed":
     case "session.test-failed":
+    case "session.prompt-delivery-failed":
       return "critical";
     case "agent.blocked":
     case "session.blocked":
     case "session.retry-needed":
     case "session.handoff-needed":
+    case "session.stopped":
+    case "tmux.stale":
+    case "workspace.session.blocked":
+    case "github.release-published":
+    case "github.release-prereleased":
       return "high";
+    case "github.pr-status-changed":
+      return payload?.new_status === "merged" || payload?.new_status === "closed" ? "high" : "normal";
     case "custom":
       return "low";
     default:

@@ -13,6 +13,9 @@ const NATIVE_HOOK_KINDS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
+ * Upstream v0.5.5's native-hook surface (`/api/native/hook`), kept as it was for existing callers; the
+ * 0.6.x contract (all five shared events, Stop → `session.stopped`) is `decodeNativeHookV1`.
+ *
  * Converts a provider-native hook payload (`provider`, `event_name`|`hook_event_name`, `directory`,
  * `project`, `event_payload`) into a session event. Tool events (PreToolUse, …) are low-signal and
  * rejected here, unlike on `/event` where unknown kinds pass through.
@@ -23,8 +26,8 @@ export function decodeNativeHook(body: unknown): IncomingEvent {
   if (name === undefined) throw new IngressError(400, "missing native hook event name");
   const kind = NATIVE_HOOK_KINDS.get(name);
   if (kind === undefined) throw new IngressError(400, `unsupported native hook event '${name}'`);
-  const provider = nonBlank(hook.provider);
-  if (provider === undefined) throw new IngressError(400, "missing string field 'provider'");
+  // Like upstream, a hook that does not say who sent it is still an event, from provider "unknown".
+  const provider = nonBlank(hook.provider) ?? "unknown";
 
   const payload: JsonRecord = { tool: provider, source: provider, native_event: name };
   const project = nonBlank(hook.project);

@@ -3,6 +3,7 @@ import { issueNumberIn, pathBaseName, prNumberIn, testRunnerIn } from "./inferen
 import { isoNow } from "./iso-now.js";
 import { asU64, isRecord, type JsonRecord, nonBlank, setOwn } from "./json.js";
 import { isLegacyAgentEvent, isSessionEvent, mapNativeSignal, statusForKind } from "./kinds.js";
+import { tmuxFieldsOf } from "./tmux-fields.js";
 
 /** Sources of ids and time, injected so normalization stays pure and testable. */
 export interface NormalizeEnv {
@@ -230,6 +231,7 @@ export function normalizeEvent(
   if (issueNumber !== undefined) fills.issue_number = issueNumber;
   if (prNumber !== undefined) fills.pr_number = prNumber;
   if (prUrl !== undefined) fills.pr_url = prUrl;
+  Object.assign(fills, tmuxFieldsOf(original));
   const payload = fills;
   if (!Object.hasOwn(original, "__proto__")) Object.assign(payload, original);
   // Object.assign would set the prototype from an own `__proto__` key: this rare payload is copied key by key.

@@ -1,11 +1,10 @@
 import type { ClawhipEvent, ClawhipFormat } from "@clawbridge/contracts";
-import { asU64, isRecord, type JsonRecord, sortedKeys } from "../normalize/json.js";
-import { lifecycleSuffix } from "../normalize/kinds.js";
+import { asBoolish, asU64, isRecord, type JsonRecord, sortedKeys } from "../normalize/json.js";
+import { lifecycleSuffix, rendersPayloadStatus } from "../normalize/kinds.js";
 
-/** A delivery that cannot be rendered (e.g. a `custom` event without `message`): skipped and logged. */
-export class RenderError extends Error {
-  override name = "RenderError";
-}
+import { RenderError, renderSourceEvent } from "./source-families.js";
+
+export { RenderError };
 
 function text(payload: JsonRecord, key: string): string | undefined {
   const value = payload[key];
@@ -25,12 +24,17 @@ function mentionPrefix(payload: JsonRecord): string {
   return mention ? `${mention} ` : "";
 }
 
+/** `session:window:pane`, from whichever of the three the event carries. */
+function tmuxIdentity(payload: JsonRecord): string | undefined {
+  const parts = [text(payload, "tmux_session"), text(payload, "tmux_window"), text(payload, "tmux_pane")].filter((p) => p !== undefined);
+  return parts.length > 0 ? parts.join(":") : undefined;
+}
+
 function renderSession(kind: string, payload: JsonRecord, format: ClawhipFormat): string {
   const subject = text(payload, "session_name") ?? text(payload, "session_id");
   const label = `${text(payload, "tool") ?? "session"}${subject ? ` ${subject}` : ""}`;
-  const lifecycle = lifecycleSuffix(kind);
   const suffix = kind.slice("session.".length);
-  const status = lifecycle ? (text(payload, "status") ?? suffix.replaceAll("-", " ")) : suffix;
+  const status = rendersPayloadStatus(kind) ? (text(payload, "status") ?? suffix.replaceAll("-", " ")) : suffix;
   const repo = text(payload, "repo_name") ?? text(payload, "project");
   const issue = asU64(payload.issue_number);
   const pr = asU64(payload.pr_number);
@@ -40,6 +44,11 @@ function renderSession(kind: string, payload: JsonRecord, format: ClawhipFormat)
   const summary = text(payload, "summary");
   const error = text(payload, "error_message");
   const prefix = mentionPrefix(payload);
+  const tmux = tmuxIdentity(payload);
+  const paneTty = text(payload, "tmux_pane_tty");
+  const clients = asU64(payload.tmux_client_count);
+  const attachedFlag = asBoolish(payload.tmux_attached);
+  const attached = attachedFlag === undefined ? undefined : attachedFlag ? "attached" : "detached";
   if (format === "inline") {
     const parts: string[] = [];
     if (repo) parts.push(repo);
@@ -50,6 +59,10 @@ function renderSession(kind: string, payload: JsonRecord, format: ClawhipFormat)
     if (elapsed !== undefined) parts.push(`${elapsed}s`);
     if (summary) parts.push(summary);
     if (error) parts.push(`error: ${error}`);
+    if (tmux) parts.push(`tmux ${tmux}`);
+    if (paneTty) parts.push(paneTty);
+    if (clients !== undefined) parts.push(`${clients} clients`);
+    if (attached) parts.push(attached);
     return `${prefix}[${label}] ${status}${parts.length > 0 ? ` · ${parts.join(" · ")}` : ""}`;
   }
   const parts: string[] = [];
@@ -61,6 +74,10 @@ function renderSession(kind: string, payload: JsonRecord, format: ClawhipFormat)
   if (elapsed !== undefined) parts.push(`elapsed=${elapsed}s`);
   if (summary) parts.push(`summary=${summary}`);
   if (error) parts.push(`error=${error}`);
+  if (tmux) parts.push(`tmux=${tmux}`);
+  if (paneTty) parts.push(`pane_tty=${paneTty}`);
+  if (clients !== undefined) parts.push(`clients=${clients}`);
+  if (attached) parts.push(attached);
   const line = `${prefix}${label} ${status}${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
   return format === "alert" ? `🚨 ${line}` : line;
 }
@@ -96,7 +113,7 @@ function renderAgent(payload: JsonRecord, format: ClawhipFormat): string {
 
 /**
  * The default renderer, character for character: session.* and agent.* templates, `custom`
- * (`message`), and compact JSON for every other kind. `raw` is always the sorted, 2-space pretty JSON.
+ * (`message`), the git/GitHub/tmux/workspace families, and compact JSON for every other kind. `raw` is always the sorted, 2-space pretty JSON.
  */
 export function renderEvent(event: Pick<ClawhipEvent, "kind" | "payload">, format: ClawhipFormat): string {
   const payload = isRecord(event.payload) ? event.payload : {};
@@ -108,5 +125,5 @@ export function renderEvent(event: Pick<ClawhipEvent, "kind" | "payload">, forma
     if (!message) throw new RenderError("missing string field 'message'");
     return format === "alert" ? `🚨 ${message}` : message;
   }
-  return compactJson(payload);
+  return renderSourceEvent(event.kind, payload, format) ?? compactJson(payload);
 }

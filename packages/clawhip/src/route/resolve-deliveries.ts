@@ -31,7 +31,7 @@ export function eventCandidates(kind: string): string[] {
 
 const METADATA_KEYS = ["project", "repo_name", "repo_path", "worktree_path", "session_id"];
 
-function isSessionGlobOnly(filter: Record<string, string>): boolean {
+export function isSessionGlobOnly(filter: Record<string, string>): boolean {
   const entries = Object.entries(filter);
   return entries.length > 0 && entries.every(([key, pattern]) => (key === "session" || key === "session_name") && pattern.includes("*"));
 }
@@ -57,6 +57,17 @@ function targetFor(event: ClawhipEvent, route: ClawhipRoute | undefined, sink: C
 }
 
 /**
+ * The metadata-first rule: a session or tmux event that names its project, repository, worktree or
+ * session id is routed by that metadata, so routes that only glob on the session name do not fire.
+ */
+export function carriesRoutingMetadata(event: ClawhipEvent): boolean {
+  return (
+    (event.kind.startsWith("session.") || event.kind.startsWith("tmux.")) &&
+    METADATA_KEYS.some((key) => (contextValue(event, key) ?? "") !== "")
+  );
+}
+
+/**
  * Every delivery an event produces: all matching routes in config order, or one default delivery
  * when none matches. A delivery with no target aborts the plan, as upstream does. Pure.
  */
@@ -64,9 +75,7 @@ export function resolveDeliveries(event: ClawhipEvent, config: RoutingConfig): D
   const candidates = eventCandidates(event.kind);
   let metadataFirst: boolean | undefined;
   const carriesMetadata = () => {
-    metadataFirst ??=
-      (event.kind.startsWith("session.") || event.kind.startsWith("tmux.")) &&
-      METADATA_KEYS.some((key) => (contextValue(event, key) ?? "") !== "");
+    metadataFirst ??= carriesRoutingMetadata(event);
     return metadataFirst;
   };
 

@@ -171,8 +171,11 @@ sink = "teams"
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
     expect(bad.error).toContain("routes.0.filter.issue_number: filter values must be strings");
-    expect(bad.error).toContain("a slack route needs slack_webhook");
+    expect(bad.error).toContain('route #2 (y) must set webhook or slack_webhook when sink = "slack"');
+    expect(bad.error).toContain('route #2 (y) cannot set channel when sink = "slack"');
     expect(bad.error).toContain("routes.2.sink");
     expect(parseConfigToml("[defaults\n").ok).toBe(false);
+    const both = parseConfigToml('[[routes]]\nevent = "session.*"\nchannel = "1"\nwebhook = "https://discord.com/api/webhooks/1/x"\n');
+    expect(both.ok || both.error).toBe("invalid clawhip config: route #1 (session.*) cannot set both channel and webhook");
   });
 });

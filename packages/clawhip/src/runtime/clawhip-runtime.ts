@@ -16,6 +16,7 @@ import {
 import type { IncomingEvent } from "../normalize/incoming.js";
 import { isoNow } from "../normalize/iso-now.js";
 import { type NormalizeEnv, systemNormalizeEnv } from "../normalize/normalize-event.js";
+import { IgnoredDelivery } from "../sources/github-webhook.js";
 import { VERSION } from "../version.js";
 
 export type RuntimeLog = (level: "info" | "warn" | "error", message: string) => void;
@@ -137,6 +138,7 @@ export class ClawhipRuntime {
         try {
           outcome = acceptRawIngress(item.surface, item.text, this.config, this.#env);
         } catch (error) {
+          if (error instanceof IgnoredDelivery) return { status: 202, body: { ok: true, ignored: true, reason: error.message } };
           // A bug for one body must not fail the others of its batch.
           this.#log("error", `ingress ${item.surface} failed: ${(error as Error).stack ?? error}`);
           return { status: 500, body: { ok: false, error: "internal error" } };

@@ -18,7 +18,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DaemonProcess, startDaemonProcess, until } from "../support/daemon-process.js";
 import { WebhookReceiver } from "../support/webhook-receiver.js";
 
-const PATHS = ["/event", "/api/event", "/events", "/api/omx/hook", "/omx/hook", "/api/native/hook", "/native/hook"];
+const PATHS = [
+  "/event",
+  "/api/event",
+  "/events",
+  "/api/omx/hook",
+  "/omx/hook",
+  "/api/native/hook",
+  "/native/hook",
+  "/api/native/v1/hook",
+  "/native/v1/hook",
+];
 const ALLOWED = new Set([202, 400, 413, 415, 422]);
 const MAX_CONNECTIONS = 64;
 const HEADERS_TIMEOUT_MS = 1500;
@@ -228,6 +238,9 @@ function prototypeBody(random: Random): { path: string; body: string } {
     ["/api/native/hook", { provider: key, hook_event_name: key }],
     ["/native/hook", { provider: "codex", event_name: key, project: key, directory: key }],
     ["/native/hook", { provider: "codex", hookEventName: "Stop", [key]: key }],
+    ["/api/native/v1/hook", { provider: key, hook_event_name: key, session_id: key }],
+    ["/native/v1/hook", { provider: "codex", event_name: "Stop", repo_name: key, project_metadata: { [key]: key, name: key }, [key]: key }],
+    ["/native/v1/hook", { provider: "codex", event_name: "PreToolUse", augmentation: { context: { [key]: key }, [key]: key } }],
   ];
   const [path, value] = pick(random, bodies);
   // A computed `[key]` is an own property even for `__proto__`, so the JSON text carries it.

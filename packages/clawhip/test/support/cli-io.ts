@@ -1,4 +1,5 @@
 import type { CliIo } from "../../src/cli/cli-io.js";
+import { CLI } from "./daemon-process.js";
 
 export type RecordingIo = CliIo & { out: string[]; err: string[] };
 
@@ -16,6 +17,7 @@ export function recordingIo(overrides: Partial<CliIo> & { stdin?: string } = {})
     env: {},
     cwd: process.cwd(),
     fetch: fetch as never,
+    clawhipCommand: [process.execPath, CLI],
     untilStopped: () => new Promise(() => {}),
     ...rest,
   };

@@ -43,18 +43,21 @@ export const ClawhipRouteSchema = z
     template: z.string().optional(),
     allow_dynamic_tokens: z.literal(false, { error: "dynamic template tokens are not supported by this clawhip" }).optional(),
   })
+  // The messages are upstream's own (config.rs validate); the loader prefixes `route #N (<event>)`.
   .superRefine((route, ctx) => {
     const sink = route.sink ?? (route.slack_webhook ? "slack" : "discord");
     if (sink === "discord" && route.slack_webhook && route.sink === "discord") {
       ctx.addIssue({ code: "custom", message: "a discord route cannot set slack_webhook" });
     }
     if (sink === "discord" && route.channel && route.webhook) {
-      ctx.addIssue({ code: "custom", message: "a discord route sets either channel or webhook, not both" });
+      ctx.addIssue({ code: "custom", message: "cannot set both channel and webhook" });
     }
     if (sink === "slack") {
       if (!route.slack_webhook && !route.webhook)
-        ctx.addIssue({ code: "custom", message: "a slack route needs slack_webhook (or webhook)" });
-      if (route.channel) ctx.addIssue({ code: "custom", message: "a slack route delivers to its webhook; remove channel" });
+        ctx.addIssue({ code: "custom", message: 'must set webhook or slack_webhook when sink = "slack"' });
+      if (route.channel) ctx.addIssue({ code: "custom", message: 'cannot set channel when sink = "slack"' });
+      if (route.webhook && route.slack_webhook)
+        ctx.addIssue({ code: "custom", message: "cannot set both webhook and slack_webhook for Slack delivery" });
     }
   });
 export type ClawhipRoute = z.infer<typeof ClawhipRouteSchema>;
@@ -119,6 +122,42 @@ export const ClawhipDiscordProviderSchema = z.strictObject({
   api_base: z.url().default("https://discord.com/api/v10"),
 });
 
+/**
+ * `[github]`: the webhook ingress `POST /github`. Every delivery must carry a valid `X-Hub-Signature-256`
+ * for this secret (the env `CLAWHIP_GITHUB_WEBHOOK_SECRET` wins); without a secret the route refuses all.
+ */
+export const ClawhipGithubSchema = z.strictObject({
+  webhook_secret: z.string().min(16, "github webhook_secret: at least 16 characters").optional(),
+});
+
+/** `[monitors.tmux]`: how often the daemon looks at the panes of registered tmux sessions. */
+export const ClawhipMonitorsSchema = z.looseObject({
+  tmux: z.looseObject({ poll_interval_ms: z.number().int().min(50).max(60_000).default(1000) }).default({ poll_interval_ms: 1000 }),
+});
+
+/**
+ * One `[[cron.jobs]]` entry: a message the daemon posts on a five-field cron schedule (minute hour
+ * day-of-month month day-of-week), or when `clawhip cron run <id>` asks. Times are UTC, as upstream's.
+ */
+export const ClawhipCronJobSchema = z.strictObject({
+  id: nonEmpty,
+  schedule: nonEmpty,
+  timezone: z.literal("UTC", { error: 'cron timezone: only "UTC" is supported' }).default("UTC"),
+  enabled: z.boolean().default(true),
+  kind: z.literal("custom-message", { error: 'cron job kind: only "custom-message" is supported' }),
+  message: nonEmpty,
+  channel: nonEmpty.optional(),
+  mention: z.string().optional(),
+  format: ClawhipFormatSchema.optional(),
+});
+export type ClawhipCronJob = z.output<typeof ClawhipCronJobSchema>;
+
+/** `[cron]`: how often the daemon checks the schedules, and the jobs. */
+export const ClawhipCronSchema = z.strictObject({
+  poll_interval_secs: z.number().int().min(1).max(3600).default(30),
+  jobs: z.array(ClawhipCronJobSchema).default([]),
+});
+
 /** The whole `clawhip.toml`. Unknown top-level tables (upstream monitors, dispatch, …) are ignored. */
 export const ClawhipConfigSchema = z.looseObject({
   defaults: ClawhipDefaultsSchema.default({ format: "compact" }),
@@ -145,6 +184,9 @@ export const ClawhipConfigSchema = z.looseObject({
     dedupe_window: 100_000,
   }),
   providers: z.looseObject({ discord: ClawhipDiscordProviderSchema.optional() }).default({}),
+  github: ClawhipGithubSchema.default({}),
+  monitors: ClawhipMonitorsSchema.default({ tmux: { poll_interval_ms: 1000 } }),
+  cron: ClawhipCronSchema.default({ poll_interval_secs: 30, jobs: [] }),
 });
 export type ClawhipConfigInput = z.input<typeof ClawhipConfigSchema>;
 export type ClawhipConfig = z.output<typeof ClawhipConfigSchema>;
