@@ -12,15 +12,8 @@ import type {
   RomeTrigger,
 } from "@clawbridge/contracts";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import type { AppLogger, Logger } from "./logger/app-logger.js";
 import type { AgentAccounting, AgentRunnerInterface } from "./types.js";
-
-export interface Logger {
-  debug(message: string, data?: Record<string, unknown>): void;
-  info(message: string, data?: Record<string, unknown>): void;
-  warn(message: string, data?: Record<string, unknown>): void;
-  error(message: string, data?: Record<string, unknown>): void;
-}
-export type AppLogger = Logger;
 
 export type DrizzleDb = BetterSQLite3Database<Record<string, never>>;
 

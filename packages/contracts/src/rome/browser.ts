@@ -14,6 +14,7 @@ export const RomeCdpIncomingFrameSchema = z.looseObject({
   result: z.unknown().optional(),
   error: z.looseObject({ message: z.string() }).optional(),
   method: z.string().optional(),
+  params: z.unknown().optional(),
 });
 export type RomeCdpIncomingFrame = z.infer<typeof RomeCdpIncomingFrameSchema>;
 
