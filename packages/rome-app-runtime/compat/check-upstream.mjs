@@ -5,14 +5,19 @@
 // the export counts. Exits 1 when a program fails upstream.
 //
 //   node packages/rome-app-runtime/compat/check-upstream.mjs /tmp/rome/package
-import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+//
+// With `--names`, it also rewrites upstream-<version>-exports.json, the list of upstream's export names
+// that the e2e compat test holds ours to without needing the tarball.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { compilePrograms, exportNames } from "./compile.mjs";
 
-const [given] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const writeNames = args.includes("--names");
+const [given] = args.filter((arg) => arg !== "--names");
 if (!given) {
-  console.error("usage: check-upstream.mjs <unpacked @rome-os/app-runtime package directory>");
+  console.error("usage: check-upstream.mjs <unpacked @rome-os/app-runtime package directory> [--names]");
   process.exit(2);
 }
 const upstreamDir = resolve(given);
@@ -50,6 +55,13 @@ try {
   const ourNames = existsSync(oursEntry) ? exportNames(oursEntry) : [];
   const shared = ourNames.filter((name) => upstreamNames.includes(name));
   console.log(`exports: upstream ${upstreamNames.length}, ours ${ourNames.length}, shared ${shared.length}`);
+  if (writeNames) {
+    const { version } = JSON.parse(readFileSync(join(upstreamDir, "package.json"), "utf8"));
+    const file = join(import.meta.dirname, `upstream-${version}-exports.json`);
+    const note = "The names @rome-os/app-runtime " + version + " exports (values and types), listed by check-upstream.mjs --names; ours must export each.";
+    writeFileSync(file, `${JSON.stringify({ "//": note, names: upstreamNames }, null, 2)}\n`);
+    console.log(`wrote ${file}`);
+  }
   const missing = upstreamNames.filter((name) => !ourNames.includes(name));
   if (missing.length > 0) console.log(`missing from ours: ${missing.join(", ")}`);
   process.exitCode = upstreamOk && oursOk ? 0 : 1;
