@@ -49,16 +49,21 @@ try {
     return passed === results.length;
   };
   const upstreamOk = report("upstream", compilePrograms(upstreamEntry));
-  const oursOk = existsSync(oursEntry) ? report("ours", compilePrograms(oursEntry)) : (console.log("ours: not built (pnpm build)"), false);
+  const built = existsSync(oursEntry);
+  if (!built) console.log("ours: not built (pnpm --filter @clawbridge/rome-app-runtime build)");
+  const oursOk = built && report("ours", compilePrograms(oursEntry));
 
   const upstreamNames = exportNames(upstreamEntry);
-  const ourNames = existsSync(oursEntry) ? exportNames(oursEntry) : [];
+  const ourNames = built ? exportNames(oursEntry) : [];
   const shared = ourNames.filter((name) => upstreamNames.includes(name));
   console.log(`exports: upstream ${upstreamNames.length}, ours ${ourNames.length}, shared ${shared.length}`);
   if (writeNames) {
     const { version } = JSON.parse(readFileSync(join(upstreamDir, "package.json"), "utf8"));
     const file = join(import.meta.dirname, `upstream-${version}-exports.json`);
-    const note = "The names @rome-os/app-runtime " + version + " exports (values and types), listed by check-upstream.mjs --names; ours must export each.";
+    const note =
+      "The names @rome-os/app-runtime " +
+      version +
+      " exports (values and types), listed by check-upstream.mjs --names; ours must export each.";
     writeFileSync(file, `${JSON.stringify({ "//": note, names: upstreamNames }, null, 2)}\n`);
     console.log(`wrote ${file}`);
   }

@@ -30,7 +30,10 @@ export function compilePrograms(typesEntry) {
     noEmit: true,
     skipLibCheck: true,
     types: ["node"],
-    typeRoots: [resolve(import.meta.dirname, "..", "node_modules", "@types"), resolve(import.meta.dirname, "..", "..", "..", "node_modules", "@types")],
+    typeRoots: [
+      resolve(import.meta.dirname, "..", "node_modules", "@types"),
+      resolve(import.meta.dirname, "..", "..", "..", "node_modules", "@types"),
+    ],
     baseUrl: "/",
     paths: { "@rome-os/app-runtime": [resolve(typesEntry)] },
   };
@@ -90,7 +93,11 @@ export function valueExportNames(typesEntry) {
       const target = entry.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(entry) : entry;
       if (!(target.flags & ts.SymbolFlags.Value)) return false;
       // `export type { X }` of a value still only exports the type.
-      return !entry.declarations?.some((declaration) => ts.isTypeOnlyImportOrExportDeclaration?.(declaration) || ts.isExportSpecifier(declaration) && (declaration.isTypeOnly || declaration.parent.parent.isTypeOnly));
+      return !entry.declarations?.some(
+        (declaration) =>
+          ts.isTypeOnlyImportOrExportDeclaration?.(declaration) ||
+          (ts.isExportSpecifier(declaration) && (declaration.isTypeOnly || declaration.parent.parent.isTypeOnly)),
+      );
     })
     .map((entry) => entry.getName())
     .sort();

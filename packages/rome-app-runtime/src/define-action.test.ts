@@ -63,7 +63,10 @@ describe("defineAction", () => {
     expect(error).toContain("→ at name");
     expect(error).toContain("expected string, received number");
     // A model's tool call is untyped JSON: arguments that are not an object at all still answer, never throw.
-    await expect(rename.execute(undefined as unknown as Record<string, unknown>)).resolves.toMatchObject({ status: "error", error: expect.stringContaining("expected object") });
+    await expect(rename.execute(undefined as unknown as Record<string, unknown>)).resolves.toMatchObject({
+      status: "error",
+      error: expect.stringContaining("expected object"),
+    });
     await expect(rename.execute("not an object" as unknown as Record<string, unknown>)).resolves.toMatchObject({ status: "error" });
   });
 
@@ -91,7 +94,9 @@ describe("defineAction", () => {
     expect(define(z.object({ when: z.date() }))).toThrow(
       /^action "rename_routine": its input schema cannot be expressed as JSON Schema for the model: Date cannot be represented in JSON Schema$/,
     );
-    expect(define(z.object({ name: z.string().transform((name) => name.trim()) }))).toThrow(/Transforms cannot be represented in JSON Schema/);
+    expect(define(z.object({ name: z.string().transform((name) => name.trim()) }))).toThrow(
+      /Transforms cannot be represented in JSON Schema/,
+    );
     expect(define(z.object({ n: z.bigint() }))).toThrow(/BigInt cannot be represented in JSON Schema/);
   });
 

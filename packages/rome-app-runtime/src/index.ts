@@ -1,5 +1,4 @@
 export { z } from "zod";
-export type { JSONSchema } from "./json-schema.js";
 export {
   type CurrentActionContext,
   type CurrentActionContextPatch,
@@ -16,6 +15,7 @@ export * from "./guards.js";
 export { resolveHandbackHint } from "./handback-hint.js";
 export type * from "./host-types.js";
 export * from "./invocation/index.js";
+export type { JSONSchema } from "./json-schema.js";
 export { type AppLogger, type AppLoggerOptions, createAppLogger, type Logger } from "./logger/app-logger.js";
 export {
   currentSessionId,

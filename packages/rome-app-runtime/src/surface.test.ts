@@ -1,7 +1,6 @@
 // The public surface, export by export, against @rome-os/app-runtime 0.3.0's shapes (and 0.6.6's for
 // the action-author additions). Type assertions are checked by `pnpm typecheck`; vitest runs the file.
 import { describe, expect, expectTypeOf, it } from "vitest";
-import * as runtime from "./index.js";
 import type {
   Action,
   ActionConfig,
@@ -34,9 +33,9 @@ import type {
   AppLifecycle,
   AppLogger,
   AppRuntimeRepositories,
-  AppSettingsRepository,
   ApprovalRecord,
   ApprovalsRepository,
+  AppSettingsRepository,
   BrowserCapabilityDiscovery,
   BuildBrowserScriptExpressionOptions,
   ChannelAdapter,
@@ -92,6 +91,7 @@ import type {
   WebChatRecapSession,
   WebhookTrigger,
 } from "./index.js";
+import * as runtime from "./index.js";
 
 describe("actions", () => {
   it("Action takes an argument record, and defineAction's bodies get 0.6.6's execution context", () => {
@@ -122,7 +122,15 @@ describe("actions", () => {
     }
     expectTypeOf<Progress>().toExtend<ActionEvent>();
     const action: Action = {
-      config: { name: "n", type: "custom", description: "", complexity: "simple", speed: "fast", reliability: "high", sideEffects: "write" },
+      config: {
+        name: "n",
+        type: "custom",
+        description: "",
+        complexity: "simple",
+        speed: "fast",
+        reliability: "high",
+        sideEffects: "write",
+      },
       execute: async (args) => ({ status: "ok", data: Object.keys(args) }),
     };
     expect(await action.execute({ a: 1 })).toEqual({ status: "ok", data: ["a"] });
@@ -235,8 +243,12 @@ describe("the app's host", () => {
 describe("telemetry, the current-action context and the logger", () => {
   it("have upstream's signatures", () => {
     expectTypeOf(runtime.setTelemetryBridge).parameters.toEqualTypeOf<[bridge: TelemetryBridge | null]>();
-    expectTypeOf(runtime.withRomeSpan<number>).toEqualTypeOf<(name: string, attrs: SpanAttributes, fn: () => Promise<number>) => Promise<number>>();
-    expectTypeOf(runtime.withSdkSpan<number>).toEqualTypeOf<(methodName: string, attrs: SpanAttributes, fn: () => Promise<number>) => Promise<number>>();
+    expectTypeOf(runtime.withRomeSpan<number>).toEqualTypeOf<
+      (name: string, attrs: SpanAttributes, fn: () => Promise<number>) => Promise<number>
+    >();
+    expectTypeOf(runtime.withSdkSpan<number>).toEqualTypeOf<
+      (methodName: string, attrs: SpanAttributes, fn: () => Promise<number>) => Promise<number>
+    >();
     expectTypeOf(runtime.startRomeSpan).toEqualTypeOf<(name: string, attrs?: SpanAttributes) => void>();
     expectTypeOf(runtime.currentSessionId).toEqualTypeOf<() => string | undefined>();
     expectTypeOf(runtime.runWithSession<number>).toEqualTypeOf<(sessionId: string, fn: () => number) => number>();
@@ -245,7 +257,9 @@ describe("telemetry, the current-action context and the logger", () => {
     expectTypeOf(runtime.runWithCurrentActionContext<number>).toEqualTypeOf<
       (patch: CurrentActionContextPatch, fn: () => Promise<number>) => Promise<number>
     >();
-    expectTypeOf(runtime.setCurrentActionContextResolver).parameters.toEqualTypeOf<[resolver: (() => CurrentActionContext | undefined) | null]>();
+    expectTypeOf(runtime.setCurrentActionContextResolver).parameters.toEqualTypeOf<
+      [resolver: (() => CurrentActionContext | undefined) | null]
+    >();
     expectTypeOf<CurrentActionContextPatch>().toEqualTypeOf<Partial<CurrentActionContext>>();
     expectTypeOf(runtime.createAppLogger).returns.toEqualTypeOf<Logger>();
     expectTypeOf<Logger["info"]>().toEqualTypeOf<(message: string, data?: Record<string, unknown>) => void>();

@@ -136,7 +136,9 @@ describe("AgentMessage", () => {
           expectTypeOf(message.payload).toEqualTypeOf<unknown>();
           return;
         case "input_status":
-          expectTypeOf(message.state).toEqualTypeOf<"queued" | "submitted" | "accepted" | "consumed" | "unknown" | "cancelled" | "failed">();
+          expectTypeOf(message.state).toEqualTypeOf<
+            "queued" | "submitted" | "accepted" | "consumed" | "unknown" | "cancelled" | "failed"
+          >();
           return;
         case "subagent_start":
           expectTypeOf(message.agentName).toEqualTypeOf<string>();

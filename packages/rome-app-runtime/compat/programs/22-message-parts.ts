@@ -22,7 +22,13 @@ export const message: OutgoingMessage = {
   parts: [
     { type: "text", content: "Proposed routine:" },
     { type: "routine_draft_card", toolUseId: "u-1", draft },
-    { type: "approval_card", approvalId: "a-1", actionName: "send_text", status, preview: { kind: "generic", title: "Send", summary: "one text" } },
+    {
+      type: "approval_card",
+      approvalId: "a-1",
+      actionName: "send_text",
+      status,
+      preview: { kind: "generic", title: "Send", summary: "one text" },
+    },
     { type: "turn_recap", turnId: "t-7", content: "Proposed a routine", audioDurationMs: 1200 },
   ],
 };

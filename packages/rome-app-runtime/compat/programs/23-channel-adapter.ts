@@ -38,6 +38,11 @@ export class LoopbackChannel implements ChannelAdapter {
   }
 }
 
-export function hookFor(adapter: ChannelAdapter): ChannelMessageHook {
-  return { register: () => undefined, registerAdapter: (other) => void other.onMessage(async () => undefined) };
+export function hookFor(adapters: ChannelAdapter[]): ChannelMessageHook {
+  return {
+    register: () => {
+      for (const adapter of adapters) adapter.onMessage(async () => undefined);
+    },
+    registerAdapter: (adapter) => void adapters.push(adapter),
+  };
 }

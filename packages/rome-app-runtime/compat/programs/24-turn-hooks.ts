@@ -13,7 +13,11 @@ export function turnMeter(deps: AgentLifecycleHookDeps): AgentTurnStartedHook & 
   return {
     onAgentTurnStarted(event: AgentTurnStartedEvent) {
       started.set(event.turn.turnId, event.timing.startedAt);
-      deps.logger.info("turn started", { agent: event.turn.agentName, prompt: event.input.promptLength, channel: event.turn.threadContext?.channel });
+      deps.logger.info("turn started", {
+        agent: event.turn.agentName,
+        prompt: event.input.promptLength,
+        channel: event.turn.threadContext?.channel,
+      });
     },
     async onAgentTurnFinished(event: AgentTurnFinishedEvent) {
       const status: AgentTurnStatus = event.status;

@@ -24,7 +24,12 @@ export async function escalate(approvals: ApprovalsRepository, log: SentinelLogR
   const entries: SentinelLogEntry[] = await log.findUnreviewed();
   const escalated = entries.filter((entry) => entry.action === "escalated");
   for (const entry of escalated) {
-    await approvals.create({ type: "sentinel", requestedBy: entry.channelUserId, description: entry.text ?? "", payload: { id: entry.id } });
+    await approvals.create({
+      type: "sentinel",
+      requestedBy: entry.channelUserId,
+      description: entry.text ?? "",
+      payload: { id: entry.id },
+    });
   }
   await log.markReviewed(escalated.map((entry) => entry.id));
   return escalated.length;

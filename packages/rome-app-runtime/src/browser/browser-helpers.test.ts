@@ -59,7 +59,11 @@ describe("buildBrowserScriptExpression", () => {
   });
 
   it("rejects with the given message when the entry point is not a function, and refuses arguments that are not data", async () => {
-    const expression = buildBrowserScriptExpression({ scriptSource: "", entrypointExpression: "globalThis.absent", missingEntrypointMessage: "no scraper" });
+    const expression = buildBrowserScriptExpression({
+      scriptSource: "",
+      entrypointExpression: "globalThis.absent",
+      missingEntrypointMessage: "no scraper",
+    });
     await expect(evaluate(expression).result).rejects.toThrow("no scraper");
     expect(() => buildBrowserScriptExpression({ scriptSource: "", entrypointExpression: "f", args: [() => 1] })).toThrow(
       "browser script arguments must be plain data: args[0] is a function",

@@ -38,7 +38,10 @@ export interface PageSessionOptions {
 export function pickBrowserEndpoint(endpoints: DiscoveredBrowserEndpoint[]): DiscoveredBrowserEndpoint | null {
   const byName = [...endpoints].sort((a, b) => a.name.localeCompare(b.name));
   return (
-    byName.find((endpoint) => endpoint.name === "cdp-local-chromium") ?? byName.find((endpoint) => endpoint.name.includes("local")) ?? byName[0] ?? null
+    byName.find((endpoint) => endpoint.name === "cdp-local-chromium") ??
+    byName.find((endpoint) => endpoint.name.includes("local")) ??
+    byName[0] ??
+    null
   );
 }
 

@@ -60,7 +60,9 @@ function literal(value: unknown, index: number): string {
   const reason = findUncrossable(value, `args[${index}]`);
   if (reason) throw new TypeError(`browser script arguments must be plain data: ${reason}`);
   // JSON is a JavaScript literal; U+2028/2029 are escaped so the source stays one valid line in any engine.
-  return JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /**

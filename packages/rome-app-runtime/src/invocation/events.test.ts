@@ -103,13 +103,18 @@ describe("runAction detached", () => {
     const done = new Promise<void>((resolve) => {
       settled = resolve;
     });
-    const receipt = await runAction(registry, "held", { fail: false }, {
-      detached: true,
-      onSettled: (outcome) => {
-        outcomes.push(outcome);
-        settled();
+    const receipt = await runAction(
+      registry,
+      "held",
+      { fail: false },
+      {
+        detached: true,
+        onSettled: (outcome) => {
+          outcomes.push(outcome);
+          settled();
+        },
       },
-    });
+    );
     expect(receipt.executionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(outcomes).toEqual([]);
     hold.open();
@@ -119,7 +124,9 @@ describe("runAction detached", () => {
 
   it("refuses at once what never started: an unknown action, arguments that cannot cross", async () => {
     expect(await invocationErrorOf(runAction(registry, "nope", {}, { detached: true }))).toMatchObject({ code: "not_found" });
-    expect(await invocationErrorOf(runAction(registry, "held", { fail: 1n }, { detached: true }))).toMatchObject({ code: "unserializable" });
+    expect(await invocationErrorOf(runAction(registry, "held", { fail: 1n }, { detached: true }))).toMatchObject({
+      code: "unserializable",
+    });
   });
 
   it("turns a failure nobody listens for into a process warning", async () => {

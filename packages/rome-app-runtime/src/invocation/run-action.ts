@@ -89,7 +89,12 @@ function warnUnobserved(name: string, outcome: { executionId: string; error: Err
   process.emitWarning(`detached action "${name}" (${outcome.executionId}) failed: ${outcome.error.message}`, "RomeDetachedActionWarning");
 }
 
-function runDetached(registry: ActionRegistry, name: string, args: Record<string, unknown>, options: DetachedRunActionOptions): Promise<ActionDispatchReceipt> {
+function runDetached(
+  registry: ActionRegistry,
+  name: string,
+  args: Record<string, unknown>,
+  options: DetachedRunActionOptions,
+): Promise<ActionDispatchReceipt> {
   const executionId = randomUUID();
   return new Promise((accept, refuse) => {
     let accepted = false;
@@ -114,7 +119,12 @@ function runDetached(registry: ActionRegistry, name: string, args: Record<string
   });
 }
 
-async function invoke<T>(registry: ActionRegistry, name: string, args: Record<string, unknown>, options: DispatchOptions): Promise<ActionResult<T>> {
+async function invoke<T>(
+  registry: ActionRegistry,
+  name: string,
+  args: Record<string, unknown>,
+  options: DispatchOptions,
+): Promise<ActionResult<T>> {
   options.signal?.throwIfAborted();
   const badArgs = findUncrossable(args, "args");
   if (badArgs) {

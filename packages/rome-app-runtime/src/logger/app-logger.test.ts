@@ -6,7 +6,11 @@ const at = new Date("2026-11-29T12:00:00.000Z");
 
 function captured(level?: RomeLogLevel) {
   const lines: { level: RomeLogLevel; line: string }[] = [];
-  const logger = createAppLogger("notes", { ...(level ? { level } : {}), now: () => at, write: (lvl, line) => lines.push({ level: lvl, line }) });
+  const logger = createAppLogger("notes", {
+    ...(level ? { level } : {}),
+    now: () => at,
+    write: (lvl, line) => lines.push({ level: lvl, line }),
+  });
   return { logger, lines, parsed: () => lines.map(({ line }) => RomeAppLogLineSchema.parse(JSON.parse(line))) };
 }
 

@@ -61,7 +61,11 @@ describe("telemetry through the OpenTelemetry example bridge", () => {
       }),
     );
     expect(session).toBe("session-7");
-    expect(spans().map((span) => span.name).sort()).toEqual(["cache.miss", "db.read", "sdk:notes.list"]);
+    expect(
+      spans()
+        .map((span) => span.name)
+        .sort(),
+    ).toEqual(["cache.miss", "db.read", "sdk:notes.list"]);
     const sdk = named("sdk:notes.list");
     expect(sdk.attributes).toEqual({
       "sdk.method": "notes.list",

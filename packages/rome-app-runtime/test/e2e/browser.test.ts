@@ -158,7 +158,11 @@ describe("the browser helpers on headless Chromium", () => {
       const failing = pathToFileURL(join(dir, "failing.js"));
       await writeFile(failing, "globalThis.fail = () => { throw new Error('selector not found: h9'); };");
       await expect(
-        runDiscoveredBrowserScript(discovery(), { pageUrl: `${origin}/notes`, scriptUrl: failing, entrypointExpression: "globalThis.fail" }),
+        runDiscoveredBrowserScript(discovery(), {
+          pageUrl: `${origin}/notes`,
+          scriptUrl: failing,
+          entrypointExpression: "globalThis.fail",
+        }),
       ).rejects.toThrow("selector not found: h9");
       expect(await openTargets()).not.toContain(`${origin}/notes`);
     } finally {
@@ -172,7 +176,10 @@ describe("the browser helpers on headless Chromium", () => {
     );
     await expect(openDiscoveredPageSession(discovery(), "not a url")).rejects.toThrow('not a page address: "not a url"');
     await expect(
-      openDiscoveredPageSession({ getBrowserEndpoints: () => [{ name: "local-gone", browserUrl: "http://127.0.0.1:9" }] }, `${origin}/notes`),
+      openDiscoveredPageSession(
+        { getBrowserEndpoints: () => [{ name: "local-gone", browserUrl: "http://127.0.0.1:9" }] },
+        `${origin}/notes`,
+      ),
     ).rejects.toThrow(/fetch failed/);
     await expect(CdpSession.connect(`${browserUrl.replace("http", "ws")}/devtools/page/none`)).rejects.toThrow(
       /cannot open a DevTools connection to ws:\/\/.*\/devtools\/page\/none/,
