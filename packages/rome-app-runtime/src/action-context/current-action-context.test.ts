@@ -68,4 +68,10 @@ describe("the current-action context, plugged in by a host", () => {
     setCurrentActionContextRunner(null);
     expect(getCurrentActionContext()).toBeUndefined();
   });
+
+  it("answers from a resolver a Rome host set under its own global key (another copy of the runtime)", () => {
+    const hostRegistry = globalThis as Record<symbol, unknown>;
+    hostRegistry[Symbol.for("rome.appRuntime.currentActionContextResolver")] = () => ({ agentName: "from-host" });
+    expect(getCurrentActionContext()).toEqual({ agentName: "from-host" });
+  });
 });

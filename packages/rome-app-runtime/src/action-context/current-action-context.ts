@@ -14,37 +14,41 @@ export type CurrentActionContextPatch = Partial<CurrentActionContext>;
 
 export type CurrentActionContextRunner = <T>(patch: CurrentActionContextPatch, fn: () => Promise<T>) => Promise<T>;
 
-interface ActionContextSlot {
-  resolver: (() => CurrentActionContext | undefined) | undefined;
-  runner: CurrentActionContextRunner | undefined;
-  /** The built-in store, used while no host has plugged in its own resolver and runner. */
-  store: AsyncLocalStorage<CurrentActionContext>;
+// Process-global on purpose, like the telemetry bridge: the host and every copy of this package an app
+// loads must agree on the one context of the action running now. The resolver and runner sit under the
+// keys a Rome host sets them with.
+const RESOLVER = Symbol.for("rome.appRuntime.currentActionContextResolver");
+const RUNNER = Symbol.for("rome.appRuntime.currentActionContextRunner");
+/** The built-in store, used while no host has plugged in its own resolver and runner. */
+const STORE = Symbol.for("clawbridge.romeAppRuntime.currentActionContext");
+
+interface ActionContextGlobals {
+  [RESOLVER]?: (() => CurrentActionContext | undefined) | undefined;
+  [RUNNER]?: CurrentActionContextRunner | undefined;
+  [STORE]?: AsyncLocalStorage<CurrentActionContext>;
 }
 
-// Process-global on purpose, like the telemetry bridge: the host and every copy of this package an app
-// loads must agree on the one context of the action running now.
-const SLOT = Symbol.for("rome.appRuntime.currentActionContext.slot");
-
-function slot(): ActionContextSlot {
-  const registry = globalThis as { [SLOT]?: ActionContextSlot };
-  registry[SLOT] ??= { resolver: undefined, runner: undefined, store: new AsyncLocalStorage<CurrentActionContext>() };
-  return registry[SLOT];
+function globals(): ActionContextGlobals & { [STORE]: AsyncLocalStorage<CurrentActionContext> } {
+  const registry = globalThis as ActionContextGlobals;
+  registry[STORE] ??= new AsyncLocalStorage<CurrentActionContext>();
+  return registry as ActionContextGlobals & { [STORE]: AsyncLocalStorage<CurrentActionContext> };
 }
 
 /** Lets a host answer `getCurrentActionContext` from its own state; `null` goes back to the built-in store. */
 export function setCurrentActionContextResolver(resolver: (() => CurrentActionContext | undefined) | null): void {
-  slot().resolver = resolver ?? undefined;
+  globals()[RESOLVER] = resolver ?? undefined;
 }
 
 /** Lets a host establish contexts itself for `runWithCurrentActionContext`; `null` goes back to the built-in store. */
 export function setCurrentActionContextRunner(runner: CurrentActionContextRunner | null): void {
-  slot().runner = runner ?? undefined;
+  globals()[RUNNER] = runner ?? undefined;
 }
 
 /** The context of the action the caller runs in, or `undefined` outside any. */
 export function getCurrentActionContext(): CurrentActionContext | undefined {
-  const { resolver, store } = slot();
-  return resolver ? resolver() : store.getStore();
+  const registry = globals();
+  const resolver = registry[RESOLVER];
+  return resolver ? resolver() : registry[STORE].getStore();
 }
 
 /**
@@ -54,7 +58,9 @@ export function getCurrentActionContext(): CurrentActionContext | undefined {
  */
 export async function runWithCurrentActionContext<T>(patch: CurrentActionContextPatch, fn: () => Promise<T>): Promise<T> {
   if (patch === null || typeof patch !== "object") throw new TypeError("a current-action context patch must be an object");
-  const { runner, store } = slot();
+  const registry = globals();
+  const runner = registry[RUNNER];
+  const store = registry[STORE];
   if (runner) return await runner(patch, fn);
   return await store.run({ ...store.getStore(), ...patch }, fn);
 }

@@ -109,6 +109,13 @@ describe("telemetry through the OpenTelemetry example bridge", () => {
     }
   });
 
+  it("uses a bridge a Rome host registered under its own global key (another copy of the runtime)", async () => {
+    const hostRegistry = globalThis as Record<symbol, unknown>;
+    hostRegistry[Symbol.for("rome.appRuntime.telemetryBridge")] = createOpenTelemetryBridge(provider.getTracer("host"));
+    await withSdkSpan("from.host", {}, async () => undefined);
+    expect(spans().map((span) => span.name)).toEqual(["sdk:from.host"]);
+  });
+
   it("stops exporting once the bridge is unregistered", async () => {
     setTelemetryBridge(createOpenTelemetryBridge(provider.getTracer("rome-app")));
     setTelemetryBridge(null);

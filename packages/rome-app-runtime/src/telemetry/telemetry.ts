@@ -13,21 +13,22 @@ export interface TelemetryBridge {
   runWithSession<T>(sessionId: string, fn: () => T): T;
 }
 
-interface TelemetrySlot {
-  bridge: TelemetryBridge | undefined;
-  /** Carries the session when no bridge is registered, so `currentSessionId` works in plain tests too. */
-  sessions: AsyncLocalStorage<string>;
+// Process-global on purpose: a host and each app it loads may import their own copies of this package
+// (or upstream's), and every copy must reach the one bridge the host set. The bridge sits under the key a
+// Rome host registers it with, so a host built on upstream's runtime reaches apps built on this one.
+const BRIDGE = Symbol.for("rome.appRuntime.telemetryBridge");
+/** Carries the session while no bridge is registered, so `currentSessionId` works in plain tests too. */
+const SESSIONS = Symbol.for("clawbridge.romeAppRuntime.sessions");
+
+interface TelemetryGlobals {
+  [BRIDGE]?: TelemetryBridge | undefined;
+  [SESSIONS]?: AsyncLocalStorage<string>;
 }
 
-// Process-global on purpose: a host and each app it loads may each import their own copy of this
-// package, and every copy must reach the one bridge (and session) the host set. The key is the one a
-// Rome host registers its bridge under.
-const SLOT = Symbol.for("rome.appRuntime.telemetryBridge.slot");
-
-function slot(): TelemetrySlot {
-  const registry = globalThis as { [SLOT]?: TelemetrySlot };
-  registry[SLOT] ??= { bridge: undefined, sessions: new AsyncLocalStorage<string>() };
-  return registry[SLOT];
+function slot(): { bridge: TelemetryBridge | undefined; sessions: AsyncLocalStorage<string> } {
+  const globals = globalThis as TelemetryGlobals;
+  globals[SESSIONS] ??= new AsyncLocalStorage<string>();
+  return { bridge: globals[BRIDGE], sessions: globals[SESSIONS] };
 }
 
 function requireName(what: string, value: unknown): void {
@@ -36,7 +37,7 @@ function requireName(what: string, value: unknown): void {
 
 /** Registers the host's bridge; `null` unregisters it (spans become no-ops again). */
 export function setTelemetryBridge(bridge: TelemetryBridge | null): void {
-  slot().bridge = bridge ?? undefined;
+  (globalThis as TelemetryGlobals)[BRIDGE] = bridge ?? undefined;
 }
 
 /** Runs `fn` inside a span named `name`; without a bridge, `fn` simply runs. */
