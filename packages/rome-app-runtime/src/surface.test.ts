@@ -289,6 +289,6 @@ describe("the value exports", () => {
       .filter(([, value]) => value === undefined)
       .map(([name]) => name);
     expect(undefinedExports).toEqual([]);
-    expect(Object.keys(runtime)).toHaveLength(51);
+    expect(Object.keys(runtime)).toHaveLength(55);
   });
 });
