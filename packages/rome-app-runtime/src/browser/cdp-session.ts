@@ -83,6 +83,12 @@ export class CdpSession {
     return () => listeners.delete(listener);
   }
 
+  /** Settles when the connection ends, whichever side ends it. */
+  closedByPeer(): Promise<void> {
+    if (this.#socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => this.#socket.once("close", () => resolve()));
+  }
+
   get closed(): boolean {
     return this.#closedBecause !== undefined;
   }

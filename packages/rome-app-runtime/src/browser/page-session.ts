@@ -79,9 +79,16 @@ async function closeTarget(endpoint: DiscoveredBrowserEndpoint, targetId: string
   );
 }
 
-const LOAD_EVENTS = ["Page.domContentEventFired", "Page.loadEventFired", "Page.frameNavigated", "Page.frameStoppedLoading"];
+const LOAD_EVENTS = [
+  "Page.domContentEventFired",
+  "Page.loadEventFired",
+  "Page.frameNavigated",
+  "Page.frameRequestedNavigation",
+  "Page.frameStartedLoading",
+  "Page.frameStoppedLoading",
+];
 
-/** Resolves at the page's next load event, or after `ms` if none comes. */
+/** Resolves at the page's next load or navigation event, or after `ms` if none comes. */
 function nextLoadEventOr(session: CdpSession, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const stops: (() => void)[] = [];
@@ -95,28 +102,82 @@ function nextLoadEventOr(session: CdpSession, ms: number): Promise<void> {
   });
 }
 
+const frameIdOf = (params: unknown) => (params as { frameId?: unknown } | undefined)?.frameId;
+
 /**
- * Waits until the page is ready to script: complete, or interactive at the same address twice in a
- * row (a redirect in flight changes the address). Probes again at each load event, or every
- * `probeIntervalMs`, and gives up at `readyTimeoutMs`.
+ * Tracks whether the main frame is between a requested navigation and the end of its load, from the
+ * page's own events: a page that is ready now but about to leave (a redirect issued at load) is not
+ * ready to script.
+ */
+async function watchMainFrame(session: CdpSession): Promise<{ navigating: () => boolean; stop: () => void }> {
+  const tree = await session.send<{ frameTree: { frame: { id: string } } }>("Page.getFrameTree");
+  const main = tree.frameTree.frame.id;
+  let navigating = false;
+  const stops = [
+    session.on("Page.frameRequestedNavigation", (params) => {
+      if (frameIdOf(params) === main) navigating = true;
+    }),
+    session.on("Page.frameStartedLoading", (params) => {
+      if (frameIdOf(params) === main) navigating = true;
+    }),
+    session.on("Page.frameStoppedLoading", (params) => {
+      if (frameIdOf(params) === main) navigating = false;
+    }),
+  ];
+  return { navigating: () => navigating, stop: () => stops.forEach((stop) => stop()) };
+}
+
+/**
+ * Waits until the page is ready to script: no main-frame navigation in flight, and ready by
+ * `isPageReadyForAutomation` at the same address on two probes in a row. Probes again at each load or
+ * navigation event, or every `probeIntervalMs`, and gives up at `readyTimeoutMs`.
  */
 async function waitUntilReady(session: CdpSession, options: PageSessionOptions): Promise<void> {
   const timeoutMs = options.readyTimeoutMs ?? 20_000;
   const deadline = Date.now() + timeoutMs;
-  let lastReadyHref: string | undefined;
-  while (Date.now() < deadline) {
-    const probe = await session
-      .evaluateByValue<PageReadyProbe>("({ readyState: document.readyState, href: location.href })")
-      .catch(() => ({}) as PageReadyProbe); // Mid-navigation the context can vanish: not ready yet.
-    if (isPageReadyForAutomation(probe)) {
-      if (probe.readyState === "complete" || probe.href === lastReadyHref) return;
-      lastReadyHref = probe.href;
-    } else {
-      lastReadyHref = undefined;
+  const frame = await watchMainFrame(session);
+  try {
+    let lastReadyHref: string | undefined;
+    while (Date.now() < deadline) {
+      const probe = frame.navigating()
+        ? {}
+        : await session
+            .evaluateByValue<PageReadyProbe>("({ readyState: document.readyState, href: location.href })")
+            .catch(() => ({}) as PageReadyProbe); // Mid-navigation the context can vanish: not ready yet.
+      if (isPageReadyForAutomation(probe) && !frame.navigating()) {
+        if (probe.href === lastReadyHref) return;
+        lastReadyHref = probe.href;
+      } else {
+        lastReadyHref = undefined;
+      }
+      await nextLoadEventOr(session, Math.min(options.probeIntervalMs ?? 250, Math.max(0, deadline - Date.now())));
     }
-    await nextLoadEventOr(session, Math.min(options.probeIntervalMs ?? 250, Math.max(0, deadline - Date.now())));
+  } finally {
+    frame.stop();
   }
   throw new Error(`the page was not ready to script within ${timeoutMs} ms`);
+}
+
+/**
+ * Closes the page and its session. `/json/close` only starts closing, so the page is asked to close over
+ * its own connection first, and the connection dropping (the page is gone) is what this waits for.
+ */
+async function closePage(
+  session: CdpSession,
+  endpoint: DiscoveredBrowserEndpoint,
+  targetId: string,
+  options: PageSessionOptions,
+): Promise<void> {
+  if (!session.closed) {
+    const gone = session.closedByPeer();
+    const asked = await session.send("Page.close").then(
+      () => true,
+      () => false,
+    );
+    if (asked) await gone;
+  }
+  await session.close();
+  await closeTarget(endpoint, targetId, options);
 }
 
 /** Opens `pageUrl` in a new page of the discovered browser and waits until it can be scripted. */
@@ -141,12 +202,5 @@ export async function openDiscoveredPageSession(
     throw error;
   }
   const opened = session;
-  return {
-    endpoint,
-    session: opened,
-    close: async () => {
-      await opened.close();
-      await closeTarget(endpoint, target.id, options);
-    },
-  };
+  return { endpoint, session: opened, close: () => closePage(opened, endpoint, target.id, options) };
 }
