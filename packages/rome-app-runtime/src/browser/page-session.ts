@@ -124,7 +124,12 @@ async function watchMainFrame(session: CdpSession): Promise<{ navigating: () => 
       if (frameIdOf(params) === main) navigating = false;
     }),
   ];
-  return { navigating: () => navigating, stop: () => stops.forEach((stop) => stop()) };
+  return {
+    navigating: () => navigating,
+    stop: () => {
+      for (const stop of stops) stop();
+    },
+  };
 }
 
 /**
