@@ -4,7 +4,8 @@
 set -euo pipefail
 
 need_apt=()
-# Headless Chromium for the OpenMeow web browser test (playwright-core drives /usr/bin/chromium).
+# Headless Chromium for the OpenMeow web browser test (playwright-core drives /usr/bin/chromium) and
+# the Rome app-runtime browser helpers test (DevTools protocol over a WebSocket).
 [[ -x /usr/bin/chromium ]] || need_apt+=(chromium)
 # tmux for the clawhip hook-context and tmux monitor tests (a private server on a temp socket).
 [[ -x /usr/bin/tmux ]] || need_apt+=(tmux)

@@ -1,8 +1,8 @@
 // What a call costs beyond the action itself: runAction in process (the plain-data and ActionResult
-// checks), the OpenClaw tool bridge, and a round trip to a forked worker. Ratios against calling the
+// checks), invokeAction (the same plus an event stream), the OpenClaw tool bridge, and a round trip to a forked worker. Ratios against calling the
 // defined action's `execute` directly, measured in this run; p50/p99 per call in microseconds.
 import { resolve } from "node:path";
-import { createActionRegistry, forkActionWorker, runAction } from "../dist/index.js";
+import { createActionRegistry, forkActionWorker, invokeAction, runAction } from "../dist/index.js";
 import { actionToOpenClawTool } from "../dist/openclaw/index.js";
 import { addNote } from "./actions.mjs";
 
@@ -35,6 +35,7 @@ try {
   const rows = [
     await measure("execute directly (baseline)", 20_000, () => addNote.execute(args)),
     await measure("runAction, in process", 20_000, () => runAction(registry, "notes_add", args)),
+    await measure("invokeAction, in process", 20_000, () => invokeAction(registry, "notes_add", args).result),
     await measure("OpenClaw tool execute", 20_000, () => tool.execute("call", args)),
     await measure("runAction, forked worker", 3_000, () => runAction(worker, "notes_add", args)),
   ];

@@ -32,7 +32,7 @@ const rename = defineAction({
 });
 
 describe("defineAction", () => {
-  it("generates inputSchema from zod, input side and without $schema", () => {
+  it("generates inputSchema from zod's output side, as upstream, without $schema", () => {
     expect(rename.inputSchema).toEqual({
       type: "object",
       properties: {
@@ -40,7 +40,8 @@ describe("defineAction", () => {
         name: { type: "string", minLength: 3, maxLength: 40 },
         notify: { type: "boolean", default: false },
       },
-      required: ["routineId", "name"],
+      required: ["routineId", "name", "notify"],
+      additionalProperties: false,
     });
     expect(rename.inputSchema).not.toHaveProperty("$schema");
     expect(rename.config).toBe(config);
@@ -61,8 +62,12 @@ describe("defineAction", () => {
     expect(error).toContain("→ at routineId");
     expect(error).toContain("→ at name");
     expect(error).toContain("expected string, received number");
-    await expect(rename.execute(undefined)).resolves.toMatchObject({ status: "error", error: expect.stringContaining("expected object") });
-    await expect(rename.execute("not an object")).resolves.toMatchObject({ status: "error" });
+    // A model's tool call is untyped JSON: arguments that are not an object at all still answer, never throw.
+    await expect(rename.execute(undefined as unknown as Record<string, unknown>)).resolves.toMatchObject({
+      status: "error",
+      error: expect.stringContaining("expected object"),
+    });
+    await expect(rename.execute("not an object" as unknown as Record<string, unknown>)).resolves.toMatchObject({ status: "error" });
   });
 
   it("previews valid input with the app's preview and invalid input as 'Invalid input'", () => {
@@ -84,6 +89,29 @@ describe("defineAction", () => {
     ).toThrow(/action config is invalid: .*speed/s);
   });
 
+  it("refuses at definition an input schema JSON Schema cannot express, with zod's reason", () => {
+    const define = (input: z.ZodType) => () => defineAction({ config, schema: input, execute: async () => ({ status: "ok" }) });
+    expect(define(z.object({ when: z.date() }))).toThrow(
+      /^action "rename_routine": its input schema cannot be expressed as JSON Schema for the model: Date cannot be represented in JSON Schema$/,
+    );
+    expect(define(z.object({ name: z.string().transform((name) => name.trim()) }))).toThrow(
+      /Transforms cannot be represented in JSON Schema/,
+    );
+    expect(define(z.object({ n: z.bigint() }))).toThrow(/BigInt cannot be represented in JSON Schema/);
+  });
+
+  it("gives a directly called body a context whose events go nowhere", async () => {
+    const action = defineAction({
+      config,
+      schema: z.object({}),
+      execute: async (_input, context) => {
+        context.emitActionEvent({ type: "progress", percent: 50 });
+        return { status: "ok", data: typeof context.emitActionEvent };
+      },
+    });
+    expect(await action.execute({})).toEqual({ status: "ok", data: "function" });
+  });
+
   it("hands the cancellation signal to the body", async () => {
     const seen: (AbortSignal | undefined)[] = [];
     const action = defineAction({
@@ -95,7 +123,7 @@ describe("defineAction", () => {
       },
     });
     const controller = new AbortController();
-    await action.execute({}, { signal: controller.signal });
+    await action.execute({}, { signal: controller.signal, emitActionEvent: () => undefined });
     await action.execute({});
     expect(seen).toEqual([controller.signal, undefined]);
   });

@@ -23,6 +23,10 @@ const messages: AgentMessage[] = [
   { type: "error", error: "e" },
   { type: "session_init", sessionId: "s" },
   { type: "structured_output", payload: {} },
+  { type: "input_status", inputId: "in", state: "queued" },
+  { type: "subagent_start", toolUseId: "u", agentName: "a", input: {}, sessionId: "s", turnId: "t" },
+  { type: "subagent_result", toolUseId: "u", agentName: "a", sessionId: "s", turnId: "t", status: "completed", output: 1 },
+  { type: "plan_update", plan: { steps: [{ text: "x", status: "pending" }] } },
 ];
 
 describe("type guards", () => {
@@ -57,6 +61,10 @@ describe("type guards", () => {
       guards.isErrorMessage,
       guards.isSessionInitMessage,
       guards.isStructuredOutputMessage,
+      guards.isInputStatusMessage,
+      guards.isSubagentStartMessage,
+      guards.isSubagentResultMessage,
+      guards.isPlanUpdateMessage,
     ];
     messageGuards.forEach((guard, index) => {
       expect(messages.map((message) => guard(message))).toEqual(messages.map((_, i) => i === index));

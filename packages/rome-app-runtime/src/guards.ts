@@ -2,9 +2,13 @@ import type {
   ActionResult,
   AgentMessage,
   ErrorMessage,
+  InputStatusMessage,
+  PlanUpdateMessage,
   ResultMessage,
   SessionInitMessage,
   StructuredOutputMessage,
+  SubagentResultMessage,
+  SubagentStartMessage,
   TextDeltaMessage,
   TextMessage,
   ThinkingMessage,
@@ -43,6 +47,11 @@ export const isErrorMessage = (message: AgentMessage): message is ErrorMessage =
 export const isSessionInitMessage = (message: AgentMessage): message is SessionInitMessage => message.type === "session_init";
 export const isStructuredOutputMessage = (message: AgentMessage): message is StructuredOutputMessage =>
   message.type === "structured_output";
+
+export const isInputStatusMessage = (message: AgentMessage): message is InputStatusMessage => message.type === "input_status";
+export const isSubagentStartMessage = (message: AgentMessage): message is SubagentStartMessage => message.type === "subagent_start";
+export const isSubagentResultMessage = (message: AgentMessage): message is SubagentResultMessage => message.type === "subagent_result";
+export const isPlanUpdateMessage = (message: AgentMessage): message is PlanUpdateMessage => message.type === "plan_update";
 
 /** The terminal block of a turn: its answer or its failure (`turn_end` still follows). */
 export const isTerminalMessage = (message: AgentMessage): message is ResultMessage | ErrorMessage =>

@@ -5,10 +5,16 @@ import { walkthrough } from "../examples/action-to-tool.js";
 
 const packageDir = resolve(import.meta.dirname, "..");
 
-describe("the README example", () => {
+describe("the README examples", () => {
   it("is the example file, verbatim", async () => {
     const readme = await readFile(resolve(packageDir, "README.md"), "utf8");
     const example = await readFile(resolve(packageDir, "examples/action-to-tool.ts"), "utf8");
+    expect(readme).toContain(`\`\`\`ts\n${example}\`\`\``);
+  });
+
+  it("shows the OpenTelemetry bridge as the example file, verbatim", async () => {
+    const readme = await readFile(resolve(packageDir, "README.md"), "utf8");
+    const example = await readFile(resolve(packageDir, "examples/opentelemetry-bridge.ts"), "utf8");
     expect(readme).toContain(`\`\`\`ts\n${example}\`\`\``);
   });
 

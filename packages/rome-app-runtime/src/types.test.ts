@@ -102,7 +102,7 @@ describe("ActionResult<T>", () => {
 });
 
 describe("AgentMessage", () => {
-  it("narrows each of its eleven variants on type", () => {
+  it("narrows each of its fifteen variants on type (0.3.0's eleven, 0.6.6's four)", () => {
     const narrow = (message: AgentMessage) => {
       switch (message.type) {
         case "turn_start":
@@ -135,6 +135,21 @@ describe("AgentMessage", () => {
         case "structured_output":
           expectTypeOf(message.payload).toEqualTypeOf<unknown>();
           return;
+        case "input_status":
+          expectTypeOf(message.state).toEqualTypeOf<
+            "queued" | "submitted" | "accepted" | "consumed" | "unknown" | "cancelled" | "failed"
+          >();
+          return;
+        case "subagent_start":
+          expectTypeOf(message.agentName).toEqualTypeOf<string>();
+          return;
+        case "subagent_result":
+          if (message.status === "completed") expectTypeOf(message.output).toEqualTypeOf<unknown>();
+          else expectTypeOf(message.error).toEqualTypeOf<{ message: string; code?: string }>();
+          return;
+        case "plan_update":
+          expectTypeOf(message.plan.steps[0]?.status).toEqualTypeOf<"pending" | "in_progress" | "completed" | undefined>();
+          return;
         default:
           expectTypeOf(message).toBeNever();
       }
@@ -142,7 +157,11 @@ describe("AgentMessage", () => {
     narrow({ type: "text", content: "hi" });
     expectTypeOf<StreamAgentMessage>().toMatchTypeOf<AgentMessage>();
     expectTypeOf<StreamAgentMessage["agent"]>().toEqualTypeOf<string | undefined>();
-    expect(RomeAgentMessageSchema.options).toHaveLength(11);
+    expect(RomeAgentMessageSchema.options).toHaveLength(15);
+    const subagentFailed = { type: "subagent_result", toolUseId: "u", agentName: "a", sessionId: "s", turnId: "t", status: "failed" };
+    expect(RomeAgentMessageSchema.safeParse({ ...subagentFailed, error: { message: "boom" } }).success).toBe(true);
+    expect(RomeAgentMessageSchema.safeParse({ ...subagentFailed, output: 1 }).success).toBe(false);
+    expect(RomeAgentMessageSchema.safeParse({ type: "plan_update", plan: { steps: [{ text: "a", status: "done" }] } }).success).toBe(false);
     expect(RomeAgentMessageSchema.safeParse({ type: "turn_end", turnId: "t", status: "completed", durationMs: 12 }).success).toBe(true);
     expect(RomeAgentMessageSchema.safeParse({ type: "turn_end", turnId: "t", status: "stopped", durationMs: 12 }).success).toBe(false);
   });
@@ -200,6 +219,10 @@ describe("the rest of the 0.3.0 surface", () => {
     expectTypeOf<NormalizedMessage["routing"]>().toEqualTypeOf<{ agentName?: string } | undefined>();
     expectTypeOf<NormalizedMessage["timestamp"]>().toEqualTypeOf<Date>();
     expectTypeOf<ThreadContext["senderBondLevel"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Pick<ThreadContext, "channel" | "threadId">>().toEqualTypeOf<{ channel: string; threadId: string }>();
+    // @ts-expect-error a thread context names its channel and thread
+    const bare: ThreadContext = {};
+    expect(bare).toEqual({});
     expectTypeOf<EventCatalogEntry["schemaOrigin"]>().toEqualTypeOf<"observed" | "declared" | undefined>();
     expectTypeOf<NonNullable<AgentRunnerInterface["hasAgent"]>>().returns.toEqualTypeOf<boolean | Promise<boolean>>();
     expectTypeOf<NonNullable<AgentRunnerInterface["hasAction"]>>().parameters.toEqualTypeOf<[string, string]>();

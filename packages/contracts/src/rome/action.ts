@@ -45,3 +45,11 @@ export const RomeActionInvocationFailureSchema = z.object({
   message: z.string(),
 });
 export type RomeActionInvocationFailure = z.infer<typeof RomeActionInvocationFailureSchema>;
+
+/** A low-volume, caller-facing event an action publishes while it runs (app-runtime 0.6.6). */
+export const RomeActionEventSchema = z.looseObject({ type: z.string().min(1) });
+export type RomeActionEvent = z.infer<typeof RomeActionEventSchema>;
+
+/** What a detached run answers once the action was accepted; its outcome is not awaited. */
+export const RomeActionDispatchReceiptSchema = z.object({ executionId: z.string().min(1) });
+export type RomeActionDispatchReceipt = z.infer<typeof RomeActionDispatchReceiptSchema>;

@@ -1,21 +1,33 @@
 import { z } from "zod";
 
+export const RomeAgentTokenUsageSchema = z.object({
+  cacheReadTokens: z.number(),
+  cacheWriteTokens: z.number(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+});
+export type RomeAgentTokenUsage = z.infer<typeof RomeAgentTokenUsageSchema>;
+
+/** How full the model's context window was at the end of the block. */
+export const RomeAgentContextUsageSchema = z.object({
+  usedTokens: z.number(),
+  windowTokens: z.number().optional(),
+  remainingTokens: z.number().optional(),
+});
+export type RomeAgentContextUsage = z.infer<typeof RomeAgentContextUsageSchema>;
+
 /** Provider-reported usage of the agent that produced a terminal block. */
 export const RomeAgentAccountingSchema = z.object({
   provider: z.string(),
   model: z.string(),
-  usage: z.object({
-    cacheReadTokens: z.number(),
-    cacheWriteTokens: z.number(),
-    inputTokens: z.number(),
-    outputTokens: z.number(),
-  }),
-  context: z.unknown().optional(),
+  usage: RomeAgentTokenUsageSchema,
+  context: RomeAgentContextUsageSchema.optional(),
   costUsd: z.number().optional(),
   numTurns: z.number().int().optional(),
   stopReason: z.string().optional(),
   durationMs: z.number().optional(),
-  rawUsage: z.unknown().optional(),
+  /** The provider's own usage object, untouched. */
+  rawUsage: z.record(z.string(), z.unknown()).optional(),
 });
 export type RomeAgentAccounting = z.infer<typeof RomeAgentAccountingSchema>;
 
@@ -95,8 +107,73 @@ export type RomeSessionInitMessage = z.infer<typeof RomeSessionInitMessageSchema
 export const RomeStructuredOutputMessageSchema = z.object({ type: z.literal("structured_output"), payload: z.unknown() });
 export type RomeStructuredOutputMessage = z.infer<typeof RomeStructuredOutputMessageSchema>;
 
-/** One event of an agent run, discriminated on `type` (the 0.3.0 set of eleven). */
+// The four variants below come from app-runtime 0.6.6; a stream from a 0.3.0 host never carries them.
+
+/** Where a queued user input stands relative to the agent's turns. */
+export const RomeAgentInputStateSchema = z.enum(["queued", "submitted", "accepted", "consumed", "unknown", "cancelled", "failed"]);
+export type RomeAgentInputState = z.infer<typeof RomeAgentInputStateSchema>;
+
+export const RomeInputStatusMessageSchema = z.object({
+  type: z.literal("input_status"),
+  inputId: z.string(),
+  state: RomeAgentInputStateSchema,
+  turnId: z.string().optional(),
+});
+export type RomeInputStatusMessage = z.infer<typeof RomeInputStatusMessageSchema>;
+
+/** A sub-agent began, called through the tool use `toolUseId`, in its own session and turn. */
+export const RomeSubagentStartMessageSchema = z.object({
+  type: z.literal("subagent_start"),
+  toolUseId: z.string(),
+  agentName: z.string(),
+  input: z.unknown(),
+  sessionId: z.string(),
+  turnId: z.string(),
+  startedAt: z.string().optional(),
+});
+export type RomeSubagentStartMessage = z.infer<typeof RomeSubagentStartMessageSchema>;
+
+const subagentResultBase = {
+  type: z.literal("subagent_result"),
+  toolUseId: z.string(),
+  agentName: z.string(),
+  sessionId: z.string(),
+  turnId: z.string(),
+  endedAt: z.string().optional(),
+};
+
+/** How a sub-agent ended: its output when it completed, an error when it failed or was cancelled. */
+export const RomeSubagentResultMessageSchema = z.discriminatedUnion("status", [
+  z.object({ ...subagentResultBase, status: z.literal("completed"), output: z.unknown() }),
+  z.object({
+    ...subagentResultBase,
+    status: z.enum(["failed", "cancelled"]),
+    error: z.object({ message: z.string(), code: z.string().optional() }),
+  }),
+]);
+export type RomeSubagentResultMessage = z.infer<typeof RomeSubagentResultMessageSchema>;
+
+export const RomeAgentPlanStepSchema = z.object({
+  id: z.string().optional(),
+  text: z.string(),
+  activeText: z.string().optional(),
+  status: z.enum(["pending", "in_progress", "completed"]),
+});
+export type RomeAgentPlanStep = z.infer<typeof RomeAgentPlanStepSchema>;
+
+export const RomeAgentPlanSchema = z.object({ explanation: z.string().optional(), steps: z.array(RomeAgentPlanStepSchema) });
+export type RomeAgentPlan = z.infer<typeof RomeAgentPlanSchema>;
+
+/** The whole current plan the provider wrote, replacing the previous one. */
+export const RomePlanUpdateMessageSchema = z.object({ type: z.literal("plan_update"), plan: RomeAgentPlanSchema });
+export type RomePlanUpdateMessage = z.infer<typeof RomePlanUpdateMessageSchema>;
+
+/** One event of an agent run, discriminated on `type`: 0.3.0's eleven and 0.6.6's four. */
 export const RomeAgentMessageSchema = z.discriminatedUnion("type", [
+  RomeInputStatusMessageSchema,
+  RomeSubagentStartMessageSchema,
+  RomeSubagentResultMessageSchema,
+  RomePlanUpdateMessageSchema,
   RomeTurnStartMessageSchema,
   RomeTurnEndMessageSchema,
   RomeTextMessageSchema,

@@ -1,22 +1,10 @@
 import { z } from "zod";
 import { RomePreviewPayloadSchema } from "./action.js";
 import { RomeInlineRenderSchema } from "./action-result.js";
+import { RomeRoutineDraftSpecSchema } from "./routine.js";
 
 export const RomeApprovalCardStatusSchema = z.enum(["pending", "approved", "rejected", "executing", "executed", "failed"]);
 export type RomeApprovalCardStatus = z.infer<typeof RomeApprovalCardStatusSchema>;
-
-/**
- * A routine the agent proposes mid-conversation, snapshotted from its `propose_routine` call:
- * `name`/`trigger`/`actionName`/`args` are the create payload. The trigger union's own fields are
- * not part of this contract, so only its `type` discriminator is checked here.
- */
-export const RomeRoutineDraftSpecSchema = z.object({
-  name: z.string().min(1),
-  trigger: z.looseObject({ type: z.string().min(1) }),
-  actionName: z.string().min(1),
-  args: z.record(z.string(), z.unknown()),
-});
-export type RomeRoutineDraftSpec = z.infer<typeof RomeRoutineDraftSpecSchema>;
 
 export const RomeTextPartSchema = z.object({ type: z.literal("text"), content: z.string() });
 

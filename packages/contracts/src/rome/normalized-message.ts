@@ -40,11 +40,13 @@ export const RomeNormalizedMessageSchema = z.object({
 });
 export type RomeNormalizedMessage = z.infer<typeof RomeNormalizedMessageSchema>;
 
-/**
- * What a turn knows about its thread. Only the fields this contract names are listed; more may exist
- * upstream, so unknown keys are kept.
- */
-export const RomeThreadContextSchema = z.looseObject({
+/** What a turn knows about its thread: at least the channel and the thread on it. */
+export const RomeThreadContextSchema = z.object({
+  channel: z.string().min(1),
+  threadId: z.string().min(1),
+  threadPath: z.string().optional(),
+  channelUserId: z.string().optional(),
+  threadName: z.string().optional(),
   threadType: z.enum(["private", "group"]).optional(),
   projectName: z.string().optional(),
   projectPath: z.string().optional(),

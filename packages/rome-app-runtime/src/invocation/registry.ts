@@ -1,9 +1,14 @@
-import type { Action } from "../types.js";
+import type { Action, ActionEvent, ActionExecutionContext } from "../types.js";
 import { ActionInvocationError } from "./action-invocation-error.js";
 import { isCancellation } from "./cancellation.js";
+import { checkActionEvent } from "./events.js";
 
 export interface DispatchOptions {
   signal?: AbortSignal;
+  /** Called once the action is accepted and its body is about to run (in a worker: once the child says so). */
+  onStarted?: () => void;
+  /** Receives each event the body emits, in order, all before `dispatch` settles. */
+  onEvent?: (event: ActionEvent) => void;
 }
 
 /**
@@ -12,7 +17,7 @@ export interface DispatchOptions {
  * with an `ActionInvocationError` or, on cancellation, with the signal's reason.
  */
 export interface ActionRegistry {
-  dispatch(name: string, args: unknown, options?: DispatchOptions): Promise<unknown>;
+  dispatch(name: string, args: Record<string, unknown>, options?: DispatchOptions): Promise<unknown>;
 }
 
 /** Actions run in the calling process, looked up by `config.name`. */
@@ -35,15 +40,25 @@ export class LocalActionRegistry implements ActionRegistry {
     return this.#actions.get(name);
   }
 
-  async dispatch(name: string, args: unknown, options: DispatchOptions = {}): Promise<unknown> {
+  async dispatch(name: string, args: Record<string, unknown>, options: DispatchOptions = {}): Promise<unknown> {
     const action = this.#actions.get(name);
     if (!action) {
       throw new ActionInvocationError(name, "not_found", `no action named "${name}" (known: ${this.names.join(", ") || "none"})`);
     }
+    const { onEvent, signal } = options;
+    const context: ActionExecutionContext = {
+      // Checked even when nobody listens, so a bad event fails the same way whoever calls.
+      emitActionEvent: (event) => {
+        const checked = checkActionEvent(name, event);
+        onEvent?.(checked);
+      },
+    };
+    if (signal) context.signal = signal;
+    options.onStarted?.();
     try {
-      return await action.execute(args, options.signal ? { signal: options.signal } : {});
+      return await action.execute(args, context);
     } catch (error) {
-      if (isCancellation(error, options.signal)) throw error;
+      if (isCancellation(error, signal)) throw error;
       const detail = error instanceof Error ? error.message || error.name : String(error);
       throw new ActionInvocationError(name, "handler_error", `action "${name}" threw: ${detail}`, { cause: error });
     }

@@ -1,13 +1,35 @@
+import { randomUUID } from "node:crypto";
 import { RomeActionResultSchema } from "@clawbridge/contracts";
-import type { ActionResult } from "../types.js";
+import type { ActionDispatchReceipt, ActionEvent, ActionInvocation, ActionResult } from "../types.js";
 import { ActionInvocationError } from "./action-invocation-error.js";
 import { untilAborted } from "./cancellation.js";
 import { findUncrossable } from "./crossable.js";
-import type { ActionRegistry } from "./registry.js";
+import { EventQueue } from "./events.js";
+import type { ActionRegistry, DispatchOptions } from "./registry.js";
 
+/** An ordinary run: the caller awaits the result (0.6.6's shape, plus our cancellation signal). */
 export interface RunActionOptions {
+  detached?: false;
   /** Cancels the run: `runAction` rejects with the signal's reason, unwrapped. */
   signal?: AbortSignal;
+}
+
+/** How a detached run ended: its result, or the invocation failure. */
+export type DetachedRunOutcome =
+  | { executionId: string; result: ActionResult }
+  | { executionId: string; error: ActionInvocationError | Error };
+
+/** A run whose lifetime is independent of the caller's: `runAction` answers once it is accepted. */
+export interface DetachedRunActionOptions {
+  detached: true;
+  /** Receives the outcome. Without it, a failure becomes a `RomeDetachedActionWarning` process warning. */
+  onSettled?: (outcome: DetachedRunOutcome) => void;
+}
+
+export interface InvokeActionOptions {
+  signal?: AbortSignal;
+  /** How many events may wait for the reader before the invocation's events overflow; 256 by default. */
+  eventCapacity?: number;
 }
 
 /**
@@ -15,12 +37,93 @@ export interface RunActionOptions {
  * `ActionInvocationError` with the same code whichever registry ran it: `not_found`, `unserializable`
  * (args or result that are not plain data), `handler_error` (the body threw or returned something that
  * is not an ActionResult), `worker_failure` (the worker process died). Cancellation passes through.
+ *
+ * With `{ detached: true }` it answers an `ActionDispatchReceipt` as soon as the action is accepted
+ * (found, and its body started), and the outcome goes to `onSettled`.
  */
-export async function runAction<T = unknown>(
+export function runAction<T = unknown>(
+  registry: ActionRegistry,
+  name: string,
+  args?: Record<string, unknown>,
+  options?: RunActionOptions,
+): Promise<ActionResult<T>>;
+export function runAction(
+  registry: ActionRegistry,
+  name: string,
+  args: Record<string, unknown>,
+  options: DetachedRunActionOptions,
+): Promise<ActionDispatchReceipt>;
+export function runAction<T = unknown>(
   registry: ActionRegistry,
   name: string,
   args: Record<string, unknown> = {},
-  options: RunActionOptions = {},
+  options: RunActionOptions | DetachedRunActionOptions = {},
+): Promise<ActionResult<T> | ActionDispatchReceipt> {
+  if (options.detached === true) return runDetached(registry, name, args, options);
+  return invoke<T>(registry, name, args, options);
+}
+
+/**
+ * Runs an action and lets the caller read the events it emits while it runs. `events` ends when the
+ * action settles; `result` settles as `runAction`'s would.
+ */
+export function invokeAction<TEvent extends ActionEvent = ActionEvent, TOutput = unknown>(
+  registry: ActionRegistry,
+  name: string,
+  args: Record<string, unknown> = {},
+  options: InvokeActionOptions = {},
+): ActionInvocation<TEvent, TOutput> {
+  const events = new EventQueue<TEvent>(options.eventCapacity ?? 256);
+  const dispatch: DispatchOptions = { onEvent: (event) => events.push(event as TEvent) };
+  if (options.signal) dispatch.signal = options.signal;
+  const result = invoke<TOutput>(registry, name, args, dispatch);
+  result.then(
+    () => events.end(),
+    () => events.end(),
+  );
+  return { events, result };
+}
+
+/** A detached failure nobody asked to hear about is still never silent: it becomes a process warning. */
+function warnUnobserved(name: string, outcome: { executionId: string; error: Error }): void {
+  process.emitWarning(`detached action "${name}" (${outcome.executionId}) failed: ${outcome.error.message}`, "RomeDetachedActionWarning");
+}
+
+function runDetached(
+  registry: ActionRegistry,
+  name: string,
+  args: Record<string, unknown>,
+  options: DetachedRunActionOptions,
+): Promise<ActionDispatchReceipt> {
+  const executionId = randomUUID();
+  return new Promise((accept, refuse) => {
+    let accepted = false;
+    const settle = (outcome: DetachedRunOutcome) => {
+      if (options.onSettled) options.onSettled(outcome);
+      else if ("error" in outcome) warnUnobserved(name, outcome);
+    };
+    invoke(registry, name, args, {
+      onStarted: () => {
+        accepted = true;
+        accept({ executionId });
+      },
+    }).then(
+      (result) => settle({ executionId, result }),
+      (error: unknown) => {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        // Refused before it started (unknown action, bad args, dead worker): the caller hears it, not `onSettled`.
+        if (!accepted) refuse(failure);
+        else settle({ executionId, error: failure });
+      },
+    );
+  });
+}
+
+async function invoke<T>(
+  registry: ActionRegistry,
+  name: string,
+  args: Record<string, unknown>,
+  options: DispatchOptions,
 ): Promise<ActionResult<T>> {
   options.signal?.throwIfAborted();
   const badArgs = findUncrossable(args, "args");

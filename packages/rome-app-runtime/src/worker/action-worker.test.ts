@@ -20,7 +20,7 @@ afterEach(async () => {
 describe("runAction in a forked worker", () => {
   it("runs the action in the child process and returns its result", async () => {
     const worker = await start();
-    expect(worker.actions).toEqual(["echo", "boom", "stamp", "wait_for_cancel", "babble", "crash"]);
+    expect(worker.actions).toEqual(["echo", "boom", "stamp", "wait_for_cancel", "babble", "count_up", "emit_date", "crash"]);
     const result = await runAction(worker, "echo", { text: "hi" });
     expect(result).toEqual({ status: "ok", data: { text: "hi", pid: worker.pid } });
     expect(worker.pid).not.toBe(process.pid);

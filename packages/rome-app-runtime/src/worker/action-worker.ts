@@ -19,6 +19,7 @@ export interface ActionWorkerOptions {
 
 interface PendingCall {
   name: string;
+  options: DispatchOptions;
   resolve: (result: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -82,7 +83,7 @@ export class ActionWorker implements ActionRegistry {
     return this.#death;
   }
 
-  dispatch(name: string, args: unknown, options: DispatchOptions = {}): Promise<unknown> {
+  dispatch(name: string, args: Record<string, unknown>, options: DispatchOptions = {}): Promise<unknown> {
     if (this.#death) {
       return Promise.reject(new ActionInvocationError(name, "worker_failure", `action worker ${this.#death}; "${name}" cannot run`));
     }
@@ -101,7 +102,7 @@ export class ActionWorker implements ActionRegistry {
           signal?.removeEventListener("abort", onAbort);
           fn(value);
         };
-      this.#pending.set(id, { name, resolve: settle(resolve), reject: settle(reject) });
+      this.#pending.set(id, { name, options, resolve: settle(resolve), reject: settle(reject) });
       signal?.addEventListener("abort", onAbort, { once: true });
       this.#send({ type: "invoke", id, name, args });
     });
@@ -161,6 +162,11 @@ export class ActionWorker implements ActionRegistry {
     if (!call) return;
     if (reply.type === "started") {
       this.#onActionStart?.(call.name);
+      call.options.onStarted?.();
+      return;
+    }
+    if (reply.type === "event") {
+      call.options.onEvent?.(reply.event);
       return;
     }
     this.#pending.delete(reply.id);

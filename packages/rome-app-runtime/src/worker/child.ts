@@ -26,10 +26,20 @@ async function load(moduleUrl: string): Promise<LocalActionRegistry> {
   return createActionRegistry(actions);
 }
 
-async function invoke(registry: LocalActionRegistry, id: number, name: string, args: unknown, signal: AbortSignal): Promise<void> {
-  send({ type: "started", id });
+async function invoke(
+  registry: LocalActionRegistry,
+  id: number,
+  name: string,
+  args: Record<string, unknown>,
+  signal: AbortSignal,
+): Promise<void> {
   try {
-    const result = await registry.dispatch(name, args, { signal });
+    const result = await registry.dispatch(name, args, {
+      signal,
+      onStarted: () => send({ type: "started", id }),
+      // IPC keeps order, so every event reaches the parent before the reply that settles the call.
+      onEvent: (event) => send({ type: "event", id, event: { ...event } }),
+    });
     const unserializable = findUncrossable(result, "result");
     if (unserializable) {
       const message = `result of "${name}" cannot cross a process boundary: ${unserializable}`;
