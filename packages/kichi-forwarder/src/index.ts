@@ -2,7 +2,8 @@ import { KichiForwarderConfigSchema } from "@clawbridge/contracts";
 import { definePlugin, pluginStateDir } from "@clawbridge/plugin-host";
 import type { OpenClawPluginToolContext } from "openclaw/plugin-sdk/plugin-entry";
 import pkg from "../package.json" with { type: "json" };
-import { type AgentTurnRunner, BotConversation } from "./hooks/bot-conversation.js";
+import { createKichiChannelPlugin, KichiBotInlet } from "./channel/kichi-channel.js";
+import { BotConversation } from "./hooks/bot-conversation.js";
 import { registerStatusHooks } from "./hooks/status-hooks.js";
 import { DEFAULT_BACKOFF } from "./runtime/backoff.js";
 import { KichiRuntimes, releaseRuntimes, sharedRuntimes } from "./runtime/runtimes.js";
@@ -62,7 +63,7 @@ export default definePlugin({
   id: PLUGIN_ID,
   name: "Kichi Forwarder",
   description:
-    "Puts each OpenClaw agent into Kichi World: kichi_* tools, reconnecting per-agent WebSockets, hook-driven status, bot-to-bot conversation.",
+    "Puts each OpenClaw agent into Kichi World: kichi_* tools, reconnecting per-agent WebSockets, hook-driven status, bot-to-bot conversation through the kichi channel.",
   version: pkg.version,
   config: KichiForwarderConfigSchema,
   register(api, config) {
@@ -81,9 +82,13 @@ export default definePlugin({
         throw new Error(`the bot-reply agent run asked to exit with code ${code}`);
       },
     };
+    // Bot messages enter agents through the `kichi` channel: the gateway admits the reply's agent turn
+    // (`runCommandFromIngress` with `messageChannel: "kichi"`) only from the plugin that registered it.
+    const inlet = new KichiBotInlet();
+    api.registerChannel({ plugin: createKichiChannelPlugin(inlet) });
     const conversation = new BotConversation({
-      runAgent: (request) =>
-        (api.runtime.agent.runCommandFromIngress as unknown as (...args: unknown[]) => ReturnType<AgentTurnRunner>)(request, agentRunEnv),
+      runAgent: (request) => api.runtime.agent.runCommandFromIngress(request, agentRunEnv),
+      inletOpen: () => inlet.isOpen,
       logger: api.logger,
       ...(config.botReplyCooldownMs === undefined ? {} : { cooldownMs: config.botReplyCooldownMs }),
     });

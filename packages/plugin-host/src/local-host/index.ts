@@ -10,5 +10,6 @@ export {
   stderrLogger,
   type ToolInvocationContext,
 } from "./host.js";
+export type { ChannelAccountStatus } from "./channel-accounts.js";
 export { type LoadedPluginFolder, loadPluginFolder } from "./load-plugin.js";
 export { type InvocationTarget, resolveInvocationTarget } from "./session.js";

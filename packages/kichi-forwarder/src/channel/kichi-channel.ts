@@ -1,0 +1,95 @@
+import { KICHI_CHANNEL_ID, KichiChannelConfigSchema } from "@clawbridge/contracts";
+import { toJsonSchema } from "@clawbridge/plugin-host";
+import type { ChannelPlugin } from "openclaw/plugin-sdk/channel-core";
+
+/** The one account of the kichi channel: bot conversations are per agent, not per account. */
+export const KICHI_ACCOUNT_ID = "default";
+
+export interface KichiChannelAccount {
+  accountId: string;
+  enabled: boolean;
+  configured: true;
+}
+
+/**
+ * The `channels.kichi` section as the channel reads it. OpenClaw has already checked it against the
+ * manifest's `channelConfigs.kichi` schema; a section that still does not parse (a local host, a
+ * hand-edited file the gateway has not validated) leaves the channel disabled rather than guessing.
+ */
+export function resolveKichiChannelAccount(cfg: { readonly channels?: unknown } | undefined, accountId?: string | null): KichiChannelAccount {
+  const channels = cfg?.channels;
+  const section = channels && typeof channels === "object" ? (channels as Readonly<Record<string, unknown>>)[KICHI_CHANNEL_ID] : undefined;
+  const parsed = KichiChannelConfigSchema.safeParse(section ?? {});
+  return {
+    accountId: accountId ?? KICHI_ACCOUNT_ID,
+    enabled: parsed.success && parsed.data.enabled !== false,
+    configured: true,
+  };
+}
+
+/**
+ * Whether bot messages are answered now: open while the gateway runs the channel's account, closed
+ * when it stops it (`channels.kichi.enabled: false`, `openclaw channels stop kichi`, shutdown, or a
+ * gateway started without channels). Counted, since a restart may start the new run before the old
+ * one has wound down.
+ */
+export class KichiBotInlet {
+  #running = 0;
+
+  get isOpen(): boolean {
+    return this.#running > 0;
+  }
+
+  /** Holds the inlet open until `signal` aborts; resolves then. */
+  async holdOpen(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    this.#running += 1;
+    try {
+      await new Promise<void>((resolveClosed) => signal.addEventListener("abort", () => resolveClosed(), { once: true }));
+    } finally {
+      this.#running -= 1;
+    }
+  }
+}
+
+/**
+ * The `kichi` channel: bot messages from Kichi World enter agents through it. OpenClaw admits
+ * `runtime.agent.runCommandFromIngress` only from the plugin that registered the channel named by the
+ * turn's `messageChannel`, so registering this channel is what lets the automatic bot reply run in a
+ * real gateway. Its one account is the inlet: while the gateway runs it, bot messages the agents'
+ * Kichi runtimes receive are answered. The reply does not go out through the channel (there is no
+ * outbound adapter): it is a `bot_message` frame one level deeper, sent by the agent's own runtime.
+ */
+export function createKichiChannelPlugin(inlet: KichiBotInlet): ChannelPlugin<KichiChannelAccount> {
+  return {
+    id: KICHI_CHANNEL_ID,
+    meta: {
+      id: KICHI_CHANNEL_ID,
+      label: "Kichi World",
+      selectionLabel: "Kichi World (bot conversations)",
+      docsPath: "/plugins/community",
+      blurb: "Bots in a Kichi World room talk to each other: each bot message becomes a short agent turn.",
+    },
+    capabilities: { chatTypes: ["direct"] },
+    reload: { configPrefixes: [`channels.${KICHI_CHANNEL_ID}`] },
+    configSchema: { schema: toJsonSchema(KichiChannelConfigSchema) },
+    config: {
+      listAccountIds: () => [KICHI_ACCOUNT_ID],
+      defaultAccountId: () => KICHI_ACCOUNT_ID,
+      resolveAccount: (cfg, accountId) => resolveKichiChannelAccount(cfg, accountId),
+      isEnabled: (account) => account.enabled,
+      isConfigured: () => true,
+      describeAccount: (account) => ({ accountId: account.accountId, enabled: account.enabled, configured: true }),
+    },
+    gateway: {
+      startAccount: async (ctx) => {
+        ctx.setStatus({ accountId: ctx.accountId, enabled: true, configured: true, running: true, connected: true, lifecycle: "ready" });
+        try {
+          await inlet.holdOpen(ctx.abortSignal);
+        } finally {
+          ctx.setStatus({ accountId: ctx.accountId, running: false, connected: false, lifecycle: "stopped" });
+        }
+      },
+    },
+  };
+}
