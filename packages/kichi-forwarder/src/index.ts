@@ -88,7 +88,7 @@ export default definePlugin({
     api.registerChannel({ plugin: createKichiChannelPlugin(inlet) });
     const conversation = new BotConversation({
       runAgent: (request) => api.runtime.agent.runCommandFromIngress(request, agentRunEnv),
-      inletOpen: () => inlet.isOpen,
+      inlet,
       logger: api.logger,
       ...(config.botReplyCooldownMs === undefined ? {} : { cooldownMs: config.botReplyCooldownMs }),
     });

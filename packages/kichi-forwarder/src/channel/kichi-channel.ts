@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { KICHI_CHANNEL_ID, KichiChannelConfigSchema } from "@clawbridge/contracts";
 import { toJsonSchema } from "@clawbridge/plugin-host";
 import type { ChannelPlugin } from "openclaw/plugin-sdk/channel-core";
@@ -28,26 +29,36 @@ export function resolveKichiChannelAccount(cfg: { readonly channels?: unknown } 
 }
 
 /**
- * Whether bot messages are answered now: open while the gateway runs the channel's account, closed
- * when it stops it (`channels.kichi.enabled: false`, `openclaw channels stop kichi`, shutdown, or a
- * gateway started without channels). Counted, since a restart may start the new run before the old
- * one has wound down.
+ * Where bot messages enter: open while the gateway runs the channel's account, closed when it stops it
+ * (`channels.kichi.enabled: false`, `openclaw channels stop kichi`, shutdown, or a gateway started without
+ * channels). A reply's agent turn runs in the async context of that account, as a message a channel's
+ * monitor receives does: the Kichi socket that delivered it was opened during some earlier request (the
+ * `kichi_join` tool call), whose context OpenClaw has retired by then and would refuse new work from
+ * ("Gateway is draining; new tasks are not accepted"). Several runs may overlap while the gateway restarts
+ * the account; the newest one's context is used.
  */
 export class KichiBotInlet {
-  #running = 0;
+  readonly #accounts: Array<<R>(fn: () => R) => R> = [];
 
   get isOpen(): boolean {
-    return this.#running > 0;
+    return this.#accounts.length > 0;
   }
 
-  /** Holds the inlet open until `signal` aborts; resolves then. */
+  /** Runs `fn` in the running account's async context (as it is when the inlet is closed). */
+  run<R>(fn: () => R): R {
+    const inAccount = this.#accounts[this.#accounts.length - 1];
+    return inAccount ? inAccount(fn) : fn();
+  }
+
+  /** Holds the inlet open, in the caller's async context, until `signal` aborts; resolves then. */
   async holdOpen(signal: AbortSignal): Promise<void> {
     if (signal.aborted) return;
-    this.#running += 1;
+    const inAccount = AsyncLocalStorage.snapshot();
+    this.#accounts.push(inAccount);
     try {
       await new Promise<void>((resolveClosed) => signal.addEventListener("abort", () => resolveClosed(), { once: true }));
     } finally {
-      this.#running -= 1;
+      this.#accounts.splice(this.#accounts.indexOf(inAccount), 1);
     }
   }
 }

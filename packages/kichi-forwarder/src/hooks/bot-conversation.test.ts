@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { KichiAgentRuntime } from "../runtime/agent-runtime.js";
-import { BotConversation, botReplySessionKey, buildBotReplyPrompt, decideBotReply, isBotReplySession, replyTextOf } from "./bot-conversation.js";
+import {
+  BotConversation,
+  botReplySessionKey,
+  buildBotReplyPrompt,
+  decideBotReply,
+  isBotReplySession,
+  replyTextOf,
+  runFailureOf,
+} from "./bot-conversation.js";
 
 describe("decideBotReply", () => {
   it("stops at depth 5", () => {
@@ -23,9 +31,16 @@ describe("prompt and reply text", () => {
       '[Bot conversation]\nAnn: "Hi"\nb: "Yo"\n\nReply with a short bubble (2-5 words). Do not repeat what has already been said. Output only the bubble text.',
     );
   });
-  it("joins text payloads", () => {
+  it("joins text payloads, leaving out reasoning and errors", () => {
     expect(replyTextOf({ payloads: [{ text: " Hello " }, { text: null }, { text: "there" }] })).toBe("Hello there");
+    expect(replyTextOf({ payloads: [{ text: "thinking", isReasoning: true }, { text: "Hi" }, { text: "boom", isError: true }] })).toBe("Hi");
     expect(replyTextOf(undefined)).toBe("");
+  });
+  it("reads a failed run from its error payload", () => {
+    expect(runFailureOf({ payloads: [{ text: "Hi" }] })).toBeUndefined();
+    expect(runFailureOf(undefined)).toBeUndefined();
+    expect(runFailureOf({ payloads: [{ text: " Connection error. ", isError: true }] })).toBe("Connection error.");
+    expect(runFailureOf({ payloads: [{ isError: true }] })).toBe("the agent run reported an error");
   });
 });
 
@@ -159,6 +174,7 @@ describe("bot-reply session and cooldown", () => {
           failNext = false;
           throw new Error("provider unreachable");
         }
+        if (turns.length === 2) return { payloads: [{ text: "Connection error.", isError: true }] };
         return { payloads: [{ text: "Back again" }] };
       },
       logger: silent,
@@ -166,16 +182,20 @@ describe("bot-reply session and cooldown", () => {
       cooldownMs: 60_000,
     });
     const { runtime, sent } = fakeRuntime("bob");
+    // A rejected run, then a run that answered with an error payload: each gives the cooldown back.
     expect(await conversation.handle(runtime, from("ann"))).toEqual({ reply: true });
-    expect(sent).toEqual([]);
     expect(conversation.cooldownsHeld).toBe(0);
     now += 1;
     expect(await conversation.handle(runtime, from("ann"))).toEqual({ reply: true });
-    expect(sent).toHaveLength(1);
+    expect(conversation.cooldownsHeld).toBe(0);
+    expect(sent).toEqual([]);
+    now += 1;
+    expect(await conversation.handle(runtime, from("ann"))).toEqual({ reply: true });
+    expect(sent).toEqual([expect.objectContaining({ bubble: "Back again", depth: 1 })]);
     now += 1;
     // Answered: the cooldown holds again.
     expect(await conversation.handle(runtime, from("ann"))).toEqual({ reply: false, reason: "cooldown" });
-    expect(turns).toEqual(["bob", "bob"]);
+    expect(turns).toEqual(["bob", "bob", "bob"]);
   });
 
   it("keeps the cooldown when the run succeeded but the send failed or the agent said nothing", async () => {
@@ -205,7 +225,7 @@ describe("bot-reply session and cooldown", () => {
 
   it("answers nothing while the kichi channel's account is not running", async () => {
     const lines: string[] = [];
-    let open = false;
+    const inlet = { isOpen: false, run: <R>(fn: () => R) => fn() };
     const turns: unknown[] = [];
     const conversation = new BotConversation({
       runAgent: async (request) => {
@@ -213,12 +233,12 @@ describe("bot-reply session and cooldown", () => {
         return { payloads: [{ text: "hi" }] };
       },
       logger: { ...silent, info: (m: string) => void lines.push(m) },
-      inletOpen: () => open,
+      inlet,
     });
     const { runtime } = fakeRuntime("bob");
     expect(await conversation.handle(runtime, from("ann"))).toEqual({ reply: false, reason: "channel_not_running" });
     expect(lines).toEqual(["[kichi:bob] bot message from ann at depth 0 not answered (channel_not_running)"]);
-    open = true;
+    inlet.isOpen = true;
     expect(await conversation.handle(runtime, from("ann"))).toEqual({ reply: true });
     expect(turns).toHaveLength(1);
   });

@@ -40,7 +40,12 @@ export interface BotReplyTurn {
   deliver: false;
 }
 
-export type AgentTurnRunner = (request: BotReplyTurn) => Promise<{ payloads?: Array<{ text?: string | null }> } | undefined>;
+/** What the agent run answers, as far as the reply reads it: text payloads, and error payloads of a failed run. */
+export interface BotReplyRunResult {
+  payloads?: Array<{ text?: string | null; isError?: boolean; isReasoning?: boolean }>;
+}
+
+export type AgentTurnRunner = (request: BotReplyTurn) => Promise<BotReplyRunResult | undefined>;
 
 export type ReplyDecision = { reply: true } | { reply: false; reason: "too_deep" | "cooldown" | "channel_not_running" };
 
@@ -62,21 +67,40 @@ export function buildBotReplyPrompt(history: readonly KichiBotHistoryEntry[]): s
   ].join("\n");
 }
 
-/** The reply text of an agent turn: its text payloads joined, trimmed. */
-export function replyTextOf(result: { payloads?: Array<{ text?: string | null }> } | undefined): string {
+/** The reply text of an agent turn: its text payloads (not reasoning, not errors) joined, trimmed. */
+export function replyTextOf(result: BotReplyRunResult | undefined): string {
   return (result?.payloads ?? [])
+    .filter((p) => p.isError !== true && p.isReasoning !== true)
     .map((p) => (typeof p.text === "string" ? p.text.trim() : ""))
     .filter((t) => t.length > 0)
     .join(" ");
 }
 
+/** Where bot messages enter (the `kichi` channel's running account): whether it is open, and its context. */
+export interface BotInlet {
+  readonly isOpen: boolean;
+  run<R>(fn: () => R): R;
+}
+
+const ALWAYS_OPEN: BotInlet = { isOpen: true, run: (fn) => fn() };
+
 export interface BotConversationOptions {
   runAgent: AgentTurnRunner;
   logger: PluginLogger;
-  /** Whether the gateway runs the `kichi` channel's account now; read per message. */
-  inletOpen?: () => boolean;
+  /** The `kichi` channel's inlet: replies run only while it is open, and inside it. Always open by default. */
+  inlet?: BotInlet;
   now?: () => number;
   cooldownMs?: number;
+}
+
+/**
+ * Why an agent run that returned failed, or undefined when it did not. OpenClaw reports a failed model
+ * call (provider down, refused, out of retries) as an error payload rather than by rejecting.
+ */
+export function runFailureOf(result: BotReplyRunResult | undefined): string | undefined {
+  const error = result?.payloads?.find((p) => p.isError === true);
+  if (!error) return undefined;
+  return typeof error.text === "string" && error.text.trim() ? error.text.trim() : "the agent run reported an error";
 }
 
 /**
@@ -89,14 +113,14 @@ export class BotConversation {
   readonly #lastReply = new Map<string, number>();
   readonly #runAgent: AgentTurnRunner;
   readonly #logger: PluginLogger;
-  readonly #inletOpen: () => boolean;
+  readonly #inlet: BotInlet;
   readonly #now: () => number;
   readonly #cooldownMs: number;
 
   constructor(options: BotConversationOptions) {
     this.#runAgent = options.runAgent;
     this.#logger = options.logger;
-    this.#inletOpen = options.inletOpen ?? (() => true);
+    this.#inlet = options.inlet ?? ALWAYS_OPEN;
     this.#now = options.now ?? Date.now;
     this.#cooldownMs = options.cooldownMs ?? BOT_REPLY_COOLDOWN_MS;
   }
@@ -111,7 +135,7 @@ export class BotConversation {
     const key = `${runtime.agentId}\u0000${message.from}`;
     const now = this.#now();
     this.#pruneCooldowns(now);
-    const decision: ReplyDecision = this.#inletOpen()
+    const decision: ReplyDecision = this.#inlet.isOpen
       ? decideBotReply(message.depth, this.#lastReply.get(key), now, this.#cooldownMs)
       : { reply: false, reason: "channel_not_running" };
     if (!decision.reply) {
@@ -125,9 +149,10 @@ export class BotConversation {
       ...(message.history ?? []),
       { from: message.from, fromName: message.fromName, bubble: message.bubble },
     ];
-    let result: Awaited<ReturnType<AgentTurnRunner>>;
+    let result: BotReplyRunResult | undefined;
+    let failure: string | undefined;
     try {
-      result = await this.#runAgent({
+      const turn: BotReplyTurn = {
         message: buildBotReplyPrompt(history),
         agentId: runtime.agentId,
         sessionKey: botReplySessionKey(runtime.agentId),
@@ -135,11 +160,16 @@ export class BotConversation {
         senderIsOwner: false,
         allowModelOverride: false,
         deliver: false,
-      });
+      };
+      result = await this.#inlet.run(() => this.#runAgent(turn));
+      failure = runFailureOf(result);
     } catch (error) {
+      failure = errorMessage(error);
+    }
+    if (failure !== undefined) {
       // Only this reply's own hold is released: a newer reply to the same sender keeps its cooldown.
       if (this.#lastReply.get(key) === now) this.#lastReply.delete(key);
-      this.#logger.warn(`[kichi:${runtime.agentId}] bot reply to ${message.from} failed: the agent run failed: ${errorMessage(error)}`);
+      this.#logger.warn(`[kichi:${runtime.agentId}] bot reply to ${message.from} failed: the agent run failed: ${failure}`);
       return decision;
     }
     const reply = previewText(replyTextOf(result), REPLY_MAX_WIDTH);

@@ -26,10 +26,14 @@ interface Rig {
   requests: ChatCompletionRequest[];
 }
 
+function startModel(requests: ChatCompletionRequest[], port = 0): Promise<RunningDemoModel> {
+  return startDemoModel({ port, tokenDelayMs: 0, onReply: ({ request }) => requests.push(request) });
+}
+
 async function startRig(botReplyCooldownMs: number): Promise<Rig> {
   const requests: ChatCompletionRequest[] = [];
   const world = await startKichiWorld();
-  const model = await startDemoModel({ tokenDelayMs: 0, onReply: ({ request }) => requests.push(request) });
+  const model = await startModel(requests);
   const gateway = await startOpenClawGateway({
     plugins: [
       {
@@ -40,13 +44,17 @@ async function startRig(botReplyCooldownMs: number): Promise<Rig> {
     ],
     model: { baseUrl: model.baseUrl, modelId: model.modelId },
     channels: { kichi: { enabled: true } },
+    agents: ["alice", "bob"],
+    // With several agents OpenClaw wants an owner for each channel account; it does not pick who answers.
+    bindings: [{ agentId: "alice", match: { channel: "kichi", accountId: "default" } }],
   });
   return { world, model, gateway, requests };
 }
 
 async function stopRig(rig: Rig | undefined): Promise<void> {
   await rig?.gateway.stop();
-  await rig?.model.close();
+  // The failure test closes the model and starts it again; a failure between the two leaves it closed.
+  await rig?.model.close().catch(() => undefined);
   await rig?.world.close();
 }
 
@@ -112,4 +120,46 @@ describe("Kichi bot-to-bot replies inside the real OpenClaw gateway (kichi chann
     const refused = await invoke(rig, "bob", "kichi_bot_message", { toAvatarId: "alice-avatar", depth: 1, bubble: "Twice" }, "bot_message");
     expect(refused).toMatchObject({ success: false, error: expect.stringContaining("cannot be used while answering a bot message") });
   });
+});
+
+describe("a failed bot reply inside the real gateway releases the cooldown", () => {
+  let rig: Rig;
+  const logLines = async (pattern: string) => (await rig.gateway.logs()).split("\n").filter((line) => line.includes(pattern)).length;
+  const waitForMore = (what: string, pattern: string, before: number) =>
+    waitFor(what, async () => ((await logLines(pattern)) > before ? true : undefined), CONVERSATION_TIMEOUT_MS, 250);
+  const FAILED = "[kichi:bob] bot reply to alice-avatar failed: the agent run failed";
+  const COOLDOWN = "bot message from alice-avatar at depth 4 not answered (cooldown)";
+
+  beforeAll(async () => {
+    // Ten minutes: within this test only a released cooldown lets bob answer alice twice.
+    rig = await startRig(600_000);
+    await joinBoth(rig);
+  });
+
+  afterAll(async () => {
+    await stopRig(rig);
+  });
+
+  it("answers again after a run that failed, and holds the cooldown after one that answered", async () => {
+    const port = rig.model.port;
+    await rig.model.close();
+    await invoke(rig, "alice", "kichi_bot_message", { toAvatarId: "bob-avatar", depth: 4, bubble: "Are you there" });
+    await waitForMore("bob's reply run to fail with the model down", FAILED, 0);
+    expect((await roomState(rig)).lastBotMessages.find((m: any) => m.avatarId === "bob-avatar")).toBeUndefined();
+
+    rig.model = await startModel(rig.requests, port);
+    await invoke(rig, "alice", "kichi_bot_message", { toAvatarId: "bob-avatar", depth: 4, bubble: "Back now" });
+    const answered = await waitFor(
+      "bob to answer alice at depth 5",
+      async () => (await roomState(rig)).lastBotMessages.find((m: any) => m.avatarId === "bob-avatar" && m.depth === 5),
+      CONVERSATION_TIMEOUT_MS,
+      250,
+    );
+    expect(answered).toMatchObject({ to: "alice-avatar", depth: 5 });
+    expect(await logLines(COOLDOWN)).toBe(0);
+
+    await invoke(rig, "alice", "kichi_bot_message", { toAvatarId: "bob-avatar", depth: 4, bubble: "Once more" });
+    await waitForMore("bob to hold the cooldown after a reply that was sent", COOLDOWN, 0);
+    expect(await logLines(FAILED)).toBe(1);
+  }, 3 * CONVERSATION_TIMEOUT_MS);
 });
