@@ -2,7 +2,7 @@ import { KichiForwarderConfigSchema } from "@clawbridge/contracts";
 import { definePlugin, pluginStateDir } from "@clawbridge/plugin-host";
 import type { OpenClawPluginToolContext } from "openclaw/plugin-sdk/plugin-entry";
 import pkg from "../package.json" with { type: "json" };
-import { createKichiChannelPlugin, KichiBotInlet } from "./channel/kichi-channel.js";
+import { createKichiChannelPlugin, sharedBotInlet } from "./channel/kichi-channel.js";
 import { BotConversation } from "./hooks/bot-conversation.js";
 import { registerStatusHooks } from "./hooks/status-hooks.js";
 import { DEFAULT_BACKOFF } from "./runtime/backoff.js";
@@ -84,22 +84,26 @@ export default definePlugin({
     };
     // Bot messages enter agents through the `kichi` channel: the gateway admits the reply's agent turn
     // (`runCommandFromIngress` with `messageChannel: "kichi"`) only from the plugin that registered it.
-    const inlet = new KichiBotInlet();
-    api.registerChannel({ plugin: createKichiChannelPlugin(inlet) });
-    const conversation = new BotConversation({
-      runAgent: (request) => api.runtime.agent.runCommandFromIngress(request, agentRunEnv),
-      inlet,
-      logger: api.logger,
-      ...(config.botReplyCooldownMs === undefined ? {} : { cooldownMs: config.botReplyCooldownMs }),
+    const inlet = sharedBotInlet();
+    api.registerChannel({
+      plugin: createKichiChannelPlugin(inlet, (turn) => api.runtime.agent.runCommandFromIngress(turn, agentRunEnv)),
     });
     const root = () => pluginStateDir(api.runtime.state.resolveStateDir(), PLUGIN_ID);
+    // One conversation (and cooldown map) per set of runtimes, however many times the plugin registers.
     const runtimes = () => {
       const dir = root();
-      const shared = sharedRuntimes(dir, () => new KichiRuntimes(dir, settings, api.logger));
-      shared.setBotMessageListener((runtime, message) => {
-        void conversation.handle(runtime, message);
+      return sharedRuntimes(dir, () => {
+        const created = new KichiRuntimes(dir, settings, api.logger);
+        const conversation = new BotConversation({
+          inlet,
+          logger: api.logger,
+          ...(config.botReplyCooldownMs === undefined ? {} : { cooldownMs: config.botReplyCooldownMs }),
+        });
+        created.setBotMessageListener((runtime, message) => {
+          void conversation.handle(runtime, message);
+        });
+        return created;
       });
-      return shared;
     };
     const deps: KichiToolDeps = { runtimes };
 

@@ -223,16 +223,22 @@ describe("the kichi channel", () => {
     expect(host!.plugins[0]!.registrations.channels.map((c) => c.id)).toEqual(["kichi"]);
     await host!.start();
     expect(host!.channelStatuses()).toEqual([
-      expect.objectContaining({ channelId: "kichi", accountId: "default", running: true, snapshot: expect.objectContaining({ lifecycle: "ready" }) }),
+      expect.objectContaining({
+        channelId: "kichi",
+        accountId: "default",
+        running: true,
+        snapshot: expect.objectContaining({ lifecycle: "ready" }),
+      }),
     ]);
   });
 
   it("answers a bot message with an agent turn admitted through the kichi channel", async () => {
     lines.length = 0;
     await joinAnnAndBob({});
-    expect(
-      await call("kichi_bot_message", { toAvatarId: "bob-av", depth: 4, bubble: "Hi Bob" }, { agentId: "ann" }),
-    ).toMatchObject({ success: true, deliveredTo: ["bob-av"] });
+    expect(await call("kichi_bot_message", { toAvatarId: "bob-av", depth: 4, bubble: "Hi Bob" }, { agentId: "ann" })).toMatchObject({
+      success: true,
+      deliveredTo: ["bob-av"],
+    });
     await waitForLine(/bot message from bob-av at depth 5 not answered \(too_deep\)/);
     expect(lines.filter((line) => line.includes("cannot admit"))).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { KichiAgentRuntime } from "../runtime/agent-runtime.js";
+import type { AgentTurnRunner, BotReplyTurn } from "./bot-conversation.js";
 import {
   BotConversation,
   botReplySessionKey,
@@ -33,7 +34,9 @@ describe("prompt and reply text", () => {
   });
   it("joins text payloads, leaving out reasoning and errors", () => {
     expect(replyTextOf({ payloads: [{ text: " Hello " }, { text: null }, { text: "there" }] })).toBe("Hello there");
-    expect(replyTextOf({ payloads: [{ text: "thinking", isReasoning: true }, { text: "Hi" }, { text: "boom", isError: true }] })).toBe("Hi");
+    expect(replyTextOf({ payloads: [{ text: "thinking", isReasoning: true }, { text: "Hi" }, { text: "boom", isError: true }] })).toBe(
+      "Hi",
+    );
     expect(replyTextOf(undefined)).toBe("");
   });
   it("reads a failed run from its error payload", () => {
@@ -43,6 +46,9 @@ describe("prompt and reply text", () => {
     expect(runFailureOf({ payloads: [{ isError: true }] })).toBe("the agent run reported an error");
   });
 });
+
+/** An inlet that is open and runs each turn with `runTurn`, as the running kichi account does. */
+const openInlet = (runTurn: AgentTurnRunner) => ({ isOpen: true, runTurn });
 
 function fakeRuntime(agentId: string, fail = false) {
   const sent: any[] = [];
@@ -76,10 +82,10 @@ describe("BotConversation", () => {
     const turns: any[] = [];
     const { logger: log } = logger();
     const conversation = new BotConversation({
-      runAgent: async (request) => {
+      inlet: openInlet(async (request) => {
         turns.push(request);
         return { payloads: [{ text: "Nice to meet you" }] };
-      },
+      }),
       logger: log,
       now: () => now,
     });
@@ -128,11 +134,11 @@ describe("BotConversation", () => {
 
   it("logs failures of the agent or the send and never throws", async () => {
     const { lines, logger: log } = logger();
-    const failing = new BotConversation({ runAgent: async () => Promise.reject(new Error("model down")), logger: log });
+    const failing = new BotConversation({ inlet: openInlet(async () => Promise.reject(new Error("model down"))), logger: log });
     await expect(
       failing.handle(fakeRuntime("a").runtime, { type: "bot_message_received", from: "x", fromName: "X", depth: 0, bubble: "hi" }),
     ).resolves.toEqual({ reply: true });
-    const sendFails = new BotConversation({ runAgent: async () => ({ payloads: [{ text: "ok" }] }), logger: log });
+    const sendFails = new BotConversation({ inlet: openInlet(async () => ({ payloads: [{ text: "ok" }] })), logger: log });
     await sendFails.handle(fakeRuntime("b", true).runtime, {
       type: "bot_message_received",
       from: "x",
@@ -140,7 +146,7 @@ describe("BotConversation", () => {
       depth: 0,
       bubble: "hi",
     });
-    const silent = new BotConversation({ runAgent: async () => ({ payloads: [] }), logger: log });
+    const silent = new BotConversation({ inlet: openInlet(async () => ({ payloads: [] })), logger: log });
     await silent.handle(fakeRuntime("c").runtime, { type: "bot_message_received", from: "x", fromName: "X", depth: 0, bubble: "hi" });
     expect(lines).toEqual([
       "[kichi:a] bot reply to x failed: the agent run failed: model down",
@@ -152,7 +158,13 @@ describe("BotConversation", () => {
 
 describe("bot-reply session and cooldown", () => {
   const silent = { debug() {}, info() {}, warn() {}, error() {} };
-  const from = (sender: string, depth = 0) => ({ type: "bot_message_received" as const, from: sender, fromName: sender, depth, bubble: "hi" });
+  const from = (sender: string, depth = 0) => ({
+    type: "bot_message_received" as const,
+    from: sender,
+    fromName: sender,
+    depth,
+    bubble: "hi",
+  });
 
   it("names the bot-reply session agent:<id>:bot_message and recognises it whatever the case of the id", () => {
     expect(botReplySessionKey("bob")).toBe("agent:bob:bot_message");
@@ -168,7 +180,7 @@ describe("bot-reply session and cooldown", () => {
     let failNext = true;
     const turns: string[] = [];
     const conversation = new BotConversation({
-      runAgent: async (request) => {
+      inlet: openInlet(async (request) => {
         turns.push(request.agentId);
         if (failNext) {
           failNext = false;
@@ -176,7 +188,7 @@ describe("bot-reply session and cooldown", () => {
         }
         if (turns.length === 2) return { payloads: [{ text: "Connection error.", isError: true }] };
         return { payloads: [{ text: "Back again" }] };
-      },
+      }),
       logger: silent,
       now: () => now,
       cooldownMs: 60_000,
@@ -199,11 +211,16 @@ describe("bot-reply session and cooldown", () => {
   });
 
   it("keeps the cooldown when the run succeeded but the send failed or the agent said nothing", async () => {
-    const conversation = new BotConversation({ runAgent: async () => ({ payloads: [] }), logger: silent, now: () => 5, cooldownMs: 60_000 });
+    const conversation = new BotConversation({
+      inlet: openInlet(async () => ({ payloads: [] })),
+      logger: silent,
+      now: () => 5,
+      cooldownMs: 60_000,
+    });
     await conversation.handle(fakeRuntime("bob").runtime, from("ann"));
     expect(await conversation.handle(fakeRuntime("bob").runtime, from("ann"))).toEqual({ reply: false, reason: "cooldown" });
     const sendFails = new BotConversation({
-      runAgent: async () => ({ payloads: [{ text: "ok" }] }),
+      inlet: openInlet(async () => ({ payloads: [{ text: "ok" }] })),
       logger: silent,
       now: () => 5,
       cooldownMs: 60_000,
@@ -214,7 +231,12 @@ describe("bot-reply session and cooldown", () => {
 
   it("prunes cooldowns that ran out as messages arrive", async () => {
     let now = 0;
-    const conversation = new BotConversation({ runAgent: async () => ({ payloads: [] }), logger: silent, now: () => now, cooldownMs: 100 });
+    const conversation = new BotConversation({
+      inlet: openInlet(async () => ({ payloads: [] })),
+      logger: silent,
+      now: () => now,
+      cooldownMs: 100,
+    });
     const { runtime } = fakeRuntime("bob");
     for (const sender of ["a", "b", "c"]) await conversation.handle(runtime, from(sender));
     expect(conversation.cooldownsHeld).toBe(3);
@@ -225,16 +247,15 @@ describe("bot-reply session and cooldown", () => {
 
   it("answers nothing while the kichi channel's account is not running", async () => {
     const lines: string[] = [];
-    const inlet = { isOpen: false, run: <R>(fn: () => R) => fn() };
     const turns: unknown[] = [];
-    const conversation = new BotConversation({
-      runAgent: async (request) => {
+    const inlet = {
+      isOpen: false,
+      runTurn: async (request: BotReplyTurn) => {
         turns.push(request);
         return { payloads: [{ text: "hi" }] };
       },
-      logger: { ...silent, info: (m: string) => void lines.push(m) },
-      inlet,
-    });
+    };
+    const conversation = new BotConversation({ inlet, logger: { ...silent, info: (m: string) => void lines.push(m) } });
     const { runtime } = fakeRuntime("bob");
     expect(await conversation.handle(runtime, from("ann"))).toEqual({ reply: false, reason: "channel_not_running" });
     expect(lines).toEqual(["[kichi:bob] bot message from ann at depth 0 not answered (channel_not_running)"]);

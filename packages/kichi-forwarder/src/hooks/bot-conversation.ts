@@ -76,19 +76,16 @@ export function replyTextOf(result: BotReplyRunResult | undefined): string {
     .join(" ");
 }
 
-/** Where bot messages enter (the `kichi` channel's running account): whether it is open, and its context. */
+/** Where bot messages enter (the `kichi` channel's running account): whether it is open, and how a reply's turn runs there. */
 export interface BotInlet {
   readonly isOpen: boolean;
-  run<R>(fn: () => R): R;
+  runTurn: AgentTurnRunner;
 }
 
-const ALWAYS_OPEN: BotInlet = { isOpen: true, run: (fn) => fn() };
-
 export interface BotConversationOptions {
-  runAgent: AgentTurnRunner;
+  /** The `kichi` channel's inlet: replies are asked for only while it is open, and run through it. */
+  inlet: BotInlet;
   logger: PluginLogger;
-  /** The `kichi` channel's inlet: replies run only while it is open, and inside it. Always open by default. */
-  inlet?: BotInlet;
   now?: () => number;
   cooldownMs?: number;
 }
@@ -111,16 +108,14 @@ export function runFailureOf(result: BotReplyRunResult | undefined): string | un
  */
 export class BotConversation {
   readonly #lastReply = new Map<string, number>();
-  readonly #runAgent: AgentTurnRunner;
   readonly #logger: PluginLogger;
   readonly #inlet: BotInlet;
   readonly #now: () => number;
   readonly #cooldownMs: number;
 
   constructor(options: BotConversationOptions) {
-    this.#runAgent = options.runAgent;
     this.#logger = options.logger;
-    this.#inlet = options.inlet ?? ALWAYS_OPEN;
+    this.#inlet = options.inlet;
     this.#now = options.now ?? Date.now;
     this.#cooldownMs = options.cooldownMs ?? BOT_REPLY_COOLDOWN_MS;
   }
@@ -161,7 +156,7 @@ export class BotConversation {
         allowModelOverride: false,
         deliver: false,
       };
-      result = await this.#inlet.run(() => this.#runAgent(turn));
+      result = await this.#inlet.runTurn(turn);
       failure = runFailureOf(result);
     } catch (error) {
       failure = errorMessage(error);

@@ -76,7 +76,10 @@ describe("channel registration checks (openclaw 2026.9.6 normalizeRegisteredChan
     const channel = demoChannel("demo");
     expect(checkChannelRegistration({ plugin: channel })).toMatchObject({ ok: true, plugin: { id: "demo" } });
     expect(checkChannelRegistration(channel as never)).toMatchObject({ ok: true, plugin: { id: "demo" } });
-    expect(checkChannelRegistration({ plugin: { ...channel, id: " " } })).toEqual({ ok: false, message: "channel registration missing id" });
+    expect(checkChannelRegistration({ plugin: { ...channel, id: " " } })).toEqual({
+      ok: false,
+      message: "channel registration missing id",
+    });
     expect(checkChannelRegistration({ plugin: { ...channel, capabilities: { chatTypes: [] } } })).toEqual({
       ok: false,
       message: 'channel "demo" registration missing or invalid required capabilities.chatTypes',

@@ -1,4 +1,5 @@
 export { type AgentRunner, type AgentTurnReply, type AgentTurnRequest, type ScriptRule, scriptedAgent } from "./agent.js";
+export type { ChannelAccountStatus } from "./channel-accounts.js";
 export {
   type AgentCommandRequest,
   type GatewayCallResult,
@@ -10,6 +11,5 @@ export {
   stderrLogger,
   type ToolInvocationContext,
 } from "./host.js";
-export type { ChannelAccountStatus } from "./channel-accounts.js";
 export { type LoadedPluginFolder, loadPluginFolder } from "./load-plugin.js";
 export { type InvocationTarget, resolveInvocationTarget } from "./session.js";
