@@ -1,3 +1,4 @@
+import type { OpenClawConfig } from "openclaw/plugin-sdk/channel-core";
 import type { OpenClawPluginApi, PluginLogger } from "openclaw/plugin-sdk/plugin-entry";
 import { type ChannelRegistration, channelTakenMessage, checkChannelRegistration } from "./channel-registration.js";
 import type { PluginRegistrations, ToolFactory } from "./plugin-types.js";
@@ -13,7 +14,7 @@ export interface PluginApiOptions {
   registrationMode?: "full" | "discovery";
   pluginConfig?: Record<string, unknown>;
   /** `api.config`: the gateway config the plugin was loaded with. */
-  config?: Record<string, unknown>;
+  config?: OpenClawConfig;
   logger: PluginLogger;
   /** The parts of `api.runtime` this host provides; anything else throws a clear error when used. */
   runtime: Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { ChatCompletionRequest } from "@clawbridge/contracts";
-import { type RunningDemoModel, startDemoModel } from "@clawbridge/demo-model";
+import { BOT_CONVERSATION_HEADER, type RunningDemoModel, startDemoModel, turnOf } from "@clawbridge/demo-model";
 import { type RunningGateway, startOpenClawGateway } from "@clawbridge/e2e-harness";
 import { type RunningKichiWorld, startKichiWorld } from "@clawbridge/kichi-world";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,13 +9,16 @@ import { waitFor } from "./world-process.js";
 const pluginDir = resolve(import.meta.dirname, "../..");
 const CONVERSATION_TIMEOUT_MS = 120_000;
 
-/** The bot-conversation prompts the demo model was asked, in order (the last user message of each). */
-function botPrompts(requests: readonly ChatCompletionRequest[]): string[] {
+/**
+ * The bot-conversation turns the demo model was asked, in order: the user's words as the model reads
+ * them, and the whole message as JSON (OpenClaw ends it with a `Runtime: agent=… | session=…` paragraph).
+ */
+function botTurns(requests: readonly ChatCompletionRequest[]): Array<{ words: string; raw: string }> {
   return requests.flatMap((request) => {
-    const users = request.messages.filter((m) => m.role === "user");
-    const last = users[users.length - 1];
-    const text = typeof last?.content === "string" ? last.content : JSON.stringify(last?.content ?? "");
-    return text.includes("[Bot conversation]") ? [text] : [];
+    const turn = turnOf(request.messages);
+    if (turn.kind !== "user" || !turn.text.includes(BOT_CONVERSATION_HEADER)) return [];
+    const last = request.messages.filter((m) => m.role === "user").at(-1);
+    return [{ words: turn.text, raw: JSON.stringify(last?.content ?? "") }];
   });
 }
 
@@ -98,10 +101,12 @@ describe("Kichi bot-to-bot replies inside the real OpenClaw gateway (kichi chann
         CONVERSATION_TIMEOUT_MS,
         250,
       );
-      const prompts = botPrompts(rig.requests);
-      // bob answers depths 0, 2, 4; alice answers 1, 3; nobody answers 5.
-      expect(prompts).toHaveLength(5);
-      expect(prompts[0]).toContain('alice: "Hello Bob"');
+      const turns = botTurns(rig.requests);
+      // bob answers depths 0, 2, 4; alice answers 1 and 3; nobody answers 5. Each turn has a longer history.
+      expect(new Set(turns.map((t) => t.words)).size).toBe(5);
+      expect(turns[0]?.words).toContain('alice: "Hello Bob"');
+      // Every reply ran in its agent's bot-reply session.
+      for (const t of turns) expect(t.raw).toMatch(/session=agent:(alice|bob):bot_message\b/);
       const room = await roomState(rig);
       expect(room.lastBotMessages).toEqual(
         expect.arrayContaining([

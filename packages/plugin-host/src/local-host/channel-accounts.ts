@@ -1,4 +1,4 @@
-import type { ChannelPlugin } from "openclaw/plugin-sdk/channel-core";
+import type { ChannelPlugin, OpenClawConfig } from "openclaw/plugin-sdk/channel-core";
 import type { PluginLogger } from "openclaw/plugin-sdk/plugin-entry";
 import { errorMessage } from "../tool-result.js";
 
@@ -17,8 +17,6 @@ interface RunningAccount {
   task: Promise<void>;
 }
 
-type Config = Parameters<ChannelPlugin["config"]["listAccountIds"]>[0];
-
 /**
  * The channel accounts of the loaded plugins, started and stopped as the gateway's channel manager
  * does it for the adapters our plugins use: every account `config.listAccountIds` names is resolved,
@@ -30,7 +28,7 @@ export class ChannelAccounts {
   readonly #running: RunningAccount[] = [];
 
   /** Starts the accounts of one channel; a failing monitor is logged and marked stopped. */
-  async start(channel: ChannelPlugin, cfg: Config, logger: PluginLogger): Promise<void> {
+  async start(channel: ChannelPlugin, cfg: OpenClawConfig, logger: PluginLogger): Promise<void> {
     const startAccount = channel.gateway?.startAccount;
     if (!startAccount) return;
     for (const accountId of channel.config.listAccountIds(cfg)) {
@@ -66,6 +64,8 @@ export class ChannelAccounts {
           status.snapshot = { ...status.snapshot, ...next };
         },
       };
+      // The local host gives the context members our channels use; the gateway's runtime helpers
+      // (`channelRuntime`, approvals, directory cache) are absent, as for a channel that needs none.
       const task = Promise.resolve()
         .then(() => startAccount(context as never))
         .then(

@@ -3,6 +3,7 @@ import { mkdir } from "node:fs/promises";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isPrototypeKey, TOOLS_INVOKE_BODY_LIMIT_BYTES, ToolsInvokeRequestSchema, type ToolsInvokeResponse } from "@clawbridge/contracts";
+import type { OpenClawConfig } from "openclaw/plugin-sdk/channel-core";
 import type { AnyAgentTool, OpenClawPluginServiceContext, PluginLogger } from "openclaw/plugin-sdk/plugin-entry";
 import { type IngressAuthority, ingressRefusal } from "../channel-registration.js";
 import type { PluginEntryLike } from "../manifest.js";
@@ -45,7 +46,7 @@ export interface LocalHostOptions {
    * The gateway config the host stands in for (`openclaw.json`: `channels.<id>` sections, …): what
    * plugins see as `api.config` and what their channels resolve accounts from. Empty by default.
    */
-  gatewayConfig?: Record<string, unknown>;
+  gatewayConfig?: OpenClawConfig;
   /** Limits of the HTTP server (shared with the Gateway WebSocket): connection cap and timeouts. */
   http?: Pick<ServerGuardOptions, "maxConnections" | "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs">;
 }
@@ -241,7 +242,7 @@ export class LocalHost {
     }
     for (const plugin of this.plugins) {
       for (const channel of plugin.registrations.channels) {
-        await this.#channelAccounts.start(channel, (this.#options.gatewayConfig ?? {}) as never, plugin.logger);
+        await this.#channelAccounts.start(channel, this.#options.gatewayConfig ?? {}, plugin.logger);
       }
     }
     const selfAuthenticated = new Set(
