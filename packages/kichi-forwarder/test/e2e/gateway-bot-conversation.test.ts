@@ -11,14 +11,13 @@ const CONVERSATION_TIMEOUT_MS = 120_000;
 
 /**
  * The bot-conversation turns the demo model was asked, in order: the user's words as the model reads
- * them, and the whole message as JSON (OpenClaw ends it with a `Runtime: agent=… | session=…` paragraph).
+ * them, and the whole request as JSON (OpenClaw describes the run, session included, in its messages).
  */
 function botTurns(requests: readonly ChatCompletionRequest[]): Array<{ words: string; raw: string }> {
   return requests.flatMap((request) => {
     const turn = turnOf(request.messages);
     if (turn.kind !== "user" || !turn.text.includes(BOT_CONVERSATION_HEADER)) return [];
-    const last = request.messages.filter((m) => m.role === "user").at(-1);
-    return [{ words: turn.text, raw: JSON.stringify(last?.content ?? "") }];
+    return [{ words: turn.text, raw: JSON.stringify(request.messages) }];
   });
 }
 
@@ -106,7 +105,7 @@ describe("Kichi bot-to-bot replies inside the real OpenClaw gateway (kichi chann
       expect(new Set(turns.map((t) => t.words)).size).toBe(5);
       expect(turns[0]?.words).toContain('alice: "Hello Bob"');
       // Every reply ran in its agent's bot-reply session.
-      for (const t of turns) expect(t.raw).toMatch(/session=agent:(alice|bob):bot_message\b/);
+      for (const t of turns) expect(t.raw).toMatch(/agent:(alice|bob):bot_message\b/);
       const room = await roomState(rig);
       expect(room.lastBotMessages).toEqual(
         expect.arrayContaining([
