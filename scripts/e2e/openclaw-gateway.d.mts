@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import type { OpenClawConfig } from "@clawbridge/contracts";
+import type { OpenClawBinding, OpenClawConfig } from "@clawbridge/contracts";
 
 /** A plugin package folder with `openclaw.plugin.json`, `package.json` and a built `dist/`. */
 export interface GatewayPluginPackage {
@@ -36,6 +36,10 @@ export interface GatewaySettings {
   model?: GatewayModel;
   /** `channels.<id>` sections, each replacing the one already there. */
   channels?: Record<string, Record<string, unknown>>;
+  /** Agent ids the gateway knows besides its default agent (`agents.entries.<id>`). */
+  agents?: string[];
+  /** `bindings` added to the ones already there: with several agents, each channel account needs an owner. */
+  bindings?: OpenClawBinding[];
 }
 
 export interface InstalledPlugin {

@@ -149,12 +149,25 @@ export function withDefaultModel(config, model) {
   };
 }
 
+/** `agents.entries` with an entry for each id (an entry already there is kept as it is). */
+function withAgentEntries(entries = {}, ids) {
+  const next = { ...entries };
+  for (const id of ids) next[id] = { ...entries[id] };
+  return next;
+}
+
+/** `bindings` with each given one appended unless the same binding is there already. */
+function withBindings(current = [], added) {
+  const seen = new Set(current.map((binding) => JSON.stringify(binding)));
+  return [...current, ...added.filter((binding) => !seen.has(JSON.stringify(binding)))];
+}
+
 /**
  * The gateway config with clawbridge's settings applied on top of what the home already holds (what
  * `openclaw plugins install` recorded, a user's own edits): local mode, the log file, each plugin's
  * entry (enabled, `config` replaced, conversation hooks allowed when asked) and the default model. Pure.
  */
-export function gatewayConfig(current, { logFile, plugins = [], model, channels }) {
+export function gatewayConfig(current, { logFile, plugins = [], model, channels, agents, bindings }) {
   const entries = { ...current.plugins?.entries };
   for (const plugin of plugins) {
     const entry = { ...entries[plugin.id], enabled: true };
@@ -168,6 +181,8 @@ export function gatewayConfig(current, { logFile, plugins = [], model, channels 
     ...(logFile ? { logging: { ...current.logging, file: logFile } } : {}),
     plugins: { ...current.plugins, entries },
     ...(channels ? { channels: { ...current.channels, ...channels } } : {}),
+    ...(agents ? { agents: { ...current.agents, entries: withAgentEntries(current.agents?.entries, agents) } } : {}),
+    ...(bindings ? { bindings: withBindings(current.bindings, bindings) } : {}),
   };
   return model ? withDefaultModel(config, model) : config;
 }

@@ -2,7 +2,8 @@ import { KichiForwarderConfigSchema } from "@clawbridge/contracts";
 import { definePlugin, pluginStateDir } from "@clawbridge/plugin-host";
 import type { OpenClawPluginToolContext } from "openclaw/plugin-sdk/plugin-entry";
 import pkg from "../package.json" with { type: "json" };
-import { type AgentTurnRunner, BotConversation } from "./hooks/bot-conversation.js";
+import { createKichiChannelPlugin, sharedBotInlet } from "./channel/kichi-channel.js";
+import { BotConversation } from "./hooks/bot-conversation.js";
 import { registerStatusHooks } from "./hooks/status-hooks.js";
 import { DEFAULT_BACKOFF } from "./runtime/backoff.js";
 import { KichiRuntimes, releaseRuntimes, sharedRuntimes } from "./runtime/runtimes.js";
@@ -62,7 +63,7 @@ export default definePlugin({
   id: PLUGIN_ID,
   name: "Kichi Forwarder",
   description:
-    "Puts each OpenClaw agent into Kichi World: kichi_* tools, reconnecting per-agent WebSockets, hook-driven status, bot-to-bot conversation.",
+    "Puts each OpenClaw agent into Kichi World: kichi_* tools, reconnecting per-agent WebSockets, hook-driven status, bot-to-bot conversation through the kichi channel.",
   version: pkg.version,
   config: KichiForwarderConfigSchema,
   register(api, config) {
@@ -81,20 +82,28 @@ export default definePlugin({
         throw new Error(`the bot-reply agent run asked to exit with code ${code}`);
       },
     };
-    const conversation = new BotConversation({
-      runAgent: (request) =>
-        (api.runtime.agent.runCommandFromIngress as unknown as (...args: unknown[]) => ReturnType<AgentTurnRunner>)(request, agentRunEnv),
-      logger: api.logger,
-      ...(config.botReplyCooldownMs === undefined ? {} : { cooldownMs: config.botReplyCooldownMs }),
+    // Bot messages enter agents through the `kichi` channel: the gateway admits the reply's agent turn
+    // (`runCommandFromIngress` with `messageChannel: "kichi"`) only from the plugin that registered it.
+    const inlet = sharedBotInlet();
+    api.registerChannel({
+      plugin: createKichiChannelPlugin(inlet, (turn) => api.runtime.agent.runCommandFromIngress(turn, agentRunEnv)),
     });
     const root = () => pluginStateDir(api.runtime.state.resolveStateDir(), PLUGIN_ID);
+    // One conversation (and cooldown map) per set of runtimes, however many times the plugin registers.
     const runtimes = () => {
       const dir = root();
-      const shared = sharedRuntimes(dir, () => new KichiRuntimes(dir, settings, api.logger));
-      shared.setBotMessageListener((runtime, message) => {
-        void conversation.handle(runtime, message);
+      return sharedRuntimes(dir, () => {
+        const created = new KichiRuntimes(dir, settings, api.logger);
+        const conversation = new BotConversation({
+          inlet,
+          logger: api.logger,
+          ...(config.botReplyCooldownMs === undefined ? {} : { cooldownMs: config.botReplyCooldownMs }),
+        });
+        created.setBotMessageListener((runtime, message) => {
+          void conversation.handle(runtime, message);
+        });
+        return created;
       });
-      return shared;
     };
     const deps: KichiToolDeps = { runtimes };
 

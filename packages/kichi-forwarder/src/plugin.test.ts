@@ -7,6 +7,7 @@ import { LocalHost } from "@clawbridge/plugin-host/local-host";
 import { afterEach, describe, expect, it } from "vitest";
 import entry, { KICHI_TOOL_NAMES } from "./index.js";
 import { agentDir, KichiAgentStore } from "./runtime/store.js";
+import { BOT_MESSAGE_IN_BOT_REPLY } from "./tools/bot-message-tool.js";
 import { RUNTIME_UNRESOLVED } from "./tools/shared.js";
 
 const lines: string[] = [];
@@ -27,9 +28,9 @@ afterEach(async () => {
   world = undefined;
 });
 
-async function makeHost(config: Record<string, unknown> = {}, agents = ["main", "zed"]) {
+async function makeHost(config: Record<string, unknown> = {}, agents = ["main", "zed"], gatewayConfig: Record<string, unknown> = {}) {
   const stateDir = await mkdtemp(join(tmpdir(), "kichi-plugin-"));
-  host = new LocalHost({ stateDir, agents, logger });
+  host = new LocalHost({ stateDir, agents, logger, gatewayConfig });
   await host.load(entry, { config: { requestTimeoutMs: 2_000, reconnect: { initialDelayMs: 20, maxDelayMs: 100 }, ...config } });
   return { host, stateDir, root: pluginStateDir(stateDir, "kichi-forwarder") };
 }
@@ -194,6 +195,72 @@ describe("kichi-forwarder plugin", () => {
     world = await startKichiWorld();
     await makeHost({ environment: "test", testHost: world.host });
     expect(await call("kichi_join", { avatarId: "cfg", botName: "Cfg", bio: "b" })).toMatchObject({ success: true, host: world.host });
+  });
+});
+
+describe("the kichi channel", () => {
+  async function joinAnnAndBob(gatewayConfig: Record<string, unknown>) {
+    world = await startKichiWorld();
+    await makeHost({ environment: "test", testHost: world.host }, ["ann", "bob"], gatewayConfig);
+    await host!.start();
+    for (const agent of ["ann", "bob"]) {
+      expect(await call("kichi_join", { avatarId: `${agent}-av`, botName: agent, bio: "b" }, { agentId: agent })).toMatchObject({
+        success: true,
+      });
+    }
+  }
+
+  async function waitForLine(pattern: RegExp): Promise<void> {
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      if (lines.some((line) => pattern.test(line))) return;
+      await new Promise((resolveLater) => setTimeout(resolveLater, 25));
+    }
+    throw new Error(`no log line matched ${pattern}`);
+  }
+
+  it("is registered by the plugin and its one account runs while the host runs", async () => {
+    await makeHost();
+    expect(host!.plugins[0]!.registrations.channels.map((c) => c.id)).toEqual(["kichi"]);
+    await host!.start();
+    expect(host!.channelStatuses()).toEqual([
+      expect.objectContaining({
+        channelId: "kichi",
+        accountId: "default",
+        running: true,
+        snapshot: expect.objectContaining({ lifecycle: "ready" }),
+      }),
+    ]);
+  });
+
+  it("answers a bot message with an agent turn admitted through the kichi channel", async () => {
+    lines.length = 0;
+    await joinAnnAndBob({});
+    expect(await call("kichi_bot_message", { toAvatarId: "bob-av", depth: 4, bubble: "Hi Bob" }, { agentId: "ann" })).toMatchObject({
+      success: true,
+      deliveredTo: ["bob-av"],
+    });
+    await waitForLine(/bot message from bob-av at depth 5 not answered \(too_deep\)/);
+    expect(lines.filter((line) => line.includes("cannot admit"))).toEqual([]);
+  });
+
+  it("answers nothing when channels.kichi.enabled is false: the gateway does not start its account", async () => {
+    lines.length = 0;
+    await joinAnnAndBob({ channels: { kichi: { enabled: false } } });
+    expect(host!.channelStatuses()).toEqual([]);
+    await call("kichi_bot_message", { toAvatarId: "bob-av", depth: 0, bubble: "Hi Bob" }, { agentId: "ann" });
+    await waitForLine(/bot message from ann-av at depth 0 not answered \(channel_not_running\)/);
+  });
+
+  it("refuses kichi_bot_message inside the bot-reply session agent:<id>:bot_message", async () => {
+    await makeHost();
+    expect(await call("kichi_bot_message", { toAvatarId: "x", depth: 1, bubble: "Hi" }, { sessionKey: "agent:zed:bot_message" })).toEqual({
+      success: false,
+      error: BOT_MESSAGE_IN_BOT_REPLY,
+    });
+    expect(await call("kichi_bot_message", { toAvatarId: "x", depth: 1, bubble: "Hi" }, { sessionKey: "agent:zed:main" })).toMatchObject({
+      success: false,
+      error: expect.stringContaining("Not connected to Kichi world"),
+    });
   });
 });
 

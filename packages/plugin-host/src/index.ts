@@ -6,6 +6,14 @@ export {
   normalizeAgentId,
   resolveAgentId,
 } from "./agent-runtimes.js";
+export {
+  type ChannelCheck,
+  type ChannelRegistration,
+  channelTakenMessage,
+  checkChannelRegistration,
+  type IngressAuthority,
+  ingressRefusal,
+} from "./channel-registration.js";
 export { definePlugin, type PluginDefinition, type PluginMetadata, pluginMetadataOf, zodPluginConfigSchema } from "./define-plugin.js";
 export { type DefinedTool, defineTool, type ToolCall, type ToolDefinition } from "./define-tool.js";
 export { BodyTooLargeError, readBody, sendJson } from "./http-io.js";

@@ -77,6 +77,35 @@ describe("manifest generation", () => {
     expect(buildManifest(routeOnly).activation).toEqual({ onStartup: true });
   });
 
+  it("declares each registered channel in `channels`, with its `channels.<id>` schema in `channelConfigs`", () => {
+    const channelPlugin = definePlugin({
+      id: "chat",
+      name: "Chat",
+      description: "d",
+      register(api) {
+        api.registerChannel({
+          plugin: {
+            id: "chat",
+            meta: { id: "chat", label: "Chat", selectionLabel: "Chat", docsPath: "/plugins/community", blurb: "A chat" },
+            capabilities: { chatTypes: ["direct"] },
+            configSchema: { schema: { type: "object", properties: { enabled: { type: "boolean" } }, additionalProperties: false } },
+            config: { listAccountIds: () => ["default"], resolveAccount: () => ({}) },
+          },
+        });
+      },
+    });
+    const manifest = buildManifest(channelPlugin);
+    expect(manifest.channels).toEqual(["chat"]);
+    expect(manifest.channelConfigs).toEqual({
+      chat: {
+        schema: { type: "object", properties: { enabled: { type: "boolean" } }, additionalProperties: false },
+        label: "Chat",
+        description: "A chat",
+      },
+    });
+    expect(buildManifest(plugin)).not.toHaveProperty("channels");
+  });
+
   it("renders deterministically, so a drifted checked-in file is detected by comparison", () => {
     const text = renderManifest(buildManifest(plugin));
     expect(text).toBe(renderManifest(buildManifest(plugin)));

@@ -1,4 +1,6 @@
+import type { OpenClawConfig } from "openclaw/plugin-sdk/channel-core";
 import type { OpenClawPluginApi, PluginLogger } from "openclaw/plugin-sdk/plugin-entry";
+import { type ChannelRegistration, channelTakenMessage, checkChannelRegistration } from "./channel-registration.js";
 import type { PluginRegistrations, ToolFactory } from "./plugin-types.js";
 import { toolsOf } from "./plugin-types.js";
 
@@ -11,10 +13,14 @@ export interface PluginApiOptions {
   rootDir?: string;
   registrationMode?: "full" | "discovery";
   pluginConfig?: Record<string, unknown>;
+  /** `api.config`: the gateway config the plugin was loaded with. */
+  config?: OpenClawConfig;
   logger: PluginLogger;
   /** The parts of `api.runtime` this host provides; anything else throws a clear error when used. */
   runtime: Record<string, unknown>;
   registrations: PluginRegistrations;
+  /** Which loaded plugin owns a channel id already (a host with several plugins); none by default. */
+  channelOwner?: (channelId: string) => string | undefined;
 }
 
 /**
@@ -54,7 +60,7 @@ export function createPluginApi(options: PluginApiOptions): OpenClawPluginApi {
     source: options.source,
     rootDir: options.rootDir,
     registrationMode: options.registrationMode ?? "full",
-    config: {},
+    config: options.config ?? {},
     pluginConfig: options.pluginConfig,
     logger: options.logger,
     runtime: strictFacade(options.runtime, "api.runtime"),
@@ -87,6 +93,22 @@ export function createPluginApi(options: PluginApiOptions): OpenClawPluginApi {
     },
     registerGatewayMethod(method: string, handler: never, opts?: { scope?: string }) {
       registrations.gatewayMethods.set(method, { handler, scope: opts?.scope ?? "operator.admin" });
+    },
+    // As in the gateway, a refused channel is reported and left out; the plugin itself still loads.
+    registerChannel(registration: ChannelRegistration) {
+      const checked = checkChannelRegistration(registration);
+      if (!checked.ok) {
+        options.logger.error(checked.message);
+        return;
+      }
+      const owner = options.channelOwner?.(checked.plugin.id);
+      if (owner !== undefined && owner !== options.id) {
+        options.logger.error(channelTakenMessage(checked.plugin.id, owner));
+        return;
+      }
+      const index = registrations.channels.findIndex((channel) => channel.id === checked.plugin.id);
+      if (index === -1) registrations.channels.push(checked.plugin);
+      else registrations.channels[index] = checked.plugin;
     },
   };
   return strictFacade(api, "api") as unknown as OpenClawPluginApi;

@@ -1,3 +1,4 @@
+import type { ChannelPlugin } from "openclaw/plugin-sdk/channel-core";
 import type { AnyAgentTool, OpenClawPluginApi, OpenClawPluginService, OpenClawPluginToolContext } from "openclaw/plugin-sdk/plugin-entry";
 
 /** Types of the OpenClaw plugin API that the SDK does not export by name. */
@@ -35,10 +36,12 @@ export interface PluginRegistrations {
   hooks: RegisteredHook[];
   httpRoutes: HttpRouteParams[];
   gatewayMethods: Map<string, RegisteredGatewayMethod>;
+  /** Channels that passed the gateway's registration checks (`api.registerChannel`). */
+  channels: ChannelPlugin[];
 }
 
 export function emptyRegistrations(): PluginRegistrations {
-  return { tools: [], services: [], hooks: [], httpRoutes: [], gatewayMethods: new Map() };
+  return { tools: [], services: [], hooks: [], httpRoutes: [], gatewayMethods: new Map(), channels: [] };
 }
 
 /** Tools a factory yields, as a list. */

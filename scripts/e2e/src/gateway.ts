@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { OpenClawBinding } from "@clawbridge/contracts";
 import { node24Binary, openclawLauncher } from "../openclaw.mjs";
 import {
   type GatewayModel,
@@ -34,6 +35,10 @@ export interface StartGatewayOptions {
    * (`OPENCLAW_SKIP_CHANNELS=1`: the plugin suites exercise tools and hooks); with some, channels start.
    */
   channels?: Record<string, Record<string, unknown>>;
+  /** Agent ids the gateway knows besides its default agent (`agents.entries.<id>`), for multi-agent tests. */
+  agents?: string[];
+  /** `bindings`: with several agents OpenClaw starts a channel account only once one names its owner. */
+  bindings?: OpenClawBinding[];
   /** Extra environment for the gateway (e.g. URLs of local reference servers). */
   env?: Record<string, string>;
   /** Bound on the wait for the gateway to become ready. */
@@ -118,6 +123,8 @@ export async function startOpenClawGateway(options: StartGatewayOptions): Promis
       })),
       model: options.model,
       channels: options.channels,
+      agents: options.agents,
+      bindings: options.bindings,
     });
 
     const port = await freePort();

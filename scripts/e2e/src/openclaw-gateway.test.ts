@@ -53,6 +53,23 @@ describe("gatewayConfig", () => {
     // Pure: the input is untouched.
     expect(current.plugins.entries).toEqual({ clawbridge: { enabled: true }, codex: { config: { a: 1 } } });
   });
+
+  it("adds agents and bindings to the ones the home holds, without duplicating a binding", () => {
+    const owner = { agentId: "alice", match: { channel: "kichi", accountId: "default" } };
+    const current = {
+      agents: { entries: { alice: { workspace: "/w/alice" } } },
+      bindings: [owner, { agentId: "main", match: { channel: "oomi" } }],
+    };
+    const config = gatewayConfig(current, { model, agents: ["alice", "bob"], bindings: [owner], channels: { kichi: { enabled: true } } });
+    expect(config.agents).toEqual({
+      entries: { alice: { workspace: "/w/alice" }, bob: {} },
+      defaults: { model: { primary: "clawbridge-demo/clawbridge-demo" } },
+    });
+    expect(config.bindings).toEqual(current.bindings);
+    expect(config.channels).toEqual({ kichi: { enabled: true } });
+    expect(OpenClawConfigSchema.safeParse(config).success).toBe(true);
+    expect(OpenClawConfigSchema.safeParse({ bindings: [{ agentId: "", match: { channel: "kichi" } }] }).success).toBe(false);
+  });
 });
 
 describe("writeGatewayConfig", () => {

@@ -1,3 +1,4 @@
+export * from "./channel.js";
 export * from "./common.js";
 export * from "./files.js";
 export * from "./frames.js";

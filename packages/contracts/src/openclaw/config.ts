@@ -25,6 +25,13 @@ export const OpenClawModelProviderSchema = z.looseObject({
 });
 export type OpenClawModelProvider = z.infer<typeof OpenClawModelProviderSchema>;
 
+/** One entry of `bindings`: route a channel (one account of it, or `"*"` for all) to an agent. */
+export const OpenClawBindingSchema = z.looseObject({
+  agentId: z.string().min(1),
+  match: z.looseObject({ channel: z.string().min(1), accountId: z.string().min(1).optional() }),
+});
+export type OpenClawBinding = z.infer<typeof OpenClawBindingSchema>;
+
 /**
  * `~/.openclaw/openclaw.json` (under `OPENCLAW_HOME`), as far as clawbridge writes it: the gateway
  * mode and browser origins, the log file, plugin entries, a model provider, the agents' default
@@ -49,8 +56,15 @@ export const OpenClawConfigSchema = z.looseObject({
   agents: z
     .looseObject({
       defaults: z.looseObject({ model: z.looseObject({ primary: z.string().optional() }).optional() }).optional(),
+      /** `agents.entries.<id>`: the agents besides the default one (workspace, model, … per agent). */
+      entries: z.record(RecordIdSchema, z.looseObject({ default: z.boolean().optional() })).optional(),
     })
     .optional(),
+  /**
+   * Which agent owns a channel account (`docs/concepts/multi-agent.md`). With several agents OpenClaw
+   * starts a channel account only once a binding names its owner.
+   */
+  bindings: z.array(OpenClawBindingSchema).optional(),
   /** `channels.<id>`: each channel plugin's own section (accounts, policies), checked by that plugin. */
   channels: z.record(RecordIdSchema, z.record(z.string(), z.unknown())).optional(),
 });

@@ -3,13 +3,16 @@ import { mkdir } from "node:fs/promises";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isPrototypeKey, TOOLS_INVOKE_BODY_LIMIT_BYTES, ToolsInvokeRequestSchema, type ToolsInvokeResponse } from "@clawbridge/contracts";
+import type { OpenClawConfig } from "openclaw/plugin-sdk/channel-core";
 import type { AnyAgentTool, OpenClawPluginServiceContext, PluginLogger } from "openclaw/plugin-sdk/plugin-entry";
+import { type IngressAuthority, ingressRefusal } from "../channel-registration.js";
 import type { PluginEntryLike } from "../manifest.js";
 import { createPluginApi } from "../plugin-api.js";
 import { emptyRegistrations, type HookName, type HttpRouteParams, type PluginRegistrations, toolsOf } from "../plugin-types.js";
 import { createGuardedServer, requestTarget, type ServerGuardOptions } from "../server-guard.js";
 import { errorMessage } from "../tool-result.js";
 import { type AgentRunner, scriptedAgent } from "./agent.js";
+import { type ChannelAccountStatus, ChannelAccounts } from "./channel-accounts.js";
 import { type GatewayProtocolOptions, GatewayProtocolServer, type ToolDescription } from "./gateway-ws/index.js";
 import { BodyTooLargeError, hasBearer, readBody, sendError, sendJson } from "./http-io.js";
 import { loadPluginFolder } from "./load-plugin.js";
@@ -39,6 +42,11 @@ export interface LocalHostOptions {
    * needs the host token, so a plugin that forgot its own check is not open by default.
    */
   publicRoutes?: readonly string[];
+  /**
+   * The gateway config the host stands in for (`openclaw.json`: `channels.<id>` sections, …): what
+   * plugins see as `api.config` and what their channels resolve accounts from. Empty by default.
+   */
+  gatewayConfig?: OpenClawConfig;
   /** Limits of the HTTP server (shared with the Gateway WebSocket): connection cap and timeouts. */
   http?: Pick<ServerGuardOptions, "maxConnections" | "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs">;
 }
@@ -69,7 +77,7 @@ export interface GatewayCallResult {
   error?: { code: string; message: string; details?: unknown };
 }
 
-export interface AgentCommandRequest {
+export interface AgentCommandRequest extends IngressAuthority {
   message: string;
   agentId?: string;
   sessionKey?: string;
@@ -120,6 +128,7 @@ export class LocalHost {
   readonly #agents: string[];
   readonly #agent: AgentRunner;
   readonly #publicRoutes: ReadonlySet<string>;
+  readonly #channelAccounts = new ChannelAccounts();
   #started = false;
   #toolCalls = 0;
   #signalHandler?: () => void;
@@ -164,6 +173,7 @@ export class LocalHost {
     const pluginConfig = this.#validateConfig(entry, options.config ?? {});
     const registrations = emptyRegistrations();
     const logger = childLogger(this.logger, entry.id);
+    const channelOwner = (channelId: string) => this.plugins.find((p) => p.registrations.channels.some((c) => c.id === channelId))?.id;
     const api = createPluginApi({
       id: entry.id,
       name: entry.name,
@@ -172,9 +182,11 @@ export class LocalHost {
       source: folder?.entryPath ?? "inline",
       ...(folder ? { rootDir: folder.rootDir } : {}),
       pluginConfig,
+      config: this.#options.gatewayConfig ?? {},
       logger,
-      runtime: this.#runtime(),
+      runtime: this.#runtime(entry.id, registrations),
       registrations,
+      channelOwner,
     });
     entry.register(api as never);
     const loaded: LoadedPlugin = { id: entry.id, name: entry.name, pluginConfig, registrations, logger };
@@ -201,11 +213,17 @@ export class LocalHost {
     throw new Error(`plugin "${entry.id}" config is invalid: ${issues || "rejected by its config schema"}`);
   }
 
-  #runtime(): Record<string, unknown> {
+  /** One plugin's `api.runtime`: its agent turns are admitted by the channels that plugin registered. */
+  #runtime(pluginId: string, registrations: PluginRegistrations): Record<string, unknown> {
     return {
       version: this.#options.version ?? "clawbridge-local",
       agent: {
-        runCommandFromIngress: (opts: AgentCommandRequest) => this.runAgentTurn(opts),
+        runCommandFromIngress: async (opts: AgentCommandRequest) => {
+          const channelIds = registrations.channels.map((channel) => channel.id);
+          const refusal = ingressRefusal(pluginId, channelIds, opts);
+          if (refusal) throw new Error(refusal);
+          return this.runAgentTurn(opts);
+        },
       },
       state: { resolveStateDir: () => this.#options.stateDir },
     };
@@ -220,6 +238,11 @@ export class LocalHost {
       for (const service of plugin.registrations.services) {
         await service.start(this.#serviceContext(plugin));
         plugin.logger.info(`service ${service.id} started`);
+      }
+    }
+    for (const plugin of this.plugins) {
+      for (const channel of plugin.registrations.channels) {
+        await this.#channelAccounts.start(channel, this.#options.gatewayConfig ?? {}, plugin.logger);
       }
     }
     const selfAuthenticated = new Set(
@@ -257,6 +280,7 @@ export class LocalHost {
       process.off("SIGINT", this.#signalHandler);
       process.off("SIGTERM", this.#signalHandler);
     }
+    await this.#channelAccounts.stopAll();
     for (const plugin of [...this.plugins].reverse()) {
       for (const service of [...plugin.registrations.services].reverse()) {
         try {
@@ -271,6 +295,11 @@ export class LocalHost {
       this.server.closeAllConnections();
       await new Promise<void>((resolvePromise) => this.server.close(() => resolvePromise()));
     }
+  }
+
+  /** The channel accounts the host started (`gateway.startAccount`) and what their monitors report. */
+  channelStatuses(): ChannelAccountStatus[] {
+    return this.#channelAccounts.statuses();
   }
 
   /** The names of every tool available to the given agent/session. */

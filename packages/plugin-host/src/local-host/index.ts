@@ -1,4 +1,5 @@
 export { type AgentRunner, type AgentTurnReply, type AgentTurnRequest, type ScriptRule, scriptedAgent } from "./agent.js";
+export type { ChannelAccountStatus } from "./channel-accounts.js";
 export {
   type AgentCommandRequest,
   type GatewayCallResult,
