@@ -3,3 +3,5 @@ export * from "./channel.js";
 export * from "./cli.js";
 export * from "./files.js";
 export * from "./rest.js";
+export * from "./broker.js";
+export * from "./channel-config.js";

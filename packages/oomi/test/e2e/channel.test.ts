@@ -1,0 +1,138 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { OomiOutboxEntry } from "@clawbridge/contracts";
+import { type RunningDemoModel, startDemoModel } from "@clawbridge/demo-model";
+import { type RunningGateway, startOpenClawGateway } from "@clawbridge/e2e-harness";
+import { type RunningOomiBackend, startOomiBackend } from "@clawbridge/oomi-backend";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEVICE } from "../support.js";
+
+const pluginDir = resolve(import.meta.dirname, "../..");
+const REPLY_BOUND_MS = 90_000;
+
+let model: RunningDemoModel;
+let gateway: RunningGateway | undefined;
+let home: string;
+/** Serves the broker WebSocket; restarted mid-conversation. */
+let brokerBackend: RunningOomiBackend;
+/** Serves no broker WebSocket: its account falls back to polling. */
+let pollBackend: RunningOomiBackend;
+const modelSaw: string[] = [];
+
+const startBroker = (port = 0) =>
+  startOomiBackend({ dataFile: join(home, "broker-backend.json"), port, devices: [DEVICE] });
+
+async function call(backend: RunningOomiBackend, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${backend.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${DEVICE.deviceToken}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return (await response.json()) as Record<string, any>;
+}
+
+async function say(backend: RunningOomiBackend, conversationKey: string, content: string): Promise<string> {
+  const { messageId } = await call(backend, "POST", "/v1/channel/user/messages", { conversationKey, userId: `user-${conversationKey}`, content });
+  return messageId as string;
+}
+
+/** Polls a probe with a bound; the gateway log is in the error, for a reader of a CI failure. */
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + REPLY_BOUND_MS;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) {
+      const log = (await gateway?.logs()) ?? "";
+      const ours = log.split("\n").filter((line) => line.includes("oomi"));
+      throw new Error(`${what}: not within ${REPLY_BOUND_MS} ms; model saw ${modelSaw.join(" | ")}; gateway log:\n${ours.slice(-30).join("\n")}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const repliesTo = async (backend: RunningOomiBackend, messageId: string) =>
+  ((await call(backend, "GET", "/v1/channel/plugin/messages")).messages as OomiOutboxEntry[]).filter((m) => m.correlationId === messageId);
+
+const replyTo = (backend: RunningOomiBackend, messageId: string) =>
+  eventually(`a reply to ${messageId}`, async () => (await repliesTo(backend, messageId))[0]);
+
+const stateOf = async (backend: RunningOomiBackend, messageId: string) =>
+  ((await call(backend, "GET", "/v1/channel/plugin/queue")).messages as Array<{ message: { messageId: string }; state: string }>).find(
+    (m) => m.message.messageId === messageId,
+  )?.state;
+
+const settledAs = (backend: RunningOomiBackend, messageId: string, state: string) =>
+  eventually(`${messageId} ${state}`, async () => ((await stateOf(backend, messageId)) === state ? true : undefined));
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), "oomi-channel-e2e-"));
+  brokerBackend = await startBroker();
+  pollBackend = await startOomiBackend({ dataFile: join(home, "poll-backend.json"), devices: [DEVICE], brokerWebSocket: false });
+  model = await startDemoModel({ onReply: ({ request }) => modelSaw.push(JSON.stringify(request.messages.at(-1)?.content ?? "")) });
+  gateway = await startOpenClawGateway({
+    plugins: [
+      {
+        dir: pluginDir,
+        config: { backendUrl: brokerBackend.url, deviceId: DEVICE.deviceId, deviceToken: DEVICE.deviceToken, workspaceRoot: join(home, "personas") },
+      },
+    ],
+    model: { baseUrl: model.baseUrl, modelId: model.modelId },
+    channels: {
+      oomi: {
+        accounts: {
+          broker: { backendUrl: brokerBackend.url, deviceToken: DEVICE.deviceToken },
+          poll: { backendUrl: pollBackend.url, deviceToken: DEVICE.deviceToken, pollIntervalMs: 200 },
+        },
+      },
+    },
+  });
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await model?.close();
+  await brokerBackend?.stop();
+  await pollBackend?.stop();
+});
+
+describe("the oomi channel inside a real OpenClaw gateway", () => {
+  it("carries an Oomi message over the broker WebSocket to the agent, and the agent's reply back to the backend and its page", async () => {
+    const messageId = await say(brokerBackend, "conv-ws", "hello over the broker");
+    const reply = await replyTo(brokerBackend, messageId);
+    expect(reply).toMatchObject({ conversationKey: "conv-ws", source: "openclaw.channel", metadata: { accountId: "broker" } });
+    expect(reply.content).toContain("You said");
+    expect(reply.content).toContain("hello over the broker");
+    await settledAs(brokerBackend, messageId, "delivered");
+    const page = await (await fetch(`${brokerBackend.url}/`)).text();
+    expect(page).toContain("hello over the broker");
+    expect(page).toContain("You said");
+  });
+
+  it("falls back to polling when the backend serves no broker WebSocket, and still answers", async () => {
+    const messageId = await say(pollBackend, "conv-poll", "hello over the poll");
+    const reply = await replyTo(pollBackend, messageId);
+    expect(reply).toMatchObject({ conversationKey: "conv-poll", metadata: { accountId: "poll" } });
+    expect(reply.content).toContain("hello over the poll");
+    await settledAs(pollBackend, messageId, "delivered");
+  });
+
+  it("loses no message across a backend restart: an unacked message is replayed on reconnect and answered", async () => {
+    const port = brokerBackend.port;
+    // A slow reply, so the backend can go down while the agent is still answering.
+    const inFlight = await say(brokerBackend, "conv-restart", "take 3 seconds, then answer");
+    await eventually("the agent started answering", async () => (modelSaw.some((m) => m.includes("take 3 seconds")) ? true : undefined));
+    await brokerBackend.stop();
+    // The reply could not be stored, so the message stays unsettled at the backend (the log says so).
+    await eventually("the failed reply", async () => ((await gateway?.logs())?.includes(`${inFlight} left unsettled`) ? true : undefined));
+    brokerBackend = await startBroker(port);
+    const reply = await replyTo(brokerBackend, inFlight);
+    expect(reply.content).toContain("Done.");
+    await settledAs(brokerBackend, inFlight, "delivered");
+    // The conversation goes on over the reconnected socket, and each message was answered once.
+    const after = await say(brokerBackend, "conv-restart", "still there after the restart?");
+    expect((await replyTo(brokerBackend, after)).content).toContain("still there after the restart?");
+    expect(await repliesTo(brokerBackend, inFlight)).toHaveLength(1);
+  });
+});
