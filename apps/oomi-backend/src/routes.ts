@@ -348,10 +348,14 @@ export const routes: Route[] = [
     auth: true,
     handle: async (ctx) => {
       const body = parseBody(OomiOutboundMessageBodySchema, ctx.body);
-      await ctx.store.mutate((data) => {
-        data.outbox.push({ ...body, receivedAt: ctx.now().toISOString() });
+      const deviceId = ctx.deviceId ?? body.deviceId;
+      // A device resends a reply it could not confirm under the same messageId: store it once.
+      const stored = await ctx.store.mutate((data) => {
+        if (data.outbox.some((m) => m.messageId === body.messageId && m.deviceId === deviceId)) return false;
+        data.outbox.push({ ...body, ...(deviceId ? { deviceId } : {}), receivedAt: ctx.now().toISOString() });
+        return true;
       });
-      return ok({ message: { messageId: body.messageId } }, 201);
+      return ok({ message: { messageId: body.messageId } }, stored ? 201 : 200);
     },
   },
   {

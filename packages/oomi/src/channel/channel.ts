@@ -97,8 +97,8 @@ export function createOomiChannel(options: OomiChannelOptions): ChannelPlugin<Re
           signal: ctx.abortSignal,
           onStatus: setStatus,
           log: (line) => ctx.log?.info?.(line),
-          handle: (message) =>
-            dispatchOomiInbound({ cfg: ctx.cfg, account, channelRuntime: channelRuntime as OomiChannelRuntime, message }),
+          handle: (message, send) =>
+            dispatchOomiInbound({ cfg: ctx.cfg, account, channelRuntime: channelRuntime as OomiChannelRuntime, message, send }),
         });
       },
     },

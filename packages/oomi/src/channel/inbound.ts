@@ -1,8 +1,8 @@
 import { OOMI_CHANNEL_ID, type OomiChannelMessage } from "@clawbridge/contracts";
 import type { OpenClawConfig, PluginRuntime } from "openclaw/plugin-sdk/channel-core";
 import type { ResolvedOomiAccount } from "./accounts.js";
-import type { MessageOutcome } from "./monitor.js";
-import { type OomiSendText, sendOomiText } from "./outbound.js";
+import type { MessageOutcome, ReplySender } from "./monitor.js";
+import { isReplyRefused } from "./outbound.js";
 
 export type OomiChannelRuntime = PluginRuntime["channel"];
 
@@ -11,19 +11,19 @@ export interface OomiInboundParams {
   account: ResolvedOomiAccount;
   channelRuntime: OomiChannelRuntime;
   message: OomiChannelMessage;
-  /** The channel's sendText; the dispatcher's final replies go out through it. */
-  send?: (params: OomiSendText) => Promise<unknown>;
+  /** Stores a reply at the backend (the channel's sendText, resent until stored). */
+  send: ReplySender;
 }
 
 /**
  * One Oomi chat message through core's inbound pipeline: the route (agent and session) from the
  * bindings, the DM policy from the account (`dmPolicy`, `allowFrom`), the inbound context, then the
- * agent turn; each final reply goes out through the channel's `sendText` to the backend, before the
- * message is acked. A message the policy blocks is settled `failed` with a code saying so.
+ * agent turn; each final reply goes out through `send` (the channel's sendText, resent until the
+ * backend stores it), before the message is acked. A message the policy blocks is settled `failed` with a code saying so.
  */
 export async function dispatchOomiInbound(params: OomiInboundParams): Promise<MessageOutcome> {
   const { cfg, account, channelRuntime, message } = params;
-  const send = params.send ?? sendOomiText;
+  const { send } = params;
   const text = message.content?.trim();
   const conversationKey = message.conversationKey;
   if (!text || !conversationKey) return { outcome: "failed", failureCode: "unsupported_message" };
@@ -67,7 +67,8 @@ export async function dispatchOomiInbound(params: OomiInboundParams): Promise<Me
     message: { body: text, bodyForAgent: text, rawBody: text, commandBody: text },
     channelIngress: ingress,
   });
-  let replyError: unknown = null;
+  // Replies are stored in the background while the turn goes on; the message is settled once all are.
+  const replies: Promise<void>[] = [];
   const dispatch = await channelRuntime.inbound.dispatch({
     cfg,
     channel: OOMI_CHANNEL_ID,
@@ -77,25 +78,28 @@ export async function dispatchOomiInbound(params: OomiInboundParams): Promise<Me
     delivery: {
       deliver: async (payload, info) => {
         if (info.kind !== "final" || !payload.text?.trim()) return;
-        await send({
-          account,
-          to: conversationKey,
+        replies.push(
+          send({
+            to: conversationKey,
           text: payload.text,
           correlationId: message.messageId,
           ...(message.userId ? { userId: message.userId } : {}),
-          sessionKey: message.sessionKey ?? account.defaultSessionKey,
-        });
-      },
-      onError: (error) => {
-        replyError = error;
+            sessionKey: message.sessionKey ?? account.defaultSessionKey,
+          }),
+        );
       },
     },
     // Oomi shows one message per reply: the whole text goes out in the final payload, not as streamed blocks.
     replyOptions: { sourceReplyDeliveryMode: "automatic", disableBlockStreaming: true },
     replyPipeline: {},
   });
-  // A reply that did not reach the backend leaves the message unsettled, so it is offered again.
-  if (replyError) throw replyError instanceof Error ? replyError : new Error(String(replyError));
+  const stored = await Promise.allSettled(replies);
   if (dispatch.admission.kind !== "dispatch") return { outcome: "failed", failureCode: `declined_${dispatch.admission.kind}` };
+  const refused = stored.find((result) => result.status === "rejected");
+  if (refused) {
+    // Refused outright (or the account stopped mid-send): say so in the ack rather than replay a turn core would drop.
+    if (!isReplyRefused(refused.reason)) throw refused.reason;
+    return { outcome: "failed", failureCode: "reply_refused" };
+  }
   return { outcome: "delivered" };
 }

@@ -1,9 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { type OomiChannelMessage, OomiManagedConfigResponseSchema } from "@clawbridge/contracts";
 import { errorMessage } from "../errors.js";
 import type { ResolvedOomiAccount } from "./accounts.js";
 import { reconnectDelayMs } from "./backoff.js";
 import { type BrokerConnection, connectBroker } from "./broker-client.js";
-import { accountClient } from "./outbound.js";
+import { accountClient, isReplyRefused, type OomiSendText, sendOomiText } from "./outbound.js";
 
 export const POLL_LIMIT = 10;
 /** Answered message ids remembered per account, so a replayed message is acked again, not answered twice. */
@@ -14,8 +15,14 @@ export interface MessageOutcome {
   failureCode?: string;
 }
 
-/** Answers one chat message; resolves once any reply is stored at the backend. A throw leaves the message unsettled, to be offered again. */
-export type ChatMessageHandler = (message: OomiChannelMessage) => Promise<MessageOutcome>;
+/** Stores one reply at the backend, resending it until it is stored (or refused outright, or the monitor stops). */
+export type ReplySender = (params: Omit<OomiSendText, "account" | "messageId">) => Promise<void>;
+
+/**
+ * Answers one chat message, its replies going out through `send`; resolves once every reply is stored
+ * at the backend. A throw leaves the message unsettled, to be offered again.
+ */
+export type ChatMessageHandler = (message: OomiChannelMessage, send: ReplySender) => Promise<MessageOutcome>;
 
 /** The parts of OpenClaw's account snapshot the monitor keeps current. */
 export interface MonitorStatusPatch {
@@ -59,9 +66,10 @@ function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
  * The account monitor: receives the account's Oomi chat over the device broker WebSocket and, while
  * that is down, polls `/v1/channel/plugin/poll` between reconnect attempts (exponential backoff with
  * jitter). Messages are handled one at a time, in arrival order; each is acked only after the handler
- * resolved (its reply is already stored), over the socket when it is up, else over HTTP. Delivery is
- * at least once: an unsettled message is offered again after a reconnect or a lease expiry, and an
- * id already answered is acked again without a second agent turn. Resolves when `signal` aborts.
+ * resolved (its replies are stored), over the socket when it is up, else over HTTP. A reply the
+ * backend could not take is resent (backoff with jitter) until it is stored. Delivery is at least
+ * once: an unsettled message is offered again after a reconnect or a lease expiry, and an id already
+ * answered is acked again without a second agent turn. Resolves when `signal` aborts.
  */
 export async function runOomiAccountMonitor(options: AccountMonitorOptions): Promise<void> {
   const { account, signal } = options;
@@ -90,6 +98,26 @@ export async function runOomiAccountMonitor(options: AccountMonitorOptions): Pro
     }
   };
 
+  /**
+   * Replies are resent, not re-generated: core drops a message id it has already dispatched, so an
+   * agent turn whose reply could not be stored (the backend was down) must not depend on a replay.
+   * The reply keeps one messageId across attempts, and the backend stores one message per id.
+   */
+  const sendReply: ReplySender = async (params) => {
+    const messageId = `oc_${randomUUID()}`;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await sendOomiText({ ...params, account, messageId }, options.fetch);
+        return;
+      } catch (error) {
+        if (isReplyRefused(error) || signal.aborted) throw error;
+        const delay = reconnectDelayMs(attempt, random);
+        log(`oomi: reply to ${params.correlationId ?? "?"} not stored yet (${errorMessage(error)}); resending in ${delay} ms`);
+        await abortableDelay(delay, signal);
+      }
+    }
+  };
+
   const process = async (message: OomiChannelMessage) => {
     const known = settled.get(message.messageId);
     if (known) return ack(message.messageId, known);
@@ -97,7 +125,7 @@ export async function runOomiAccountMonitor(options: AccountMonitorOptions): Pro
     inFlight.add(message.messageId);
     options.onStatus({ lastInboundAt: now() });
     try {
-      const outcome = await options.handle(message);
+      const outcome = await options.handle(message, sendReply);
       remember(message.messageId, outcome);
       if (outcome.outcome === "delivered") options.onStatus({ lastOutboundAt: now() });
       await ack(message.messageId, outcome);

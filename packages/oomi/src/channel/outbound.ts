@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { OomiOutboundMessageBody } from "@clawbridge/contracts";
 import { OomiBackendClient } from "../backend/client.js";
+import { OomiError } from "../errors.js";
 import type { ResolvedOomiAccount } from "./accounts.js";
 
 /** An Oomi target is a conversation key, optionally written `oomi:<conversationKey>`. */
@@ -28,6 +29,8 @@ export interface OomiSendText {
   correlationId?: string;
   userId?: string;
   sessionKey?: string;
+  /** Fixed by the caller when it may send the same reply again: the backend stores one message per id. */
+  messageId?: string;
 }
 
 /**
@@ -39,7 +42,7 @@ export async function sendOomiText(params: OomiSendText, fetchImpl?: typeof fetc
   if (!conversationKey) throw new Error(`not an Oomi conversation: ${JSON.stringify(params.to)}`);
   const content = params.text.trim();
   if (!content) throw new Error("an Oomi message needs text");
-  const messageId = `oc_${randomUUID()}`;
+  const messageId = params.messageId ?? `oc_${randomUUID()}`;
   const body: Omit<OomiOutboundMessageBody, "deviceId"> = {
     messageId,
     ...(params.correlationId ? { correlationId: params.correlationId } : {}),
@@ -55,4 +58,10 @@ export async function sendOomiText(params: OomiSendText, fetchImpl?: typeof fetc
   };
   await accountClient(params.account, fetchImpl).postMessage(body);
   return { messageId, to: conversationKey };
+}
+
+/** A reply the backend refused outright (a 4xx other than 408/429): sending it again would not help. */
+export function isReplyRefused(error: unknown): boolean {
+  const status = error instanceof OomiError ? error.status : undefined;
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }

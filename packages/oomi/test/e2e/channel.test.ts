@@ -18,7 +18,9 @@ let home: string;
 let brokerBackend: RunningOomiBackend;
 /** Serves no broker WebSocket: its account falls back to polling. */
 let pollBackend: RunningOomiBackend;
-const modelSaw: string[] = [];
+/** What the demo model was asked (the whole request) and what it answered, turn by turn. */
+const modelTurns: Array<{ asked: string; answered: string }> = [];
+const answerTo = (words: string) => modelTurns.find((turn) => turn.asked.includes(words))?.answered;
 
 const startBroker = (port = 0) =>
   startOomiBackend({ dataFile: join(home, "broker-backend.json"), port, devices: [DEVICE] });
@@ -46,7 +48,7 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>):
     if (Date.now() > deadline) {
       const log = (await gateway?.logs()) ?? "";
       const ours = log.split("\n").filter((line) => line.includes("oomi"));
-      throw new Error(`${what}: not within ${REPLY_BOUND_MS} ms; model saw ${modelSaw.join(" | ")}; gateway log:\n${ours.slice(-30).join("\n")}`);
+      throw new Error(`${what}: not within ${REPLY_BOUND_MS} ms; model answered ${modelTurns.map((turn) => JSON.stringify(turn.answered)).join(" | ")}; gateway log:\n${ours.slice(-30).join("\n")}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -70,7 +72,13 @@ beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), "oomi-channel-e2e-"));
   brokerBackend = await startBroker();
   pollBackend = await startOomiBackend({ dataFile: join(home, "poll-backend.json"), devices: [DEVICE], brokerWebSocket: false });
-  model = await startDemoModel({ onReply: ({ request }) => modelSaw.push(JSON.stringify(request.messages.at(-1)?.content ?? "")) });
+  model = await startDemoModel({
+    onReply: ({ request, plan }) =>
+      modelTurns.push({
+        asked: JSON.stringify(request.messages),
+        answered: plan.kind === "text" ? plan.tokens.map((token) => token.text).join("") : `(tool call ${plan.name})`,
+      }),
+  });
   gateway = await startOpenClawGateway({
     plugins: [
       {
@@ -102,12 +110,15 @@ describe("the oomi channel inside a real OpenClaw gateway", () => {
     const messageId = await say(brokerBackend, "conv-ws", "hello over the broker");
     const reply = await replyTo(brokerBackend, messageId);
     expect(reply).toMatchObject({ conversationKey: "conv-ws", source: "openclaw.channel", metadata: { accountId: "broker" } });
-    expect(reply.content).toContain("You said");
-    expect(reply.content).toContain("hello over the broker");
+    // The gateway delivers the model's answer without the internal context the demo model echoes back.
+    const [only, ...more] = (await repliesTo(brokerBackend, messageId)).map((m) => m.content);
+    expect(more).toEqual([]);
+    expect(only).toContain("hello over the broker");
+    expect(answerTo("hello over the broker")?.endsWith(only ?? "")).toBe(true);
     await settledAs(brokerBackend, messageId, "delivered");
     const page = await (await fetch(`${brokerBackend.url}/`)).text();
-    expect(page).toContain("hello over the broker");
-    expect(page).toContain("You said");
+    expect(page).toContain("<td>user-conv-ws</td><td>hello over the broker</td><td>delivered</td>");
+    expect(page).toContain(`<td>agent</td><td>hello over the broker&#34;</td><td>reply to ${messageId}</td>`);
   });
 
   it("falls back to polling when the backend serves no broker WebSocket, and still answers", async () => {
@@ -118,14 +129,14 @@ describe("the oomi channel inside a real OpenClaw gateway", () => {
     await settledAs(pollBackend, messageId, "delivered");
   });
 
-  it("loses no message across a backend restart: an unacked message is replayed on reconnect and answered", async () => {
+  it("loses no message across a backend restart: the reply is resent until stored, then the message is acked", async () => {
     const port = brokerBackend.port;
     // A slow reply, so the backend can go down while the agent is still answering.
     const inFlight = await say(brokerBackend, "conv-restart", "take 3 seconds, then answer");
-    await eventually("the agent started answering", async () => (modelSaw.some((m) => m.includes("take 3 seconds")) ? true : undefined));
+    await eventually("the agent started answering", async () => (answerTo("take 3 seconds") ? true : undefined));
     await brokerBackend.stop();
-    // The reply could not be stored, so the message stays unsettled at the backend (the log says so).
-    await eventually("the failed reply", async () => ((await gateway?.logs())?.includes(`${inFlight} left unsettled`) ? true : undefined));
+    // The reply could not be stored; the channel holds it and resends it (the log says so).
+    await eventually("the failed reply", async () => ((await gateway?.logs())?.includes(`reply to ${inFlight} not stored yet`) ? true : undefined));
     brokerBackend = await startBroker(port);
     const reply = await replyTo(brokerBackend, inFlight);
     expect(reply.content).toContain("Done.");
@@ -134,5 +145,7 @@ describe("the oomi channel inside a real OpenClaw gateway", () => {
     const after = await say(brokerBackend, "conv-restart", "still there after the restart?");
     expect((await replyTo(brokerBackend, after)).content).toContain("still there after the restart?");
     expect(await repliesTo(brokerBackend, inFlight)).toHaveLength(1);
+    // Resent, not replayed: the agent answered the in-flight message once.
+    expect(modelTurns.filter((turn) => turn.answered.startsWith("Taking my time"))).toHaveLength(1);
   });
 });
