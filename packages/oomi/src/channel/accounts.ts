@@ -44,7 +44,9 @@ export function parseChannelSection(cfg: ConfigLike) {
   const parsed = OomiChannelConfigSchema.safeParse(channelSection(cfg) ?? {});
   if (parsed.success) return { ok: true as const, config: parsed.data };
   const issue = parsed.error.issues[0];
-  return { ok: false as const, problem: `channels.oomi.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}` };
+  const message =
+    issue?.code === "invalid_key" ? "not a usable account id (letters, digits, . _ -, not a reserved name)" : (issue?.message ?? "invalid");
+  return { ok: false as const, problem: `channels.oomi.${issue?.path.join(".") ?? ""}: ${message}` };
 }
 
 /** Configured account ids; with none configured, a paired device is the `default` account. */

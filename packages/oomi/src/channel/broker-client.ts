@@ -87,8 +87,8 @@ export function connectBroker(url: string, deviceToken: string, handlers: Broker
       return raw({ command: "message", identifier: OOMI_DEVICE_CHANNEL_IDENTIFIER, data: JSON.stringify(frame) });
     },
     close() {
-      closed = true;
       socket.terminate();
+      finish("closed by the device");
     },
   };
 }

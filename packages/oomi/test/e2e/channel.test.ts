@@ -1,9 +1,11 @@
+import { execFile } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
 import type { OomiOutboxEntry } from "@clawbridge/contracts";
 import { type RunningDemoModel, startDemoModel } from "@clawbridge/demo-model";
-import { type RunningGateway, startOpenClawGateway } from "@clawbridge/e2e-harness";
+import { node24Binary, openclawLauncher, type RunningGateway, startOpenClawGateway } from "@clawbridge/e2e-harness";
 import { type RunningOomiBackend, startOomiBackend } from "@clawbridge/oomi-backend";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEVICE } from "../support.js";
@@ -105,6 +107,27 @@ afterAll(async () => {
   await pollBackend?.stop();
 });
 
+/** `openclaw channels status --json` against the running gateway, as an operator would run it. */
+async function channelsStatus(): Promise<string> {
+  const running = gateway as RunningGateway;
+  const { stdout } = await promisify(execFile)(node24Binary(), [openclawLauncher(), "channels", "status", "--json"], {
+    cwd: running.home,
+    timeout: 120_000,
+    maxBuffer: 16 * 1024 * 1024,
+    env: {
+      PATH: `${dirname(node24Binary())}:${process.env.PATH ?? ""}`,
+      HOME: running.home,
+      OPENCLAW_HOME: running.home,
+      TMPDIR: tmpdir(),
+      OPENCLAW_GATEWAY_PORT: String(running.port),
+      OPENCLAW_GATEWAY_TOKEN: running.token,
+      OPENCLAW_DISABLE_BONJOUR: "1",
+      NO_COLOR: "1",
+    },
+  });
+  return stdout;
+}
+
 describe("the oomi channel inside a real OpenClaw gateway", () => {
   it("carries an Oomi message over the broker WebSocket to the agent, and the agent's reply back to the backend and its page", async () => {
     const messageId = await say(brokerBackend, "conv-ws", "hello over the broker");
@@ -147,5 +170,26 @@ describe("the oomi channel inside a real OpenClaw gateway", () => {
     expect(await repliesTo(brokerBackend, inFlight)).toHaveLength(1);
     // Resent, not replayed: the agent answered the in-flight message once.
     expect(modelTurns.filter((turn) => turn.answered.startsWith("Taking my time"))).toHaveLength(1);
+  });
+
+  it("reports both accounts in `openclaw channels status`: the broker one connected over the WebSocket, the other polling", async () => {
+    const output = await channelsStatus();
+    const status = JSON.parse(output.slice(output.indexOf("{")));
+    const accounts = JSON.stringify(status);
+    expect(accounts, output).toContain('"oomi"');
+    const find = (id: string) => {
+      const found: Record<string, unknown>[] = [];
+      const walk = (value: unknown) => {
+        if (Array.isArray(value)) value.forEach(walk);
+        else if (value && typeof value === "object") {
+          if ((value as { accountId?: unknown }).accountId === id) found.push(value as Record<string, unknown>);
+          Object.values(value).forEach(walk);
+        }
+      };
+      walk(status.channelAccounts?.oomi ?? status);
+      return found[0];
+    };
+    expect(find("broker"), output).toMatchObject({ running: true, connected: true, statusState: "broker", configured: true });
+    expect(find("poll"), output).toMatchObject({ running: true, connected: false, statusState: "polling" });
   });
 });
