@@ -126,6 +126,7 @@ export function attachDeviceBroker(server: Server, options: DeviceBrokerOptions)
       }
       if (command === "subscribe") {
         peer.subscribed = true;
+        log(`broker: device ${peer.deviceId} subscribed to DeviceChannel`);
         sendControl(peer, { type: "confirm_subscription", identifier });
         ready(peer);
         return;
@@ -154,7 +155,11 @@ export function attachDeviceBroker(server: Server, options: DeviceBrokerOptions)
     peers.add(peer);
     socket.on("message", (raw, isBinary) => onFrame(peer, raw, isBinary));
     socket.on("error", (error) => log(`broker: socket of ${deviceId}: ${error.message}`));
-    socket.on("close", () => peers.delete(peer));
+    socket.on("close", () => {
+      peers.delete(peer);
+      log(`broker: device ${deviceId} disconnected`);
+    });
+    log(`broker: device ${deviceId} connected (${cable ? "ActionCable" : "plain"} framing)`);
     if (cable) sendControl(peer, { type: "welcome" });
     else ready(peer);
   });
