@@ -42,7 +42,10 @@ async function check(framing) {
   const gatewayStandIn = createServer((socket) => socket.destroy());
   await new Promise((r) => gatewayStandIn.listen(0, "127.0.0.1", r));
   const brokerWs = `${backend.url.replace(/^http/, "ws")}${framing === "cable" ? "/cable" : "/v1/device/ws"}`;
-  await writeFile(join(home, "openclaw.json"), JSON.stringify({ gateway: { port: gatewayStandIn.address().port, bind: "loopback", auth: { token: "stand-in" } } }));
+  await writeFile(
+    join(home, "openclaw.json"),
+    JSON.stringify({ gateway: { port: gatewayStandIn.address().port, bind: "loopback", auth: { token: "stand-in" } } }),
+  );
   const args = [join(checkout, "bin", "oomi-ai.js"), "openclaw", "bridge", "start"];
   args.push("--broker-ws", brokerWs, "--broker-http", backend.url, "--device-id", device.deviceId, "--device-token", device.deviceToken);
   const bridge = spawn(process.execPath, args, {

@@ -74,7 +74,11 @@ async function open(backend: RunningOomiBackend, path: string, token: string | n
   return { socket, next, send, closed };
 }
 
-const refusal = (promise: Promise<unknown>) => promise.then(() => ({ status: 101, body: null }), (error) => ({ status: error.status, body: error.body }));
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => ({ status: 101, body: null }),
+    (error) => ({ status: error.status, body: error.body }),
+  );
 
 describe("the device broker WebSocket", () => {
   it("plain framing: device.ready, queued chat as channel.message, the ack settles it", async () => {
@@ -82,7 +86,10 @@ describe("the device broker WebSocket", () => {
     const early = await say(backend, "queued before the device connected");
     const device = await open(backend, "/v1/device/ws");
     expect(OomiBrokerServerFrameSchema.parse(await device.next())).toEqual({ type: "device.ready", deviceId: "dev-a" });
-    expect(await device.next()).toMatchObject({ type: "channel.message", message: { messageId: early, content: "queued before the device connected" } });
+    expect(await device.next()).toMatchObject({
+      type: "channel.message",
+      message: { messageId: early, content: "queued before the device connected" },
+    });
     const live = await say(backend, "sent while connected");
     expect(await device.next()).toMatchObject({ type: "channel.message", message: { messageId: live, metadata: { type: "chat" } } });
     device.send({ type: "channel.ack", messageId: live, outcome: "delivered" });
@@ -101,9 +108,15 @@ describe("the device broker WebSocket", () => {
     expect(await device.next()).toEqual({ type: "reject_subscription", identifier: JSON.stringify({ channel: "OtherChannel" }) });
     device.send({ command: "subscribe", identifier: OOMI_DEVICE_CHANNEL_IDENTIFIER });
     expect(await device.next()).toEqual({ type: "confirm_subscription", identifier: OOMI_DEVICE_CHANNEL_IDENTIFIER });
-    expect(await device.next()).toEqual({ identifier: OOMI_DEVICE_CHANNEL_IDENTIFIER, message: { type: "device.ready", deviceId: "dev-a" } });
+    expect(await device.next()).toEqual({
+      identifier: OOMI_DEVICE_CHANNEL_IDENTIFIER,
+      message: { type: "device.ready", deviceId: "dev-a" },
+    });
     const messageId = await say(backend, "hello cable");
-    expect(await device.next()).toMatchObject({ identifier: OOMI_DEVICE_CHANNEL_IDENTIFIER, message: { type: "channel.message", message: { messageId } } });
+    expect(await device.next()).toMatchObject({
+      identifier: OOMI_DEVICE_CHANNEL_IDENTIFIER,
+      message: { type: "channel.message", message: { messageId } },
+    });
     device.send({
       command: "message",
       identifier: OOMI_DEVICE_CHANNEL_IDENTIFIER,
@@ -147,7 +160,10 @@ describe("the device broker WebSocket", () => {
       [{ type: "nope" }, "invalid_frame"],
       [{ type: "channel.ack", messageId: 7, outcome: "delivered" }, "invalid_frame"],
       [{ type: "channel.ack", messageId: "m", outcome: "maybe" }, "invalid_frame"],
-      ...PROTOTYPE_KEYS.map((key): [unknown, string] => [{ type: "channel.ack", messageId: key, outcome: "delivered" }, "message_not_found"]),
+      ...PROTOTYPE_KEYS.map((key): [unknown, string] => [
+        { type: "channel.ack", messageId: key, outcome: "delivered" },
+        "message_not_found",
+      ]),
       ['{"type":"channel.ack","messageId":"x","outcome":"delivered","__proto__":{"polluted":true}}', "message_not_found"],
     ];
     for (const [frame, code] of bad) {

@@ -14,7 +14,7 @@ import { heartbeatWebSockets, RequestTargetError, refuseSocket, requestTarget } 
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { leaseChatForBroker, settleAck } from "./channel-queue.js";
 import { HttpError } from "./http.js";
-import { StoreUnavailableError, type BackendStore } from "./store.js";
+import { type BackendStore, StoreUnavailableError } from "./store.js";
 
 export interface DeviceBrokerOptions {
   store: BackendStore;
@@ -147,7 +147,9 @@ export function attachDeviceBroker(server: Server, options: DeviceBrokerOptions)
       const issue = frame.error.issues[0];
       return sendError(peer, "invalid_frame", `${issue?.path.join(".") || "frame"}: ${issue?.message ?? "not a device frame"}`);
     }
-    void handleDeviceFrame(peer, frame.data).catch((error) => log(`broker: frame from ${peer.deviceId} failed: ${(error as Error).message}`));
+    void handleDeviceFrame(peer, frame.data).catch((error) =>
+      log(`broker: frame from ${peer.deviceId} failed: ${(error as Error).message}`),
+    );
   };
 
   wss.on("connection", (socket: WebSocket, _req: IncomingMessage, deviceId: string, cable: boolean) => {
@@ -182,7 +184,12 @@ export function attachDeviceBroker(server: Server, options: DeviceBrokerOptions)
       }
       const deviceId = options.deviceForToken(searchParams.get("token") ?? undefined);
       if (!deviceId) {
-        refuseSocket(socket, 401, "Unauthorized", options.errorBody(401, "unauthorized", "a valid device token is required (?token=<deviceToken>)"));
+        refuseSocket(
+          socket,
+          401,
+          "Unauthorized",
+          options.errorBody(401, "unauthorized", "a valid device token is required (?token=<deviceToken>)"),
+        );
         return;
       }
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req, deviceId, cable));

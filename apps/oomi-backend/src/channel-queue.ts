@@ -22,7 +22,12 @@ export function settleAck(store: BackendStore, deviceId: string | null, body: Oo
  * never acked is offered again (the connection that held it is gone, or its lease ran out): delivery
  * is at least once, and the device drops a messageId it has already answered.
  */
-export function leaseChatForBroker(store: BackendStore, deviceId: string, now: Date, skip: ReadonlySet<string>): Promise<OomiChannelMessage[]> {
+export function leaseChatForBroker(
+  store: BackendStore,
+  deviceId: string,
+  now: Date,
+  skip: ReadonlySet<string>,
+): Promise<OomiChannelMessage[]> {
   return store.mutate((data) => {
     const picked: OomiChannelMessage[] = [];
     for (const queued of data.messages) {

@@ -11,7 +11,10 @@ export const OOMI_DEFAULT_SESSION_KEY = "agent:main:webchat:channel:oomi";
  */
 export const OomiChannelAccountConfigSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  backendUrl: z.url({ protocol: /^https?$/ }).optional().describe("Oomi backend (default: the paired brokerHttp)"),
+  backendUrl: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe("Oomi backend (default: the paired brokerHttp)"),
   deviceToken: z.string().min(1).optional().describe("Device token (default: the paired device); a secret"),
   defaultSessionKey: z.string().min(1).default(OOMI_DEFAULT_SESSION_KEY),
   requestTimeoutMs: z.number().int().min(2_000).max(120_000).default(15_000),
@@ -32,12 +35,14 @@ export type OomiChannelAccountConfig = z.output<typeof OomiChannelAccountConfigS
 export const OomiChannelConfigSchema = z.strictObject({
   enabled: z.boolean().optional(),
   defaultAccountId: z.string().min(1).optional(),
-  accounts: z.record(
-    z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)
-      .refine((id) => !isPrototypeKey(id), "account id: a reserved name"),
-    OomiChannelAccountConfigSchema,
-  ).default({}),
+  accounts: z
+    .record(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)
+        .refine((id) => !isPrototypeKey(id), "account id: a reserved name"),
+      OomiChannelAccountConfigSchema,
+    )
+    .default({}),
 });
 export type OomiChannelConfig = z.output<typeof OomiChannelConfigSchema>;

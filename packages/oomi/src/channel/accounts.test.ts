@@ -59,6 +59,8 @@ describe("oomi channel accounts", () => {
     }
     const proto = { channels: { oomi: { accounts: JSON.parse('{"__proto__": {"deviceToken": "t"}}') } } };
     expect(resolveOomiAccount(proto, "__proto__", null).configured).toBe(false);
-    expect(resolveOomiAccount({ channels: { oomi: { accounts: { a: { enabled: false, deviceToken: "t" } } } } }, "a", paired).enabled).toBe(false);
+    expect(resolveOomiAccount({ channels: { oomi: { accounts: { a: { enabled: false, deviceToken: "t" } } } } }, "a", paired).enabled).toBe(
+      false,
+    );
   });
 });

@@ -63,7 +63,11 @@ export function defaultOomiAccountId(cfg: ConfigLike, paired: OomiBridgeState | 
 }
 
 /** Resolves one account (pure: the paired device is passed in). An unknown id resolves to an unconfigured account. */
-export function resolveOomiAccount(cfg: ConfigLike, accountId: string | null | undefined, paired: OomiBridgeState | null): ResolvedOomiAccount {
+export function resolveOomiAccount(
+  cfg: ConfigLike,
+  accountId: string | null | undefined,
+  paired: OomiBridgeState | null,
+): ResolvedOomiAccount {
   const id = accountId || defaultOomiAccountId(cfg, paired);
   const section = parseChannelSection(cfg);
   const configured = section.ok ? new Map(Object.entries(section.config.accounts)).get(id) : undefined;

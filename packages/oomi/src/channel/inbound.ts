@@ -41,7 +41,12 @@ export async function dispatchOomiInbound(params: OomiInboundParams): Promise<Me
     identity: { key: "sender", entryIdPrefix: "oomi-user" },
     subject: { stableId: userId },
     conversation: { kind: "direct", id: conversationKey },
-    contextBinding: { agentId: route.agentId, sessionKey: route.sessionKey, messageId: message.messageId, inboundEventKind: "user_request" },
+    contextBinding: {
+      agentId: route.agentId,
+      sessionKey: route.sessionKey,
+      messageId: message.messageId,
+      inboundEventKind: "user_request",
+    },
     dmPolicy: account.dmPolicy,
     allowFrom: account.dmPolicy === "open" ? ["*"] : account.allowFrom,
   });
@@ -81,9 +86,9 @@ export async function dispatchOomiInbound(params: OomiInboundParams): Promise<Me
         replies.push(
           send({
             to: conversationKey,
-          text: payload.text,
-          correlationId: message.messageId,
-          ...(message.userId ? { userId: message.userId } : {}),
+            text: payload.text,
+            correlationId: message.messageId,
+            ...(message.userId ? { userId: message.userId } : {}),
             sessionKey: message.sessionKey ?? account.defaultSessionKey,
           }),
         );

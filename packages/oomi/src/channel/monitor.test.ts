@@ -65,7 +65,11 @@ function monitor(backend: RunningOomiBackend) {
       wake = () => statuses.some(match) && resolve();
       wake();
     });
-  return { handled, statuses, statusReached, stop: () => (controller.abort(), done) };
+  const stop = () => {
+    controller.abort();
+    return done;
+  };
+  return { handled, statuses, statusReached, stop };
 }
 
 /** Polls the backend with a bound until the message is settled. */
@@ -98,7 +102,11 @@ describe("the oomi account monitor", () => {
     const running = monitor(backend);
     await running.statusReached((s) => s.statusState === "polling");
     expect(running.statuses.find((s) => s.statusState === "polling")?.lastError).toContain("HTTP 404");
-    const { messageId } = await api(backend, "POST", "/v1/channel/user/messages", { conversationKey: "c", userId: "u", content: "by poll" });
+    const { messageId } = await api(backend, "POST", "/v1/channel/user/messages", {
+      conversationKey: "c",
+      userId: "u",
+      content: "by poll",
+    });
     expect(await settled(backend, messageId)).toBe("delivered");
     expect((await api(backend, "GET", "/v1/channel/plugin/messages")).messages[0]).toMatchObject({ content: "echo: by poll" });
   });

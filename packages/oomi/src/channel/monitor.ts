@@ -143,7 +143,9 @@ export async function runOomiAccountMonitor(options: AccountMonitorOptions): Pro
 
   const brokerUrl = async (): Promise<string> => {
     if (account.brokerWsUrl) return account.brokerWsUrl;
-    const response = await fetch(`${account.backendUrl}/api/gateway/managed/config`, { signal: AbortSignal.timeout(account.requestTimeoutMs) });
+    const response = await fetch(`${account.backendUrl}/api/gateway/managed/config`, {
+      signal: AbortSignal.timeout(account.requestTimeoutMs),
+    });
     if (!response.ok) throw new Error(`managed config: HTTP ${response.status}`);
     return OomiManagedConfigResponseSchema.parse(await response.json()).brokerDeviceWsUrl;
   };

@@ -6,13 +6,17 @@ import type { ResolvedOomiAccount } from "./accounts.js";
 
 /** An Oomi target is a conversation key, optionally written `oomi:<conversationKey>`. */
 export function normalizeOomiTarget(raw: string): string | undefined {
-  const target = raw.trim().replace(/^oomi:/i, "").trim();
+  const target = raw
+    .trim()
+    .replace(/^oomi:/i, "")
+    .trim();
   return target.length > 0 && target.length <= 512 ? target : undefined;
 }
 
 /** The account's REST client (its own timeout, bearer device token). */
 export function accountClient(account: ResolvedOomiAccount, fetchImpl?: typeof fetch): OomiBackendClient {
-  if (!account.backendUrl || !account.deviceToken) throw new Error(account.problem ?? `oomi account ${account.accountId} is not configured`);
+  if (!account.backendUrl || !account.deviceToken)
+    throw new Error(account.problem ?? `oomi account ${account.accountId} is not configured`);
   return new OomiBackendClient({
     baseUrl: account.backendUrl,
     deviceToken: account.deviceToken,

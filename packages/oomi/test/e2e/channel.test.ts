@@ -24,8 +24,7 @@ let pollBackend: RunningOomiBackend;
 const modelTurns: Array<{ asked: string; answered: string }> = [];
 const answerTo = (words: string) => modelTurns.find((turn) => turn.asked.includes(words))?.answered;
 
-const startBroker = (port = 0) =>
-  startOomiBackend({ dataFile: join(home, "broker-backend.json"), port, devices: [DEVICE] });
+const startBroker = (port = 0) => startOomiBackend({ dataFile: join(home, "broker-backend.json"), port, devices: [DEVICE] });
 
 async function call(backend: RunningOomiBackend, method: string, path: string, body?: unknown) {
   const response = await fetch(`${backend.url}${path}`, {
@@ -37,7 +36,11 @@ async function call(backend: RunningOomiBackend, method: string, path: string, b
 }
 
 async function say(backend: RunningOomiBackend, conversationKey: string, content: string): Promise<string> {
-  const { messageId } = await call(backend, "POST", "/v1/channel/user/messages", { conversationKey, userId: `user-${conversationKey}`, content });
+  const { messageId } = await call(backend, "POST", "/v1/channel/user/messages", {
+    conversationKey,
+    userId: `user-${conversationKey}`,
+    content,
+  });
   return messageId as string;
 }
 
@@ -50,7 +53,9 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>):
     if (Date.now() > deadline) {
       const log = (await gateway?.logs()) ?? "";
       const ours = log.split("\n").filter((line) => line.includes("oomi"));
-      throw new Error(`${what}: not within ${REPLY_BOUND_MS} ms; model answered ${modelTurns.map((turn) => JSON.stringify(turn.answered)).join(" | ")}; gateway log:\n${ours.slice(-30).join("\n")}`);
+      throw new Error(
+        `${what}: not within ${REPLY_BOUND_MS} ms; model answered ${modelTurns.map((turn) => JSON.stringify(turn.answered)).join(" | ")}; gateway log:\n${ours.slice(-30).join("\n")}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -85,7 +90,12 @@ beforeAll(async () => {
     plugins: [
       {
         dir: pluginDir,
-        config: { backendUrl: brokerBackend.url, deviceId: DEVICE.deviceId, deviceToken: DEVICE.deviceToken, workspaceRoot: join(home, "personas") },
+        config: {
+          backendUrl: brokerBackend.url,
+          deviceId: DEVICE.deviceId,
+          deviceToken: DEVICE.deviceToken,
+          workspaceRoot: join(home, "personas"),
+        },
       },
     ],
     model: { baseUrl: model.baseUrl, modelId: model.modelId },
@@ -159,7 +169,9 @@ describe("the oomi channel inside a real OpenClaw gateway", () => {
     await eventually("the agent started answering", async () => (answerTo("take 3 seconds") ? true : undefined));
     await brokerBackend.stop();
     // The reply could not be stored; the channel holds it and resends it (the log says so).
-    await eventually("the failed reply", async () => ((await gateway?.logs())?.includes(`reply to ${inFlight} not stored yet`) ? true : undefined));
+    await eventually("the failed reply", async () =>
+      (await gateway?.logs())?.includes(`reply to ${inFlight} not stored yet`) ? true : undefined,
+    );
     brokerBackend = await startBroker(port);
     const reply = await replyTo(brokerBackend, inFlight);
     expect(reply.content).toContain("Done.");
