@@ -31,7 +31,7 @@ async function api(backend: RunningOomiBackend, method: string, path: string, bo
 }
 
 /** Runs a monitor for one account of `backend` with an echoing handler; every status patch is kept. */
-function monitor(backend: RunningOomiBackend) {
+function monitor(backend: RunningOomiBackend, gate: () => Promise<void> = async () => {}) {
   const account = resolveOomiAccount(
     { channels: { oomi: { accounts: { main: { backendUrl: backend.url, deviceToken: DEVICE.deviceToken, pollIntervalMs: 100 } } } } },
     "main",
@@ -39,9 +39,12 @@ function monitor(backend: RunningOomiBackend) {
   );
   const handled: OomiChannelMessage[] = [];
   const statuses: MonitorStatusPatch[] = [];
+  const logs: string[] = [];
   let wake = () => {};
   const handle: ChatMessageHandler = async (message, send) => {
     handled.push(message);
+    wake();
+    await gate();
     await send({ to: message.conversationKey ?? "", text: `echo: ${message.content}`, correlationId: message.messageId });
     return { outcome: "delivered" };
   };
@@ -51,6 +54,10 @@ function monitor(backend: RunningOomiBackend) {
     signal: controller.signal,
     handle,
     random: seededRandom(3),
+    log: (line) => {
+      logs.push(line);
+      wake();
+    },
     onStatus: (patch) => {
       statuses.push(patch);
       wake();
@@ -60,16 +67,18 @@ function monitor(backend: RunningOomiBackend) {
     controller.abort();
     await done;
   });
-  const statusReached = (match: (patch: MonitorStatusPatch) => boolean) =>
+  /** Resolves once `ready()` holds; re-checked on every status patch, log line and handled message. */
+  const until = (ready: () => boolean) =>
     new Promise<void>((resolve) => {
-      wake = () => statuses.some(match) && resolve();
+      wake = () => ready() && resolve();
       wake();
     });
+  const statusReached = (match: (patch: MonitorStatusPatch) => boolean) => until(() => statuses.some(match));
   const stop = () => {
     controller.abort();
     return done;
   };
-  return { handled, statuses, statusReached, stop };
+  return { handled, statuses, logs, until, statusReached, stop };
 }
 
 /** Polls the backend with a bound until the message is settled. */
@@ -109,5 +118,32 @@ describe("the oomi account monitor", () => {
     });
     expect(await settled(backend, messageId)).toBe("delivered");
     expect((await api(backend, "GET", "/v1/channel/plugin/messages")).messages[0]).toMatchObject({ content: "echo: by poll" });
+  });
+
+  it("resends a reply the backend could not store until it is back, then acks; the message is answered once", async () => {
+    const dataFile = join(await mkdtemp(join(tmpdir(), "oomi-monitor-")), "store.json");
+    let backend = await startOomiBackend({ dataFile, devices: [DEVICE] });
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const running = monitor(backend, () => released);
+    await running.statusReached((s) => s.statusState === "broker");
+    const { messageId } = await api(backend, "POST", "/v1/channel/user/messages", {
+      conversationKey: "c",
+      userId: "u",
+      content: "hold on",
+    });
+    await running.until(() => running.handled.length === 1);
+    const port = backend.port;
+    await backend.stop();
+    release();
+    await running.until(() => running.logs.some((line) => line.includes(`reply to ${messageId} not stored yet`)));
+    backend = await startOomiBackend({ dataFile, port, devices: [DEVICE] });
+    stops.push(() => backend.stop());
+    expect(await settled(backend, messageId)).toBe("delivered");
+    const outbox = (await api(backend, "GET", "/v1/channel/plugin/messages")).messages;
+    expect(outbox).toEqual([expect.objectContaining({ correlationId: messageId, content: "echo: hold on" })]);
+    expect(running.handled).toHaveLength(1);
   });
 });

@@ -118,7 +118,7 @@ export async function runOomiAccountMonitor(options: AccountMonitorOptions): Pro
     }
   };
 
-  const process = async (message: OomiChannelMessage) => {
+  const answer = async (message: OomiChannelMessage) => {
     const known = settled.get(message.messageId);
     if (known) return ack(message.messageId, known);
     if (inFlight.has(message.messageId)) return;
@@ -137,7 +137,7 @@ export async function runOomiAccountMonitor(options: AccountMonitorOptions): Pro
     }
   };
   const enqueue = (message: OomiChannelMessage) => {
-    queue = queue.then(() => process(message));
+    queue = queue.then(() => answer(message));
     return queue;
   };
 
