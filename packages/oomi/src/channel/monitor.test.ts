@@ -31,9 +31,22 @@ async function api(backend: RunningOomiBackend, method: string, path: string, bo
 }
 
 /** Runs a monitor for one account of `backend` with an echoing handler; every status patch is kept. */
-function monitor(backend: RunningOomiBackend, gate: () => Promise<void> = async () => {}) {
+function monitor(backend: RunningOomiBackend, gate: () => Promise<void> = async () => {}, brokerWsUrl?: string) {
   const account = resolveOomiAccount(
-    { channels: { oomi: { accounts: { main: { backendUrl: backend.url, deviceToken: DEVICE.deviceToken, pollIntervalMs: 100 } } } } },
+    {
+      channels: {
+        oomi: {
+          accounts: {
+            main: {
+              backendUrl: backend.url,
+              deviceToken: DEVICE.deviceToken,
+              pollIntervalMs: 100,
+              ...(brokerWsUrl ? { brokerWsUrl } : {}),
+            },
+          },
+        },
+      },
+    },
     "main",
     null,
   );
@@ -145,5 +158,18 @@ describe("the oomi account monitor", () => {
     const outbox = (await api(backend, "GET", "/v1/channel/plugin/messages")).messages;
     expect(outbox).toEqual([expect.objectContaining({ correlationId: messageId, content: "echo: hold on" })]);
     expect(running.handled).toHaveLength(1);
+  });
+
+  it("speaks ActionCable framing when the broker URL ends in /cable", async () => {
+    const backend = await backendWith(true);
+    const running = monitor(backend, undefined, `${backend.url.replace(/^http/, "ws")}/cable`);
+    await running.statusReached((s) => s.statusState === "broker");
+    const { messageId } = await api(backend, "POST", "/v1/channel/user/messages", {
+      conversationKey: "c",
+      userId: "u",
+      content: "by cable",
+    });
+    expect(await settled(backend, messageId)).toBe("delivered");
+    expect((await api(backend, "GET", "/v1/channel/plugin/messages")).messages[0]).toMatchObject({ content: "echo: by cable" });
   });
 });
