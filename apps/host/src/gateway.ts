@@ -13,7 +13,7 @@ import {
 import { gatewayBanner, nextCommands } from "./banner.js";
 import { openMeowLink } from "./embedded/openmeow-web.js";
 import type { HostCliOptions } from "./options.js";
-import { bridgePluginSetups } from "./plugins.js";
+import { bridgeChannelSetups, bridgePluginSetups } from "./plugins.js";
 import type { RunContext } from "./run-context.js";
 import { oomiCliOf, serverNote, startLocalServers } from "./servers.js";
 
@@ -38,7 +38,8 @@ export async function runGateway(options: HostCliOptions, token: string, context
   const servers = await startLocalServers(options, true, context);
   const model = servers.demoModel;
   if (!model) throw new Error("the demo model did not start");
-  const setups = bridgePluginSetups({ kichiHost: servers.kichiWorld.host, oomi: servers.oomi, personasDir: servers.personasDir });
+  const embedded = { kichiHost: servers.kichiWorld.host, oomi: servers.oomi, personasDir: servers.personasDir };
+  const setups = bridgePluginSetups(embedded);
 
   const packages = new Map((await pluginPackages()).map((plugin) => [plugin.id, plugin.dir]));
   const installs = new AbortController();
@@ -58,6 +59,7 @@ export async function runGateway(options: HostCliOptions, token: string, context
   await writeGatewayConfig(home, {
     logFile,
     plugins: setups,
+    channels: bridgeChannelSetups(embedded),
     model: { baseUrl: model.baseUrl, modelId: model.modelId, modelName: "clawbridge demo model (not an AI)" },
   });
 
@@ -113,7 +115,10 @@ export async function runGateway(options: HostCliOptions, token: string, context
     plugins,
     model: { ref: `clawbridge-demo/${model.modelId}`, url: model.baseUrl, note: note("a demo model, not an AI", "demoModel") },
     kichiWorld: { url: servers.kichiWorld.url, note: note("local Kichi World; agents join it with kichi_join", "kichiWorld") },
-    oomiBackend: { url: servers.oomi.backend.url, note: note("local Oomi backend; the gateway's oomi bridge polls it", "oomiBackend") },
+    oomiBackend: {
+      url: servers.oomi.backend.url,
+      note: note("local Oomi backend; the gateway's oomi channel answers its chat", "oomiBackend"),
+    },
     openmeow:
       "error" in servers.openmeowWeb
         ? servers.openmeowWeb

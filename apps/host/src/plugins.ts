@@ -34,3 +34,13 @@ export function bridgePluginSetups(servers: EmbeddedServers): BridgePluginSetup[
     { id: "oomi", config: { backendUrl: backend.url, deviceId, deviceToken, workspaceRoot: servers.personasDir } },
   ];
 }
+
+/**
+ * The `channels.<id>` sections of the gateway: the `oomi` channel's `local` account on the embedded
+ * backend and its paired device, so Oomi chat posted there reaches the gateway's agent and its reply
+ * comes back (over the backend's broker WebSocket, polling while that is down).
+ */
+export function bridgeChannelSetups(servers: EmbeddedServers): Record<string, Record<string, unknown>> {
+  const { backend, deviceToken } = servers.oomi;
+  return { oomi: { accounts: { local: { backendUrl: backend.url, deviceToken } } } };
+}

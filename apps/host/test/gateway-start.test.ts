@@ -224,6 +224,29 @@ describe("pnpm start: the real OpenClaw gateway with every bridge plugin", () =>
     expect(JSON.parse(created as string)).toMatchObject({ ok: true, persona: { slug: "hello-oomi" }, personaJob: { status: "queued" } });
   });
 
+  it("Oomi chat posted to the local backend (packages/oomi/README.md's curl) gets the agent's reply through the oomi channel", async () => {
+    const exportLine = banner.next.find((line) => line.startsWith("export OOMI_BACKEND_URL="));
+    // The README's command, as written there.
+    const post = `curl -sS -H "Authorization: Bearer $OOMI_DEVICE_TOKEN" -H 'Content-Type: application/json' \\
+  -d '{"conversationKey":"hello","userId":"me","content":"hello agent"}' "$OOMI_BACKEND_URL/v1/channel/user/messages"`;
+    const { messageId } = JSON.parse(await paste(exportLine as string, post)) as { messageId: string };
+    const deviceToken = JSON.parse(readFileSync(join(stateDir, "oomi-device.json"), "utf8")).deviceToken as string;
+    const backendUrl = `http://127.0.0.1:${banner.ports.oomi}`;
+    const deadline = Date.now() + TURN_TIMEOUT_MS;
+    let reply: { content: string } | undefined;
+    while (!reply && Date.now() < deadline) {
+      const outbox = (await (
+        await fetch(`${backendUrl}/v1/channel/plugin/messages`, { headers: { authorization: `Bearer ${deviceToken}` } })
+      ).json()) as {
+        messages: Array<{ correlationId?: string; content: string }>;
+      };
+      reply = outbox.messages.find((m) => m.correlationId === messageId);
+      if (!reply) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(reply?.content).toContain("hello agent");
+    expect(await (await fetch(`${backendUrl}/`)).text()).toContain(`reply to ${messageId}`);
+  });
+
   it("the pasted `pnpm openclaw plugins list` line sees every plugin enabled in the gateway's home", async () => {
     const list = banner.next.find((line) => line.includes("pnpm openclaw plugins list"));
     const listed = await paste(list as string);

@@ -4,7 +4,7 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** The read-only overview at `/`: every persona with its lifecycle, runtime and last heartbeat. */
+/** The read-only overview at `/`: every persona with its lifecycle, runtime and last heartbeat, the jobs, and the chat both ways. */
 export function renderPersonaPage(store: BackendState): string {
   const personas = [...store.personas.values()].sort((a, b) => a.slug.localeCompare(b.slug));
   const rows = personas
@@ -25,6 +25,27 @@ export function renderPersonaPage(store: BackendState): string {
   const jobs = [...store.jobs.values()]
     .map((j) => `<tr>${[j.jobId, j.jobType, j.slug, j.status].map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`)
     .join("\n");
+  const chat = [
+    ...store.messages
+      .filter((m) => m.message.metadata.type === "chat")
+      .map((m) => ({
+        at: m.message.createdAt ?? "",
+        conversation: m.message.conversationKey ?? "",
+        from: m.message.userId ?? "user",
+        text: m.message.content ?? "",
+        state: m.state,
+      })),
+    ...store.outbox.map((m) => ({
+      at: m.receivedAt,
+      conversation: m.conversationKey,
+      from: "agent",
+      text: m.content,
+      state: m.correlationId ? `reply to ${m.correlationId}` : "sent",
+    })),
+  ].sort((a, b) => a.conversation.localeCompare(b.conversation) || a.at.localeCompare(b.at));
+  const chatRows = chat
+    .map((c) => `<tr>${[c.conversation, c.at, c.from, c.text, c.state].map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`)
+    .join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Oomi local backend</title>
 <style>body{font:14px system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}</style>
@@ -39,6 +60,11 @@ ${rows || '<tr><td colspan="7">no personas yet</td></tr>'}
 <table><thead><tr><th>job</th><th>type</th><th>slug</th><th>status</th></tr></thead>
 <tbody>
 ${jobs || '<tr><td colspan="4">no jobs yet</td></tr>'}
+</tbody></table>
+<h2>Conversation (${chat.length})</h2>
+<table><thead><tr><th>conversation</th><th>at</th><th>from</th><th>message</th><th>state</th></tr></thead>
+<tbody>
+${chatRows || '<tr><td colspan="5">no chat yet</td></tr>'}
 </tbody></table>
 </body></html>
 `;

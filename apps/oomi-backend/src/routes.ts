@@ -22,11 +22,10 @@ import {
 } from "@clawbridge/contracts";
 import { decodePathParam, secretEquals } from "@clawbridge/plugin-host";
 import type { z } from "zod";
+import { LEASE_MS, settleAck } from "./channel-queue.js";
 import { HttpError, parseBody } from "./http.js";
 import type { BackendState, BackendStore } from "./store.js";
 
-/** How long a polled message stays leased before it is offered again (no ack = not delivered). */
-export const LEASE_MS = 60_000;
 export const PAIR_CODE_TTL_MS = 10 * 60_000;
 /** Pair codes pending at once; `pair/start` needs no token, so without a bound it would grow the store file forever. */
 export const DEFAULT_MAX_PENDING_PAIR_CODES = 100;
@@ -40,6 +39,8 @@ export interface RouteContext {
   params: string[];
   baseUrl: string;
   maxPendingPairCodes: number;
+  /** Chat was queued for a device (the broker pushes it to the device's open sockets). */
+  chatQueued: (deviceId: string) => void;
 }
 
 export interface Route {
@@ -337,14 +338,7 @@ export const routes: Route[] = [
     auth: true,
     handle: async (ctx) => {
       const body = parseBody(OomiAckBodySchema, ctx.body);
-      const settled = await ctx.store.mutate((data) => {
-        const queued = data.messages.find((m) => m.message.messageId === body.messageId && m.deviceId === ctx.deviceId);
-        if (!queued) throw new HttpError(404, "message_not_found", `message ${body.messageId} is not queued for this device`);
-        queued.state = body.outcome;
-        queued.leasedUntil = null;
-        queued.failureCode = body.outcome === "failed" ? (body.failureCode ?? "persona_job_delivery_failed") : null;
-        return queued;
-      });
+      const settled = await settleAck(ctx.store, ctx.deviceId, body);
       return ok({ messageId: settled.message.messageId, state: settled.state, failureCode: settled.failureCode });
     },
   },
@@ -354,10 +348,14 @@ export const routes: Route[] = [
     auth: true,
     handle: async (ctx) => {
       const body = parseBody(OomiOutboundMessageBodySchema, ctx.body);
-      await ctx.store.mutate((data) => {
-        data.outbox.push({ ...body, receivedAt: ctx.now().toISOString() });
+      const deviceId = ctx.deviceId ?? body.deviceId;
+      // A device resends a reply it could not confirm under the same messageId: store it once.
+      const stored = await ctx.store.mutate((data) => {
+        if (data.outbox.some((m) => m.messageId === body.messageId && m.deviceId === deviceId)) return false;
+        data.outbox.push({ ...body, ...(deviceId ? { deviceId } : {}), receivedAt: ctx.now().toISOString() });
+        return true;
       });
-      return ok({ message: { messageId: body.messageId } }, 201);
+      return ok({ message: { messageId: body.messageId } }, stored ? 201 : 200);
     },
   },
   {
@@ -396,6 +394,7 @@ export const routes: Route[] = [
           },
         });
       });
+      if (ctx.deviceId) ctx.chatQueued(ctx.deviceId);
       return ok({ messageId }, 201);
     },
   },

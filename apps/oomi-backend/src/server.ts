@@ -1,7 +1,9 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { isOomiStoreKey } from "@clawbridge/contracts";
-import { bearerToken, createGuardedServer, requestTarget, secretEquals } from "@clawbridge/plugin-host";
+import { bearerToken, createGuardedServer, refuseSocket, requestTarget, secretEquals } from "@clawbridge/plugin-host";
+import { attachDeviceBroker, type DeviceBroker } from "./broker.js";
 import { HttpError, readJsonBody, sendHtml, sendJson } from "./http.js";
 import { renderPersonaPage } from "./page.js";
 import { DEFAULT_MAX_PENDING_PAIR_CODES, routes } from "./routes.js";
@@ -30,6 +32,13 @@ export interface OomiBackendOptions {
   maxPendingPairCodes?: number;
   /** How the store file is written (default: atomic, fsynced, 0600); tests inject failing writers. */
   writeStoreFile?: StoreWriter;
+  /**
+   * Serve the device broker WebSocket (`/v1/device/ws`, `/cable`); default true. Off, an upgrade is a
+   * 404 and devices fall back to polling `/v1/channel/plugin/poll`.
+   */
+  brokerWebSocket?: boolean;
+  /** Largest broker frame accepted; a larger one closes the socket with 1009. Default 64 KiB. */
+  maxBrokerFrameBytes?: number;
 }
 
 export interface RunningOomiBackend {
@@ -92,7 +101,16 @@ export async function startOomiBackend(options: OomiBackendOptions): Promise<Run
         throw new HttpError(401, "unauthorized", "a valid device token is required (Authorization: Bearer <deviceToken>)");
       const body = req.method === "POST" ? await readJsonBody(req) : undefined;
       const params = (route.pattern.exec(pathname) ?? []).slice(1);
-      const result = await route.handle({ store, now, deviceId, body, params, baseUrl, maxPendingPairCodes });
+      const result = await route.handle({
+        store,
+        now,
+        deviceId,
+        body,
+        params,
+        baseUrl,
+        maxPendingPairCodes,
+        chatQueued: (device) => broker?.notify(device),
+      });
       sendJson(res, result.status, result.body);
     } catch (error) {
       if (error instanceof HttpError) return sendError(res, error);
@@ -110,6 +128,16 @@ export async function startOomiBackend(options: OomiBackendOptions): Promise<Run
     requestTimeoutMs: options.requestTimeoutMs,
     keepAliveTimeoutMs: options.keepAliveTimeoutMs,
   });
+  const broker: DeviceBroker | null =
+    options.brokerWebSocket === false
+      ? null
+      : attachDeviceBroker(server, { store, now, log, deviceForToken, errorBody, maxFrameBytes: options.maxBrokerFrameBytes });
+  if (!broker) {
+    server.on("upgrade", (_req: IncomingMessage, socket: Duplex) => {
+      socket.on("error", () => socket.destroy());
+      refuseSocket(socket, 404, "Not Found", errorBody(404, "not_found", "this backend serves no device broker WebSocket; poll instead"));
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => resolve());
@@ -122,6 +150,7 @@ export async function startOomiBackend(options: OomiBackendOptions): Promise<Run
     store,
     stop: () =>
       new Promise<void>((resolve) => {
+        broker?.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -94,36 +94,17 @@ describe("OomiBridge against the local backend", () => {
     expect(bridge.counters.jobsFailed).toBe(1);
   });
 
-  it("answers chat through the chat handler and posts the reply; without a handler chat stays queued", async () => {
+  it("leaves chat queued for the oomi channel: it polls persona_job messages only", async () => {
     const response = await fetch(`${backend.url}/v1/channel/user/messages`, {
       method: "POST",
       headers: { authorization: `Bearer ${DEVICE.deviceToken}`, "content-type": "application/json" },
       body: JSON.stringify({ conversationKey: "conv-1", userId: "user-1", content: "hello bridge" }),
     });
     const { messageId } = (await response.json()) as { messageId: string };
-    const jobsOnly = new OomiBridge({ client, workspaceRoot: root, env: env() });
-    expect(await jobsOnly.pollOnce()).toBe(0);
-    const seen: string[] = [];
-    const bridge = new OomiBridge({
-      client,
-      workspaceRoot: root,
-      env: env(),
-      chat: async (message) => {
-        seen.push(message.content ?? "");
-        return `echo: ${message.content}`;
-      },
-    });
-    expect(await bridge.pollOnce()).toBe(1);
-    expect(seen).toEqual(["hello bridge"]);
-    const outbox = (await authedGet("/v1/channel/plugin/messages")).messages;
-    expect(outbox).toContainEqual(
-      expect.objectContaining({
-        correlationId: messageId,
-        conversationKey: "conv-1",
-        content: "echo: hello bridge",
-        source: "openclaw.channel",
-      }),
-    );
+    const bridge = new OomiBridge({ client, workspaceRoot: root, env: env() });
+    expect(await bridge.pollOnce()).toBe(0);
+    const queued = (await authedGet("/v1/channel/plugin/queue")).messages.find((m: any) => m.message.messageId === messageId);
+    expect(queued).toMatchObject({ state: "pending" });
   });
 
   it("schedules polls and the 30 s supervision heartbeat from the injected clock", async () => {

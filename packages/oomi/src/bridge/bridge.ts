@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { OomiChannelMessage, OomiJobExecutionResult } from "@clawbridge/contracts";
 import type { OomiBackendClient } from "../backend/client.js";
 import { errorMessage } from "../errors.js";
@@ -11,12 +10,8 @@ export const POLL_LIMIT = 10;
 export const HEARTBEAT_INTERVAL_MS = 30_000;
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 
-/** Answers one inbound chat message (the plugin runs the agent); null means no reply. */
-export type ChatHandler = (message: OomiChannelMessage) => Promise<string | null>;
-
 export type BridgeEvent =
   | { type: "job"; messageId: string; result: OomiJobExecutionResult }
-  | { type: "chat"; messageId: string; replied: boolean; error?: string }
   | { type: "ack"; messageId: string; outcome: "delivered" | "failed" }
   | { type: "poll_error"; error: string }
   | { type: "supervise"; personas: SupervisedPersona[] };
@@ -28,9 +23,6 @@ export interface OomiBridgeOptions {
   clock?: BridgeClock;
   pollIntervalMs?: number;
   heartbeatIntervalMs?: number;
-  /** Without a chat handler only `persona_job` messages are polled, so chat stays queued for whoever handles it. */
-  chat?: ChatHandler;
-  sessionKey?: string;
   healthTimeoutMs?: number;
   onEvent?: (event: BridgeEvent) => void;
 }
@@ -38,22 +30,20 @@ export interface OomiBridgeOptions {
 export interface BridgeCounters {
   jobsSucceeded: number;
   jobsFailed: number;
-  chatsAnswered: number;
   lastPollAt: string | null;
   lastHeartbeatAt: string | null;
   lastError: string | null;
 }
 
 /**
- * The Oomi channel bridge: polls the backend, executes persona jobs, answers chat, acks every
- * message `delivered` or `failed`, and supervises running personas with a heartbeat. Timers come
+ * The persona-job bridge: polls the backend for `persona_job` messages only (chat is the `oomi`
+ * channel's), executes them, acks every message `delivered` or `failed`, and supervises running personas with a heartbeat. Timers come
  * from the injected clock; `pollOnce` and `superviseOnce` are the units tests drive directly.
  */
 export class OomiBridge {
   readonly counters: BridgeCounters = {
     jobsSucceeded: 0,
     jobsFailed: 0,
-    chatsAnswered: 0,
     lastPollAt: null,
     lastHeartbeatAt: null,
     lastError: null,
@@ -119,7 +109,7 @@ export class OomiBridge {
     const { client } = this.#options;
     let messages: OomiChannelMessage[];
     try {
-      messages = await client.poll(POLL_LIMIT, this.#options.chat ? undefined : "persona_job");
+      messages = await client.poll(POLL_LIMIT, "persona_job");
       this.counters.lastPollAt = this.#clock.now().toISOString();
     } catch (error) {
       this.counters.lastError = errorMessage(error);
@@ -128,8 +118,7 @@ export class OomiBridge {
     }
     for (const message of messages) {
       try {
-        if (message.metadata.type === "persona_job") await this.#handleJob(message);
-        else await this.#handleChat(message);
+        await this.#handleJob(message);
       } catch (error) {
         this.counters.lastError = errorMessage(error);
         this.#emit({ type: "poll_error", error: this.counters.lastError });
@@ -163,35 +152,6 @@ export class OomiBridge {
       this.counters.jobsFailed += 1;
       this.counters.lastError = result.error?.message ?? null;
       await this.#ack(message.messageId, "failed", "persona_job_delivery_failed");
-    }
-  }
-
-  async #handleChat(message: OomiChannelMessage): Promise<void> {
-    const chat = this.#options.chat;
-    if (!chat || !message.content || !message.conversationKey) {
-      await this.#ack(message.messageId, "failed", "unsupported_message");
-      return;
-    }
-    try {
-      const reply = await chat(message);
-      if (reply) {
-        await this.#options.client.postMessage({
-          messageId: `oc_${randomUUID()}`,
-          correlationId: message.messageId,
-          conversationKey: message.conversationKey,
-          ...(message.userId ? { userId: message.userId } : {}),
-          sessionKey: message.sessionKey ?? this.#options.sessionKey ?? "agent:main:webchat:channel:oomi",
-          content: reply,
-          source: "openclaw.channel",
-          metadata: { accountId: "default", correlationId: message.messageId },
-        });
-        this.counters.chatsAnswered += 1;
-      }
-      this.#emit({ type: "chat", messageId: message.messageId, replied: Boolean(reply) });
-      await this.#ack(message.messageId, "delivered");
-    } catch (error) {
-      this.#emit({ type: "chat", messageId: message.messageId, replied: false, error: errorMessage(error) });
-      await this.#ack(message.messageId, "failed", "chat_delivery_failed");
     }
   }
 

@@ -1,6 +1,9 @@
 import { z } from "zod";
 
-/** `plugins.entries.oomi.config`: where the backend is and how the bridge behaves. Missing credentials come from the paired bridge state. */
+/**
+ * `plugins.entries.oomi.config`: the persona-job service (backend, workspaces, intervals). Missing
+ * credentials come from the paired bridge state. Chat is the `oomi` channel's, under `channels.oomi`.
+ */
 export const OomiPluginConfigSchema = z.strictObject({
   backendUrl: z
     .url({ protocol: /^https?$/ })
@@ -11,9 +14,6 @@ export const OomiPluginConfigSchema = z.strictObject({
   workspaceRoot: z.string().min(1).optional().describe("Persona workspaces (default: ~/.openclaw/workspace/personas)"),
   pollIntervalMs: z.number().int().min(100).max(600_000).default(2_000),
   heartbeatIntervalMs: z.number().int().min(1_000).max(3_600_000).default(30_000),
-  chat: z.boolean().default(true).describe("Answer Oomi chat messages through the agent"),
-  agentId: z.string().min(1).default("main"),
-  sessionKey: z.string().min(1).default("agent:main:webchat:channel:oomi"),
   healthTimeoutMs: z.number().int().min(1_000).max(600_000).default(45_000),
 });
 export type OomiPluginConfig = z.output<typeof OomiPluginConfigSchema>;

@@ -1,35 +1,47 @@
+import { OOMI_CHANNEL_ID } from "@clawbridge/contracts";
 import { definePlugin } from "@clawbridge/plugin-host";
 import pkg from "../../package.json" with { type: "json" };
 import { connectBackend } from "../backend/connection.js";
 import { OomiBridge } from "../bridge/bridge.js";
+import { createOomiChannel, oomiChannelConfigJsonSchema } from "../channel/channel.js";
+import type { OomiChannelRuntime } from "../channel/inbound.js";
 import { errorMessage } from "../errors.js";
 import { defaultWorkspaceRoot } from "../paths.js";
 import { OomiPluginConfigSchema } from "./config.js";
 
 export const OOMI_PLUGIN_ID = "oomi";
 
-interface IngressResult {
-  payloads?: Array<{ text?: string | null }>;
-  meta?: { finalAssistantVisibleText?: string };
-}
+/** The manifest fields that declare the channel: `channels` and the JSON Schema of `channels.oomi` (merged in by `pnpm manifests`). */
+export const channelManifest = {
+  channels: [OOMI_CHANNEL_ID],
+  channelConfigs: { [OOMI_CHANNEL_ID]: { schema: oomiChannelConfigJsonSchema() } },
+};
 
 /**
- * The Oomi channel bridge as an OpenClaw plugin: a service that polls the Oomi backend, executes
- * queued persona jobs, supervises running personas (30 s heartbeat), and answers Oomi chat by
- * running the agent through `runCommandFromIngress`.
+ * The Oomi plugin: the `oomi` channel (Oomi chat in and agent replies out, through core's inbound
+ * pipeline, configured under `channels.oomi`) and the persona-job service (polls queued
+ * `persona_job` messages, executes them, supervises running personas with a 30 s heartbeat).
  */
 export default definePlugin({
   id: OOMI_PLUGIN_ID,
   name: "Oomi",
-  description: "Oomi channel bridge: queued persona_job execution, persona runtime supervision, and Oomi chat both ways.",
+  description: "Oomi channel: Oomi chat to agents and their replies back; queued persona_job execution and persona runtime supervision.",
   version: pkg.version,
   config: OomiPluginConfigSchema,
   register(api, config) {
+    const env = process.env;
+    // The recording API that generates the manifest, and LocalHost until it hosts channels, have no
+    // registerChannel: there the plugin is its persona-job service alone (the manifest's `channels`
+    // comes from `channelManifest` below), and Oomi chat runs only in a gateway.
+    if ("registerChannel" in api) {
+      api.registerChannel({
+        plugin: createOomiChannel({ env, channelRuntime: () => api.runtime.channel as OomiChannelRuntime | undefined }),
+      });
+    }
     let bridge: OomiBridge | null = null;
     api.registerService({
-      id: "oomi-bridge",
+      id: "oomi-persona-jobs",
       start: async () => {
-        const env = process.env;
         const client = await connectBackend(
           {
             ...(config.backendUrl ? { backendUrl: config.backendUrl } : {}),
@@ -38,43 +50,26 @@ export default definePlugin({
           },
           env,
         );
-        const runAgent = api.runtime.agent.runCommandFromIngress as unknown as (request: Record<string, unknown>) => Promise<IngressResult>;
         bridge = new OomiBridge({
           client,
           workspaceRoot: config.workspaceRoot ?? defaultWorkspaceRoot(env),
           env,
           pollIntervalMs: config.pollIntervalMs,
           heartbeatIntervalMs: config.heartbeatIntervalMs,
-          sessionKey: config.sessionKey,
           healthTimeoutMs: config.healthTimeoutMs,
-          ...(config.chat
-            ? {
-                chat: async (message) => {
-                  const result = await runAgent({
-                    message: message.content ?? "",
-                    agentId: config.agentId,
-                    sessionKey: message.sessionKey ?? config.sessionKey,
-                    senderIsOwner: false,
-                    deliver: false,
-                  });
-                  const text = result?.meta?.finalAssistantVisibleText ?? result?.payloads?.map((p) => p.text ?? "").join("\n") ?? "";
-                  return text.trim() || null;
-                },
-              }
-            : {}),
           onEvent: (event) => {
-            if (event.type === "poll_error") api.logger.warn(`oomi bridge: ${event.error}`);
+            if (event.type === "poll_error") api.logger.warn(`oomi persona jobs: ${event.error}`);
             else if (event.type === "job")
               api.logger.info(
-                `oomi bridge: job ${event.result.jobId} ${event.result.ok ? "succeeded" : `failed: ${event.result.error?.message}`}`,
+                `oomi persona jobs: job ${event.result.jobId} ${event.result.ok ? "succeeded" : `failed: ${event.result.error?.message}`}`,
               );
           },
         });
         bridge.start();
-        api.logger.info(`oomi bridge polling ${client.baseUrl}`);
+        api.logger.info(`oomi persona jobs: polling ${client.baseUrl}`);
       },
       stop: async () => {
-        await bridge?.stop().catch((error) => api.logger.warn(`oomi bridge stop: ${errorMessage(error)}`));
+        await bridge?.stop().catch((error) => api.logger.warn(`oomi persona jobs stop: ${errorMessage(error)}`));
         bridge = null;
       },
     });
