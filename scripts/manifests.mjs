@@ -27,9 +27,7 @@ for (const { dir, pkg } of await pluginPackages()) {
   const module = await import(pathToFileURL(entryPath).href).catch((error) => {
     throw new Error(`cannot import ${entryPath} (run pnpm build first): ${error.message}`);
   });
-  // A channel plugin exports `channelManifest` ({channels, channelConfigs}): what the gateway reads to
-  // know the plugin owns a channel and to validate `channels.<id>` before loading it.
-  const text = renderManifest({ ...buildManifest(module.default, { version: pkg.version }), ...module.channelManifest });
+  const text = renderManifest(buildManifest(module.default, { version: pkg.version }));
   const path = join(dir, "openclaw.plugin.json");
   const current = await readFile(path, "utf8").catch(() => "");
   if (current === text) {

@@ -1,21 +1,14 @@
-import { OOMI_CHANNEL_ID } from "@clawbridge/contracts";
 import { definePlugin } from "@clawbridge/plugin-host";
 import pkg from "../../package.json" with { type: "json" };
 import { connectBackend } from "../backend/connection.js";
 import { OomiBridge } from "../bridge/bridge.js";
-import { createOomiChannel, oomiChannelConfigJsonSchema } from "../channel/channel.js";
+import { createOomiChannel } from "../channel/channel.js";
 import type { OomiChannelRuntime } from "../channel/inbound.js";
 import { errorMessage } from "../errors.js";
 import { defaultWorkspaceRoot } from "../paths.js";
 import { OomiPluginConfigSchema } from "./config.js";
 
 export const OOMI_PLUGIN_ID = "oomi";
-
-/** The manifest fields that declare the channel: `channels` and the JSON Schema of `channels.oomi` (merged in by `pnpm manifests`). */
-export const channelManifest = {
-  channels: [OOMI_CHANNEL_ID],
-  channelConfigs: { [OOMI_CHANNEL_ID]: { schema: oomiChannelConfigJsonSchema() } },
-};
 
 /**
  * The Oomi plugin: the `oomi` channel (Oomi chat in and agent replies out, through core's inbound
@@ -30,14 +23,9 @@ export default definePlugin({
   config: OomiPluginConfigSchema,
   register(api, config) {
     const env = process.env;
-    // The recording API that generates the manifest, and LocalHost until it hosts channels, have no
-    // registerChannel: there the plugin is its persona-job service alone (the manifest's `channels`
-    // comes from `channelManifest` below), and Oomi chat runs only in a gateway.
-    if ("registerChannel" in api) {
-      api.registerChannel({
-        plugin: createOomiChannel({ env, channelRuntime: () => api.runtime.channel as OomiChannelRuntime | undefined }),
-      });
-    }
+    api.registerChannel({
+      plugin: createOomiChannel({ env, channelRuntime: () => api.runtime.channel as OomiChannelRuntime | undefined }),
+    });
     let bridge: OomiBridge | null = null;
     api.registerService({
       id: "oomi-persona-jobs",
