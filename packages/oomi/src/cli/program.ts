@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import type { CommandContext, CommandResult } from "../commands/context.js";
 import { runStatus } from "../commands/status.js";
@@ -35,15 +37,17 @@ backend registration success.`;
  * `personas status` imports its command module only when it runs; status is part of the shell
  * (see tsup.config.ts).
  */
-export function buildProgram(io: ProgramIo, argv?: readonly string[]): Command {
+export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = false } = {}): Command {
   const program = new Command("oomi")
     .description("Managed Oomi personas on this OpenClaw machine, and the Oomi channel bridge.")
+    .option("-V, --version", "print the version")
     .addHelpText("after", SEED_ORDER)
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({
       writeOut: io.stdout,
-      writeErr: io.stderr,
+      // Under --json commander's own stderr (help after a usage error) stays quiet; runCli reports the error once.
+      writeErr: json ? () => {} : io.stderr,
       getOutHelpWidth: () => io.stdoutColumns ?? 80,
       getErrHelpWidth: () => io.stderrColumns ?? 80,
       getOutHasColors: () => false,
@@ -52,7 +56,8 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[]): Command {
     });
 
   const run = (json: boolean | undefined, handler: Handler) => async () => {
-    const progress = io.isTTY && !json ? (line: string) => io.stderr(`${line}\n`) : () => {};
+    // Long steps say what they are doing on stderr, also under --json (stdout keeps the one document).
+    const progress = (line: string) => io.stderr(`${line}\n`);
     const timeout = Number(io.env.OOMI_HEALTH_TIMEOUT_MS);
     const ctx: CommandContext = { env: io.env, cwd: io.cwd, progress, ...(timeout > 0 ? { healthTimeoutMs: timeout } : {}) };
     try {
@@ -277,13 +282,19 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[]): Command {
     const pairOptions = (command: Command) =>
       backend(
         command
-          .option("--app-url <url>", "Oomi app (default: OOMI_APP_URL or http://127.0.0.1:3456)")
+          .option("--app-url <url>", "Oomi app (default: OOMI_APP_URL, which `pnpm start` prints, else http://127.0.0.1:3456)")
           .option("--session-key <key>", "session key")
           .option("--label <label>", "device label"),
       );
-    pairOptions(openclaw.command("pair").description("Pair this machine with Oomi and store the device token (0600).")).action((o) =>
-      run(o.json, async (ctx) => (await import("../commands/openclaw.js")).runPair(o, ctx))(),
-    );
+    workspaceRoot(
+      pairOptions(
+        openclaw
+          .command("pair")
+          .description("Pair this machine with Oomi, store the device token (0600) and start the background bridge.")
+          .option("--no-start", "pair only; do not start the bridge")
+          .option("--detach", "accepted for compatibility: the bridge pair starts always runs in the background"),
+      ),
+    ).action((o) => run(o.json, async (ctx) => (await import("../commands/openclaw.js")).runPair(o, ctx, io.cliPath))());
     pairOptions(openclaw.command("invite").description("Create an invite link for the paired device.")).action((o) =>
       run(o.json, async (ctx) => (await import("../commands/openclaw.js")).runInvite(o, ctx))(),
     );
@@ -320,12 +331,31 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[]): Command {
 }
 
 /**
+ * This package's version, from the package.json beside the bin's folder (`bin/oomi.cjs` or
+ * `dist/cli.cjs`): read only when asked, so no other command pays for it.
+ */
+export function packageVersion(cliPath: string): string {
+  try {
+    const { version } = JSON.parse(readFileSync(join(dirname(cliPath), "..", "package.json"), "utf8")) as { version?: unknown };
+    if (typeof version === "string") return version;
+  } catch {
+    // Reported below.
+  }
+  return "unknown";
+}
+
+/**
  * Parses and runs; commander usage errors become exit 2 (as a JSON envelope under --json).
  * `complete` builds the whole command tree instead of the part argv runs.
  */
 export async function runCli(argv: string[], io: ProgramIo, { complete = false } = {}): Promise<void> {
   const json = argv.includes("--json");
-  const program = buildProgram(json ? { ...io, stderr: () => {} } : io, complete ? undefined : argv);
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+    io.stdout(`${packageVersion(io.cliPath)}\n`);
+    io.setExitCode(0);
+    return;
+  }
+  const program = buildProgram(io, complete ? undefined : argv, { json });
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {
@@ -336,7 +366,7 @@ export async function runCli(argv: string[], io: ProgramIo, { complete = false }
       }
       const message = error.message.replace(/^error: /, "");
       if (json) io.stdout(`${JSON.stringify({ ok: false, error: { code: "USAGE", message } })}\n`);
-      else if (!error.code.startsWith("commander.help")) io.stderr(`oomi: ${message}\n(see oomi --help)\n`);
+      if (!error.code.startsWith("commander.help")) io.stderr(`oomi: ${message}\n(see oomi --help)\n`);
       io.setExitCode(2);
       return;
     }

@@ -2,6 +2,9 @@ import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import {
   OomiBridgeStatusFileSchema,
+  type OomiInviteResult,
+  type OomiOpenclawStatusResult,
+  type OomiPairResult,
   OomiManagedConfigResponseSchema,
   type OomiPairClaimBody,
   OomiPairClaimResponseSchema,
@@ -12,6 +15,7 @@ import type { z } from "zod";
 import { connectBackend, readBridgeState } from "../backend/connection.js";
 import { errorMessage, OomiError } from "../errors.js";
 import { bridgeStatePath, bridgeStatusPath, type Env } from "../paths.js";
+import { REDACTED } from "../cli/output.js";
 import type { BackendFlags, CommandContext, CommandResult } from "./context.js";
 
 export const DEFAULT_SESSION_KEY = "agent:main:webchat:channel:oomi";
@@ -41,11 +45,18 @@ export interface PairFlags extends BackendFlags {
   appUrl?: string;
   label?: string;
   sessionKey?: string;
+  /** `--no-start` (in upstream's agent instructions): pair only, leave the bridge alone. */
+  start?: boolean;
+  workspaceRoot?: string;
 }
 
+/** `--app-url`, else OOMI_APP_URL (the `pnpm start` banner exports it), else the Oomi app's local default. */
+export const appUrlOf = (flags: PairFlags, env: Env) => (flags.appUrl || env.OOMI_APP_URL || "http://127.0.0.1:3456").replace(/\/+$/, "");
+
 /** Pairs this machine: managed config → pair code → claim a device token → bridge state (0600) → invite link. */
-export async function runPair(flags: PairFlags, ctx: CommandContext): Promise<CommandResult> {
-  const appUrl = (flags.appUrl || ctx.env.OOMI_APP_URL || "http://127.0.0.1:3456").replace(/\/+$/, "");
+export async function runPair(flags: PairFlags, ctx: CommandContext, cliPath: string): Promise<OomiPairResult> {
+  const appUrl = appUrlOf(flags, ctx.env);
+  ctx.progress(`pairing with the Oomi app at ${appUrl} …`);
   const config = await postJson(ctx, `${appUrl}/api/gateway/managed/config`, undefined, OomiManagedConfigResponseSchema);
   const brokerHttp = (flags.backendUrl || config.brokerHttpUrl).replace(/\/+$/, "");
   const { pairCode } = await postJson(
@@ -76,28 +87,45 @@ export async function runPair(flags: PairFlags, ctx: CommandContext): Promise<Co
     },
     { secret: true },
   );
-  const client = await connectBackend({ backendUrl: brokerHttp }, ctx.env, ctx.fetch ? { fetch: ctx.fetch } : {});
+  const client = await connectBackend({ backendUrl: brokerHttp, deviceToken: claim.deviceToken, deviceId }, ctx.env, ctx.fetch ? { fetch: ctx.fetch } : {});
   const invite = await client.inviteStart({ appUrl, sessionKey });
+  let bridge: OomiPairResult extends infer R ? (R extends { ok: true; bridge: infer B } ? B : never) : never = null;
+  if (flags.start !== false) {
+    ctx.progress("starting the background Oomi bridge …");
+    const { startBridgeProcess } = await import("../bridge/standalone.js");
+    const started = await startBridgeProcess(
+      { backendUrl: brokerHttp, deviceToken: claim.deviceToken, deviceId, ...(flags.workspaceRoot ? { workspaceRoot: flags.workspaceRoot } : {}) },
+      ctx,
+      cliPath,
+    );
+    bridge = { pid: Number(started.pid), alreadyRunning: started.started === false };
+  }
+  const statePath = bridgeStatePath(ctx.env);
   return {
     ok: true,
-    brokerHttp,
     deviceId,
-    sessionKey,
-    claimedAt,
-    statePath: bridgeStatePath(ctx.env),
     inviteUrl: invite.inviteUrl,
     inviteExpiresAt: invite.expiresAt,
+    brokerHttpUrl: brokerHttp,
+    brokerDeviceWsUrl: config.brokerDeviceWsUrl,
+    bridgeMode: bridge ? "detached" : "skipped",
+    bridgeStatePath: statePath,
+    brokerHttp,
+    statePath,
+    sessionKey,
+    claimedAt,
+    bridge,
   };
 }
 
-export async function runInvite(flags: PairFlags, ctx: CommandContext): Promise<CommandResult> {
+/** An invite link for the paired device, with upstream's `appUrl`, `backendHttp` and `sessionKey`. */
+export async function runInvite(flags: PairFlags, ctx: CommandContext): Promise<OomiInviteResult> {
   const state = await readBridgeState(ctx.env);
   const client = await connectBackend(flags, ctx.env, ctx.fetch ? { fetch: ctx.fetch } : {});
-  const invite = await client.inviteStart({
-    ...(flags.appUrl || ctx.env.OOMI_APP_URL ? { appUrl: flags.appUrl || ctx.env.OOMI_APP_URL } : {}),
-    sessionKey: flags.sessionKey || state?.sessionKey || DEFAULT_SESSION_KEY,
-  });
-  return { ok: true, ...invite };
+  const appUrl = flags.appUrl || ctx.env.OOMI_APP_URL ? appUrlOf(flags, ctx.env) : client.baseUrl;
+  const sessionKey = flags.sessionKey || ctx.env.OOMI_SESSION_KEY || state?.sessionKey || DEFAULT_SESSION_KEY;
+  const invite = await client.inviteStart({ appUrl, sessionKey });
+  return { ok: true, appUrl, backendHttp: client.baseUrl, inviteUrl: invite.inviteUrl, expiresAt: invite.expiresAt, sessionKey };
 }
 
 async function readBridgeStatus(env: Env) {
@@ -111,19 +139,31 @@ async function readBridgeStatus(env: Env) {
   }
 }
 
-/** Pairing and bridge state, with the device token never shown. */
-export async function runOpenclawStatus(_flags: BackendFlags, ctx: CommandContext): Promise<CommandResult> {
+/** Pairing and bridge state, with upstream's fields; the device token is never shown. */
+export async function runOpenclawStatus(_flags: BackendFlags, ctx: CommandContext): Promise<OomiOpenclawStatusResult> {
   const state = await readBridgeState(ctx.env);
   const { bridgeProcessStatus } = await import("../bridge/standalone.js");
+  const bridgeStatus = await readBridgeStatus(ctx.env);
   return {
     ok: true,
+    bridgeStatePath: bridgeStatePath(ctx.env),
+    bridgeStatusPath: bridgeStatusPath(ctx.env),
+    bridgeState: {
+      brokerHttp: state?.brokerHttp ?? "",
+      brokerWs: state?.brokerWs ?? "",
+      deviceId: state?.deviceId ?? "",
+      deviceToken: state?.deviceToken ? REDACTED : "",
+      claimedAt: state?.claimedAt ?? null,
+      expiresAt: state?.expiresAt ?? null,
+    },
+    runtime: bridgeStatus ?? {},
     paired: Boolean(state),
     brokerHttp: state?.brokerHttp ?? null,
     deviceId: state?.deviceId ?? null,
     sessionKey: state?.sessionKey ?? null,
     hasDeviceToken: Boolean(state?.deviceToken),
     bridge: await bridgeProcessStatus(ctx.env),
-    bridgeStatus: await readBridgeStatus(ctx.env),
+    bridgeStatus,
   };
 }
 
