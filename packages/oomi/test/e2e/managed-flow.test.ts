@@ -62,7 +62,8 @@ describe("oomi CLI: the seed's managed creation order (light dev server)", () =>
       ok: true,
       createdPersona: false,
       launch: { ok: true, slug, workspacePath: workspace, installed: true, reusedRunningProcess: false },
-      registration: { ok: true, transport: "local" },
+      runtime: { transport: "local" },
+      registration: { ok: true, persona: { slug, lifecycle: "running" } },
     });
 
     const runtime = JSON.parse(await readFile(join(workspace, ".oomi", "runtime.json"), "utf8"));
@@ -187,7 +188,7 @@ describe("oomi CLI: bad input", () => {
     expect(launched.json).toMatchObject({
       ok: false,
       launch: { ok: false },
-      registration: { ok: false, skipped: true },
+      registration: null,
       error: { code: "RUNTIME_UNHEALTHY" },
     });
     const state = JSON.parse(await readFile(join(root, "never-up", ".oomi", "runtime.json"), "utf8"));
