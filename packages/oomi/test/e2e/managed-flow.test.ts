@@ -248,11 +248,12 @@ describe("oomi CLI: pairing and the standalone bridge", () => {
       OOMI_PERSONA_PUBLIC_HOST: "192.168.50.161",
       OOMI_PERSONA_BIND_HOST: "127.0.0.1",
     };
-    const pair = await oomi(["openclaw", "pair", "--app-url", backend.url, "--device-id", "paired-box", "--json"], pairedEnv);
+    const pair = await oomi(["openclaw", "pair", "--no-start", "--app-url", backend.url, "--device-id", "paired-box", "--json"], pairedEnv);
     expect(pair.exitCode, pair.stderr).toBe(0);
     expect(pair.json).toMatchObject({
       ok: true,
       brokerHttp: backend.url,
+      bridgeMode: "skipped",
       deviceId: "paired-box",
       inviteUrl: expect.stringContaining("/invite/"),
     });
@@ -266,13 +267,13 @@ describe("oomi CLI: pairing and the standalone bridge", () => {
 
     // Another machine (no saved token) cannot claim the same device id; this one re-pairs with its token.
     const otherHome = await mkdtemp(join(tmpdir(), "oomi-other-"));
-    const takeover = await oomi(["openclaw", "pair", "--app-url", backend.url, "--device-id", "paired-box", "--json"], {
+    const takeover = await oomi(["openclaw", "pair", "--no-start", "--app-url", backend.url, "--device-id", "paired-box", "--json"], {
       ...pairedEnv,
       HOME: otherHome,
     });
     expect(takeover.exitCode).toBe(1);
     expect(takeover.json).toMatchObject({ ok: false, error: { code: "BACKEND_ERROR", message: expect.stringContaining("409") } });
-    const repair = await oomi(["openclaw", "pair", "--app-url", backend.url, "--device-id", "paired-box", "--json"], pairedEnv);
+    const repair = await oomi(["openclaw", "pair", "--no-start", "--app-url", backend.url, "--device-id", "paired-box", "--json"], pairedEnv);
     expect(repair.exitCode, repair.stderr).toBe(0);
     const rotated = JSON.parse(await readFile(statePath, "utf8")).deviceToken as string;
     expect(rotated).not.toBe(deviceToken);
