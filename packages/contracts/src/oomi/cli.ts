@@ -221,3 +221,40 @@ export const OomiJobExecutionResultSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 export type OomiJobExecutionResult = z.infer<typeof OomiJobExecutionResultSchema>;
+
+/** `oomi openclaw bridge service <action> --json`: the bridge's systemd user unit. */
+export const OomiBridgeServiceResultSchema = cliEnvelopeOf({
+  action: z.enum(["install", "start", "stop", "restart", "status", "uninstall"]),
+  unit: z.string(),
+  unitPath: z.string(),
+  installed: z.boolean(),
+  /** This action started (or restarted) the unit. */
+  started: z.boolean(),
+  loaded: z.boolean(),
+  running: z.boolean(),
+  activeState: z.string().nullable(),
+  pid: z.number().int().nullable(),
+  lastExitCode: z.number().int().nullable(),
+});
+export type OomiBridgeServiceResult = z.infer<typeof OomiBridgeServiceResultSchema>;
+
+const refreshFields = {
+  currentVersion: z.string(),
+  /** The registry's latest, else the current version (as upstream). */
+  latestVersion: z.string(),
+  versionCheck: z.object({
+    status: z.enum(["current", "skipped", "unavailable"]),
+    /** Why the check could not answer (offline, timeout, an error status); refresh went on. */
+    reason: z.string().nullable(),
+  }),
+  workspaceRoot: z.string(),
+  refreshed: z.array(z.object({ slug: z.string(), ok: z.boolean(), error: z.string().optional() })),
+};
+
+/** `oomi openclaw refresh --json`: upstream's version fields plus what was refreshed; a persona that failed makes it a failure that still lists every one. */
+export const OomiRefreshResultSchema = z.discriminatedUnion("ok", [
+  z.object({ ok: z.literal(true), ...refreshFields }),
+  z.object({ ok: z.literal(false), error: ErrorObjectSchema, ...refreshFields }),
+]);
+export type OomiRefreshResult = z.infer<typeof OomiRefreshResultSchema>;
+export type OomiRefreshVersionCheck = OomiRefreshResult["versionCheck"];

@@ -34,6 +34,9 @@ export async function bridgeProcessStatus(
   return { running: pid !== null, pid, logPath: bridgeLogPath(env) };
 }
 
+// The service commands load with the other bridge commands (one command module, see tsup.config.ts).
+export { bridgeService, systemctlUser } from "./service.js";
+
 export interface BridgeRunFlags extends BackendFlags {
   workspaceRoot?: string;
   pollIntervalMs?: string;

@@ -1,8 +1,7 @@
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import type { CommandContext, CommandResult } from "../commands/context.js";
 import { runStatus } from "../commands/status.js";
+import { packageVersion } from "../version.js";
 import { renderFailure, renderResult, type Streams } from "./output.js";
 
 type Handler = (ctx: CommandContext) => Promise<CommandResult>;
@@ -302,10 +301,15 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
       workspaceRoot(
         openclaw
           .command("refresh")
-          .description("Relaunch and re-register every running persona.")
-          .option("--include-stopped", "also stopped personas"),
+          .description("Check npm for a newer oomi, then relaunch and re-register every running persona.")
+          .option("--include-stopped", "also stopped personas")
+          .option("--skip-version-check", "do not ask npm for the latest version (also OOMI_SKIP_UPDATE_CHECK=1)"),
       ),
-    ).action((o) => run(o.json, async (ctx) => (await import("../commands/openclaw.js")).runRefresh(o, ctx))());
+    ).action((o) =>
+      run(o.json, async (ctx) =>
+        (await import("../commands/openclaw.js")).runRefresh({ ...o, versionCheck: !o.skipVersionCheck }, ctx, io.cliPath),
+      )(),
+    );
     backend(openclaw.command("status").description("Pairing and bridge status (the token is never shown).")).action((o) =>
       run(o.json, async (ctx) => (await import("../commands/openclaw.js")).runOpenclawStatus(o, ctx))(),
     );
@@ -327,21 +331,26 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
     bridgeOptions(bridge.command("run").description("Run the bridge in the foreground.")).action((o) =>
       run(o.json, async (ctx) => (await import("../bridge/standalone.js")).runBridgeForeground(o, ctx))(),
     );
+    bridge
+      .command("service [action]")
+      .description("The bridge as a systemd user unit (Linux): install, start, stop, restart, status (default) or uninstall.")
+      .option("--no-start", "install without starting")
+      .option("--json", "print exactly one JSON document on stdout")
+      .action((action: string | undefined, o) =>
+        run(o.json, async (ctx) => {
+          const { bridgeService, systemctlUser } = await import("../bridge/standalone.js");
+          return bridgeService({
+            action: action ?? "status",
+            env: ctx.env,
+            cliPath: io.cliPath,
+            nodePath: process.execPath,
+            platform: process.platform,
+            runner: systemctlUser,
+            start: o.start !== false,
+          });
+        })(),
+      );
   }
-}
-
-/**
- * This package's version, from the package.json beside the bin's folder (`bin/oomi.cjs` or
- * `dist/cli.cjs`): read only when asked, so no other command pays for it.
- */
-export function packageVersion(cliPath: string): string {
-  try {
-    const { version } = JSON.parse(readFileSync(join(dirname(cliPath), "..", "package.json"), "utf8")) as { version?: unknown };
-    if (typeof version === "string") return version;
-  } catch {
-    // Reported below.
-  }
-  return "unknown";
 }
 
 /**

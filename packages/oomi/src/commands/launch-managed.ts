@@ -90,7 +90,9 @@ export async function runLaunchManaged(
       progress: ctx.progress,
     });
   } catch (error) {
-    const failure = isOomiError(error) ? { code: error.code, message: error.message } : { code: "LAUNCH_FAILED", message: errorMessage(error) };
+    const failure = isOomiError(error)
+      ? { code: error.code, message: error.message }
+      : { code: "LAUNCH_FAILED", message: errorMessage(error) };
     return {
       ok: false,
       persona,

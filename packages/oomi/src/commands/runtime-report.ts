@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
-import type { OomiPersonaCallResult } from "@clawbridge/contracts";
 import { networkInterfaces } from "node:os";
 import { resolve } from "node:path";
+import type { OomiPersonaCallResult } from "@clawbridge/contracts";
 import type { OomiBackendClient } from "../backend/client.js";
 import { connectBackend } from "../backend/connection.js";
 import { invalidInput, OomiError } from "../errors.js";

@@ -273,7 +273,10 @@ describe("oomi CLI: pairing and the standalone bridge", () => {
     });
     expect(takeover.exitCode).toBe(1);
     expect(takeover.json).toMatchObject({ ok: false, error: { code: "BACKEND_ERROR", message: expect.stringContaining("409") } });
-    const repair = await oomi(["openclaw", "pair", "--no-start", "--app-url", backend.url, "--device-id", "paired-box", "--json"], pairedEnv);
+    const repair = await oomi(
+      ["openclaw", "pair", "--no-start", "--app-url", backend.url, "--device-id", "paired-box", "--json"],
+      pairedEnv,
+    );
     expect(repair.exitCode, repair.stderr).toBe(0);
     const rotated = JSON.parse(await readFile(statePath, "utf8")).deviceToken as string;
     expect(rotated).not.toBe(deviceToken);

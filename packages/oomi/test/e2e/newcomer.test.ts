@@ -43,7 +43,11 @@ beforeAll(async () => {
     });
     host?.once("exit", (code) => fail(new Error(`host exited with ${code}: ${err}`)));
   });
-  exportLine = banner.split("\n").find((line) => line.trim().startsWith("export OOMI_BACKEND_URL="))?.trim() ?? "";
+  exportLine =
+    banner
+      .split("\n")
+      .find((line) => line.trim().startsWith("export OOMI_BACKEND_URL="))
+      ?.trim() ?? "";
 });
 
 afterAll(() => {

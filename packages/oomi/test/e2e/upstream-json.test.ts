@@ -80,7 +80,11 @@ describe("oomi --json holds upstream oomi-ai 0.2.50's recorded shapes (test/fixt
     const succeeded = await oomi(["persona-jobs", "succeed", jobId, "--workspace-path", workspace, "--json"], env);
     const job = expectUpstreamShape("persona-jobs succeed", succeeded, OomiJobCallResultSchema).job;
     for (const field of UPSTREAM.commands["persona-jobs succeed"]?.sent ?? []) expect(job.result, field).toHaveProperty(field);
-    expect(job.result).toMatchObject({ transport: "local", endpoint: launch.runtime.endpoint, healthcheckUrl: launch.runtime.healthcheckUrl });
+    expect(job.result).toMatchObject({
+      transport: "local",
+      endpoint: launch.runtime.endpoint,
+      healthcheckUrl: launch.runtime.healthcheckUrl,
+    });
 
     const second = await oomi(["personas", "create-managed", "shape-fail", "--name", "Shape Fail", "--json"], env);
     const failed = await oomi(["persona-jobs", "fail", second.json.personaJob.jobId, "--code", "X", "--message", "why", "--json"], env);
@@ -120,12 +124,23 @@ describe("oomi --json holds upstream oomi-ai 0.2.50's recorded shapes (test/fixt
 
     const unknown = await oomi(["personas", "status", "nobody-here", "--json"], env);
     expect(unknown.exitCode).toBe(1);
-    expect(OomiStatusResultSchema.parse(unknown.json)).toMatchObject({ ok: false, workspaceExists: false, error: { code: "PERSONA_NOT_FOUND" } });
+    expect(OomiStatusResultSchema.parse(unknown.json)).toMatchObject({
+      ok: false,
+      workspaceExists: false,
+      error: { code: "PERSONA_NOT_FOUND" },
+    });
     expect(unknown.stderr).toContain("no managed persona nobody-here");
 
     const usage = await oomi(["personas", "status", "x", "--bogus", "--json"], env);
     expect(usage.exitCode).toBe(2);
     expect(usage.stderr).toContain("unknown option '--bogus'");
+
+    // Upstream's `personas create` syncs without a token and gets 401 from this backend; ours sends the device token.
+    const local = await oomi(["personas", "create", "repo-persona", "--name", "Repo Persona", "--json"], env, home);
+    expect(local.exitCode, local.stderr).toBe(0);
+    expect(local.json).toMatchObject({ ok: true, synced: true });
+    const synced = await fetch(`${backend.url}/v1/personas/repo-persona`, { headers: { authorization: `Bearer ${DEVICE.deviceToken}` } });
+    expect(((await synced.json()) as { persona: { name: string } }).persona.name).toBe("Repo Persona");
 
     const version = await oomi(["--version"], env);
     expect(version.exitCode).toBe(0);
