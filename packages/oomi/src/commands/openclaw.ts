@@ -19,7 +19,7 @@ import { REDACTED } from "../cli/output.js";
 import { errorMessage, OomiError } from "../errors.js";
 import { bridgeStatePath, bridgeStatusPath, type Env } from "../paths.js";
 import { PACKAGE_NAME, packageVersion } from "../version.js";
-import type { BackendFlags, CommandContext, CommandResult } from "./context.js";
+import type { BackendFlags, CommandContext } from "./context.js";
 
 export const DEFAULT_SESSION_KEY = "agent:main:webchat:channel:oomi";
 
