@@ -69,7 +69,13 @@ async function oomi(step, args) {
   );
   const json = args.includes("--json") ? jsonOf(done.stdout) : null;
   const ok = done.code === 0 && (!args.includes("--json") || (json !== null && json.ok !== false));
-  steps.push({ step, command: `oomi ${args.join(" ")}`, exitCode: done.code, ok, ...(ok ? {} : { stderr: done.stderr.trim().slice(-2_000) }) });
+  steps.push({
+    step,
+    command: `oomi ${args.join(" ")}`,
+    exitCode: done.code,
+    ok,
+    ...(ok ? {} : { stderr: done.stderr.trim().slice(-2_000) }),
+  });
   return json;
 }
 function check(step, description, ok) {
@@ -82,9 +88,24 @@ const description = "The seed's managed creation order, end to end";
 const workspace = join(root, slug);
 try {
   // Pairing gives either CLI its device token (upstream reads it only from the paired state).
-  await oomi(0, ["openclaw", "pair", "--no-start", "--app-url", backend.url, "--device-id", "seed-flow-device", "--label", "seed-flow", "--json"]);
+  await oomi(0, [
+    "openclaw",
+    "pair",
+    "--no-start",
+    "--app-url",
+    backend.url,
+    "--device-id",
+    "seed-flow-device",
+    "--label",
+    "seed-flow",
+    "--json",
+  ]);
   await oomi(1, ["personas", "scaffold", slug, "--name", name, "--description", description, "--out", workspace, "--force", "--json"]);
-  check(2, "test -f persona.json oomi.runtime.json package.json", ["persona.json", "oomi.runtime.json", "package.json"].every((f) => existsSync(join(workspace, f))));
+  check(
+    2,
+    "test -f persona.json oomi.runtime.json package.json",
+    ["persona.json", "oomi.runtime.json", "package.json"].every((f) => existsSync(join(workspace, f))),
+  );
   // The light fixture stands in for the scaffold's Vite app (a real one installs from the npm registry).
   for (const file of ["server.mjs", "package.json", "public"]) cpSync(join(fixture, file), join(workspace, file), { recursive: true });
   writeFileSync(join(workspace, "oomi.runtime.json"), readFileSync(join(fixture, "oomi.runtime.json")));
@@ -100,9 +121,17 @@ try {
       headers: { authorization: `Bearer ${[...backend.store.data.devices.values()][0]?.deviceToken ?? ""}` },
     })
   ).json();
-  check(7, "backend persona is running with a heartbeat", persona?.persona?.lifecycle === "running" && Boolean(persona.persona.runtime?.lastHeartbeatAt));
+  check(
+    7,
+    "backend persona is running with a heartbeat",
+    persona?.persona?.lifecycle === "running" && Boolean(persona.persona.runtime?.lastHeartbeatAt),
+  );
 } finally {
-  await run(process.execPath, [cli, "personas", "stop", slug, "--workspace-root", root, "--json"], { env, cwd: home, timeout: 60_000 }).catch(() => {});
+  await run(process.execPath, [cli, "personas", "stop", slug, "--workspace-root", root, "--json"], {
+    env,
+    cwd: home,
+    timeout: 60_000,
+  }).catch(() => {});
   await backend.stop();
   if (!values.keep) rmSync(home, { recursive: true, force: true });
 }
