@@ -17,6 +17,15 @@ export const OomiScaffoldResultSchema = cliEnvelopeOf({
 });
 export type OomiScaffoldResult = z.infer<typeof OomiScaffoldResultSchema>;
 
+/** `oomi personas create <id> --json`: the repo-local manifest written, and whether it was synced (with the device token). */
+export const OomiCreateLocalResultSchema = cliEnvelopeOf({
+  id: z.string(),
+  path: z.string(),
+  manifest: z.looseObject({ id: z.string(), name: z.string() }),
+  synced: z.boolean(),
+});
+export type OomiCreateLocalResult = z.infer<typeof OomiCreateLocalResultSchema>;
+
 /** `oomi personas create-managed --json` */
 export const OomiCreateManagedResultSchema = cliEnvelopeOf(OomiManagedCreateResponseSchema.shape);
 export type OomiCreateManagedResult = z.infer<typeof OomiCreateManagedResultSchema>;

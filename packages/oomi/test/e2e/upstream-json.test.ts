@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import {
+  OomiCreateLocalResultSchema,
   OomiCreateManagedResultSchema,
   OomiInviteResultSchema,
   OomiJobCallResultSchema,
@@ -138,7 +139,7 @@ describe("oomi --json holds upstream oomi-ai 0.2.50's recorded shapes (test/fixt
     // Upstream's `personas create` syncs without a token and gets 401 from this backend; ours sends the device token.
     const local = await oomi(["personas", "create", "repo-persona", "--name", "Repo Persona", "--json"], env, home);
     expect(local.exitCode, local.stderr).toBe(0);
-    expect(local.json).toMatchObject({ ok: true, synced: true });
+    expect(OomiCreateLocalResultSchema.parse(local.json)).toMatchObject({ ok: true, synced: true });
     const synced = await fetch(`${backend.url}/v1/personas/repo-persona`, { headers: { authorization: `Bearer ${DEVICE.deviceToken}` } });
     expect(((await synced.json()) as { persona: { name: string } }).persona.name).toBe("Repo Persona");
 
