@@ -1,3 +1,5 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   OomiCreateLocalResultSchema,
@@ -15,6 +17,7 @@ import {
 import type { RunningOomiBackend } from "@clawbridge/oomi-backend";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
+import { isProcessAlive } from "../../src/runtime/process-group.js";
 import { DEVICE, installLightFixture, startTestBackend, testEnv } from "../support.js";
 import { UPSTREAM, upstreamMismatches } from "../upstream-shapes.js";
 import { type CliRun, oomi } from "./cli-run.js";
@@ -115,6 +118,25 @@ describe("oomi --json holds upstream oomi-ai 0.2.50's recorded shapes (test/fixt
     expect(expectUpstreamShape("personas stop", stop, OomiStopResultSchema)).toMatchObject({ stopped: true, state: { status: "stopped" } });
     const deleted = await oomi(["personas", "delete", slug, "--json"], env);
     expect(expectUpstreamShape("personas delete", deleted, OomiStopResultSchema)).toMatchObject({ deleted: true, stopped: false });
+  });
+
+  it("pair without --no-start starts the background bridge, as upstream's pair starts its bridge", async () => {
+    const bridgeHome = await mkdtemp(join(tmpdir(), "oomi-pair-bridge-"));
+    const bridgeEnv = { ...env, HOME: bridgeHome };
+    delete (bridgeEnv as Record<string, string | undefined>).OOMI_DEVICE_TOKEN;
+    delete (bridgeEnv as Record<string, string | undefined>).OOMI_DEVICE_ID;
+    const pair = await oomi(["openclaw", "pair", "--device-id", "bridge-box", "--json"], bridgeEnv);
+    const paired = expectUpstreamShape("openclaw pair", pair, OomiPairResultSchema);
+    try {
+      expect(paired).toMatchObject({ bridgeMode: "detached", bridge: { alreadyRunning: false } });
+      expect(isProcessAlive(paired.bridge.pid)).toBe(true);
+      const status = await oomi(["openclaw", "status", "--json"], bridgeEnv);
+      expect(status.json).toMatchObject({ bridge: { running: true, pid: paired.bridge.pid } });
+    } finally {
+      const stopped = await oomi(["openclaw", "bridge", "stop", "--json"], bridgeEnv);
+      expect(stopped.json).toMatchObject({ ok: true, stopped: true });
+    }
+    expect(isProcessAlive(paired.bridge.pid)).toBe(false);
   });
 
   it("exit codes: create-managed without --name is 1, status of an unknown persona is 1 with its fields, --version is 0; errors reach stderr under --json", async () => {
