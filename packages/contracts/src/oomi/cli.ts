@@ -267,3 +267,21 @@ export const OomiRefreshResultSchema = z.discriminatedUnion("ok", [
 ]);
 export type OomiRefreshResult = z.infer<typeof OomiRefreshResultSchema>;
 export type OomiRefreshVersionCheck = OomiRefreshResult["versionCheck"];
+
+/** `oomi openclaw bridge start --json`: the background bridge, started now or already running. */
+export const OomiBridgeStartResultSchema = cliEnvelopeOf({
+  started: z.boolean(),
+  running: z.boolean(),
+  pid: z.number().int().nullable(),
+  logPath: z.string(),
+});
+export type OomiBridgeStartResult = z.infer<typeof OomiBridgeStartResultSchema>;
+
+/** `oomi openclaw bridge stop --json`: whether a verified bridge process was stopped, and how. */
+export const OomiBridgeStopResultSchema = cliEnvelopeOf({
+  stopped: z.boolean(),
+  pid: z.number().int().nullable(),
+  signal: z.enum(["SIGTERM", "SIGKILL"]).nullable().optional(),
+  notSignalled: z.object({ pid: z.number().int(), reason: z.string() }).optional(),
+});
+export type OomiBridgeStopResult = z.infer<typeof OomiBridgeStopResultSchema>;

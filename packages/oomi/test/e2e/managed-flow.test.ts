@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { OomiBridgeStartResultSchema, OomiBridgeStopResultSchema, OomiJobExecutionResultSchema } from "@clawbridge/contracts";
 import type { RunningOomiBackend } from "@clawbridge/oomi-backend";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bridgeLogPath } from "../../src/paths.js";
@@ -224,7 +225,7 @@ describe("oomi CLI: help and the persona job executor", () => {
       env,
     );
     expect(executed.exitCode, executed.stderr).toBe(0);
-    expect(executed.json).toMatchObject({ ok: true, jobId, slug: "job-exec" });
+    expect(OomiJobExecutionResultSchema.parse(executed.json)).toMatchObject({ ok: true, jobId, slug: "job-exec" });
     const job = (await (
       await fetch(`${backend.url}/v1/persona_jobs/${jobId}`, { headers: { authorization: `Bearer ${DEVICE.deviceToken}` } })
     ).json()) as Record<string, any>;
@@ -286,7 +287,7 @@ describe("oomi CLI: pairing and the standalone bridge", () => {
 
     await installLightFixture(pairedRoot, "bridged", { defaultPort: 45450 });
     const started = await oomi(["openclaw", "bridge", "start", "--poll-interval-ms", "200", "--json"], pairedEnv);
-    expect(started.json).toMatchObject({ ok: true, started: true, running: true });
+    expect(OomiBridgeStartResultSchema.parse(started.json)).toMatchObject({ ok: true, started: true, running: true });
     // On a failure, the bridge's own log says why; it is the first thing to read.
     const bridgeLog = () => readFile(bridgeLogPath(pairedEnv), "utf8").catch((error) => `no bridge log: ${error.message}`);
     // With nothing queued the detached bridge keeps polling: it is still alive ten poll intervals later.
@@ -317,7 +318,7 @@ describe("oomi CLI: pairing and the standalone bridge", () => {
       await oomi(["personas", "stop", "bridged", "--json"], pairedEnv);
     }
     await backend.stop();
-    expect(stopped.json, await bridgeLog()).toMatchObject({ ok: true, stopped: true });
+    expect(OomiBridgeStopResultSchema.parse(stopped.json), await bridgeLog()).toMatchObject({ ok: true, stopped: true });
     expect(isProcessAlive(started.json.pid)).toBe(false);
   });
 });
