@@ -132,6 +132,17 @@ try {
     cwd: home,
     timeout: 60_000,
   }).catch(() => {});
+  // Upstream's stop signals only the pid it recorded (npm), which leaves the dev server under it
+  // running; the group this script's own workspace recorded goes too, so nothing outlives the run.
+  const statePath = join(workspace, ".oomi", "runtime.json");
+  const recorded = existsSync(statePath) ? JSON.parse(readFileSync(statePath, "utf8")).pid : null;
+  if (Number.isInteger(recorded) && recorded > 0) {
+    try {
+      process.kill(-recorded, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
   await backend.stop();
   if (!values.keep) rmSync(home, { recursive: true, force: true });
 }
