@@ -27,6 +27,7 @@ describe("nextCommands", () => {
     expect(local.find((line) => line.startsWith("export "))).toContain(
       `OOMI_DEVICE_TOKEN="$(node -p 'require("/work/it'\\''s here/oomi-device.json").deviceToken')"`,
     );
+    expect(local.find((line) => line.startsWith("export "))).toContain("OOMI_APP_URL=http://127.0.0.1:18761 ");
     expect(local.some((line) => line.includes("pnpm openclaw"))).toBe(false);
     const gateway = nextCommands({ url: "http://127.0.0.1:18789", token: "t".repeat(24), oomi, gatewayHome: "/work/.state/host/openclaw" });
     expect(gateway.at(-1)).toBe("OPENCLAW_HOME=/work/.state/host/openclaw pnpm openclaw plugins list");

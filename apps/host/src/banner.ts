@@ -46,6 +46,8 @@ export function nextCommands(input: NextCommandsInput): string[] {
     `curl -sS -H ${auth} -H ${json} -d '{"type":"custom","message":"hello from clawbridge"}' ${input.url}/clawhip/event`,
     [
       `export OOMI_BACKEND_URL=${shellWord(input.oomi.backendUrl)}`,
+      // The local backend also answers as the Oomi app: `oomi openclaw pair` finds it without --app-url.
+      `OOMI_APP_URL=${shellWord(input.oomi.backendUrl)}`,
       `OOMI_DEVICE_ID=${shellWord(input.oomi.deviceId)}`,
       `OPENCLAW_PERSONAS_DIR=${shellWord(input.oomi.personasDir)}`,
       `OOMI_DEVICE_TOKEN="$(node -p ${shellWord(tokenExpression)})"`,

@@ -45,7 +45,7 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
   throw new HttpError(400, "invalid_field", `${field}: ${issue?.message ?? "invalid"}`, field);
 }
 
-export function sendHtml(res: ServerResponse, html: string): void {
-  res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-length": Buffer.byteLength(html) });
+export function sendHtml(res: ServerResponse, html: string, status = 200): void {
+  res.writeHead(status, { "content-type": "text/html; charset=utf-8", "content-length": Buffer.byteLength(html) });
   res.end(html);
 }

@@ -1,7 +1,43 @@
+import type { OomiInviteRecord, OomiPersonaJob } from "@clawbridge/contracts";
 import type { BackendState } from "./store.js";
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A job's row: a failed job says why (the code and message its executor reported). */
+function jobCells(job: OomiPersonaJob): string[] {
+  return [
+    job.jobId,
+    job.jobType,
+    job.slug,
+    job.status,
+    job.completedAt ?? "—",
+    job.failure ? `${job.failure.code}: ${job.failure.message}` : "—",
+  ];
+}
+
+/** The page an invite link opens: which device and session it connects, until it expires. */
+export function renderInvitePage(invite: OomiInviteRecord): string {
+  const rows = [
+    ["device", invite.deviceId],
+    ["session key", invite.sessionKey],
+    ["created", invite.createdAt],
+    ["expires", invite.expiresAt],
+  ]
+    .map(([label, value]) => `<tr><th>${escapeHtml(label ?? "")}</th><td>${escapeHtml(value ?? "")}</td></tr>`)
+    .join("\n");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Oomi invite</title>
+<style>body{font:14px system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}</style>
+</head><body>
+<h1>Oomi Connect invite</h1>
+<p>This local backend stands in for the Oomi app: the invite is valid, and connects this session to the paired OpenClaw device.</p>
+<table>
+${rows}
+</table>
+</body></html>
+`;
 }
 
 /** The read-only overview at `/`: every persona with its lifecycle, runtime and last heartbeat, the jobs, and the chat both ways. */
@@ -23,7 +59,12 @@ export function renderPersonaPage(store: BackendState): string {
     })
     .join("\n");
   const jobs = [...store.jobs.values()]
-    .map((j) => `<tr>${[j.jobId, j.jobType, j.slug, j.status].map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`)
+    .map(
+      (j) =>
+        `<tr>${jobCells(j)
+          .map((c) => `<td>${escapeHtml(c)}</td>`)
+          .join("")}</tr>`,
+    )
     .join("\n");
   const chat = [
     ...store.messages
@@ -57,9 +98,9 @@ export function renderPersonaPage(store: BackendState): string {
 ${rows || '<tr><td colspan="7">no personas yet</td></tr>'}
 </tbody></table>
 <h2>Persona jobs</h2>
-<table><thead><tr><th>job</th><th>type</th><th>slug</th><th>status</th></tr></thead>
+<table><thead><tr><th>job</th><th>type</th><th>slug</th><th>status</th><th>completed</th><th>failure</th></tr></thead>
 <tbody>
-${jobs || '<tr><td colspan="4">no jobs yet</td></tr>'}
+${jobs || '<tr><td colspan="6">no jobs yet</td></tr>'}
 </tbody></table>
 <h2>Conversation (${chat.length})</h2>
 <table><thead><tr><th>conversation</th><th>at</th><th>from</th><th>message</th><th>state</th></tr></thead>

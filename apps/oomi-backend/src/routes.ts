@@ -202,7 +202,7 @@ export const routes: Route[] = [
           healthcheckUrl: body.healthcheckUrl,
           transport: body.transport,
           localPort: body.localPort,
-          startedAt: body.startedAt,
+          startedAt: body.startedAt ?? ctx.now().toISOString(),
           lastHeartbeatAt: p.runtime?.lastHeartbeatAt ?? null,
         };
         return p;
@@ -226,7 +226,7 @@ export const routes: Route[] = [
           transport: body.transport,
           localPort: body.localPort,
           startedAt: p.runtime?.startedAt ?? null,
-          lastHeartbeatAt: body.observedAt,
+          lastHeartbeatAt: body.observedAt ?? ctx.now().toISOString(),
         };
         return p;
       });
@@ -268,7 +268,7 @@ export const routes: Route[] = [
           return ctx.store.mutate((data) => {
             const j = jobOf(data, jobId);
             j.status = "running";
-            j.startedAt = body.startedAt;
+            j.startedAt = body.startedAt ?? ctx.now().toISOString();
             const p = data.personas.get(j.slug);
             if (p && j.jobType === "create_persona_runtime") p.lifecycle = "provisioning";
             return j;
@@ -279,9 +279,9 @@ export const routes: Route[] = [
           return ctx.store.mutate((data) => {
             const j = jobOf(data, jobId);
             j.status = "succeeded";
-            j.completedAt = body.completedAt;
+            j.completedAt = body.completedAt ?? ctx.now().toISOString();
             const { deviceId: _device, ...result } = body;
-            j.result = result;
+            j.result = { ...result, completedAt: j.completedAt };
             j.failure = null;
             const p = data.personas.get(j.slug);
             if (p && j.jobType === "destroy_persona_runtime") {
@@ -292,15 +292,16 @@ export const routes: Route[] = [
           });
         }
         const body = parseBody(OomiJobFailBodySchema, ctx.body);
+        const completedAt = body.completedAt ?? ctx.now().toISOString();
         return ctx.store.mutate((data) => {
           const j = jobOf(data, jobId);
           j.status = "failed";
-          j.completedAt = body.completedAt;
+          j.completedAt = completedAt;
           j.failure = { code: body.code, message: body.message };
           const p = data.personas.get(j.slug);
           if (p) {
             p.lifecycle = "failed";
-            p.failure = { code: body.code, message: body.message, at: body.completedAt };
+            p.failure = { code: body.code, message: body.message, at: completedAt };
           }
           return j;
         });
@@ -464,10 +465,22 @@ export const routes: Route[] = [
     auth: true,
     handle: async (ctx) => {
       const body = parseBody(OomiInviteStartBodySchema, ctx.body);
-      const code = randomBytes(6).toString("base64url");
-      const expiresAt = new Date(ctx.now().getTime() + PAIR_CODE_TTL_MS).toISOString();
-      const appUrl = body.appUrl ?? ctx.baseUrl;
-      return ok({ inviteUrl: `${appUrl.replace(/\/+$/, "")}/invite/${code}`, expiresAt });
+      const now = ctx.now();
+      const code = randomBytes(12).toString("base64url");
+      const expiresAt = new Date(now.getTime() + PAIR_CODE_TTL_MS).toISOString();
+      const appUrl = (body.appUrl ?? ctx.baseUrl).replace(/\/+$/, "");
+      await ctx.store.mutate((data) => {
+        // Expired invites go as new ones come, so the store holds at most one TTL's worth.
+        for (const [key, invite] of data.invites) if (Date.parse(invite.expiresAt) <= now.getTime()) data.invites.delete(key);
+        data.invites.set(code, {
+          deviceId: ctx.deviceId ?? "",
+          sessionKey: body.sessionKey,
+          appUrl,
+          createdAt: now.toISOString(),
+          expiresAt,
+        });
+      });
+      return ok({ inviteUrl: `${appUrl}/invite/${code}`, expiresAt });
     },
   },
 ];

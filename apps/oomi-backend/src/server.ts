@@ -5,7 +5,7 @@ import { isOomiStoreKey } from "@clawbridge/contracts";
 import { bearerToken, createGuardedServer, refuseSocket, requestTarget, secretEquals } from "@clawbridge/plugin-host";
 import { attachDeviceBroker, type DeviceBroker } from "./broker.js";
 import { HttpError, readJsonBody, sendHtml, sendJson } from "./http.js";
-import { renderPersonaPage } from "./page.js";
+import { renderInvitePage, renderPersonaPage } from "./page.js";
 import { DEFAULT_MAX_PENDING_PAIR_CODES, routes } from "./routes.js";
 import { BackendStore, StoreUnavailableError, type StoreWriter } from "./store.js";
 
@@ -47,6 +47,9 @@ export interface RunningOomiBackend {
   store: BackendStore;
   stop(): Promise<void>;
 }
+
+/** Where an invite link points (`invite_links/start` hands out `<appUrl>/invite/<code>`). */
+const INVITE_PATH = /^\/invite\/([A-Za-z0-9_-]{1,64})$/;
 
 /** The error envelope of every non-2xx answer (`OomiBackendErrorBodySchema`). */
 const errorBody = (_status: number, code: string, message: string) => ({ error: message, code });
@@ -92,6 +95,14 @@ export async function startOomiBackend(options: OomiBackendOptions): Promise<Run
     const { pathname } = requestTarget(req);
     try {
       if (req.method === "GET" && pathname === "/") return sendHtml(res, renderPersonaPage(store.data));
+      const inviteCode = req.method === "GET" ? INVITE_PATH.exec(pathname)?.[1] : undefined;
+      if (inviteCode !== undefined) {
+        const invite = store.data.invites.get(inviteCode);
+        if (!invite || Date.parse(invite.expiresAt) <= now().getTime()) {
+          return sendHtml(res, "<!doctype html><title>Oomi invite</title><h1>This invite link is unknown or has expired</h1>\n", 404);
+        }
+        return sendHtml(res, renderInvitePage(invite));
+      }
       const candidates = routes.filter((r) => r.pattern.test(pathname));
       if (candidates.length === 0) throw new HttpError(404, "not_found", `no route ${pathname}`);
       const route = candidates.find((r) => r.method === req.method);

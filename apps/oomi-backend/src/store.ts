@@ -3,6 +3,7 @@ import {
   type OomiBackendPersona,
   type OomiBackendStore,
   OomiBackendStoreSchema,
+  type OomiInviteRecord,
   type OomiOutboxEntry,
   type OomiPendingPairCode,
   type OomiPersonaJob,
@@ -21,6 +22,7 @@ export interface BackendState {
   outbox: OomiOutboxEntry[];
   devices: Map<string, OomiBackendDevice>;
   pairCodes: Map<string, OomiPendingPairCode>;
+  invites: Map<string, OomiInviteRecord>;
 }
 
 /** Writes the store file durably; the default is an atomic, fsynced, 0600 write (it holds device tokens). */
@@ -37,7 +39,7 @@ export interface BackendStoreOptions {
 }
 
 export function emptyState(): BackendState {
-  return { personas: new Map(), jobs: new Map(), messages: [], outbox: [], devices: new Map(), pairCodes: new Map() };
+  return { personas: new Map(), jobs: new Map(), messages: [], outbox: [], devices: new Map(), pairCodes: new Map(), invites: new Map() };
 }
 
 function fromFile(file: OomiBackendStore): BackendState {
@@ -48,6 +50,7 @@ function fromFile(file: OomiBackendStore): BackendState {
     outbox: file.outbox,
     devices: new Map(Object.entries(file.devices)),
     pairCodes: new Map(Object.entries(file.pairCodes)),
+    invites: new Map(Object.entries(file.invites)),
   };
 }
 
@@ -60,6 +63,7 @@ function toFile(state: BackendState): OomiBackendStore {
     outbox: state.outbox,
     devices: Object.fromEntries(state.devices),
     pairCodes: Object.fromEntries(state.pairCodes),
+    invites: Object.fromEntries(state.invites),
   };
 }
 

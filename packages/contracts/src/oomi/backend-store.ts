@@ -27,6 +27,19 @@ export type OomiBackendDevice = z.infer<typeof OomiBackendDeviceSchema>;
 export const OomiPendingPairCodeSchema = z.object({ label: z.string(), expiresAt: z.string() });
 export type OomiPendingPairCode = z.infer<typeof OomiPendingPairCodeSchema>;
 
+/**
+ * An invite link handed out by `invite_links/start`: the page at `/invite/<code>` shows it until it
+ * expires. It names the device and session it connects to, never the device token.
+ */
+export const OomiInviteRecordSchema = z.object({
+  deviceId: z.string(),
+  sessionKey: z.string(),
+  appUrl: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+});
+export type OomiInviteRecord = z.infer<typeof OomiInviteRecordSchema>;
+
 export const OomiOutboxEntrySchema = OomiOutboundMessageBodySchema.extend({ receivedAt: z.string() });
 export type OomiOutboxEntry = z.infer<typeof OomiOutboxEntrySchema>;
 
@@ -48,6 +61,8 @@ export const OomiBackendStoreSchema = z.object({
   outbox: z.array(OomiOutboxEntrySchema),
   devices: z.record(StoreKeySchema, OomiBackendDeviceSchema),
   pairCodes: z.record(StoreKeySchema, OomiPendingPairCodeSchema),
+  /** Absent in files written before invite pages existed. */
+  invites: z.record(StoreKeySchema, OomiInviteRecordSchema).default({}),
 });
 export type OomiBackendStore = z.infer<typeof OomiBackendStoreSchema>;
 

@@ -3,6 +3,11 @@ import { RecordIdSchema } from "../record-id.js";
 import { OomiSlugSchema, OomiTransportSchema } from "./files.js";
 
 const isoTimestamp = z.iso.datetime({ offset: true });
+/**
+ * A client's own clock reading. Optional: upstream's CLI (oomi-ai 0.2.50) sends one only when its
+ * flag is given, so the backend records its own time when it is absent.
+ */
+const clientTimestamp = isoTimestamp.optional();
 const httpUrl = z.url({ protocol: /^https?$/ });
 
 /** A persona as the backend reports it. */
@@ -63,8 +68,9 @@ export const OomiRuntimeRegisterBodySchema = z.object({
   endpoint: httpUrl,
   healthcheckUrl: httpUrl,
   transport: OomiTransportSchema,
-  localPort: z.number().int().min(1).max(65535).nullable(),
-  startedAt: isoTimestamp,
+  /** Upstream leaves it out when only --endpoint was given. */
+  localPort: z.number().int().min(1).max(65535).nullable().default(null),
+  startedAt: clientTimestamp,
   ...withDevice,
 });
 export type OomiRuntimeRegisterBody = z.infer<typeof OomiRuntimeRegisterBodySchema>;
@@ -73,8 +79,9 @@ export const OomiHeartbeatBodySchema = z.object({
   endpoint: httpUrl,
   healthcheckUrl: httpUrl,
   transport: OomiTransportSchema,
-  localPort: z.number().int().min(1).max(65535).nullable(),
-  observedAt: isoTimestamp,
+  /** Upstream leaves it out when only --endpoint was given. */
+  localPort: z.number().int().min(1).max(65535).nullable().default(null),
+  observedAt: clientTimestamp,
   ...withDevice,
 });
 export type OomiHeartbeatBody = z.infer<typeof OomiHeartbeatBodySchema>;
@@ -82,21 +89,21 @@ export type OomiHeartbeatBody = z.infer<typeof OomiHeartbeatBodySchema>;
 export const OomiFailureBodySchema = z.object({ code: z.string().min(1), message: z.string().min(1), ...withDevice });
 export type OomiFailureBody = z.infer<typeof OomiFailureBodySchema>;
 
-export const OomiJobStartBodySchema = z.object({ startedAt: isoTimestamp, ...withDevice });
+export const OomiJobStartBodySchema = z.object({ startedAt: clientTimestamp, ...withDevice });
 export const OomiJobSucceedBodySchema = z.object({
   workspacePath: z.string().min(1),
   localPort: z.number().int().min(1).max(65535).optional(),
   transport: OomiTransportSchema.optional(),
   endpoint: httpUrl.optional(),
   healthcheckUrl: httpUrl.optional(),
-  completedAt: isoTimestamp,
+  completedAt: clientTimestamp,
   ...withDevice,
 });
 export type OomiJobSucceedBody = z.infer<typeof OomiJobSucceedBodySchema>;
 export const OomiJobFailBodySchema = z.object({
   code: z.string().min(1),
   message: z.string().min(1),
-  completedAt: isoTimestamp,
+  completedAt: clientTimestamp,
   ...withDevice,
 });
 export type OomiJobFailBody = z.infer<typeof OomiJobFailBodySchema>;
@@ -128,5 +135,5 @@ export const OomiPairClaimBodySchema = z.object({
 export type OomiPairClaimBody = z.infer<typeof OomiPairClaimBodySchema>;
 export const OomiPairClaimResponseSchema = z.object({ deviceToken: z.string().min(1), expiresAt: z.string().nullable().optional() });
 export const OomiManagedConfigResponseSchema = z.object({ brokerHttpUrl: httpUrl, brokerDeviceWsUrl: z.string() });
-export const OomiInviteStartBodySchema = z.object({ appUrl: z.string().optional(), sessionKey: z.string().min(1), ...withDevice });
+export const OomiInviteStartBodySchema = z.object({ appUrl: httpUrl.optional(), sessionKey: z.string().min(1).max(512), ...withDevice });
 export const OomiInviteStartResponseSchema = z.object({ inviteUrl: z.string(), expiresAt: z.string() });

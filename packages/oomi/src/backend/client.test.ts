@@ -30,7 +30,18 @@ const json = (status: number, body: unknown) => () =>
 
 describe("OomiBackendClient", () => {
   it("sends the bearer token and adds deviceId to POST bodies", async () => {
-    const { calls, fetch } = scriptedFetch([json(200, { startedAt: "x" })]);
+    const job = {
+      jobId: "pj_1",
+      status: "running",
+      deviceId: "dev-1",
+      jobType: "create_persona_runtime",
+      slug: "a-persona",
+      startedAt: "2026-01-01T00:00:00.000Z",
+      completedAt: null,
+      result: null,
+      failure: null,
+    };
+    const { calls, fetch } = scriptedFetch([json(200, { job })]);
     const client = new OomiBackendClient({ baseUrl: "http://b.test/", deviceToken: "secret-token", deviceId: "dev-1", fetch });
     await client.jobStart("pj_1", "2026-01-01T00:00:00.000Z");
     expect(calls[0]).toMatchObject({

@@ -136,27 +136,27 @@ export class OomiBackendClient {
   }
 
   runtimeRegister(slug: string, body: Omit<OomiRuntimeRegisterBody, "deviceId">) {
-    return this.#request("POST", `/v1/personas/${encodeURIComponent(slug)}/runtime_register`, AnyObject, body);
+    return this.#request("POST", `/v1/personas/${encodeURIComponent(slug)}/runtime_register`, OomiPersonaResponseSchema, body);
   }
 
   heartbeat(slug: string, body: Omit<OomiHeartbeatBody, "deviceId">) {
-    return this.#request("POST", `/v1/personas/${encodeURIComponent(slug)}/heartbeat`, AnyObject, body);
+    return this.#request("POST", `/v1/personas/${encodeURIComponent(slug)}/heartbeat`, OomiPersonaResponseSchema, body);
   }
 
   runtimeFail(slug: string, body: Omit<OomiFailureBody, "deviceId">) {
-    return this.#request("POST", `/v1/personas/${encodeURIComponent(slug)}/fail`, AnyObject, body);
+    return this.#request("POST", `/v1/personas/${encodeURIComponent(slug)}/fail`, OomiPersonaResponseSchema, body);
   }
 
   jobStart(jobId: string, startedAt: string) {
-    return this.#request("POST", `/v1/persona_jobs/${encodeURIComponent(jobId)}/start`, AnyObject, { startedAt });
+    return this.#request("POST", `/v1/persona_jobs/${encodeURIComponent(jobId)}/start`, OomiJobResponseSchema, { startedAt });
   }
 
   jobSucceed(jobId: string, body: Omit<OomiJobSucceedBody, "deviceId">) {
-    return this.#request("POST", `/v1/persona_jobs/${encodeURIComponent(jobId)}/succeed`, AnyObject, body);
+    return this.#request("POST", `/v1/persona_jobs/${encodeURIComponent(jobId)}/succeed`, OomiJobResponseSchema, body);
   }
 
   jobFail(jobId: string, body: Omit<OomiJobFailBody, "deviceId">) {
-    return this.#request("POST", `/v1/persona_jobs/${encodeURIComponent(jobId)}/fail`, AnyObject, body);
+    return this.#request("POST", `/v1/persona_jobs/${encodeURIComponent(jobId)}/fail`, OomiJobResponseSchema, body);
   }
 
   async getJob(jobId: string) {

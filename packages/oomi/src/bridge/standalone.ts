@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import type { OomiBridgeStartResult, OomiBridgeStopResult } from "@clawbridge/contracts";
 import { writeFileAtomic, writeJsonAtomic } from "@clawbridge/plugin-host";
 import { connectBackend } from "../backend/connection.js";
 import type { BackendFlags, CommandContext, CommandResult } from "../commands/context.js";
@@ -34,13 +35,20 @@ export async function bridgeProcessStatus(
   return { running: pid !== null, pid, logPath: bridgeLogPath(env) };
 }
 
+// The service commands load with the other bridge commands (one command module, see tsup.config.ts).
+export { bridgeService, systemctlUser } from "./service.js";
+
 export interface BridgeRunFlags extends BackendFlags {
   workspaceRoot?: string;
   pollIntervalMs?: string;
 }
 
 /** `oomi openclaw bridge start`: the singleton bridge as a detached process (pid file, log file). */
-export async function startBridgeProcess(flags: BridgeRunFlags, ctx: CommandContext, cliPath: string): Promise<CommandResult> {
+export async function startBridgeProcess(
+  flags: BridgeRunFlags,
+  ctx: CommandContext,
+  cliPath: string,
+): Promise<Extract<OomiBridgeStartResult, { ok: true }>> {
   const current = await bridgeProcessStatus(ctx.env);
   if (current.running) return { ok: true, started: false, ...current };
   await connectBackend(flags, ctx.env);
@@ -71,7 +79,7 @@ export async function startBridgeProcess(flags: BridgeRunFlags, ctx: CommandCont
   }
 }
 
-export async function stopBridgeProcess(ctx: CommandContext, inspector = systemProcessInspector()): Promise<CommandResult> {
+export async function stopBridgeProcess(ctx: CommandContext, inspector = systemProcessInspector()): Promise<OomiBridgeStopResult> {
   const verdict = await bridgeVerdict(ctx.env, inspector);
   if (verdict.kind === "unverifiable") {
     throw new OomiError(

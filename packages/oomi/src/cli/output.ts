@@ -9,10 +9,13 @@ export interface Streams {
 /** Keys whose values are secrets; they never reach stdout or stderr. */
 const SECRET_KEYS = new Set(["deviceToken", "token", "authorization", "privateKeyPem"]);
 
+/** What a secret reads as in any output. */
+export const REDACTED = "[redacted]";
+
 export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.has(k) ? "[redacted]" : redact(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.has(k) ? REDACTED : redact(v)]));
   }
   return value;
 }
@@ -33,13 +36,10 @@ function humanLines(result: Record<string, unknown>, indent = ""): string[] {
 /** Renders a command's result; returns the exit code (0 when `ok`, else 1). */
 export function renderResult(result: CommandResult, json: boolean, streams: Streams): number {
   const safe = redact(result) as CommandResult;
+  // A failure's message is on stderr in both modes: under --json a reader of stdout gets the document, a person the reason.
+  if (!safe.ok) streams.stderr(`oomi: ${(safe.error as { message?: string } | undefined)?.message ?? "failed"}\n`);
   if (json) streams.stdout(`${JSON.stringify(safe)}\n`);
-  else if (safe.ok) streams.stdout(`${humanLines(safe).join("\n")}\n`);
-  else {
-    const error = safe.error as { message?: string } | undefined;
-    streams.stderr(`oomi: ${error?.message ?? "failed"}\n`);
-    streams.stdout(`${humanLines(safe).join("\n")}\n`);
-  }
+  else streams.stdout(`${humanLines(safe).join("\n")}\n`);
   return safe.ok ? 0 : 1;
 }
 
@@ -51,6 +51,6 @@ export function renderFailure(error: unknown, json: boolean, streams: Streams): 
     error: { code: failure.code, message: failure.message, ...(failure.status ? { status: failure.status } : {}) },
   };
   if (json) streams.stdout(`${JSON.stringify(envelope)}\n`);
-  else streams.stderr(`oomi: ${failure.message}\n`);
+  streams.stderr(`oomi: ${failure.message}\n`);
   return failure.exitCode;
 }

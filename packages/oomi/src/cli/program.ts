@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import type { CommandContext, CommandResult } from "../commands/context.js";
 import { runStatus } from "../commands/status.js";
+import { packageVersion } from "../version.js";
 import { renderFailure, renderResult, type Streams } from "./output.js";
 
 type Handler = (ctx: CommandContext) => Promise<CommandResult>;
@@ -35,15 +36,17 @@ backend registration success.`;
  * `personas status` imports its command module only when it runs; status is part of the shell
  * (see tsup.config.ts).
  */
-export function buildProgram(io: ProgramIo, argv?: readonly string[]): Command {
+export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = false } = {}): Command {
   const program = new Command("oomi")
     .description("Managed Oomi personas on this OpenClaw machine, and the Oomi channel bridge.")
+    .option("-V, --version", "print the version")
     .addHelpText("after", SEED_ORDER)
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({
       writeOut: io.stdout,
-      writeErr: io.stderr,
+      // Under --json commander's own stderr (help after a usage error) stays quiet; runCli reports the error once.
+      writeErr: json ? () => {} : io.stderr,
       getOutHelpWidth: () => io.stdoutColumns ?? 80,
       getErrHelpWidth: () => io.stderrColumns ?? 80,
       getOutHasColors: () => false,
@@ -52,7 +55,8 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[]): Command {
     });
 
   const run = (json: boolean | undefined, handler: Handler) => async () => {
-    const progress = io.isTTY && !json ? (line: string) => io.stderr(`${line}\n`) : () => {};
+    // Long steps say what they are doing on stderr, also under --json (stdout keeps the one document).
+    const progress = (line: string) => io.stderr(`${line}\n`);
     const timeout = Number(io.env.OOMI_HEALTH_TIMEOUT_MS);
     const ctx: CommandContext = { env: io.env, cwd: io.cwd, progress, ...(timeout > 0 ? { healthTimeoutMs: timeout } : {}) };
     try {
@@ -277,13 +281,19 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[]): Command {
     const pairOptions = (command: Command) =>
       backend(
         command
-          .option("--app-url <url>", "Oomi app (default: OOMI_APP_URL or http://127.0.0.1:3456)")
+          .option("--app-url <url>", "Oomi app (default: OOMI_APP_URL, which `pnpm start` prints, else http://127.0.0.1:3456)")
           .option("--session-key <key>", "session key")
           .option("--label <label>", "device label"),
       );
-    pairOptions(openclaw.command("pair").description("Pair this machine with Oomi and store the device token (0600).")).action((o) =>
-      run(o.json, async (ctx) => (await import("../commands/openclaw.js")).runPair(o, ctx))(),
-    );
+    workspaceRoot(
+      pairOptions(
+        openclaw
+          .command("pair")
+          .description("Pair this machine with Oomi, store the device token (0600) and start the background bridge.")
+          .option("--no-start", "pair only; do not start the bridge")
+          .option("--detach", "accepted for compatibility: the bridge pair starts always runs in the background"),
+      ),
+    ).action((o) => run(o.json, async (ctx) => (await import("../commands/openclaw.js")).runPair(o, ctx, io.cliPath))());
     pairOptions(openclaw.command("invite").description("Create an invite link for the paired device.")).action((o) =>
       run(o.json, async (ctx) => (await import("../commands/openclaw.js")).runInvite(o, ctx))(),
     );
@@ -291,10 +301,15 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[]): Command {
       workspaceRoot(
         openclaw
           .command("refresh")
-          .description("Relaunch and re-register every running persona.")
-          .option("--include-stopped", "also stopped personas"),
+          .description("Check npm for a newer oomi, then relaunch and re-register every running persona.")
+          .option("--include-stopped", "also stopped personas")
+          .option("--skip-version-check", "do not ask npm for the latest version (also OOMI_SKIP_UPDATE_CHECK=1)"),
       ),
-    ).action((o) => run(o.json, async (ctx) => (await import("../commands/openclaw.js")).runRefresh(o, ctx))());
+    ).action((o) =>
+      run(o.json, async (ctx) =>
+        (await import("../commands/openclaw.js")).runRefresh({ ...o, versionCheck: !o.skipVersionCheck }, ctx, io.cliPath),
+      )(),
+    );
     backend(openclaw.command("status").description("Pairing and bridge status (the token is never shown).")).action((o) =>
       run(o.json, async (ctx) => (await import("../commands/openclaw.js")).runOpenclawStatus(o, ctx))(),
     );
@@ -316,6 +331,25 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[]): Command {
     bridgeOptions(bridge.command("run").description("Run the bridge in the foreground.")).action((o) =>
       run(o.json, async (ctx) => (await import("../bridge/standalone.js")).runBridgeForeground(o, ctx))(),
     );
+    bridge
+      .command("service [action]")
+      .description("The bridge as a systemd user unit (Linux): install, start, stop, restart, status (default) or uninstall.")
+      .option("--no-start", "install without starting")
+      .option("--json", "print exactly one JSON document on stdout")
+      .action((action: string | undefined, o) =>
+        run(o.json, async (ctx) => {
+          const { bridgeService, systemctlUser } = await import("../bridge/standalone.js");
+          return bridgeService({
+            action: action ?? "status",
+            env: ctx.env,
+            cliPath: io.cliPath,
+            nodePath: process.execPath,
+            platform: process.platform,
+            runner: systemctlUser,
+            start: o.start !== false,
+          });
+        })(),
+      );
   }
 }
 
@@ -325,7 +359,12 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[]): Command {
  */
 export async function runCli(argv: string[], io: ProgramIo, { complete = false } = {}): Promise<void> {
   const json = argv.includes("--json");
-  const program = buildProgram(json ? { ...io, stderr: () => {} } : io, complete ? undefined : argv);
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+    io.stdout(`${packageVersion(io.cliPath)}\n`);
+    io.setExitCode(0);
+    return;
+  }
+  const program = buildProgram(io, complete ? undefined : argv, { json });
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {
@@ -336,7 +375,7 @@ export async function runCli(argv: string[], io: ProgramIo, { complete = false }
       }
       const message = error.message.replace(/^error: /, "");
       if (json) io.stdout(`${JSON.stringify({ ok: false, error: { code: "USAGE", message } })}\n`);
-      else if (!error.code.startsWith("commander.help")) io.stderr(`oomi: ${message}\n(see oomi --help)\n`);
+      if (!error.code.startsWith("commander.help")) io.stderr(`oomi: ${message}\n(see oomi --help)\n`);
       io.setExitCode(2);
       return;
     }

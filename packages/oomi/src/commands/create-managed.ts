@@ -1,7 +1,8 @@
+import type { OomiCreateManagedResult } from "@clawbridge/contracts";
 import { connectBackend } from "../backend/connection.js";
-import { invalidInput } from "../errors.js";
+import { OomiError } from "../errors.js";
 import { slugifyPersonaName, validateSlug } from "../slug.js";
-import type { BackendFlags, CommandContext, CommandResult } from "./context.js";
+import type { BackendFlags, CommandContext } from "./context.js";
 
 export interface CreateManagedFlags extends BackendFlags {
   name?: string;
@@ -15,12 +16,13 @@ export async function runCreateManaged(
   positional: string | undefined,
   flags: CreateManagedFlags,
   ctx: CommandContext,
-): Promise<CommandResult> {
+): Promise<OomiCreateManagedResult> {
   const name = flags.name?.trim();
   if (!name) {
-    throw invalidInput(
-      'Persona name is required. Usage: oomi personas create-managed <slug> --name "<name>" --description "<description>"',
+    // Exit 1, as upstream: a missing name is reported as the command's failure, not a usage error.
+    throw new OomiError(
       "NAME_REQUIRED",
+      'Persona name is required. Usage: oomi personas create-managed <slug> --name "<name>" --description "<description>"',
     );
   }
   const slug = validateSlug(flags.slug || positional || slugifyPersonaName(name));

@@ -1,10 +1,11 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import type { OomiCreateLocalResult } from "@clawbridge/contracts";
 import { writeFileAtomic, writeJsonAtomic } from "@clawbridge/plugin-host";
 import { connectBackend } from "../backend/connection.js";
 import { invalidInput } from "../errors.js";
 import { validateSlug } from "../slug.js";
-import type { BackendFlags, CommandContext, CommandResult } from "./context.js";
+import type { BackendFlags, CommandContext } from "./context.js";
 
 export interface CreateFlags extends BackendFlags {
   name?: string;
@@ -14,7 +15,7 @@ export interface CreateFlags extends BackendFlags {
 }
 
 /** `personas create <id>`: a repo-local manifest under `personas/<id>/` (not the managed flow). */
-export async function runCreateLocal(id: string, flags: CreateFlags, ctx: CommandContext): Promise<CommandResult> {
+export async function runCreateLocal(id: string, flags: CreateFlags, ctx: CommandContext): Promise<OomiCreateLocalResult> {
   validateSlug(id);
   const name = flags.name?.trim() || id;
   const dir = join(ctx.cwd, "personas", id);

@@ -35,7 +35,7 @@ describe("launch-managed keeps local launch and backend registration apart", () 
       expect(result).toMatchObject({
         ok: false,
         launch: { ok: true, slug: "half-up" },
-        registration: { ok: false, skipped: false, error: { message: expect.stringContaining("registration store unavailable") } },
+        registration: { ok: false, error: { message: expect.stringContaining("registration store unavailable") } },
         error: { code: "REGISTRATION_FAILED" },
       });
       expect(await (await fetch(result.runtime?.healthcheckUrl as string)).json()).toMatchObject({ ok: true });

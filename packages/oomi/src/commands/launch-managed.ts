@@ -1,10 +1,11 @@
 import { resolve } from "node:path";
 import type { OomiBackendPersona, OomiLaunchResult } from "@clawbridge/contracts";
 import { connectBackend } from "../backend/connection.js";
-import { errorMessage, invalidInput, OomiError } from "../errors.js";
+import { errorMessage, invalidInput, isOomiError, OomiError } from "../errors.js";
 import { defaultWorkspaceRoot } from "../paths.js";
 import { launchManagedRuntime } from "../runtime/launch.js";
 import { slugifyPersonaName, validateSlug } from "../slug.js";
+import { resolveManagedWorkspace } from "../workspace/legacy.js";
 import type { BackendFlags, CommandContext } from "./context.js";
 
 export interface LaunchManagedFlags extends BackendFlags {
@@ -69,6 +70,8 @@ export async function runLaunchManaged(
     createdPersona = true;
   }
   const workspaceRoot = flags.workspaceRoot ? resolve(ctx.cwd, flags.workspaceRoot) : defaultWorkspaceRoot(ctx.env);
+  // A workspace upstream's older CLI left in ~/.openclaw/personas moves into the root first.
+  resolveManagedWorkspace(slug, workspaceRoot, ctx.env);
   const transport = flags.transport as "local" | "relay" | undefined;
   let launch: Awaited<ReturnType<typeof launchManagedRuntime>>;
   try {
@@ -87,8 +90,9 @@ export async function runLaunchManaged(
       progress: ctx.progress,
     });
   } catch (error) {
-    const failure =
-      error instanceof OomiError ? { code: error.code, message: error.message } : { code: "LAUNCH_FAILED", message: errorMessage(error) };
+    const failure = isOomiError(error)
+      ? { code: error.code, message: error.message }
+      : { code: "LAUNCH_FAILED", message: errorMessage(error) };
     return {
       ok: false,
       persona,
@@ -102,57 +106,52 @@ export async function runLaunchManaged(
         reusedRunningProcess: false,
       },
       runtime: null,
-      registration: { ok: false, skipped: true, error: null },
+      localRuntime: null,
+      state: null,
+      registration: null,
       error: failure,
     };
   }
-  const launchPart = {
-    ok: true,
-    slug,
-    workspacePath: launch.workspacePath,
-    scaffolded: launch.scaffolded,
-    installed: launch.installed,
-    reusedRunningProcess: launch.reusedRunningProcess,
-  };
-  if (flags.register === false) {
-    return {
+  const launched = {
+    persona,
+    createdPersona,
+    launch: {
       ok: true,
-      persona,
-      createdPersona,
-      launch: launchPart,
-      runtime: launch.state,
-      registration: { ok: false, skipped: true, error: null },
-    };
-  }
-  const registration = {
-    endpoint: launch.state.entryUrl,
-    healthcheckUrl: launch.state.healthcheckUrl,
-    transport: launch.state.transport,
-    localPort: launch.state.localPort,
+      slug,
+      workspacePath: launch.workspacePath,
+      scaffolded: launch.scaffolded,
+      installed: launch.installed,
+      reusedRunningProcess: launch.reusedRunningProcess,
+    },
+    runtime: {
+      endpoint: launch.state.entryUrl,
+      transport: launch.state.transport,
+      healthcheckUrl: launch.state.healthcheckUrl,
+      localPort: launch.state.localPort,
+      localEndpoint: launch.runtime.endpoint,
+      reachableEndpoint: launch.runtime.reachableEndpoint,
+    },
+    localRuntime: launch.runtime,
+    state: launch.state,
   };
+  if (flags.register === false) return { ok: true, ...launched, registration: null };
   try {
-    const registered = await client.runtimeRegister(slug, { ...registration, startedAt: launch.state.lastStartedAt });
-    const registeredPersona = (registered as { persona?: OomiBackendPersona }).persona ?? persona;
-    return {
-      ok: true,
-      persona: registeredPersona,
-      createdPersona,
-      launch: launchPart,
-      runtime: launch.state,
-      registration: { ok: true, ...registration },
-    };
+    const { persona: registered } = await client.runtimeRegister(slug, {
+      endpoint: launched.runtime.endpoint,
+      healthcheckUrl: launched.runtime.healthcheckUrl,
+      transport: launched.runtime.transport,
+      localPort: launched.runtime.localPort,
+      startedAt: launch.state.lastStartedAt,
+    });
+    return { ok: true, ...launched, persona: registered, registration: { ok: true, persona: registered } };
   } catch (error) {
-    const failure =
-      error instanceof OomiError
-        ? { code: error.code, message: error.message }
-        : { code: "REGISTRATION_FAILED", message: errorMessage(error) };
+    const failure = isOomiError(error)
+      ? { code: error.code, message: error.message }
+      : { code: "REGISTRATION_FAILED", message: errorMessage(error) };
     return {
       ok: false,
-      persona,
-      createdPersona,
-      launch: launchPart,
-      runtime: launch.state,
-      registration: { ok: false, skipped: false, error: failure },
+      ...launched,
+      registration: { ok: false, error: failure },
       error: { code: "REGISTRATION_FAILED", message: `The runtime serves locally but Oomi registration failed: ${failure.message}` },
     };
   }

@@ -1,10 +1,15 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { networkInterfaces } from "node:os";
 import { resolve } from "node:path";
+import type { OomiJobCallResult } from "@clawbridge/contracts";
 import { connectBackend } from "../backend/connection.js";
 import { executePersonaJob, parsePersonaJobMessage } from "../bridge/job-executor.js";
 import { invalidInput } from "../errors.js";
 import { defaultWorkspaceRoot } from "../paths.js";
-import { parsePort } from "../runtime/runtime-input.js";
+import { type RuntimeInputFlags, resolveRuntimeInput } from "../runtime/runtime-input.js";
+import { readRuntimeState } from "../runtime/state.js";
+import { readRuntimeConfig } from "../runtime/state-write.js";
 import { isoTimestamp } from "../timestamps.js";
 import type { BackendFlags, CommandContext, CommandResult } from "./context.js";
 
@@ -17,43 +22,48 @@ export async function runJobStart(
   jobId: string,
   flags: BackendFlags & { startedAt?: string },
   ctx: CommandContext,
-): Promise<CommandResult> {
+): Promise<OomiJobCallResult> {
   const request = { startedAt: isoTimestamp(flags.startedAt, "--started-at") };
   const client = await connectBackend(flags, ctx.env, ctx.fetch ? { fetch: ctx.fetch } : {});
-  return { ok: true, request, response: await client.jobStart(requireJobId(jobId), request.startedAt) };
+  const { job } = await client.jobStart(requireJobId(jobId), request.startedAt);
+  return { ok: true, job, request };
 }
 
-export interface JobSucceedFlags extends BackendFlags {
+export interface JobSucceedFlags extends BackendFlags, RuntimeInputFlags {
   workspacePath?: string;
-  localPort?: string;
-  endpoint?: string;
-  healthcheckUrl?: string;
-  transport?: string;
   completedAt?: string;
 }
 
-export async function runJobSucceed(jobId: string, flags: JobSucceedFlags, ctx: CommandContext): Promise<CommandResult> {
+/**
+ * Marks a job succeeded with the runtime it brought up, as upstream does: `transport`, `endpoint`
+ * and `healthcheckUrl` are derived from `--local-port` (or `--endpoint`), else from the port in the
+ * workspace's `.oomi/runtime.json`, with the health path from its `oomi.runtime.json`.
+ */
+export async function runJobSucceed(jobId: string, flags: JobSucceedFlags, ctx: CommandContext): Promise<OomiJobCallResult> {
   if (!flags.workspacePath) throw invalidInput("persona-jobs succeed needs --workspace-path");
-  const localPort = parsePort(flags.localPort);
-  if (flags.transport && flags.transport !== "local" && flags.transport !== "relay")
-    throw invalidInput("--transport must be local or relay");
+  const workspacePath = resolve(ctx.cwd, flags.workspacePath);
+  const present = existsSync(workspacePath);
+  const config = present ? await readRuntimeConfig(workspacePath).catch(() => null) : null;
+  const state = present ? await readRuntimeState(workspacePath).catch(() => null) : null;
+  const runtime = resolveRuntimeInput(flags, ctx.env, config, networkInterfaces(), state?.localPort);
   const request = {
-    workspacePath: resolve(ctx.cwd, flags.workspacePath),
-    ...(localPort ? { localPort } : {}),
-    ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
-    ...(flags.healthcheckUrl ? { healthcheckUrl: flags.healthcheckUrl } : {}),
-    ...(flags.transport ? { transport: flags.transport as "local" | "relay" } : {}),
+    workspacePath,
+    ...(runtime.localPort ? { localPort: runtime.localPort } : {}),
+    transport: runtime.transport,
+    endpoint: runtime.endpoint,
+    healthcheckUrl: runtime.healthcheckUrl,
     completedAt: isoTimestamp(flags.completedAt, "--completed-at"),
   };
   const client = await connectBackend(flags, ctx.env, ctx.fetch ? { fetch: ctx.fetch } : {});
-  return { ok: true, request, response: await client.jobSucceed(requireJobId(jobId), request) };
+  const { job } = await client.jobSucceed(requireJobId(jobId), request);
+  return { ok: true, job, request };
 }
 
 export async function runJobFail(
   jobId: string,
   flags: BackendFlags & { code?: string; message?: string; completedAt?: string },
   ctx: CommandContext,
-): Promise<CommandResult> {
+): Promise<OomiJobCallResult> {
   if (!flags.code?.trim() || !flags.message?.trim()) throw invalidInput("persona-jobs fail needs both --code and --message");
   const request = {
     code: flags.code.trim(),
@@ -61,7 +71,8 @@ export async function runJobFail(
     completedAt: isoTimestamp(flags.completedAt, "--completed-at"),
   };
   const client = await connectBackend(flags, ctx.env, ctx.fetch ? { fetch: ctx.fetch } : {});
-  return { ok: true, request, response: await client.jobFail(requireJobId(jobId), request) };
+  const { job } = await client.jobFail(requireJobId(jobId), request);
+  return { ok: true, job, request };
 }
 
 export interface JobExecuteFlags extends BackendFlags {

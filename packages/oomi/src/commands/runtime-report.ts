@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { resolve } from "node:path";
+import type { OomiPersonaCallResult } from "@clawbridge/contracts";
 import type { OomiBackendClient } from "../backend/client.js";
 import { connectBackend } from "../backend/connection.js";
 import { invalidInput, OomiError } from "../errors.js";
@@ -42,8 +43,8 @@ export async function runRuntimeRegister(slug: string, flags: RuntimeReportFlags
   const client = await connectBackend(flags, ctx.env, ctx.fetch ? { fetch: ctx.fetch } : {});
   await requireBackendPersona(client, slug, "runtime-register");
   const request = { ...input, startedAt };
-  const response = await client.runtimeRegister(slug, request);
-  return { ok: true, request, response };
+  const { persona } = await client.runtimeRegister(slug, request);
+  return { ok: true, persona, request } satisfies OomiPersonaCallResult;
 }
 
 export async function runHeartbeat(slug: string, flags: RuntimeReportFlags, ctx: CommandContext): Promise<CommandResult> {
@@ -61,8 +62,8 @@ export async function runHeartbeat(slug: string, flags: RuntimeReportFlags, ctx:
   }
   const input = resolveRuntimeInput(flags, ctx.env, workspace.config, networkInterfaces(), state.localPort);
   const request = { ...input, observedAt };
-  const response = await client.heartbeat(slug, request);
-  return { ok: true, request, response };
+  const { persona } = await client.heartbeat(slug, request);
+  return { ok: true, persona, request } satisfies OomiPersonaCallResult;
 }
 
 export interface RuntimeFailFlags extends BackendFlags {
@@ -75,6 +76,6 @@ export async function runRuntimeFail(slug: string, flags: RuntimeFailFlags, ctx:
   if (!flags.code?.trim() || !flags.message?.trim()) throw invalidInput("runtime-fail needs both --code and --message");
   const client = await connectBackend(flags, ctx.env, ctx.fetch ? { fetch: ctx.fetch } : {});
   const request = { code: flags.code.trim(), message: flags.message.trim() };
-  const response = await client.runtimeFail(slug, request);
-  return { ok: true, request, response };
+  const { persona } = await client.runtimeFail(slug, request);
+  return { ok: true, persona, request } satisfies OomiPersonaCallResult;
 }

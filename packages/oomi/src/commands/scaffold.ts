@@ -1,9 +1,10 @@
 import { resolve } from "node:path";
+import type { OomiScaffoldResult } from "@clawbridge/contracts";
 import { invalidInput } from "../errors.js";
 import { defaultWorkspaceRoot } from "../paths.js";
 import { scaffoldPersonaWorkspace } from "../scaffold/scaffold.js";
 import { homeDirectories } from "../workspace/guard.js";
-import type { CommandContext, CommandResult } from "./context.js";
+import type { CommandContext } from "./context.js";
 
 export interface ScaffoldFlags {
   name?: string;
@@ -13,7 +14,7 @@ export interface ScaffoldFlags {
   templateVersion?: string;
 }
 
-export async function runScaffold(slug: string, flags: ScaffoldFlags, ctx: CommandContext): Promise<CommandResult> {
+export async function runScaffold(slug: string, flags: ScaffoldFlags, ctx: CommandContext): Promise<OomiScaffoldResult> {
   if (!flags.name?.trim()) throw invalidInput("Persona name is required. Use --name.", "NAME_REQUIRED");
   const outDir = flags.out ? resolve(ctx.cwd, flags.out) : resolve(defaultWorkspaceRoot(ctx.env), slug);
   const outcome = await scaffoldPersonaWorkspace({

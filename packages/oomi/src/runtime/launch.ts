@@ -9,6 +9,7 @@ import type { Env } from "../paths.js";
 import { assertContainedWrite, homeDirectories, workspaceForChange } from "../workspace/guard.js";
 import { checkHealth, waitForHealth } from "./health.js";
 import { resolveHealthPath } from "./health-path.js";
+import { launchLockPath, withLaunchLock } from "./launch-lock.js";
 import { buildLocalRuntime, buildRegistration, chooseReachableHost, type LocalRuntimeAddress } from "./network.js";
 import { DEFAULT_PERSONA_PORT, findAvailablePort } from "./port.js";
 import { isProcessAlive, stopProcessGroup } from "./process-group.js";
@@ -38,6 +39,10 @@ export interface LaunchOptions {
   interfaces?: NodeJS.Dict<NetworkInterfaceInfo[]>;
   progress?: (line: string) => void;
   inspector?: ProcessInspector;
+  /** Runs npm install (tests inject one that records when it runs). */
+  install?: Installer;
+  /** Bound on waiting for another launch of the same persona (see launch-lock.ts). */
+  lockTimeoutMs?: number;
 }
 
 export interface LaunchOutcome {
@@ -54,10 +59,21 @@ async function lastLines(path: string, count = 15): Promise<string> {
   return text.trim().split("\n").slice(-count).join("\n");
 }
 
-async function installDependencies(workspacePath: string, env: Env, progress: (line: string) => void): Promise<void> {
+/** npm's own error lines (`npm error …`, `npm ERR! …` before npm 10), else the output's last lines. */
+export function npmErrorLines(output: string): string {
+  const lines = output.trim().split("\n");
+  const errors = lines.filter((line) => /^npm (error|ERR!)/.test(line));
+  return (errors.length > 0 ? errors : lines).slice(-20).join("\n");
+}
+
+/** Installs a workspace's dependencies; a failure carries npm's own error lines. */
+export type Installer = (workspacePath: string, env: Env, progress: (line: string) => void) => Promise<void>;
+
+export const npmInstall: Installer = async (workspacePath, env, progress) => {
   progress(`npm install in ${workspacePath} …`);
   const { execa } = await import("execa");
-  const result = await execa("npm", ["install", "--no-fund", "--no-audit", "--silent"], {
+  // --loglevel=error, not --silent: --silent hides npm's error lines too, and a failure would say only its exit code.
+  const result = await execa("npm", ["install", "--no-fund", "--no-audit", "--loglevel=error"], {
     cwd: workspacePath,
     env: env as NodeJS.ProcessEnv,
     extendEnv: false,
@@ -65,14 +81,12 @@ async function installDependencies(workspacePath: string, env: Env, progress: (l
     reject: false,
   });
   if (result.exitCode !== 0) {
-    const tail = String(result.all ?? "")
-      .trim()
-      .split("\n")
-      .slice(-15)
-      .join("\n");
-    throw new OomiError("NPM_INSTALL_FAILED", `npm install failed in ${workspacePath} (exit ${result.exitCode}):\n${tail}`);
+    throw new OomiError(
+      "NPM_INSTALL_FAILED",
+      `npm install failed in ${workspacePath} (exit ${result.exitCode}):\n${npmErrorLines(String(result.all ?? ""))}`,
+    );
   }
-}
+};
 
 /** The dev server command: vite directly when installed (one process fewer), else `npm run dev`. */
 export function devCommandFor(workspacePath: string, bindHost: string, port: number): { command: string; args: string[] } {
@@ -86,9 +100,21 @@ export function devCommandFor(workspacePath: string, bindHost: string, port: num
  * Brings a managed persona runtime up on this machine: scaffold if missing, install if needed,
  * reuse a healthy running process, otherwise start the dev server detached in its own process
  * group, wait for its loopback health URL, and record `.oomi/runtime.json` with the server's start
- * token. A previous pid is signalled only when it is still the dev server recorded there.
+ * token. A previous pid is signalled only when it is still the dev server recorded there. The whole
+ * launch holds the persona's launch lock (launch-lock.ts): a second launch waits, then reuses.
  */
 export async function launchManagedRuntime(options: LaunchOptions): Promise<LaunchOutcome> {
+  const homes = homeDirectories(options.env);
+  // Checked before the lock is made beside it: the root must be a safe one.
+  workspaceForChange(options.workspaceRoot, options.slug, homes);
+  await mkdir(options.workspaceRoot, { recursive: true });
+  return withLaunchLock(launchLockPath(options.workspaceRoot, options.slug), () => launchLocked(options), {
+    ...(options.lockTimeoutMs ? { timeoutMs: options.lockTimeoutMs } : {}),
+    ...(options.progress ? { progress: options.progress } : {}),
+  });
+}
+
+async function launchLocked(options: LaunchOptions): Promise<LaunchOutcome> {
   const progress = options.progress ?? (() => {});
   const inspector = options.inspector ?? systemProcessInspector();
   const homes = homeDirectories(options.env);
@@ -113,7 +139,7 @@ export async function launchManagedRuntime(options: LaunchOptions): Promise<Laun
 
   let installed = false;
   if (!options.skipInstall && (options.forceInstall || !existsSync(join(workspacePath, "node_modules")))) {
-    await installDependencies(workspacePath, options.env, progress);
+    await (options.install ?? npmInstall)(workspacePath, options.env, progress);
     installed = true;
   }
 

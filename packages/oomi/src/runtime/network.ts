@@ -2,7 +2,6 @@ import type { NetworkInterfaceInfo } from "node:os";
 import type { Env } from "../paths.js";
 
 const WILDCARDS = new Set(["0.0.0.0", "::", "[::]", ""]);
-const isLoopback = (host: string) => host === "localhost" || host.startsWith("127.") || host === "::1" || host === "[::1]";
 const isPrivate = (ip: string) => /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(ip);
 
 /** How likely an interface is to be the one a phone or headset on the same LAN can reach. */
@@ -18,12 +17,14 @@ export function scoreInterface(name: string, address: string): number {
 }
 
 /**
- * The host the registered endpoint uses: OOMI_PERSONA_PUBLIC_HOST, else a concrete bind host, else
- * the best-scoring external IPv4 interface, else loopback.
+ * The host the registered endpoint uses: OOMI_PERSONA_PUBLIC_HOST, else a concrete bind host (a
+ * loopback one too: a server bound to loopback is reachable nowhere else, so a LAN address would be
+ * registered unreachable, which upstream does), else the best-scoring external IPv4 interface, else
+ * loopback.
  */
 export function chooseReachableHost(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>, env: Env, bindHost: string): string {
   if (env.OOMI_PERSONA_PUBLIC_HOST?.trim()) return env.OOMI_PERSONA_PUBLIC_HOST.trim();
-  if (!WILDCARDS.has(bindHost) && !isLoopback(bindHost)) return bindHost;
+  if (!WILDCARDS.has(bindHost)) return bindHost;
   let best: { address: string; score: number } | undefined;
   for (const [name, infos] of Object.entries(interfaces)) {
     for (const info of infos ?? []) {

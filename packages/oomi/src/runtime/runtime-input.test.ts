@@ -37,6 +37,13 @@ describe("LAN endpoint and loopback healthcheck", () => {
     expect(chooseReachableHost({ wlan0: [iface("192.168.1.20")] }, {}, "10.1.2.3")).toBe("10.1.2.3");
   });
 
+  it("a runtime bound to loopback is registered on loopback, never on a LAN address it does not listen on", () => {
+    expect(chooseReachableHost({ wlan0: [iface("192.168.1.20")] }, {}, "127.0.0.1")).toBe("127.0.0.1");
+    expect(chooseReachableHost({ wlan0: [iface("192.168.1.20")] }, { OOMI_PERSONA_PUBLIC_HOST: "relay.lan" }, "127.0.0.1")).toBe(
+      "relay.lan",
+    );
+  });
+
   it("brackets IPv6 hosts and registers the relay entry URL when given", () => {
     const runtime = buildLocalRuntime(4791, "/oomi.health.json", "::", "fd00::5");
     expect(runtime.reachableEndpoint).toBe("http://[fd00::5]:4791");

@@ -61,7 +61,11 @@ describe("stop and delete", () => {
       kill,
       inspector: inspectorOf(5000042, { token: "linux:b:100" }),
     });
-    expect(OomiStopResultSchema.parse({ ok: true, ...outcome })).toMatchObject({ wasRunning: true, signal: "SIGTERM", notSignalled: null });
+    expect(OomiStopResultSchema.parse({ ok: true, ...outcome, stopped: outcome.wasRunning })).toMatchObject({
+      wasRunning: true,
+      signal: "SIGTERM",
+      notSignalled: null,
+    });
     expect(signals).toContainEqual([-5000042, "SIGTERM"]);
     const state = await readRuntimeState(dir);
     expect(state).toMatchObject({ status: "stopped", pid: null });
@@ -75,7 +79,7 @@ describe("stop and delete", () => {
       kill,
       inspector: inspectorOf(5000042, { token: "linux:b:777" }),
     });
-    expect(OomiStopResultSchema.parse({ ok: true, ...outcome })).toMatchObject({
+    expect(OomiStopResultSchema.parse({ ok: true, ...outcome, stopped: outcome.wasRunning })).toMatchObject({
       wasRunning: false,
       signal: null,
       notSignalled: { pid: 5000042, reason: expect.stringContaining("reused") },

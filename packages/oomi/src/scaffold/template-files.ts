@@ -13,7 +13,8 @@ export const TEMPLATE_ID = "persona-app";
 export const TEMPLATE_PORT = 4789;
 export const TEMPLATE_HEALTH_PATH = "/webspatial/avp/oomi.health.json";
 export const TEMPLATE_START_COMMAND = "oomi personas launch-managed <slug> --workspace-root <root> --json";
-export const TEMPLATE_EDITABLE_ZONES = ["src/persona", "persona.json"];
+/** As upstream (oomi-ai 0.2.50) names them: agents match these strings. */
+export const TEMPLATE_EDITABLE_ZONES = ["src/persona", "persona"];
 
 /** Versions checked against the npm registry with `npm view`; kept few so `npm install` stays short. */
 const DEPENDENCIES = {

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { OomiBridgeStartResultSchema, OomiBridgeStopResultSchema, OomiJobExecutionResultSchema } from "@clawbridge/contracts";
 import type { RunningOomiBackend } from "@clawbridge/oomi-backend";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bridgeLogPath } from "../../src/paths.js";
@@ -62,7 +63,8 @@ describe("oomi CLI: the seed's managed creation order (light dev server)", () =>
       ok: true,
       createdPersona: false,
       launch: { ok: true, slug, workspacePath: workspace, installed: true, reusedRunningProcess: false },
-      registration: { ok: true, transport: "local" },
+      runtime: { transport: "local" },
+      registration: { ok: true, persona: { slug, lifecycle: "running" } },
     });
 
     const runtime = JSON.parse(await readFile(join(workspace, ".oomi", "runtime.json"), "utf8"));
@@ -187,7 +189,7 @@ describe("oomi CLI: bad input", () => {
     expect(launched.json).toMatchObject({
       ok: false,
       launch: { ok: false },
-      registration: { ok: false, skipped: true },
+      registration: null,
       error: { code: "RUNTIME_UNHEALTHY" },
     });
     const state = JSON.parse(await readFile(join(root, "never-up", ".oomi", "runtime.json"), "utf8"));
@@ -223,7 +225,7 @@ describe("oomi CLI: help and the persona job executor", () => {
       env,
     );
     expect(executed.exitCode, executed.stderr).toBe(0);
-    expect(executed.json).toMatchObject({ ok: true, jobId, slug: "job-exec" });
+    expect(OomiJobExecutionResultSchema.parse(executed.json)).toMatchObject({ ok: true, jobId, slug: "job-exec" });
     const job = (await (
       await fetch(`${backend.url}/v1/persona_jobs/${jobId}`, { headers: { authorization: `Bearer ${DEVICE.deviceToken}` } })
     ).json()) as Record<string, any>;
@@ -247,11 +249,12 @@ describe("oomi CLI: pairing and the standalone bridge", () => {
       OOMI_PERSONA_PUBLIC_HOST: "192.168.50.161",
       OOMI_PERSONA_BIND_HOST: "127.0.0.1",
     };
-    const pair = await oomi(["openclaw", "pair", "--app-url", backend.url, "--device-id", "paired-box", "--json"], pairedEnv);
+    const pair = await oomi(["openclaw", "pair", "--no-start", "--app-url", backend.url, "--device-id", "paired-box", "--json"], pairedEnv);
     expect(pair.exitCode, pair.stderr).toBe(0);
     expect(pair.json).toMatchObject({
       ok: true,
       brokerHttp: backend.url,
+      bridgeMode: "skipped",
       deviceId: "paired-box",
       inviteUrl: expect.stringContaining("/invite/"),
     });
@@ -265,13 +268,16 @@ describe("oomi CLI: pairing and the standalone bridge", () => {
 
     // Another machine (no saved token) cannot claim the same device id; this one re-pairs with its token.
     const otherHome = await mkdtemp(join(tmpdir(), "oomi-other-"));
-    const takeover = await oomi(["openclaw", "pair", "--app-url", backend.url, "--device-id", "paired-box", "--json"], {
+    const takeover = await oomi(["openclaw", "pair", "--no-start", "--app-url", backend.url, "--device-id", "paired-box", "--json"], {
       ...pairedEnv,
       HOME: otherHome,
     });
     expect(takeover.exitCode).toBe(1);
     expect(takeover.json).toMatchObject({ ok: false, error: { code: "BACKEND_ERROR", message: expect.stringContaining("409") } });
-    const repair = await oomi(["openclaw", "pair", "--app-url", backend.url, "--device-id", "paired-box", "--json"], pairedEnv);
+    const repair = await oomi(
+      ["openclaw", "pair", "--no-start", "--app-url", backend.url, "--device-id", "paired-box", "--json"],
+      pairedEnv,
+    );
     expect(repair.exitCode, repair.stderr).toBe(0);
     const rotated = JSON.parse(await readFile(statePath, "utf8")).deviceToken as string;
     expect(rotated).not.toBe(deviceToken);
@@ -281,7 +287,7 @@ describe("oomi CLI: pairing and the standalone bridge", () => {
 
     await installLightFixture(pairedRoot, "bridged", { defaultPort: 45450 });
     const started = await oomi(["openclaw", "bridge", "start", "--poll-interval-ms", "200", "--json"], pairedEnv);
-    expect(started.json).toMatchObject({ ok: true, started: true, running: true });
+    expect(OomiBridgeStartResultSchema.parse(started.json)).toMatchObject({ ok: true, started: true, running: true });
     // On a failure, the bridge's own log says why; it is the first thing to read.
     const bridgeLog = () => readFile(bridgeLogPath(pairedEnv), "utf8").catch((error) => `no bridge log: ${error.message}`);
     // With nothing queued the detached bridge keeps polling: it is still alive ten poll intervals later.
@@ -312,7 +318,7 @@ describe("oomi CLI: pairing and the standalone bridge", () => {
       await oomi(["personas", "stop", "bridged", "--json"], pairedEnv);
     }
     await backend.stop();
-    expect(stopped.json, await bridgeLog()).toMatchObject({ ok: true, stopped: true });
+    expect(OomiBridgeStopResultSchema.parse(stopped.json), await bridgeLog()).toMatchObject({ ok: true, stopped: true });
     expect(isProcessAlive(started.json.pid)).toBe(false);
   });
 });
