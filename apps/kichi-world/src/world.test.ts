@@ -356,7 +356,16 @@ describe("KichiWorld: upstream 0.1.2-beta.37 surface", () => {
   it("b19: the avatarStatus of a status is stored and shown; a beta.13 status without one still passes", () => {
     const { send, join, world } = setup();
     join("c1", "ann");
-    send("c1", { type: "status", ...auth, poseType: "stand", action: "Yay", bubble: "b", log: "", playback: { mode: "loop" }, avatarStatus: "Break" });
+    send("c1", {
+      type: "status",
+      ...auth,
+      poseType: "stand",
+      action: "Yay",
+      bubble: "b",
+      log: "",
+      playback: { mode: "loop" },
+      avatarStatus: "Break",
+    });
     expect(world.personnel()[0]).toMatchObject({ action: "Yay", avatarStatus: "Break" });
     send("c1", { type: "status", ...auth, poseType: "stand", action: "Wave", bubble: "b", log: "", playback: { mode: "loop" } });
     expect(world.personnel()[0]).toMatchObject({ action: "Wave" });
@@ -401,7 +410,10 @@ describe("KichiWorld: upstream 0.1.2-beta.37 surface", () => {
     });
     expect(note("n3", "Feed the cat")).toMatchObject({ remaining: 1 });
     expect(note("n4", "Buy bread")).toMatchObject({ remaining: 0 });
-    expect(first(send("c1", { type: "query_status", requestId: "q", ...auth }))).toMatchObject({ remaining: 0, canCreateNoteboardNote: false });
+    expect(first(send("c1", { type: "query_status", requestId: "q", ...auth }))).toMatchObject({
+      remaining: 0,
+      canCreateNoteboardNote: false,
+    });
     setNow("2026-11-22T10:00:01Z");
     expect(note("n5", "Water the plants")).toMatchObject({ type: "create_notes_board_note_ack", remaining: 2 });
   });
@@ -417,7 +429,9 @@ describe("KichiWorld: upstream 0.1.2-beta.37 surface", () => {
     setNow("2026-11-21T19:00:00Z");
     expect(inScene()).toBe(false);
     // Upstream syncs without a request id and waits for nothing: no reply.
-    expect(send("c1", { type: "kichi_sync_mate_daily_schedule", ...auth, schedule: schedule({ type: "real_world", name: "Park" }) })).toEqual([]);
+    expect(
+      send("c1", { type: "kichi_sync_mate_daily_schedule", ...auth, schedule: schedule({ type: "real_world", name: "Park" }) }),
+    ).toEqual([]);
     setNow("2026-11-21T10:00:00Z");
     expect(inScene()).toBe(false);
   });
@@ -438,7 +452,9 @@ describe("KichiWorld: upstream 0.1.2-beta.37 surface", () => {
       success: false,
       errorCode: "auth_error",
     });
-    expect(first(send("c1", { type: "status", ...stale, poseType: "", action: "", bubble: "", log: "", playback: { mode: "loop" } }))).toEqual({
+    expect(
+      first(send("c1", { type: "status", ...stale, poseType: "", action: "", bubble: "", log: "", playback: { mode: "loop" } })),
+    ).toEqual({
       type: "auth_error",
       reason: "auth key does not match",
     });

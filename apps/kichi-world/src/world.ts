@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import {
   type KichiAckType,
-  type KichiAvatarStatus,
   KichiAvatarIdSchema,
+  type KichiAvatarStatus,
   type KichiBotHistoryEntry,
   type KichiClientFrame,
   type KichiClock,
@@ -522,7 +522,13 @@ export class KichiWorld {
       return [
         {
           to: { connection },
-          frame: { type: "bot_message_ack", requestId: frame.requestId, success: false, errorCode: "target_not_in_room", errorMessage: message },
+          frame: {
+            type: "bot_message_ack",
+            requestId: frame.requestId,
+            success: false,
+            errorCode: "target_not_in_room",
+            errorMessage: message,
+          },
         },
       ];
     }

@@ -60,6 +60,7 @@ export function buildManifest(entry: PluginEntryLike, options: { version?: strin
     ...(version ? { version } : {}),
     ...(runsAtStartup ? { activation: { onStartup: true } } : {}),
     configSchema,
+    ...(metadata?.skills ? { skills: metadata.skills } : {}),
     contracts: { tools },
   });
 }

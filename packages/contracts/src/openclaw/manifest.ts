@@ -15,6 +15,8 @@ export const PluginManifestSchema = z.looseObject({
   categories: z.array(z.string()).optional(),
   activation: z.looseObject({ onStartup: z.boolean().optional() }).optional(),
   configSchema: JsonSchemaObjectSchema,
+  /** Skill folders (each holding a SKILL.md) shipped with the plugin, relative to its root. */
+  skills: z.array(z.string().min(1)).optional(),
   contracts: z.looseObject({ tools: z.array(z.string()).optional() }).optional(),
   uiHints: JsonSchemaObjectSchema.optional(),
 });
