@@ -103,6 +103,23 @@ describe("BotConversation", () => {
     expect(turns).toHaveLength(2);
   });
 
+  it("b29: senders whose cooldown is over are pruned from the table", async () => {
+    let now = 0;
+    const { logger: log } = logger();
+    const conversation = new BotConversation({ runAgent: async () => ({ payloads: [{ text: "hi" }] }), logger: log, now: () => now });
+    const { runtime } = fakeRuntime("bob");
+    for (const from of ["a", "b", "c"]) {
+      await conversation.handle(runtime, { type: "bot_message_received", from, fromName: from, depth: 0, bubble: "x" });
+    }
+    expect(conversation.cooldownEntries).toBe(3);
+    now = 4_999;
+    await conversation.handle(runtime, { type: "bot_message_received", from: "d", fromName: "d", depth: 0, bubble: "x" });
+    expect(conversation.cooldownEntries).toBe(4);
+    now = 5_000;
+    await conversation.handle(runtime, { type: "bot_message_received", from: "e", fromName: "e", depth: 9, bubble: "x" });
+    expect(conversation.cooldownEntries).toBe(1);
+  });
+
   it("logs failures of the agent or the send and never throws", async () => {
     const { lines, logger: log } = logger();
     const failing = new BotConversation({ runAgent: async () => Promise.reject(new Error("model down")), logger: log });

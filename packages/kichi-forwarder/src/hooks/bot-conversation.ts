@@ -65,10 +65,21 @@ export class BotConversation {
     this.#cooldownMs = options.cooldownMs ?? BOT_REPLY_COOLDOWN_MS;
   }
 
+  /** How many senders are in the cooldown table (for tests: it must not grow with every sender ever seen). */
+  get cooldownEntries(): number {
+    return this.#lastReply.size;
+  }
+
+  /** Forgets senders whose cooldown is over, so a long-lived gateway does not keep one entry per bot it ever met. */
+  #prune(now: number): void {
+    for (const [key, at] of this.#lastReply) if (now - at >= this.#cooldownMs) this.#lastReply.delete(key);
+  }
+
   /** Handles one message; resolves when the reply was sent or skipped (never rejects). */
   async handle(runtime: KichiAgentRuntime, message: KichiBotMessageReceivedFrame): Promise<ReplyDecision> {
     const key = `${runtime.agentId}\u0000${message.from}`;
     const now = this.#now();
+    this.#prune(now);
     const decision = decideBotReply(message.depth, this.#lastReply.get(key), now, this.#cooldownMs);
     if (!decision.reply) {
       this.#logger.info(
