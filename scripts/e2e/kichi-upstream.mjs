@@ -13,8 +13,8 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { startKichiWorld } from "../../apps/kichi-world/dist/index.js";
@@ -131,11 +131,13 @@ async function main() {
       const body = await response.json().catch(() => ({}));
       return { status: response.status, details: body?.result?.details ?? body };
     };
+    // Older versions return the auth key from kichi_join: it is never printed.
+    const shown = (details) => JSON.stringify(details, (key, value) => (key === "authKey" ? "[redacted]" : value));
     const check = async (tool, args, ok = (d) => d?.success !== false) => {
       const { status, details } = await invoke(tool, args);
       const passed = status === 200 && ok(details);
       results.push({ tool, passed });
-      console.log(`${passed ? "pass" : "FAIL"}  ${tool} ${JSON.stringify(args)} -> ${status} ${JSON.stringify(details).slice(0, 240)}`);
+      console.log(`${passed ? "pass" : "FAIL"}  ${tool} ${JSON.stringify(args)} -> ${status} ${shown(details).slice(0, 240)}`);
       return details;
     };
     const newStyle = tools.includes("kichi_glance");
@@ -206,9 +208,7 @@ async function main() {
     const stale = await invoke("kichi_leave", {});
     const refusedInAck = stale.details?.success === false && stale.details?.errorCode === "auth_error";
     results[results.length - 1].passed = refusedInAck;
-    console.log(
-      `${refusedInAck ? "pass" : "FAIL"}  kichi_leave (stale key) -> ${JSON.stringify(stale.details)} after ${Date.now() - started} ms`,
-    );
+    console.log(`${refusedInAck ? "pass" : "FAIL"}  kichi_leave (stale key) -> ${shown(stale.details)} after ${Date.now() - started} ms`);
     peer.socket.close();
   } finally {
     if (gateway) await stopProcessTree(gateway.child);
