@@ -196,7 +196,13 @@ describe("kichi-forwarder plugin", () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(status).toMatchObject({ hasAuthKey: false, hasIdentity: true, avatarId: "ghost", lastAuthError: "unknown avatar; join first" });
-    expect(await store.readIdentity(world.host)).toEqual({ avatarId: "ghost" });
+    // The key leaves memory at once and the file right after (an atomic write): wait for the file, bounded.
+    let saved = await store.readIdentity(world.host);
+    while (saved?.authKey && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      saved = await store.readIdentity(world.host);
+    }
+    expect(saved).toEqual({ avatarId: "ghost" });
   });
 
   it("starts runtimes for agents with saved state when the service starts", async () => {
