@@ -173,7 +173,9 @@ console.log(`kichi_action verify:true via /tools/invoke p50 ${ms(action.p50)}  p
 console.log(
   `  ratio to floor  p50 ${ratio.toFixed(2)}x  p99 ${(action.p99 / floor.p99).toFixed(2)}x  target p50 <= 3x: ${ratio <= 3 ? "met" : "NOT met"}`,
 );
-console.log("time from server back up to agent rejoined (default backoff: 100 ms doubling, 20% jitter, cap 1 s; upstream: fixed 2000 ms)");
+console.log(
+  "time from server back up to agent rejoined (default backoff: 100 ms doubling, 20% jitter, cap 500 ms; upstream: fixed 2000 ms)",
+);
 for (const downMs of [0, 1000, 3000]) {
   const times = await rejoinAfterOutage(downMs, 5);
   const median = times[Math.floor(times.length / 2)];
