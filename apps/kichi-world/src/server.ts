@@ -22,7 +22,7 @@ import {
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { IdentitiesFile } from "./identities-file.js";
 import { renderRoomPage } from "./page.js";
-import { type Delivery, KichiWorld } from "./world.js";
+import { type CurrentUserActivity, type Delivery, KichiWorld } from "./world.js";
 
 export const KICHI_WORLD_WS_PATH = "/ws/openclaw";
 /** WebSocket close code for a socket that did not join in time (RFC 6455 "policy violation"). */
@@ -42,6 +42,8 @@ export interface KichiWorldServerOptions {
   maxConnections?: number;
   /** Avatars the world issues keys to; a join of a new avatar past it is refused. Default 10,000. */
   maxIdentities?: number;
+  /** What the person at the client is doing (`currentUserActivity`); null when nobody is there. Default: typing at the desk. */
+  currentUserActivity?: CurrentUserActivity | null;
   /**
    * A WebSocket that has not joined or rejoined within this is closed (1008). Default 120 s: the forwarder
    * connects when an agent picks a host and joins when the agent calls kichi_join, which may be a while.
@@ -88,7 +90,11 @@ const errorBody = (_status: number, code: string, message: string): KichiWorldHt
  */
 export async function startKichiWorld(options: KichiWorldServerOptions = {}): Promise<RunningKichiWorld> {
   const log = options.log ?? (() => {});
-  const world = new KichiWorld({ now: options.now, maxIdentities: options.maxIdentities });
+  const world = new KichiWorld({
+    now: options.now,
+    maxIdentities: options.maxIdentities,
+    ...(options.currentUserActivity === undefined ? {} : { currentUserActivity: options.currentUserActivity }),
+  });
   const identities = options.identitiesFile ? await openIdentities(options.identitiesFile, world, log) : undefined;
 
   const peers = new Map<string, Peer>();

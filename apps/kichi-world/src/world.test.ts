@@ -1,7 +1,7 @@
 import type { KichiClientFrame } from "@clawbridge/contracts";
 import * as pluginHost from "@clawbridge/plugin-host";
 import { describe, expect, it, vi } from "vitest";
-import { type Delivery, KichiWorld, NOTES_DAILY_LIMIT } from "./world.js";
+import { type Delivery, KichiWorld, NOTES_DAILY_LIMIT, type WorldOptions } from "./world.js";
 
 // Spied on (and still real) so a test can see the auth key check go through the constant-time compare.
 vi.mock("@clawbridge/plugin-host", async (importOriginal) => {
@@ -11,10 +11,10 @@ vi.mock("@clawbridge/plugin-host", async (importOriginal) => {
 
 const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype).sort();
 
-function setup() {
+function setup(options: Omit<WorldOptions, "now" | "newAuthKey"> = {}) {
   let now = new Date("2026-11-21T10:00:00Z");
   let keys = 0;
-  const world = new KichiWorld({ now: () => now, newAuthKey: () => `key-${++keys}` });
+  const world = new KichiWorld({ ...options, now: () => now, newAuthKey: () => `key-${++keys}` });
   const send = (connection: string, frame: Record<string, unknown>) => world.handle(connection, frame as KichiClientFrame);
   const first = (out: Delivery[]) => out[0]!.frame as any;
   const join = (connection: string, avatarId: string) =>
@@ -149,14 +149,14 @@ describe("KichiWorld", () => {
     }
     expect(
       first(send("c1", { type: "create_notes_board_note", requestId: "n9", ...auth, propId: "notes-board-1", data: "x" })),
-    ).toMatchObject({ type: "error", code: "note_quota_exceeded" });
+    ).toMatchObject({ type: "create_notes_board_note_ack", requestId: "n9", success: false, errorCode: "note_quota_exceeded" });
     expect(first(send("c1", { type: "create_music_album", requestId: "a1", ...auth, albumTitle: "A", musicTitles: ["Reverie"] }))).toEqual({
       type: "create_music_album_ack",
       requestId: "a1",
     });
     expect(
       first(send("c1", { type: "create_music_album", requestId: "a2", ...auth, albumTitle: "B", musicTitles: ["Reverie"] })),
-    ).toMatchObject({ type: "error", code: "album_already_created" });
+    ).toMatchObject({ type: "create_music_album_ack", requestId: "a2", success: false, errorCode: "album_already_created" });
     let status = first(send("c1", { type: "query_status", requestId: "q", ...auth }));
     expect(status).toMatchObject({ dailyLimit: 3, remaining: 0, hasCreatedMusicAlbumToday: true });
     expect(status.notes).toHaveLength(3);
@@ -239,7 +239,13 @@ describe("KichiWorld", () => {
     expect(missing).toEqual([
       {
         to: { connection: "c1" },
-        frame: { type: "error", requestId: "b3", code: "target_not_in_room", message: 'Avatar "zed" is not in the room' },
+        frame: {
+          type: "bot_message_ack",
+          requestId: "b3",
+          success: false,
+          errorCode: "target_not_in_room",
+          errorMessage: 'Avatar "zed" is not in the room',
+        },
       },
     ]);
   });
@@ -320,5 +326,138 @@ describe("KichiWorld", () => {
     expect(join("c")).toMatchObject({ type: "join_ack", requestId: "c", success: false, errorCode: "too_many_avatars" });
     expect(join("a")).toMatchObject({ success: true, authKey: "key-3" });
     expect(world.identities().avatars).toHaveLength(2);
+  });
+});
+
+describe("KichiWorld: upstream 0.1.2-beta.37 surface", () => {
+  const auth = { avatarId: "ann", authKey: "key-1" };
+  const schedule = (place: Record<string, unknown>) => ({
+    date: "2026-11-21",
+    timezone: "UTC",
+    activeArcs: ["garden"],
+    slots: [
+      { h: 0, place: { type: "home" }, act: "sleep", mood: "calm", sleep: true },
+      { h: 9, place, act: "work", mood: "busy", sleep: false },
+      { h: 18, place: { type: "home" }, act: "cook", mood: "warm", sleep: false },
+    ],
+  });
+
+  it("b14: kichi_glance is acknowledged with its target and shown on the avatar for its duration", () => {
+    const { send, first, join, world } = setup();
+    join("c1", "ann");
+    expect(first(send("c1", { type: "kichi_glance", requestId: "g", ...auth, target: "camera", duration: 2 }))).toEqual({
+      type: "kichi_glance_ack",
+      requestId: "g",
+      target: "camera",
+    });
+    expect(world.personnel()[0]).toMatchObject({ glance: { target: "camera", until: "2026-11-21T10:00:02.000Z" } });
+  });
+
+  it("b19: the avatarStatus of a status is stored and shown; a beta.13 status without one still passes", () => {
+    const { send, join, world } = setup();
+    join("c1", "ann");
+    send("c1", {
+      type: "status",
+      ...auth,
+      poseType: "stand",
+      action: "Yay",
+      bubble: "b",
+      log: "",
+      playback: { mode: "loop" },
+      avatarStatus: "Break",
+    });
+    expect(world.personnel()[0]).toMatchObject({ action: "Yay", avatarStatus: "Break" });
+    send("c1", { type: "status", ...auth, poseType: "stand", action: "Wave", bubble: "b", log: "", playback: { mode: "loop" } });
+    expect(world.personnel()[0]).toMatchObject({ action: "Wave" });
+    expect(world.personnel()[0]).not.toHaveProperty("avatarStatus");
+  });
+
+  it("b23/b30/b36/b37: the status result names the current user, the note gate, the scene and the environment", () => {
+    const { send, first, join } = setup();
+    join("c1", "ann");
+    send("c1", { type: "create_notes_board_note", requestId: "n", ...auth, propId: "notes-board-1", data: "hello" });
+    const status = first(send("c1", { type: "query_status", requestId: "q", ...auth }));
+    expect(status).toMatchObject({
+      isAvatarInScene: true,
+      canCreateNoteboardNote: true,
+      currentUserActivity: { poseType: "sit", action: "Typing with Keyboard" },
+      environmentWeather: { condition: "clear" },
+      environmentTime: { utc: "2026-11-21T10:00:00.000Z" },
+    });
+    expect(status.notes[0]).toMatchObject({ isCreatedByCurrentAgent: true, isFromCurrentUser: false });
+    for (const old of ["ownerState", "weather", "time"]) expect(status).not.toHaveProperty(old);
+    expect(status.notes[0]).not.toHaveProperty("isFromOwner");
+  });
+
+  it("b36: currentUserActivity is null while nobody is at the client", () => {
+    const { send, first, join } = setup({ currentUserActivity: null });
+    join("c1", "ann");
+    expect(first(send("c1", { type: "query_status", requestId: "q", ...auth })).currentUserActivity).toBeNull();
+  });
+
+  it("b23: canCreateNoteboardNote turns false with the quota, and the author's repeat of a recent note is refused", () => {
+    const { send, first, join, setNow } = setup();
+    join("c1", "ann");
+    const note = (requestId: string, data: string) =>
+      first(send("c1", { type: "create_notes_board_note", requestId, ...auth, propId: "notes-board-1", data }));
+    expect(note("n1", "Water the plants!")).toMatchObject({ type: "create_notes_board_note_ack", remaining: 2 });
+    expect(note("n2", "  water THE plants ")).toEqual({
+      type: "create_notes_board_note_ack",
+      requestId: "n2",
+      success: false,
+      errorCode: "duplicate_note",
+      errorMessage: "You pinned this same note on this board within the last day; write something new",
+    });
+    expect(note("n3", "Feed the cat")).toMatchObject({ remaining: 1 });
+    expect(note("n4", "Buy bread")).toMatchObject({ remaining: 0 });
+    expect(first(send("c1", { type: "query_status", requestId: "q", ...auth }))).toMatchObject({
+      remaining: 0,
+      canCreateNoteboardNote: false,
+    });
+    setNow("2026-11-22T10:00:01Z");
+    expect(note("n5", "Water the plants")).toMatchObject({ type: "create_notes_board_note_ack", remaining: 2 });
+  });
+
+  it("b30: a synced schedule that puts the mate elsewhere this hour takes the avatar out of the scene", () => {
+    const { send, first, join, setNow } = setup();
+    join("c1", "ann");
+    expect(
+      first(send("c1", { type: "kichi_sync_mate_daily_schedule", requestId: "s", ...auth, schedule: schedule({ type: "kichi_room" }) })),
+    ).toEqual({ type: "kichi_sync_mate_daily_schedule_ack", requestId: "s", date: "2026-11-21" });
+    const inScene = () => first(send("c1", { type: "query_status", requestId: "q", ...auth })).isAvatarInScene;
+    expect(inScene()).toBe(true);
+    setNow("2026-11-21T19:00:00Z");
+    expect(inScene()).toBe(false);
+    // Upstream syncs without a request id and waits for nothing: no reply.
+    expect(
+      send("c1", { type: "kichi_sync_mate_daily_schedule", ...auth, schedule: schedule({ type: "real_world", name: "Park" }) }),
+    ).toEqual([]);
+    setNow("2026-11-21T10:00:00Z");
+    expect(inScene()).toBe(false);
+  });
+
+  it("ack failure shape: a stale key on a leave is refused in leave_ack, on other requests in their ack, else auth_error", () => {
+    const { send, first, join } = setup();
+    join("c1", "ann");
+    const stale = { avatarId: "ann", authKey: "old" };
+    expect(first(send("c1", { type: "leave", ...stale }))).toEqual({
+      type: "leave_ack",
+      success: false,
+      errorCode: "auth_error",
+      errorMessage: "Not authorised: auth key does not match",
+    });
+    expect(first(send("c1", { type: "kichi_glance", requestId: "g", ...stale, target: "camera", duration: 1 }))).toMatchObject({
+      type: "kichi_glance_ack",
+      requestId: "g",
+      success: false,
+      errorCode: "auth_error",
+    });
+    expect(
+      first(send("c1", { type: "status", ...stale, poseType: "", action: "", bubble: "", log: "", playback: { mode: "loop" } })),
+    ).toEqual({
+      type: "auth_error",
+      reason: "auth key does not match",
+    });
+    expect(first(send("c1", { type: "query_status", requestId: "q", ...stale }))).toMatchObject({ type: "auth_error", requestId: "q" });
   });
 });

@@ -1,15 +1,19 @@
 import { randomBytes } from "node:crypto";
 import {
+  type KichiAckType,
   KichiAvatarIdSchema,
+  type KichiAvatarStatus,
   type KichiBotHistoryEntry,
   type KichiClientFrame,
   type KichiClock,
   type KichiIdlePlan,
+  type KichiMateDailySchedule,
   type KichiPlayback,
   type KichiPoseableProp,
   type KichiQueryStatusResultFrame,
   type KichiServerFrame,
   type KichiWorldIdentitiesFile,
+  mateScheduleAt,
 } from "@clawbridge/contracts";
 import { secretEquals } from "@clawbridge/plugin-host";
 import { NOTES_BOARD_PROP_ID, ROOM_PROPS, type RoomProp } from "./props.js";
@@ -33,15 +37,22 @@ export interface Presence {
   bubble: string;
   log: string;
   playback?: KichiPlayback;
+  avatarStatus?: KichiAvatarStatus;
   propId?: string;
+  /** The last `kichi_glance`: where the avatar looks, and until when. */
+  glance?: { target: "camera"; until: string };
   updatedAt: string;
 }
+
+/** What the person at the Kichi client is doing, as `query_status_result.currentUserActivity` carries it. */
+export type CurrentUserActivity = NonNullable<KichiQueryStatusResultFrame["currentUserActivity"]>;
 
 interface AvatarActivity {
   idlePlan?: KichiIdlePlan & { receivedAt: string };
   clock?: KichiClock & { setAt: string };
   albums: Array<{ day: string; albumTitle: string; musicTitles: string[]; createdAt: string }>;
   lastBotMessage?: { to: string; bubble: string; depth: number; at: string };
+  schedule?: KichiMateDailySchedule & { syncedAt: string };
 }
 
 interface Note {
@@ -69,6 +80,52 @@ export interface WorldOptions {
   newAuthKey?: () => string;
   /** Avatars the world issues keys to; a join of a new avatar past it is refused. */
   maxIdentities?: number;
+  /** What the person at the client is doing; null when nobody is there. Default: typing at the desk. */
+  currentUserActivity?: CurrentUserActivity | null;
+}
+
+const DEFAULT_CURRENT_USER_ACTIVITY: CurrentUserActivity = {
+  poseType: "sit",
+  action: "Typing with Keyboard",
+  interactingItemName: "Desk",
+  desktopAppName: "Editor",
+};
+
+/** How far back a note counts as the author's recent note when refusing a repeat of it. */
+const NOTE_REPEAT_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** A note's text as compared for repeats: case, spacing and punctuation do not make a note new. */
+const noteKey = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+
+/** The ack each request frame awaits, where a refusal of it is answered (upstream reads refusals there). */
+const ACK_OF: Partial<Record<KichiClientFrame["type"], KichiAckType>> = {
+  leave: "leave_ack",
+  status: "status_ack",
+  kichi_glance: "kichi_glance_ack",
+  bot_message: "bot_message_ack",
+  kichi_idle_plan: "kichi_idle_plan_ack",
+  clock: "clock_ack",
+  create_notes_board_note: "create_notes_board_note_ack",
+  create_music_album: "create_music_album_ack",
+  kichi_sync_mate_daily_schedule: "kichi_sync_mate_daily_schedule_ack",
+};
+
+/**
+ * A refusal of `frame`: in the ack it awaits (`{success:false, errorCode, errorMessage}`) when it is a
+ * request (it has a request id, or it is a leave, which upstream sends without one and awaits the ack
+ * of); undefined when the frame awaits no ack, and the caller answers another way.
+ */
+function refusal(frame: KichiClientFrame, code: string, message: string): KichiServerFrame | undefined {
+  const requestId = "requestId" in frame && frame.requestId ? { requestId: frame.requestId } : {};
+  const ack = ACK_OF[frame.type];
+  if (ack && (requestId.requestId || frame.type === "leave")) {
+    return { type: ack, ...requestId, success: false, errorCode: code, errorMessage: message };
+  }
+  return undefined;
 }
 
 const utcDay = (date: Date) => date.toISOString().slice(0, 10);
@@ -97,11 +154,13 @@ export class KichiWorld {
   readonly #now: () => Date;
   readonly #newAuthKey: () => string;
   readonly #maxIdentities: number;
+  readonly #currentUserActivity: CurrentUserActivity | null;
 
   constructor(options: WorldOptions = {}) {
     this.#now = options.now ?? (() => new Date());
     this.#newAuthKey = options.newAuthKey ?? (() => randomBytes(24).toString("base64url"));
     this.#maxIdentities = options.maxIdentities ?? DEFAULT_MAX_IDENTITIES;
+    this.#currentUserActivity = options.currentUserActivity === undefined ? DEFAULT_CURRENT_USER_ACTIVITY : options.currentUserActivity;
   }
 
   /**
@@ -145,6 +204,8 @@ export class KichiWorld {
     const avatar = this.#avatars.get(frame.avatarId);
     if (!avatar || !secretEquals(frame.authKey, avatar.authKey)) {
       const reason = avatar ? "auth key does not match" : "unknown avatar; join first";
+      const refused = refusal(frame, "auth_error", `Not authorised: ${reason}`);
+      if (refused) return reply(refused);
       return reply({ type: frame.type === "rejoin" ? "rejoin_failed" : "auth_error", ...requestId, reason });
     }
     if (frame.type === "rejoin") {
@@ -174,6 +235,7 @@ export class KichiWorld {
           bubble: frame.bubble,
           log: frame.log,
           playback: frame.playback,
+          ...(frame.avatarStatus ? { avatarStatus: frame.avatarStatus } : {}),
           ...(placed.propId ? { propId: placed.propId } : {}),
           updatedAt: now.toISOString(),
         });
@@ -204,8 +266,8 @@ export class KichiWorld {
         else delete activity.clock;
         return frame.requestId ? reply({ type: "clock_ack", requestId: frame.requestId, action: frame.action }) : [];
       case "create_notes_board_note": {
-        const error = this.#noteError(avatar.avatarId, frame.propId, now);
-        if (error) return reply({ type: "error", ...requestId, code: error.code, message: error.message });
+        const error = this.#noteError(avatar.avatarId, frame.propId, frame.data, now);
+        if (error) return reply(refusal(frame, error.code, error.message) ?? { type: "error", code: error.code, message: error.message });
         this.#notes.push({
           propId: frame.propId,
           authorAvatarId: avatar.avatarId,
@@ -220,10 +282,11 @@ export class KichiWorld {
       case "create_music_album": {
         if (activity.albums.some((a) => a.day === utcDay(now))) {
           return reply({
-            type: "error",
+            type: "create_music_album_ack",
             requestId: frame.requestId,
-            code: "album_already_created",
-            message: "A music album was already created today; try again tomorrow (UTC)",
+            success: false,
+            errorCode: "album_already_created",
+            errorMessage: "A music album was already created today; try again tomorrow (UTC)",
           });
         }
         activity.albums.push({
@@ -238,7 +301,29 @@ export class KichiWorld {
         return reply(this.#queryResult(avatar.avatarId, frame.requestId, now));
       case "bot_message":
         return this.#relayBotMessage(connection, avatar, frame, now);
+      case "kichi_glance": {
+        const presence = this.#presence.get(avatar.avatarId);
+        const until = new Date(now.getTime() + frame.duration * 1000).toISOString();
+        if (presence) this.#presence.set(avatar.avatarId, { ...presence, glance: { target: frame.target, until } });
+        return reply({ type: "kichi_glance_ack", requestId: frame.requestId, target: frame.target });
+      }
+      case "kichi_sync_mate_daily_schedule":
+        activity.schedule = { ...frame.schedule, syncedAt: now.toISOString() };
+        return frame.requestId
+          ? reply({ type: "kichi_sync_mate_daily_schedule_ack", requestId: frame.requestId, date: frame.schedule.date })
+          : [];
     }
+  }
+
+  /**
+   * The avatar is in the room scene unless the schedule it synced for today puts it elsewhere (home,
+   * out in the real world) at this hour.
+   */
+  isAvatarInScene(avatarId: string, now: Date): boolean {
+    const schedule = this.#activity.get(avatarId)?.schedule;
+    if (!schedule) return true;
+    const at = mateScheduleAt(schedule, now);
+    return !at.ok || at.current.place.type === "kichi_room";
   }
 
   #join(connection: string, frame: Extract<KichiClientFrame, { type: "join" }>, requestId: { requestId?: string }): Delivery {
@@ -340,11 +425,19 @@ export class KichiWorld {
     return this.#notes.filter((n) => n.authorAvatarId === avatarId && n.createdAtUtc.startsWith(day)).length;
   }
 
-  #noteError(avatarId: string, propId: string, now: Date): { code: string; message: string } | undefined {
+  #noteError(avatarId: string, propId: string, data: string, now: Date): { code: string; message: string } | undefined {
     if (propId !== NOTES_BOARD_PROP_ID)
       return { code: "unknown_notes_board", message: `"${propId}" is not a notes board (use ${NOTES_BOARD_PROP_ID})` };
     if (this.#notesToday(avatarId, now) >= NOTES_DAILY_LIMIT) {
       return { code: "note_quota_exceeded", message: `The daily limit of ${NOTES_DAILY_LIMIT} notes is reached; try again tomorrow (UTC)` };
+    }
+    const key = noteKey(data);
+    const since = now.getTime() - NOTE_REPEAT_WINDOW_MS;
+    const repeated = this.#notes.some(
+      (n) => n.authorAvatarId === avatarId && n.propId === propId && Date.parse(n.createdAtUtc) >= since && noteKey(n.content) === key,
+    );
+    if (repeated) {
+      return { code: "duplicate_note", message: "You pinned this same note on this board within the last day; write something new" };
     }
     return undefined;
   }
@@ -381,29 +474,33 @@ export class KichiWorld {
 
   #queryResult(avatarId: string, requestId: string, now: Date): KichiQueryStatusResultFrame {
     const activity = this.#activityOf(avatarId);
+    const remaining = Math.max(0, NOTES_DAILY_LIMIT - this.#notesToday(avatarId, now));
     return {
       type: "query_status_result",
       requestId,
       errorCode: null,
       errorMessage: null,
+      isAvatarInScene: this.isAvatarInScene(avatarId, now),
       dailyLimit: NOTES_DAILY_LIMIT,
-      remaining: Math.max(0, NOTES_DAILY_LIMIT - this.#notesToday(avatarId, now)),
+      remaining,
+      canCreateNoteboardNote: remaining > 0,
       hasCreatedMusicAlbumToday: activity.albums.some((a) => a.day === utcDay(now)),
       notes: this.#notes.map((n) => ({
         propId: n.propId,
         authorName: n.authorName,
         isCreatedByCurrentAgent: n.authorAvatarId === avatarId,
-        isFromOwner: false,
+        // Every note here is pinned by an avatar; the person at the client writes none on this server.
+        isFromCurrentUser: false,
         createdAtUtc: n.createdAtUtc,
         content: n.content,
       })),
-      ownerState: { poseType: "sit", action: "Typing with Keyboard", interactingItemName: "Desk", desktopAppName: "Editor" },
+      currentUserActivity: this.#currentUserActivity,
       personnel: this.personnel(avatarId),
       timer: activity.clock ?? null,
       idlePlan: activity.idlePlan ?? null,
       musicAlbums: activity.albums,
-      weather: { condition: "clear" },
-      time: { utc: now.toISOString() },
+      environmentWeather: { condition: "clear" },
+      environmentTime: { utc: now.toISOString() },
       RoomContext: { PoseableProps: this.poseableProps() },
     };
   }
@@ -422,7 +519,18 @@ export class KichiWorld {
           : [];
     if (targets.length === 0) {
       const message = frame.toAvatarId === "*" ? "No other bot is in the room" : `Avatar "${frame.toAvatarId}" is not in the room`;
-      return [{ to: { connection }, frame: { type: "error", requestId: frame.requestId, code: "target_not_in_room", message } }];
+      return [
+        {
+          to: { connection },
+          frame: {
+            type: "bot_message_ack",
+            requestId: frame.requestId,
+            success: false,
+            errorCode: "target_not_in_room",
+            errorMessage: message,
+          },
+        },
+      ];
     }
     this.#activityOf(from.avatarId).lastBotMessage = {
       to: frame.toAvatarId,

@@ -1,5 +1,5 @@
 import { KichiForwarderConfigSchema } from "@clawbridge/contracts";
-import { definePlugin, pluginStateDir } from "@clawbridge/plugin-host";
+import { type DefinedTool, definePlugin, pluginStateDir } from "@clawbridge/plugin-host";
 import type { OpenClawPluginToolContext } from "openclaw/plugin-sdk/plugin-entry";
 import pkg from "../package.json" with { type: "json" };
 import { createKichiChannelPlugin, sharedBotInlet } from "./channel/kichi-channel.js";
@@ -8,6 +8,7 @@ import { registerStatusHooks } from "./hooks/status-hooks.js";
 import { DEFAULT_BACKOFF } from "./runtime/backoff.js";
 import { KichiRuntimes, releaseRuntimes, sharedRuntimes } from "./runtime/runtimes.js";
 import { kichiActionTool } from "./tools/action-tool.js";
+import { kichiBotMessageHistoryTool } from "./tools/bot-message-history-tool.js";
 import { kichiBotMessageTool } from "./tools/bot-message-tool.js";
 import { kichiClockTool } from "./tools/clock-tool.js";
 import {
@@ -17,7 +18,9 @@ import {
   kichiRejoinTool,
   kichiSwitchHostTool,
 } from "./tools/connection-tools.js";
+import { kichiGlanceTool } from "./tools/glance-tool.js";
 import { kichiIdlePlanTool } from "./tools/idle-plan-tool.js";
+import { kichiSyncMateScheduleTool } from "./tools/mate-schedule-tool.js";
 import { kichiMusicAlbumTool } from "./tools/music-album-tool.js";
 import { kichiNoteboardTool } from "./tools/noteboard-tool.js";
 import { kichiQueryStatusTool } from "./tools/query-status-tool.js";
@@ -25,20 +28,29 @@ import type { KichiToolDeps } from "./tools/shared.js";
 
 export const PLUGIN_ID = "kichi-forwarder";
 
-const TOOL_FACTORIES = [
-  kichiJoinTool,
-  kichiSwitchHostTool,
-  kichiRejoinTool,
-  kichiLeaveTool,
-  kichiConnectionStatusTool,
-  kichiActionTool,
-  kichiIdlePlanTool,
-  kichiClockTool,
-  kichiQueryStatusTool,
-  kichiMusicAlbumTool,
-  kichiNoteboardTool,
-  kichiBotMessageTool,
-];
+/** The join source of the official Kichi OpenClaw build; it unlocks the mate schedule and presence answers. */
+export const OFFICIAL_JOIN_SOURCE = "kichiclaw";
+
+/** The tools an agent gets; the schedule tool only with the official join source. */
+function kichiTools(deps: KichiToolDeps, ctx: OpenClawPluginToolContext, official: boolean): DefinedTool[] {
+  return [
+    kichiJoinTool(deps, ctx),
+    kichiSwitchHostTool(deps, ctx),
+    kichiRejoinTool(deps, ctx),
+    kichiLeaveTool(deps, ctx),
+    kichiConnectionStatusTool(deps, ctx),
+    kichiActionTool(deps, ctx),
+    kichiGlanceTool(deps, ctx),
+    kichiIdlePlanTool(deps, ctx),
+    ...(official ? [kichiSyncMateScheduleTool(deps, ctx)] : []),
+    kichiClockTool(deps, ctx),
+    kichiQueryStatusTool(deps, ctx, official),
+    kichiMusicAlbumTool(deps, ctx),
+    kichiNoteboardTool(deps, ctx),
+    kichiBotMessageHistoryTool(deps, ctx),
+    kichiBotMessageTool(deps, ctx),
+  ];
+}
 
 export const KICHI_TOOL_NAMES = [
   "kichi_join",
@@ -47,11 +59,14 @@ export const KICHI_TOOL_NAMES = [
   "kichi_leave",
   "kichi_connection_status",
   "kichi_action",
+  "kichi_glance",
   "kichi_idle_plan",
+  "kichi_sync_mate_daily_schedule",
   "kichi_clock",
   "kichi_query_status",
   "kichi_music_album_create",
   "kichi_noteboard_create",
+  "kichi_bot_message_history",
   "kichi_bot_message",
 ];
 
@@ -66,11 +81,13 @@ export default definePlugin({
     "Puts each OpenClaw agent into Kichi World: kichi_* tools, reconnecting per-agent WebSockets, hook-driven status, bot-to-bot conversation through the kichi channel.",
   version: pkg.version,
   config: KichiForwarderConfigSchema,
+  skills: ["./skills/kichi-forwarder"],
   register(api, config) {
     const settings = {
       ...(config.environment ? { defaultEnvironment: config.environment } : {}),
       ...(config.testHost ? { defaultTestHost: config.testHost } : {}),
       joinSource: config.joinSource ?? "openclaw",
+      dailySchedulePath: config.dailySchedulePath,
       requestTimeoutMs: config.requestTimeoutMs ?? 10_000,
       backoff: { ...DEFAULT_BACKOFF, ...config.reconnect },
     };
@@ -107,7 +124,8 @@ export default definePlugin({
     };
     const deps: KichiToolDeps = { runtimes };
 
-    api.registerTool((ctx: OpenClawPluginToolContext) => TOOL_FACTORIES.map((factory) => factory(deps, ctx)), {
+    const official = settings.joinSource === OFFICIAL_JOIN_SOURCE;
+    api.registerTool((ctx: OpenClawPluginToolContext) => kichiTools(deps, ctx, official), {
       names: KICHI_TOOL_NAMES,
     });
     registerStatusHooks(api, runtimes);

@@ -5,6 +5,7 @@ import { type RunningKichiWorld, startKichiWorld } from "@clawbridge/kichi-world
 import { pluginStateDir } from "@clawbridge/plugin-host";
 import { LocalHost } from "@clawbridge/plugin-host/local-host";
 import { afterEach, describe, expect, it } from "vitest";
+import { buildKichiPrompt, RESIDENT_PRESENCE_RULES } from "./hooks/kichi-prompt.js";
 import entry, { KICHI_TOOL_NAMES } from "./index.js";
 import { agentDir, KichiAgentStore } from "./runtime/store.js";
 import { BOT_MESSAGE_IN_BOT_REPLY } from "./tools/bot-message-tool.js";
@@ -41,10 +42,13 @@ async function call(tool: string, args: Record<string, unknown> = {}, options: {
 }
 
 describe("kichi-forwarder plugin", () => {
-  it("registers exactly the 12 tools", async () => {
-    await makeHost();
+  it("b30: registers the 15 tools with the kichiclaw join source, and all but the schedule sync otherwise", async () => {
+    await makeHost({ joinSource: "kichiclaw" });
     expect(host!.listTools().sort()).toEqual([...KICHI_TOOL_NAMES].sort());
-    expect(KICHI_TOOL_NAMES).toHaveLength(12);
+    expect(KICHI_TOOL_NAMES).toHaveLength(15);
+    await host!.stop();
+    await makeHost();
+    expect(host!.listTools().sort()).toEqual(KICHI_TOOL_NAMES.filter((n) => n !== "kichi_sync_mate_daily_schedule").sort());
   });
 
   it("resolves the runtime at execute time; the session key's agent wins", async () => {
@@ -71,13 +75,14 @@ describe("kichi-forwarder plugin", () => {
 
   it("explains what to do before a host is chosen or a join happened", async () => {
     await makeHost();
-    expect(await call("kichi_action", { poseType: "sit", action: "Thinking" })).toEqual({
+    expect(await call("kichi_action", { poseType: "sit", action: "Thinking", avatarStatus: "Busy" })).toEqual({
       success: false,
       error: "Not connected to Kichi world: no host chosen yet; call kichi_switch_host first",
     });
-    expect(await call("kichi_join", { botName: "b", bio: "x" })).toEqual({
+    expect((await call("kichi_join", { botName: "b", bio: "x" })).error).toMatch(/^Invalid arguments for kichi_join: environment/);
+    expect(await call("kichi_join", { environment: "test", botName: "b", bio: "x" })).toEqual({
       success: false,
-      error: "No Kichi host chosen yet; call kichi_switch_host first",
+      error: 'host is required when environment is "test"',
     });
     expect(await call("kichi_switch_host", { environment: "test" })).toEqual({
       success: false,
@@ -86,7 +91,7 @@ describe("kichi-forwarder plugin", () => {
     expect((await call("kichi_switch_host", { environment: "moon" })).error).toMatch(
       /^Invalid arguments for kichi_switch_host: environment/,
     );
-    expect((await call("kichi_join", { bio: "x" })).error).toMatch(/botName/);
+    expect((await call("kichi_join", { environment: "test", host: "127.0.0.1:1", bio: "x" })).error).toMatch(/botName/);
   });
 
   it("switches host, joins, and saves state and identity 0600; unknown pose/action and tool errors are clear", async () => {
@@ -101,14 +106,13 @@ describe("kichi-forwarder plugin", () => {
       hasIdentity: false,
       hasAuthKey: false,
     });
-    expect(await call("kichi_join", { botName: "Main", bio: "bio" })).toEqual({
+    expect(await call("kichi_join", { environment: "test", botName: "Main", bio: "bio" })).toEqual({
       success: false,
       error: "No avatarId: pass avatarId (no identity is saved for this host)",
     });
-    expect(await call("kichi_join", { avatarId: "main-av", botName: "Main", bio: "bio" })).toMatchObject({
-      success: true,
-      avatarId: "main-av",
-    });
+    const joined = await call("kichi_join", { environment: "test", host: world.host, avatarId: "main-av", botName: "Main", bio: "bio" });
+    // b18: no auth key in the reply; the host did not change, so nothing was left or switched.
+    expect(joined).toEqual({ success: true, avatarId: "main-av", environment: "test", host: world.host, switched: false, tags: [] });
     const store = new KichiAgentStore(agentDir(root, "main"), logger);
     expect(await store.readState()).toEqual({ currentEnvironment: "test", llmRuntimeEnabled: true, testHost: world.host });
     const identity = await store.readIdentity(world.host);
@@ -117,23 +121,38 @@ describe("kichi-forwarder plugin", () => {
     expect((await stat(store.identityPath(world.host))).mode & 0o777).toBe(0o600);
     expect(JSON.stringify(await call("kichi_connection_status"))).not.toContain(identity!.authKey!);
 
-    expect((await call("kichi_action", { poseType: "float", action: "x" })).error).toMatch(/Invalid arguments for kichi_action: poseType/);
+    expect((await call("kichi_action", { poseType: "float", action: "x", avatarStatus: "Busy" })).error).toMatch(
+      /Invalid arguments for kichi_action: poseType/,
+    );
     const note = await call("kichi_noteboard_create", { propId: "notes-board-1", data: "x".repeat(201) });
     expect(note).toEqual({ success: false, error: "data must be 200 characters or fewer (got 201)" });
     const badBoard = await call("kichi_noteboard_create", { propId: "desk-chair-1", data: "hello" });
-    expect(badBoard).toEqual({ success: false, error: 'unknown_notes_board: "desk-chair-1" is not a notes board (use notes-board-1)' });
+    expect(badBoard).toEqual({
+      success: false,
+      error: '"desk-chair-1" is not a notes board (use notes-board-1)',
+      errorCode: "unknown_notes_board",
+      errorMessage: '"desk-chair-1" is not a notes board (use notes-board-1)',
+    });
     const album = await call("kichi_music_album_create", { albumTitle: "A", musicTitles: ["Nope"] });
     expect(album.error).toMatch(/^Unknown music titles: "Nope"/);
     expect(album.examples).toHaveLength(10);
     const lonely = await call("kichi_bot_message", { toAvatarId: "*", depth: 0, bubble: "anyone?" });
-    expect(lonely).toEqual({ success: false, error: "target_not_in_room: No other bot is in the room" });
+    expect(lonely).toEqual({
+      success: false,
+      error: "No other bot is in the room",
+      errorCode: "target_not_in_room",
+      errorMessage: "No other bot is in the room",
+    });
 
     expect(await call("kichi_leave")).toEqual({ success: true });
     expect(await store.readIdentity(world.host)).toEqual({ avatarId: "main-av" });
-    expect((await call("kichi_action", { poseType: "sit", action: "Thinking" })).error).toBe(
+    expect((await call("kichi_action", { poseType: "sit", action: "Thinking", avatarStatus: "Busy" })).error).toBe(
       "Not connected to Kichi world: this agent has not joined; call kichi_join first",
     );
-    expect(await call("kichi_join", { botName: "Main", bio: "bio" })).toMatchObject({ success: true, avatarId: "main-av" });
+    expect(await call("kichi_join", { environment: "test", botName: "Main", bio: "bio" })).toMatchObject({
+      success: true,
+      avatarId: "main-av",
+    });
   });
 
   it("rejoins on request and keeps one identity per host", async () => {
@@ -150,11 +169,11 @@ describe("kichi-forwarder plugin", () => {
       });
       await call("kichi_switch_host", { environment: "test", host: world.host });
       expect((await call("kichi_rejoin")).mode).toBe("unavailable");
-      await call("kichi_join", { avatarId: "first", botName: "F", bio: "b" });
+      await call("kichi_join", { environment: "test", host: world.host, avatarId: "first", botName: "F", bio: "b" });
       expect(await call("kichi_rejoin")).toEqual({ success: true, accepted: true, mode: "sent", message: "Rejoin sent" });
       const switched = await call("kichi_switch_host", { environment: "test", host: other.host });
       expect(switched).toMatchObject({ host: other.host, hasIdentity: false, hasAuthKey: false });
-      await call("kichi_join", { avatarId: "second", botName: "S", bio: "b" });
+      await call("kichi_join", { environment: "test", host: other.host, avatarId: "second", botName: "S", bio: "b" });
       const back = await call("kichi_switch_host", { environment: "test", host: world.host });
       expect(back).toMatchObject({ hasIdentity: true, hasAuthKey: true });
       expect((await call("kichi_connection_status")).status.avatarId).toBe("first");
@@ -178,7 +197,13 @@ describe("kichi-forwarder plugin", () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(status).toMatchObject({ hasAuthKey: false, hasIdentity: true, avatarId: "ghost", lastAuthError: "unknown avatar; join first" });
-    expect(await store.readIdentity(world.host)).toEqual({ avatarId: "ghost" });
+    // The key leaves memory at once and the file right after (an atomic write): wait for the file, bounded.
+    let saved = await store.readIdentity(world.host);
+    while (saved?.authKey && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      saved = await store.readIdentity(world.host);
+    }
+    expect(saved).toEqual({ avatarId: "ghost" });
   });
 
   it("starts runtimes for agents with saved state when the service starts", async () => {
@@ -194,7 +219,10 @@ describe("kichi-forwarder plugin", () => {
   it("uses the configured environment and test host for agents without state", async () => {
     world = await startKichiWorld();
     await makeHost({ environment: "test", testHost: world.host });
-    expect(await call("kichi_join", { avatarId: "cfg", botName: "Cfg", bio: "b" })).toMatchObject({ success: true, host: world.host });
+    expect(await call("kichi_join", { environment: "test", avatarId: "cfg", botName: "Cfg", bio: "b" })).toMatchObject({
+      success: true,
+      host: world.host,
+    });
   });
 });
 
@@ -204,7 +232,9 @@ describe("the kichi channel", () => {
     await makeHost({ environment: "test", testHost: world.host }, ["ann", "bob"], gatewayConfig);
     await host!.start();
     for (const agent of ["ann", "bob"]) {
-      expect(await call("kichi_join", { avatarId: `${agent}-av`, botName: agent, bio: "b" }, { agentId: agent })).toMatchObject({
+      expect(
+        await call("kichi_join", { environment: "test", avatarId: `${agent}-av`, botName: agent, bio: "b" }, { agentId: agent }),
+      ).toMatchObject({
         success: true,
       });
     }
@@ -274,8 +304,10 @@ describe("hooks", () => {
       llmRuntimeEnabled,
     });
     await call("kichi_connection_status");
-    expect(await call("kichi_join", { avatarId: "hooked", botName: "Hooked", bio: "b" })).toMatchObject({ success: true });
-    await call("kichi_action", { poseType: "stand", action: "Wait", verify: true });
+    expect(await call("kichi_join", { environment: "test", avatarId: "hooked", botName: "Hooked", bio: "b" })).toMatchObject({
+      success: true,
+    });
+    await call("kichi_action", { poseType: "stand", action: "Wait", avatarStatus: "Busy", verify: true });
     return world;
   }
   const presence = () => world!.world.personnel().find((p) => p.avatarId === "hooked")!;
@@ -286,7 +318,11 @@ describe("hooks", () => {
   it("prepends the Kichi prompt when the LLM runtime is on and the turn is no heartbeat", async () => {
     await joined(true);
     const [contribution] = (await host!.runHook("before_prompt_build", { prompt: "hi", messages: [] }, ctx)) as any[];
-    expect(contribution.prependContext).toMatch(/^\[Kichi World\]/);
+    // b21/31/37: system context (not prependContext), with the resident-presence rules.
+    expect(contribution).toEqual({ prependSystemContext: buildKichiPrompt() });
+    expect(contribution.prependSystemContext).toMatch(/^\[Kichi World\]/);
+    for (const rule of RESIDENT_PRESENCE_RULES) expect(contribution.prependSystemContext).toContain(rule);
+    expect(contribution.prependSystemContext).toContain("it never reminds anyone");
     expect(await host!.runHook("before_prompt_build", { prompt: "hi", messages: [] }, { ...ctx, trigger: "heartbeat" })).toEqual([]);
     await settle();
     expect(presence()).toMatchObject({ poseType: "sit", action: "Thinking", bubble: "Planning task" });
@@ -296,10 +332,10 @@ describe("hooks", () => {
     await joined(false);
     expect(await host!.runHook("before_prompt_build", { prompt: "hi", messages: [] }, ctx)).toEqual([]);
     await settle();
-    expect(presence()).toMatchObject({ poseType: "sit", action: "Thinking", bubble: "Planning task" });
+    expect(presence()).toMatchObject({ poseType: "sit", action: "Thinking", bubble: "Planning task", avatarStatus: "Busy" });
     await host!.runHook("before_tool_call", { toolName: "exec", params: {} }, { ...ctx, toolName: "exec" });
     await settle();
-    expect(presence()).toMatchObject({ action: "Typing with Keyboard", bubble: "Working step" });
+    expect(presence()).toMatchObject({ action: "Typing with Keyboard", bubble: "Working step", avatarStatus: "Busy" });
     await host!.runHook(
       "before_dispatch",
       { content: "Please refactor the whole parser module today", sessionKey: "agent:main:chat" },
@@ -309,10 +345,10 @@ describe("hooks", () => {
     expect(presence().bubble).toBe("Please refactor the…");
     await host!.runHook("agent_end", { success: false, messages: [] }, ctx);
     await settle();
-    expect(presence()).toMatchObject({ poseType: "stand", action: "Tired", bubble: "Task failed" });
+    expect(presence()).toMatchObject({ poseType: "stand", action: "Tired", bubble: "Task failed", avatarStatus: "Idle" });
     await host!.runHook("agent_end", { success: true, messages: [{ role: "assistant", content: "All tests pass now" }] }, ctx);
     await settle();
-    expect(presence()).toMatchObject({ poseType: "stand", action: "Yay", bubble: "Task complete" });
+    expect(presence()).toMatchObject({ poseType: "stand", action: "Yay", bubble: "Task complete", avatarStatus: "Idle" });
   });
 
   it("agent_end on success previews the reply when the LLM runtime is on", async () => {

@@ -11,6 +11,8 @@ export interface PluginDefinition<Config extends z.ZodType> {
   version?: string;
   /** Schema of `plugins.entries.<id>.config`; the manifest's `configSchema` is generated from it. */
   config?: Config;
+  /** Skill folders shipped with the plugin, relative to its root (`openclaw.plugin.json` `skills`). */
+  skills?: string[];
   register: (api: OpenClawPluginApi, config: z.output<Config>) => void;
 }
 
@@ -18,6 +20,7 @@ export interface PluginDefinition<Config extends z.ZodType> {
 export interface PluginMetadata {
   version?: string;
   config: z.ZodType;
+  skills?: string[];
 }
 
 export const PLUGIN_METADATA = Symbol.for("clawbridge.plugin.metadata");
@@ -63,7 +66,11 @@ export function definePlugin<Config extends z.ZodType = typeof EMPTY_CONFIG>(def
       definition.register(api, parsed.data as z.output<Config>);
     },
   });
-  const metadata: PluginMetadata = definition.version ? { version: definition.version, config } : { config };
+  const metadata: PluginMetadata = {
+    config,
+    ...(definition.version ? { version: definition.version } : {}),
+    ...(definition.skills?.length ? { skills: definition.skills } : {}),
+  };
   Object.defineProperty(entry, PLUGIN_METADATA, { value: metadata, enumerable: false });
   return entry;
 }

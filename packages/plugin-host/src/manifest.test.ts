@@ -106,6 +106,20 @@ describe("manifest generation", () => {
     expect(buildManifest(plugin)).not.toHaveProperty("channels");
   });
 
+  it("declares the skill folders a plugin ships, and nothing when it ships none", () => {
+    const withSkill = definePlugin({
+      id: "skilled",
+      name: "Skilled",
+      description: "d",
+      skills: ["./skills/skilled"],
+      register(api) {
+        api.registerTool(() => echo(), { names: ["demo_echo"] });
+      },
+    });
+    expect(buildManifest(withSkill).skills).toEqual(["./skills/skilled"]);
+    expect(buildManifest(plugin)).not.toHaveProperty("skills");
+  });
+
   it("renders deterministically, so a drifted checked-in file is detected by comparison", () => {
     const text = renderManifest(buildManifest(plugin));
     expect(text).toBe(renderManifest(buildManifest(plugin)));

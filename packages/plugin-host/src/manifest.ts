@@ -77,6 +77,7 @@ export function buildManifest(entry: PluginEntryLike, options: { version?: strin
           channelConfigs: Object.fromEntries(channels.map((channel) => [channel.id, channelConfigOf(channel)])),
         }
       : {}),
+    ...(metadata?.skills ? { skills: metadata.skills } : {}),
     contracts: { tools },
   });
 }

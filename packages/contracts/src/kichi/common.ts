@@ -37,6 +37,15 @@ export const KICHI_POMODORO_PHASES = ["focus", "shortBreak", "longBreak", "none"
 export const KichiPomodoroPhaseSchema = z.enum(KICHI_POMODORO_PHASES);
 export type KichiPomodoroPhase = z.infer<typeof KichiPomodoroPhaseSchema>;
 
+/** What the room shows the avatar as doing, beside its pose (since upstream 0.1.2-beta.19). */
+export const KICHI_AVATAR_STATUSES = ["Idle", "Busy", "Activities", "Break"] as const;
+export const KichiAvatarStatusSchema = z.enum(KICHI_AVATAR_STATUSES);
+export type KichiAvatarStatus = z.infer<typeof KichiAvatarStatusSchema>;
+
+/** Where `kichi_glance` turns the avatar's eyes; the camera is the only target. */
+export const KichiGlanceTargetSchema = z.literal("camera");
+export type KichiGlanceTarget = z.infer<typeof KichiGlanceTargetSchema>;
+
 /** One line of a bot-to-bot conversation, carried along so each side sees what was said. */
 export const KichiBotHistoryEntrySchema = z.object({
   from: z.string(),
@@ -83,6 +92,7 @@ export const KichiIdlePlanActionSchema = z.object({
   action: z.string().min(1),
   durationSeconds: positiveInt,
   bubble: z.string().min(1),
+  /** Required of the agent since upstream 0.1.2-beta.24; optional on the wire so older clients still pass. */
   log: z.string().optional(),
   propId: KichiPropIdSchema.optional(),
 });
@@ -92,6 +102,8 @@ export const KichiIdlePlanStageSchema = z.object({
   name: z.string().min(1),
   purpose: z.string().min(1),
   pomodoroPhase: KichiPomodoroPhaseSchema,
+  /** Required of the agent since upstream 0.1.2-beta.19; optional on the wire so older clients still pass. */
+  avatarStatus: KichiAvatarStatusSchema.optional(),
   durationSeconds: positiveInt,
   actions: z.array(KichiIdlePlanActionSchema).min(1),
 });
@@ -121,3 +133,80 @@ export const KichiRoomContextSchema = z.looseObject({
   PoseableProps: z.array(KichiPoseablePropSchema),
 });
 export type KichiRoomContext = z.infer<typeof KichiRoomContextSchema>;
+
+/** Where a mate spends one hour of its day. */
+export const KichiMatePlaceSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("home") }),
+  z.object({ type: z.literal("kichi_room") }),
+  z.object({ type: z.literal("real_world"), name: z.string().trim().min(1) }),
+]);
+export type KichiMatePlace = z.infer<typeof KichiMatePlaceSchema>;
+
+/** One slot of a mate's day: from hour `h` (local to the schedule's timezone) until the next slot. */
+export const KichiMateScheduleSlotSchema = z.object({
+  h: z.number().int().min(0).max(23),
+  place: KichiMatePlaceSchema,
+  act: z.string(),
+  mood: z.string(),
+  sleep: z.boolean(),
+});
+export type KichiMateScheduleSlot = z.infer<typeof KichiMateScheduleSlotSchema>;
+
+/**
+ * A mate's plan for one local day (`<agent dir>/daily-schedule.json`, and the body of
+ * `kichi_sync_mate_daily_schedule`). Hours are unique; the timezone must be one `Intl` knows.
+ */
+export const KichiMateDailyScheduleSchema = z
+  .object({
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "date must be YYYY-MM-DD"),
+    timezone: z.string().min(1).refine(isKnownTimeZone, { message: "timezone is not an IANA time zone" }),
+    activeArcs: z.array(z.string()),
+    slots: z.array(KichiMateScheduleSlotSchema).min(1).max(24),
+  })
+  .refine((s) => new Set(s.slots.map((slot) => slot.h)).size === s.slots.length, {
+    message: "slots must not repeat an hour",
+    path: ["slots"],
+  });
+export type KichiMateDailySchedule = z.infer<typeof KichiMateDailyScheduleSchema>;
+
+function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The local date (YYYY-MM-DD) and hour (0-23) of `now` in `timeZone`. */
+export function localDateAndHour(timeZone: string, now: Date): { date: string; hour: number } {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(now);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return { date: `${part("year")}-${part("month")}-${part("day")}`, hour: Number(part("hour")) };
+}
+
+export type MateScheduleAt =
+  | { ok: true; date: string; hour: number; current: KichiMateScheduleSlot; upcoming: KichiMateScheduleSlot[] }
+  | { ok: false; error: string };
+
+/**
+ * The slot a schedule puts the mate in at `now`, and the slots still to come today. Shared by the
+ * plugin (presence answers) and the local server (`isAvatarInScene`), so both read a day the same way.
+ */
+export function mateScheduleAt(schedule: KichiMateDailySchedule, now: Date): MateScheduleAt {
+  const local = localDateAndHour(schedule.timezone, now);
+  if (schedule.date !== local.date) {
+    return { ok: false, error: `the schedule is for ${schedule.date}, but today in ${schedule.timezone} is ${local.date}` };
+  }
+  const slots = [...schedule.slots].sort((a, b) => a.h - b.h);
+  const current = slots.filter((slot) => slot.h <= local.hour).at(-1);
+  if (!current) return { ok: false, error: `the schedule has no slot covering hour ${local.hour}` };
+  return { ok: true, date: local.date, hour: local.hour, current, upcoming: slots.filter((slot) => slot.h > local.hour) };
+}

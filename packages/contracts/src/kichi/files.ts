@@ -38,6 +38,11 @@ export const KichiForwarderConfigSchema = z.strictObject({
     })
     .optional()
     .describe("Reconnect backoff: first delay, cap, and how long a connection must stay up to reset it"),
+  dailySchedulePath: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The mate daily schedule file; default <agent dir>/daily-schedule.json (read for the kichiclaw join source only)"),
   botReplyCooldownMs: z
     .number()
     .int()
@@ -67,3 +72,47 @@ export const KichiWorldIdentitiesFileSchema = z.object({
   ),
 });
 export type KichiWorldIdentitiesFile = z.infer<typeof KichiWorldIdentitiesFileSchema>;
+
+/**
+ * `<agent dir>/sms-state.json` (0600): when the person at Kichi was last seen and when the agent last got
+ * a message, for whoever decides whether to reach out. The counters are kept for the skill that sends.
+ */
+export const KichiSmsStateFileSchema = z.looseObject({
+  /** ISO time of the last join, or of the last status query that found the current user present. */
+  lastActiveAt: z.string().optional(),
+  /** ISO time of the last inbound message dispatched to the agent. */
+  lastMessageReceivedAt: z.string().optional(),
+  date: z.string(),
+  totalSent: z.number().int().nonnegative(),
+  windows: z.object({
+    morning: z.number().int().nonnegative(),
+    afternoon: z.number().int().nonnegative(),
+    evening: z.number().int().nonnegative(),
+  }),
+  lastTypes: z.array(z.string()),
+});
+export type KichiSmsStateFile = z.infer<typeof KichiSmsStateFileSchema>;
+
+/** One bot-to-bot message this agent sent or received. Never player chat. */
+export const KichiBotMessageRecordSchema = z.object({
+  id: z.string().min(1),
+  requestId: z.string().optional(),
+  at: z.string(),
+  direction: z.enum(["sent", "received"]),
+  from: z.string(),
+  fromName: z.string().optional(),
+  to: z.string().optional(),
+  depth: z.number().int().nonnegative(),
+  bubble: z.string(),
+});
+export type KichiBotMessageRecord = z.infer<typeof KichiBotMessageRecordSchema>;
+
+/** How many bot messages `bot-message-history.json` keeps (the newest). */
+export const KICHI_BOT_MESSAGE_HISTORY_MAX = 30;
+
+/** `<agent dir>/bot-message-history.json` (0600): the newest bot-to-bot messages, oldest first. */
+export const KichiBotMessageHistoryFileSchema = z.object({
+  version: z.literal(1),
+  entries: z.array(KichiBotMessageRecordSchema).max(KICHI_BOT_MESSAGE_HISTORY_MAX),
+});
+export type KichiBotMessageHistoryFile = z.infer<typeof KichiBotMessageHistoryFileSchema>;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { KichiMateDailyScheduleSchema, mateScheduleAt } from "./common.js";
 import { KichiForwarderConfigSchema, KichiStateFileSchema } from "./files.js";
-import { KichiClientFrameSchema, KichiServerFrameSchema } from "./frames.js";
+import { KichiAckFailureFrameSchema, KichiClientFrameSchema, KichiServerFrameSchema } from "./frames.js";
 
 const auth = { avatarId: "a", authKey: "k" };
 
@@ -86,9 +87,9 @@ describe("kichi frames", () => {
       dailyLimit: 3,
       remaining: 1,
       notes: [],
-      weather: { condition: "rain" },
+      environmentWeather: { condition: "rain" },
     });
-    expect(result).toMatchObject({ type: "query_status_result", weather: { condition: "rain" } });
+    expect(result).toMatchObject({ type: "query_status_result", environmentWeather: { condition: "rain" } });
     expect(KichiServerFrameSchema.parse({ type: "rejoin_failed" }).type).toBe("rejoin_failed");
     expect(KichiServerFrameSchema.safeParse({ type: "status_ack" }).success).toBe(false);
   });
@@ -97,5 +98,60 @@ describe("kichi frames", () => {
     expect(KichiStateFileSchema.parse({})).toEqual({ llmRuntimeEnabled: true });
     expect(KichiForwarderConfigSchema.safeParse({ environment: "test", testHost: "127.0.0.1:1" }).success).toBe(true);
     expect(KichiForwarderConfigSchema.safeParse({ host: "x" }).success).toBe(false);
+  });
+});
+
+describe("kichi frames: upstream beta.14-37", () => {
+  const schedule = {
+    date: "2026-11-21",
+    timezone: "Asia/Tokyo",
+    activeArcs: [],
+    slots: [
+      { h: 0, place: { type: "home" }, act: "sleep", mood: "calm", sleep: true },
+      { h: 9, place: { type: "kichi_room" }, act: "work", mood: "busy", sleep: false },
+      { h: 20, place: { type: "real_world", name: "Gym" }, act: "lift", mood: "fired up", sleep: false },
+    ],
+  };
+
+  it("b14/b19/b30: glance, schedule sync and avatarStatus frames parse; beta.13 frames without the new fields still do", () => {
+    expect(
+      KichiClientFrameSchema.safeParse({ type: "kichi_glance", requestId: "g", ...auth, target: "camera", duration: 1.8 }).success,
+    ).toBe(true);
+    expect(KichiClientFrameSchema.safeParse({ type: "kichi_glance", requestId: "g", ...auth, target: "door", duration: 1 }).success).toBe(
+      false,
+    );
+    expect(KichiClientFrameSchema.safeParse({ type: "kichi_sync_mate_daily_schedule", ...auth, schedule }).success).toBe(true);
+    const repeated = { ...schedule, slots: [...schedule.slots, schedule.slots[0]] };
+    expect(KichiClientFrameSchema.safeParse({ type: "kichi_sync_mate_daily_schedule", ...auth, schedule: repeated }).success).toBe(false);
+    const badZone = { ...schedule, timezone: "Mars/Olympus" };
+    expect(KichiClientFrameSchema.safeParse({ type: "kichi_sync_mate_daily_schedule", ...auth, schedule: badZone }).success).toBe(false);
+    const status = { type: "status", ...auth, poseType: "sit", action: "a", bubble: "b", log: "", playback: { mode: "loop" } };
+    expect(KichiClientFrameSchema.safeParse({ ...status, avatarStatus: "Break" }).success).toBe(true);
+    expect(KichiClientFrameSchema.safeParse({ ...status, avatarStatus: "Sleeping" }).success).toBe(false);
+    expect(KichiClientFrameSchema.safeParse(status).success).toBe(true);
+  });
+
+  it("reads a refusal in any ack as the failure shape", () => {
+    const refused = KichiServerFrameSchema.parse({
+      type: "status_ack",
+      requestId: "s",
+      success: false,
+      errorCode: "auth_error",
+      errorMessage: "no",
+    });
+    expect(KichiAckFailureFrameSchema.safeParse(refused).success).toBe(true);
+    expect(KichiAckFailureFrameSchema.safeParse({ type: "status_ack", requestId: "s", poseType: "sit", action: "a" }).success).toBe(false);
+  });
+
+  it("b30: mateScheduleAt finds the slot of the schedule's local hour, and refuses another day", () => {
+    // 2026-11-21T12:30Z is 21:30 in Tokyo.
+    const at = mateScheduleAt(KichiMateDailyScheduleSchema.parse(schedule), new Date("2026-11-21T12:30:00Z"));
+    expect(at).toMatchObject({ ok: true, hour: 21, current: { place: { type: "real_world", name: "Gym" } }, upcoming: [] });
+    const morning = mateScheduleAt(KichiMateDailyScheduleSchema.parse(schedule), new Date("2026-11-21T01:00:00Z"));
+    expect(morning).toMatchObject({ ok: true, hour: 10, current: { act: "work" }, upcoming: [{ h: 20 }] });
+    expect(mateScheduleAt(KichiMateDailyScheduleSchema.parse(schedule), new Date("2026-11-21T20:00:00Z"))).toEqual({
+      ok: false,
+      error: "the schedule is for 2026-11-21, but today in Asia/Tokyo is 2026-11-22",
+    });
   });
 });

@@ -1,9 +1,12 @@
 import { z } from "zod";
 import {
   KichiAvatarIdSchema,
+  KichiAvatarStatusSchema,
   KichiBotHistoryEntrySchema,
   KichiClockSchema,
+  KichiGlanceTargetSchema,
   KichiIdlePlanSchema,
+  KichiMateDailyScheduleSchema,
   KichiPlaybackSchema,
   KichiPoseTypeSchema,
   KichiPropIdSchema,
@@ -40,6 +43,8 @@ export const KichiStatusFrameSchema = z.object({
   bubble: z.string(),
   log: z.string(),
   playback: KichiPlaybackSchema,
+  /** Sent by every client since upstream 0.1.2-beta.19; optional so older clients still pass. */
+  avatarStatus: KichiAvatarStatusSchema.optional(),
   propId: KichiPropIdSchema.optional(),
 });
 export const KichiHookNotifyFrameSchema = z.object({
@@ -86,6 +91,21 @@ export const KichiBotMessageFrameSchema = z.object({
   history: z.array(KichiBotHistoryEntrySchema).optional(),
 });
 
+/** The avatar looks at the camera for `duration` seconds (upstream default 1.8). */
+export const KichiGlanceFrameSchema = z.object({
+  type: z.literal("kichi_glance"),
+  requestId,
+  ...avatarAuth,
+  target: KichiGlanceTargetSchema,
+  duration: z.number().positive().max(60),
+});
+/** Today's schedule of the mate; upstream sends it without a request id and waits for nothing. */
+export const KichiSyncMateScheduleFrameSchema = z.object({
+  type: z.literal("kichi_sync_mate_daily_schedule"),
+  requestId: requestId.optional(),
+  ...avatarAuth,
+  schedule: KichiMateDailyScheduleSchema,
+});
 /** Everything the plugin may send; the server parses each text frame with this. */
 export const KichiClientFrameSchema = z.union([
   KichiJoinFrameSchema,
@@ -99,6 +119,8 @@ export const KichiClientFrameSchema = z.union([
   KichiNoteFrameSchema,
   KichiMusicAlbumFrameSchema,
   KichiBotMessageFrameSchema,
+  KichiGlanceFrameSchema,
+  KichiSyncMateScheduleFrameSchema,
 ]);
 export type KichiClientFrame = z.infer<typeof KichiClientFrameSchema>;
 export type KichiJoinFrame = z.infer<typeof KichiJoinFrameSchema>;
@@ -106,6 +128,8 @@ export type KichiStatusFrame = z.infer<typeof KichiStatusFrameSchema>;
 export type KichiIdlePlanFrame = z.infer<typeof KichiIdlePlanFrameSchema>;
 export type KichiClockFrame = z.infer<typeof KichiClockFrameSchema>;
 export type KichiBotMessageFrame = z.infer<typeof KichiBotMessageFrameSchema>;
+export type KichiGlanceFrame = z.infer<typeof KichiGlanceFrameSchema>;
+export type KichiSyncMateScheduleFrame = z.infer<typeof KichiSyncMateScheduleFrameSchema>;
 
 // ---- server → plugin ----
 
@@ -151,7 +175,8 @@ export const KichiNoteSchema = z.looseObject({
   propId: z.string(),
   authorName: z.string(),
   isCreatedByCurrentAgent: z.boolean(),
-  isFromOwner: z.boolean(),
+  /** Written by the person at the Kichi client (named `isFromOwner` before upstream 0.1.2-beta.36). */
+  isFromCurrentUser: z.boolean(),
   createdAtUtc: z.string(),
   content: z.string(),
 });
@@ -161,17 +186,25 @@ export const KichiQueryStatusResultFrameSchema = z.looseObject({
   dailyLimit: z.number().int(),
   remaining: z.number().int(),
   hasCreatedMusicAlbumToday: z.boolean().optional(),
+  /** Whether a note may be pinned now (quota left and a board to pin it on); since upstream 0.1.2-beta.23. */
+  canCreateNoteboardNote: z.boolean().optional(),
+  /** Whether the avatar is in the room scene now (false while its schedule has it elsewhere). */
+  isAvatarInScene: z.boolean().optional(),
   errorCode: z.string().nullable().optional(),
   errorMessage: z.string().nullable().optional(),
   notes: z.array(KichiNoteSchema),
-  ownerState: z
+  /** What the person at the Kichi client is doing; null while nobody is there (was `ownerState`). */
+  currentUserActivity: z
     .looseObject({
       poseType: z.string().optional(),
       action: z.string().optional(),
       interactingItemName: z.string().optional(),
       desktopAppName: z.string().optional(),
     })
+    .nullable()
     .optional(),
+  environmentWeather: z.unknown().optional(),
+  environmentTime: z.unknown().optional(),
   timer: z.unknown().optional(),
   idlePlan: z.unknown().optional(),
   RoomContext: KichiRoomContextSchema.optional(),
@@ -192,11 +225,45 @@ export const KichiBotMessageAckFrameSchema = z.looseObject({
   toAvatarId: z.string(),
   deliveredTo: z.array(z.string()),
 });
-/** The answer of an acking server to an idle plan, clock, note or album. */
+/** The answer of an acking server to an idle plan, clock, note, album or schedule. */
 export const KichiRequestAckFrameSchema = z.looseObject({
-  type: z.enum(["kichi_idle_plan_ack", "clock_ack", "create_notes_board_note_ack", "create_music_album_ack"]),
+  type: z.enum([
+    "kichi_idle_plan_ack",
+    "clock_ack",
+    "create_notes_board_note_ack",
+    "create_music_album_ack",
+    "kichi_sync_mate_daily_schedule_ack",
+  ]),
   requestId: z.string(),
 });
+export const KichiGlanceAckFrameSchema = z.looseObject({
+  type: z.literal("kichi_glance_ack"),
+  requestId: z.string(),
+  target: KichiGlanceTargetSchema,
+});
+/** Every `*_ack` a refusal can take; upstream reads a refusal from the ack it awaits, not from an `error` frame. */
+export const KICHI_ACK_TYPES = [
+  "join_ack",
+  "leave_ack",
+  "status_ack",
+  "kichi_glance_ack",
+  "bot_message_ack",
+  "kichi_idle_plan_ack",
+  "clock_ack",
+  "create_notes_board_note_ack",
+  "create_music_album_ack",
+  "kichi_sync_mate_daily_schedule_ack",
+] as const;
+export type KichiAckType = (typeof KICHI_ACK_TYPES)[number];
+/** A refused request, answered in the ack it awaits: `{success:false, errorCode, errorMessage}`. */
+export const KichiAckFailureFrameSchema = z.looseObject({
+  type: z.enum(KICHI_ACK_TYPES),
+  requestId: z.string().optional(),
+  success: z.literal(false),
+  errorCode: z.string(),
+  errorMessage: z.string(),
+});
+export type KichiAckFailureFrame = z.infer<typeof KichiAckFailureFrameSchema>;
 export const KichiErrorFrameSchema = z.looseObject({
   type: z.literal("error"),
   requestId: z.string().optional(),
@@ -205,6 +272,8 @@ export const KichiErrorFrameSchema = z.looseObject({
 });
 
 export const KichiServerFrameSchema = z.union([
+  // First: a refusal is read as one whatever ack type it wears.
+  KichiAckFailureFrameSchema,
   KichiJoinAckFrameSchema,
   KichiRejoinAckFrameSchema,
   KichiLeaveAckFrameSchema,
@@ -214,6 +283,7 @@ export const KichiServerFrameSchema = z.union([
   KichiBotMessageReceivedFrameSchema,
   KichiBotMessageAckFrameSchema,
   KichiRequestAckFrameSchema,
+  KichiGlanceAckFrameSchema,
   KichiErrorFrameSchema,
 ]);
 export type KichiServerFrame = z.infer<typeof KichiServerFrameSchema>;

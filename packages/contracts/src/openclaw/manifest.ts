@@ -29,6 +29,8 @@ export const PluginManifestSchema = z.looseObject({
   configSchema: JsonSchemaObjectSchema,
   channels: z.array(z.string().min(1)).optional(),
   channelConfigs: z.record(z.string(), PluginChannelConfigSchema).optional(),
+  /** Skill folders (each holding a SKILL.md) shipped with the plugin, relative to its root. */
+  skills: z.array(z.string().min(1)).optional(),
   contracts: z.looseObject({ tools: z.array(z.string()).optional() }).optional(),
   uiHints: JsonSchemaObjectSchema.optional(),
 });

@@ -1,7 +1,8 @@
 import type { KichiPoseType } from "@clawbridge/contracts";
 
 /**
- * The actions the Kichi client can play, per pose (the 0.1.2-beta.13 set). A `once` action plays one
+ * The actions the Kichi client can play, per pose (the 0.1.2-beta.37 set: beta.13's, less Dance with
+ * Joy, Float, Horse Stance, Star Showing and Goofy Moves). A `once` action plays one
  * time and then the avatar falls back to the pose's resume action; everything else loops.
  */
 export interface PoseActions {
@@ -28,14 +29,10 @@ export const POSE_ACTIONS: Readonly<Record<KichiPoseType, PoseActions>> = {
       "Stand Play Guitar",
       "Stand Typing with Keyboard",
       "Cry",
-      "Dance with Joy",
-      "Float",
       "Hand on Chest",
-      "Horse Stance",
       "Idle Backup Hands",
       "Panic",
       "Rub Hands",
-      "Goofy Moves",
       "Reading",
     ],
     once: [
@@ -49,7 +46,6 @@ export const POSE_ACTIONS: Readonly<Record<KichiPoseType, PoseActions>> = {
       "No",
       "Playful Point Up",
       "Run Jump",
-      "Star Showing",
     ],
   },
   sit: {

@@ -44,15 +44,18 @@ export function registerStatusHooks(api: OpenClawPluginApi, runtimes: () => Kich
   api.on("before_dispatch", (event, ctx) => {
     const locator = locatorOf(ctx);
     const runtime = runtimeOf(locator.sessionKey ? locator : { ...locator, sessionKey: locatorOf(event).sessionKey });
+    if (!runtime) return;
+    void runtime.recordMessageReceived();
     const text = inboundText(event);
-    if (runtime && text) runtime.notify("message_received", previewText(text, MESSAGE_RECEIVED_PREVIEW_WIDTH));
+    if (text) runtime.notify("message_received", previewText(text, MESSAGE_RECEIVED_PREVIEW_WIDTH));
   });
 
   api.on("before_prompt_build", (_event, ctx) => {
     const locator = locatorOf(ctx);
     const runtime = runtimeOf(locator);
     if (!runtime) return;
-    if (runtime.llmRuntimeEnabled && !isHeartbeat(locator)) return { prependContext: buildKichiPrompt() };
+    // System context, not user context: the rules hold for the whole turn and are not quoted back as the user's words.
+    if (runtime.llmRuntimeEnabled && !isHeartbeat(locator)) return { prependSystemContext: buildKichiPrompt() };
     runtime.sendHookStatus(FIXED_HOOK_STATUSES.beforePromptBuild);
     return;
   });

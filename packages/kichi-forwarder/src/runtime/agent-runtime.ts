@@ -1,22 +1,35 @@
-import type {
-  KichiBotHistoryEntry,
-  KichiBotMessageReceivedFrame,
-  KichiClock,
-  KichiEnvironment,
-  KichiIdentityFile,
-  KichiIdlePlan,
-  KichiPlayback,
-  KichiPoseType,
-  KichiQueryStatusResultFrame,
-  KichiRoomContext,
-  KichiServerFrame,
-  KichiStateFile,
+import { randomUUID } from "node:crypto";
+import {
+  type KichiAckType,
+  type KichiAvatarStatus,
+  type KichiBotHistoryEntry,
+  KichiBotMessageAckFrameSchema,
+  type KichiBotMessageReceivedFrame,
+  type KichiBotMessageRecord,
+  type KichiClock,
+  type KichiEnvironment,
+  type KichiIdentityFile,
+  type KichiIdlePlan,
+  type KichiMateDailySchedule,
+  type KichiPlayback,
+  type KichiPoseType,
+  type KichiQueryStatusResultFrame,
+  type KichiRoomContext,
+  type KichiServerFrame,
+  type KichiStateFile,
 } from "@clawbridge/contracts";
 import type { PluginLogger } from "openclaw/plugin-sdk/plugin-entry";
 import type { NormalizedBotMessage } from "../validate/bot-message.js";
 import type { Validation } from "../validate/result.js";
 import type { BackoffPolicy } from "./backoff.js";
-import { type ConnectionClock, KichiConnection, type SocketFactory, type WebSocketState } from "./connection.js";
+import {
+  type ConnectionClock,
+  KichiConnection,
+  KichiRefusedError,
+  type KichiRequestFrame,
+  type SocketFactory,
+  type WebSocketState,
+} from "./connection.js";
 import { KichiError } from "./errors.js";
 import { type KichiHost, resolveEnvironmentHost } from "./host.js";
 import type { KichiAgentStore } from "./store.js";
@@ -26,6 +39,8 @@ export interface KichiRuntimeSettings {
   defaultEnvironment?: KichiEnvironment;
   defaultTestHost?: string;
   joinSource: string;
+  /** Where each agent's mate schedule is read; default `<agent dir>/daily-schedule.json`. */
+  dailySchedulePath?: string | undefined;
   requestTimeoutMs: number;
   backoff: BackoffPolicy;
   clock?: ConnectionClock;
@@ -33,6 +48,8 @@ export interface KichiRuntimeSettings {
 }
 
 export interface JoinRequest {
+  environment: KichiEnvironment;
+  host?: string | undefined;
   avatarId?: string | undefined;
   botName: string;
   bio: string;
@@ -46,7 +63,17 @@ export interface StatusRequest {
   bubble: string;
   log: string;
   playback: KichiPlayback;
+  avatarStatus: KichiAvatarStatus;
   propId?: string | undefined;
+}
+
+/** What `join` did on the way: the leave of the previous avatar or host, and the switch of host. */
+export interface JoinOutcome {
+  avatarId: string;
+  environment: KichiEnvironment;
+  host: string;
+  switched: boolean;
+  left?: { success: true } | { success: false; error: string };
 }
 
 export type RejoinMode = "sent" | "waiting_open" | "reconnecting" | "unavailable";
@@ -176,7 +203,17 @@ export class KichiAgentRuntime {
         void this.#clearAuthKey();
         return;
       case "bot_message_received":
-        this.#onBotMessage(this, frame);
+        // Recorded before the reply runs, so the history the agent may read holds what it answers.
+        void this.#recordBotMessage({
+          direction: "received",
+          from: frame.from,
+          fromName: frame.fromName,
+          ...(this.#identity ? { to: this.#identity.avatarId } : {}),
+          depth: frame.depth,
+          bubble: frame.bubble,
+        })
+          .catch((error: Error) => this.#logger.error(`[kichi:${this.agentId}] could not record a bot message: ${error.message}`))
+          .then(() => this.#onBotMessage(this, frame));
         return;
       case "error":
         this.#logger.warn(`[kichi:${this.agentId}] server error ${frame.code}: ${frame.message}`);
@@ -223,12 +260,36 @@ export class KichiAgentRuntime {
     return host;
   }
 
-  async join(request: JoinRequest): Promise<{ avatarId: string; host: string }> {
+  /**
+   * Joins in `request.environment`. A joined avatar on another host, or another avatar on the same
+   * host, leaves first (a failed leave is reported, not fatal: the new key replaces the old one); a
+   * different host is switched to; then the join goes out. The auth key is saved, never returned.
+   */
+  async join(request: JoinRequest): Promise<JoinOutcome> {
     await this.ready;
+    // For test without a host: the one this agent saved, else the configured one.
+    const savedTestHost = this.#state.testHost ?? this.#settings.defaultTestHost;
+    const target = resolveEnvironmentHost(
+      request.environment,
+      request.host ?? (request.environment === "test" ? savedTestHost : undefined),
+    );
+    if (!target.ok) throw new KichiError(target.error);
+    const sameHost = this.#host?.host === target.value.host;
+    const wanted = request.avatarId?.trim();
+    let left: JoinOutcome["left"];
+    if (this.isConnected && (!sameHost || (wanted !== undefined && wanted !== this.#identity?.avatarId))) {
+      left = await this.leave().then(
+        () => ({ success: true as const }),
+        (error: Error) => ({ success: false as const, error: error.message }),
+      );
+    }
+    if (!sameHost || this.#state.currentEnvironment !== request.environment) {
+      await this.switchHost(request.environment, target.value.host);
+    }
     const host = this.#host;
     const connection = this.#connection;
-    if (!host || !connection) throw new KichiError("No Kichi host chosen yet; call kichi_switch_host first");
-    const avatarId = request.avatarId?.trim() || this.#identity?.avatarId;
+    if (!host || !connection) throw new KichiError(`Cannot connect to Kichi world at ${target.value.host}`);
+    const avatarId = wanted || this.#identity?.avatarId;
     if (!avatarId) throw new KichiError("No avatarId: pass avatarId (no identity is saved for this host)");
     if (!(await connection.waitOpen(this.#settings.requestTimeoutMs))) {
       throw new KichiError(
@@ -237,7 +298,8 @@ export class KichiAgentRuntime {
     }
     this.#identity = { avatarId };
     await this.store.writeIdentity(host.host, this.#identity);
-    const ack = await connection.request(
+    const ack = await this.#request(
+      connection,
       {
         type: "join",
         requestId: connection.nextRequestId("join"),
@@ -248,33 +310,58 @@ export class KichiAgentRuntime {
         source: request.source ?? this.#settings.joinSource,
       },
       "join_ack",
-      this.#settings.requestTimeoutMs,
     );
-    if (ack.type !== "join_ack") throw new KichiError(`unexpected ${ack.type}`);
-    if (ack.success === false || !ack.authKey) {
-      throw new KichiError(ack.errorMessage ?? "join was rejected", {
-        ...(ack.errorCode ? { errorCode: ack.errorCode } : {}),
-        ...(ack.errorMessage ? { errorMessage: ack.errorMessage } : {}),
-      });
-    }
-    this.#identity = { avatarId, authKey: ack.authKey };
+    const authKey = ack.type === "join_ack" && typeof ack.authKey === "string" ? ack.authKey : undefined;
+    if (!authKey) throw new KichiError(`join_ack carried no auth key (${ack.type})`);
+    const identity = { avatarId, authKey };
+    this.#identity = identity;
     this.#serverAcks = ack.acks === true;
     this.#lastAuthError = undefined;
-    await this.store.writeIdentity(host.host, this.#identity);
-    return { avatarId, host: host.host };
+    await this.store.writeIdentity(host.host, identity);
+    await this.#markActive();
+    return { avatarId, environment: request.environment, host: host.host, switched: !sameHost, ...(left ? { left } : {}) };
+  }
+
+  /** The runtime clock's time (injected in tests). */
+  now(): Date {
+    return new Date((this.#settings.clock ?? { now: Date.now }).now());
+  }
+
+  /** `sms-state.json` keeps when the current user was last around; a failed write is logged, never fatal. */
+  async #markActive(): Promise<void> {
+    await this.store.updateSmsState({ lastActiveAt: this.now().toISOString() }, this.now()).catch((error: Error) => {
+      this.#logger.error(`[kichi:${this.agentId}] could not save sms-state.json: ${error.message}`);
+    });
+  }
+
+  /** An inbound message reached the agent (before_dispatch): `lastMessageReceivedAt`. */
+  async recordMessageReceived(): Promise<void> {
+    await this.store.updateSmsState({ lastMessageReceivedAt: this.now().toISOString() }, this.now()).catch((error: Error) => {
+      this.#logger.error(`[kichi:${this.agentId}] could not save sms-state.json: ${error.message}`);
+    });
+  }
+
+  /**
+   * Sends a request and awaits its reply. A refusal in the ack becomes a KichiError with its code; an
+   * `auth_error` refusal also clears the saved key, as the `auth_error` frame does.
+   */
+  async #request(connection: KichiConnection, frame: KichiRequestFrame, expectedType: KichiServerFrame["type"]) {
+    try {
+      return await connection.request(frame, expectedType, this.#settings.requestTimeoutMs);
+    } catch (error) {
+      if (!(error instanceof KichiRefusedError)) throw error;
+      if (error.errorCode === "auth_error") {
+        this.#lastAuthError = error.errorMessage;
+        await this.#clearAuthKey();
+      }
+      throw new KichiError(error.errorMessage, { errorCode: error.errorCode, errorMessage: error.errorMessage });
+    }
   }
 
   async leave(): Promise<void> {
     await this.ready;
     const { connection, auth } = this.#requireConnected();
-    const ack = await connection.request(
-      { type: "leave", requestId: connection.nextRequestId("leave"), ...auth },
-      "leave_ack",
-      this.#settings.requestTimeoutMs,
-    );
-    if (ack.type === "leave_ack" && ack.success === false) {
-      throw new KichiError(ack.errorMessage ?? "leave was rejected", ack.errorCode ? { errorCode: ack.errorCode } : {});
-    }
+    await this.#request(connection, { type: "leave", requestId: connection.nextRequestId("leave"), ...auth }, "leave_ack");
     await this.#clearAuthKey();
   }
 
@@ -330,17 +417,14 @@ export class KichiAgentRuntime {
       bubble: status.bubble,
       log: status.log,
       playback: status.playback,
+      avatarStatus: status.avatarStatus,
       ...(status.propId ? { propId: status.propId } : {}),
     };
     if (!verify) {
       if (!connection.send(frame)) throw new KichiError("Failed to send status: the websocket closed");
       return undefined;
     }
-    const ack = await connection.request(
-      { ...frame, requestId: connection.nextRequestId("status") },
-      "status_ack",
-      this.#settings.requestTimeoutMs,
-    );
+    const ack = await this.#request(connection, { ...frame, requestId: connection.nextRequestId("status") }, "status_ack");
     return ack.type === "status_ack" ? ack : undefined;
   }
 
@@ -360,67 +444,127 @@ export class KichiAgentRuntime {
 
   /**
    * Sends a frame the hosted servers do not acknowledge. When the server said it acks (the local
-   * Kichi World does), waits for the ack so a rejection reaches the agent.
+   * Kichi World does), waits for the ack so a refusal reaches the agent.
    */
   async #sendMaybeAcked(
-    frame: Record<string, unknown> & { type: string },
+    build: (auth: { avatarId: string; authKey: string }, requestId: string) => KichiRequestFrame,
+    prefix: string,
+    ackType: KichiAckType,
     requestId: string | undefined,
   ): Promise<{ acknowledged: boolean }> {
     const { connection, auth } = this.#requireConnected();
-    const id = requestId ?? connection.nextRequestId(frame.type);
-    const full = { ...frame, ...auth, requestId: id };
+    const frame = build(auth, requestId ?? connection.nextRequestId(prefix));
     if (!this.#serverAcks) {
-      if (!connection.send(full)) throw new KichiError(`Failed to send ${frame.type}: the websocket closed`);
+      if (!connection.send(frame)) throw new KichiError(`Failed to send ${frame.type}: the websocket closed`);
       return { acknowledged: false };
     }
-    await connection.request(full, `${frame.type}_ack`, this.#settings.requestTimeoutMs);
+    await this.#request(connection, frame, ackType);
     return { acknowledged: true };
   }
 
   async sendIdlePlan(plan: KichiIdlePlan, requestId?: string) {
     await this.ready;
-    return this.#sendMaybeAcked({ type: "kichi_idle_plan", ...plan }, requestId);
+    return this.#sendMaybeAcked(
+      (auth, id) => ({ type: "kichi_idle_plan", ...plan, ...auth, requestId: id }),
+      "plan",
+      "kichi_idle_plan_ack",
+      requestId,
+    );
   }
 
   async sendClock(command: { action: "set"; clock: KichiClock } | { action: "stop" }, requestId?: string) {
     await this.ready;
-    return this.#sendMaybeAcked({ type: "clock", ...command }, requestId);
+    return this.#sendMaybeAcked((auth, id) => ({ type: "clock", ...command, ...auth, requestId: id }), "clock", "clock_ack", requestId);
   }
 
   async createNote(propId: string, data: string) {
     await this.ready;
-    return this.#sendMaybeAcked({ type: "create_notes_board_note", propId, data }, undefined);
+    return this.#sendMaybeAcked(
+      (auth, id) => ({ type: "create_notes_board_note", propId, data, ...auth, requestId: id }),
+      "note",
+      "create_notes_board_note_ack",
+      undefined,
+    );
   }
 
   async createMusicAlbum(albumTitle: string, musicTitles: string[], requestId?: string) {
     await this.ready;
-    return this.#sendMaybeAcked({ type: "create_music_album", albumTitle, musicTitles }, requestId);
+    return this.#sendMaybeAcked(
+      (auth, id) => ({ type: "create_music_album", albumTitle, musicTitles, ...auth, requestId: id }),
+      "album",
+      "create_music_album_ack",
+      requestId,
+    );
+  }
+
+  async syncMateSchedule(schedule: KichiMateDailySchedule) {
+    await this.ready;
+    return this.#sendMaybeAcked(
+      (auth, id) => ({ type: "kichi_sync_mate_daily_schedule", schedule, ...auth, requestId: id }),
+      "schedule",
+      "kichi_sync_mate_daily_schedule_ack",
+      undefined,
+    );
+  }
+
+  /** The avatar looks at the camera; resolves with the server's `kichi_glance_ack`. */
+  async glance(duration: number, requestId?: string) {
+    await this.ready;
+    const { connection, auth } = this.#requireConnected();
+    const ack = await this.#request(
+      connection,
+      { type: "kichi_glance", requestId: requestId ?? connection.nextRequestId("glance"), ...auth, target: "camera", duration },
+      "kichi_glance_ack",
+    );
+    if (ack.type !== "kichi_glance_ack") throw new KichiError(`unexpected ${ack.type}`);
+    return { requestId: ack.requestId, target: ack.target };
+  }
+
+  /** The newest recorded bot messages (oldest first), optionally only those from or to `avatarId`. */
+  async botMessageHistory(limit: number, avatarId?: string): Promise<KichiBotMessageRecord[]> {
+    const entries = await this.store.readBotMessageHistory();
+    const matching = avatarId ? entries.filter((e) => e.from === avatarId || e.to === avatarId) : entries;
+    return matching.slice(-limit);
+  }
+
+  async #recordBotMessage(record: Omit<KichiBotMessageRecord, "id" | "at">): Promise<void> {
+    const entry: KichiBotMessageRecord = { id: randomUUID(), at: this.now().toISOString(), ...record };
+    await this.store.appendBotMessage(entry);
   }
 
   /** Queries the room; caches `RoomContext` so `kichi_action` can list poseable props. */
   async queryStatus(requestId?: string): Promise<KichiQueryStatusResultFrame> {
     await this.ready;
     const { connection, auth } = this.#requireConnected();
-    const result = await connection.request(
+    const result = await this.#request(
+      connection,
       { type: "query_status", requestId: requestId ?? connection.nextRequestId("query"), ...auth },
       "query_status_result",
-      this.#settings.requestTimeoutMs,
     );
     if (result.type !== "query_status_result") throw new KichiError(`unexpected ${result.type}`);
     if (result.RoomContext) this.#roomContext = result.RoomContext;
+    // Only a query that finds the current user there counts as activity: the hourly recall query
+    // must not keep lastActiveAt fresh on its own.
+    if (result.currentUserActivity) await this.#markActive();
     return result;
   }
 
   async sendBotMessage(message: NormalizedBotMessage & { history?: KichiBotHistoryEntry[] }) {
     await this.ready;
     const { connection, auth } = this.#requireConnected();
-    const ack = await connection.request(
-      { type: "bot_message", requestId: connection.nextRequestId("bot"), ...auth, ...message },
-      "bot_message_ack",
-      this.#settings.requestTimeoutMs,
-    );
-    if (ack.type !== "bot_message_ack") throw new KichiError(`unexpected ${ack.type}`);
-    const { type: _type, ...rest } = ack;
+    const requestId = connection.nextRequestId("bot");
+    const ack = await this.#request(connection, { type: "bot_message", requestId, ...auth, ...message }, "bot_message_ack");
+    const delivered = KichiBotMessageAckFrameSchema.safeParse(ack);
+    if (!delivered.success) throw new KichiError(`unexpected ${ack.type}`);
+    await this.#recordBotMessage({
+      requestId,
+      direction: "sent",
+      from: auth.avatarId,
+      to: message.toAvatarId,
+      depth: message.depth,
+      bubble: message.bubble,
+    });
+    const { type: _type, ...rest } = delivered.data;
     return rest;
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type BackoffPolicy, backoffDelay, ReconnectBackoff } from "./backoff.js";
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, ReconnectBackoff } from "./backoff.js";
 
 const policy: BackoffPolicy = { initialDelayMs: 100, maxDelayMs: 1_000, factor: 2, jitterRatio: 0.2, healthyAfterMs: 5_000 };
 
@@ -50,5 +50,19 @@ describe("ReconnectBackoff", () => {
     c.advance(5_000);
     expect(backoff.nextDelay()).toBe(100);
     expect(backoff.nextDelay()).toBe(200);
+  });
+});
+
+describe("DEFAULT_BACKOFF", () => {
+  it("retries a server that is back after a 1 s outage within 500 ms: attempts at 100, 300, 700, 1200, 1700 ms", () => {
+    const starts: number[] = [];
+    let at = 0;
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      // random 1: the longest delays the jitter allows.
+      at += backoffDelay(attempt, DEFAULT_BACKOFF, 1);
+      starts.push(at);
+    }
+    expect(starts).toEqual([100, 300, 700, 1200, 1700]);
+    expect(Math.max(...starts.slice(1).map((s, i) => s - starts[i]!))).toBeLessThanOrEqual(500);
   });
 });

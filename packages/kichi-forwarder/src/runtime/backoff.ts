@@ -9,9 +9,14 @@ export interface BackoffPolicy {
   healthyAfterMs: number;
 }
 
+/**
+ * The cap is 500 ms so a server back after an outage of about a second is retried within a few hundred
+ * ms (with a 1 s cap the attempt after 700 ms lands at 1.5 s); two attempts a second during a long
+ * outage cost next to nothing on loopback or a LAN.
+ */
 export const DEFAULT_BACKOFF: BackoffPolicy = {
   initialDelayMs: 100,
-  maxDelayMs: 1_000,
+  maxDelayMs: 500,
   factor: 2,
   jitterRatio: 0.2,
   healthyAfterMs: 5_000,

@@ -4,6 +4,11 @@ import WebSocket from "ws";
 import type { BackoffPolicy } from "./backoff.js";
 import { type ConnectionClock, KichiConnection } from "./connection.js";
 
+const auth = { avatarId: "a", authKey: "k" };
+const query = (requestId: string) => ({ type: "query_status" as const, requestId, ...auth });
+const album = (requestId: string) => ({ type: "create_music_album" as const, requestId, ...auth, albumTitle: "t", musicTitles: ["m"] });
+const bot = (requestId: string) => ({ type: "bot_message" as const, requestId, ...auth, toAvatarId: "b", depth: 0, bubble: "hi" });
+
 /** A socket the test drives: it opens, receives and closes when told to. */
 class FakeSocket extends EventEmitter {
   readyState: number = WebSocket.CONNECTING;
@@ -83,8 +88,8 @@ describe("KichiConnection", () => {
     const { connection, sockets, frames } = setup();
     connection.connect();
     sockets[0]!.open();
-    const reply = connection.request({ type: "query_status", requestId: "q1" }, "query_status_result", 1_000);
-    expect(sockets[0]!.sent).toEqual([{ type: "query_status", requestId: "q1" }]);
+    const reply = connection.request(query("q1"), "query_status_result", 1_000);
+    expect(sockets[0]!.sent).toEqual([query("q1")]);
     sockets[0]!.receive({ type: "bot_message_received", from: "b", fromName: "B", depth: 0, bubble: "hi" });
     sockets[0]!.receive({ type: "query_status_result", requestId: "q1", dailyLimit: 3, remaining: 3, notes: [] });
     await expect(reply).resolves.toMatchObject({ type: "query_status_result", remaining: 3 });
@@ -96,24 +101,44 @@ describe("KichiConnection", () => {
     const { connection, sockets, clock } = setup();
     connection.connect();
     sockets[0]!.open();
-    const errored = connection.request({ type: "create_music_album", requestId: "a" }, "create_music_album_ack", 1_000);
+    const errored = connection.request(album("a"), "create_music_album_ack", 1_000);
     sockets[0]!.receive({ type: "error", requestId: "a", code: "album_already_created", message: "once a day" });
     await expect(errored).rejects.toThrow("album_already_created: once a day");
-    const wrong = connection.request({ type: "bot_message", requestId: "b" }, "bot_message_ack", 1_000);
+    const wrong = connection.request(bot("b"), "bot_message_ack", 1_000);
     sockets[0]!.receive({ type: "leave_ack", requestId: "b", success: true });
     await expect(wrong).rejects.toThrow("expected bot_message_ack but the server answered leave_ack");
-    const slow = connection.request({ type: "query_status", requestId: "c" }, "query_status_result", 500);
+    const slow = connection.request(query("c"), "query_status_result", 500);
     clock.advance(499);
     expect(connection.pendingCount).toBe(1);
     clock.advance(1);
     await expect(slow).rejects.toThrow("Timed out waiting for query_status_result after 500 ms");
   });
 
+  it("ack failure shape: a refusal in the awaited ack rejects with its errorCode and errorMessage", async () => {
+    const { connection, sockets } = setup();
+    connection.connect();
+    sockets[0]!.open();
+    const leave = connection.request({ type: "leave", requestId: "l", ...auth }, "leave_ack", 1_000);
+    sockets[0]!.receive({ type: "leave_ack", success: false, errorCode: "auth_error", errorMessage: "Not authorised" });
+    await expect(leave).rejects.toMatchObject({ name: "Error", errorCode: "auth_error", errorMessage: "Not authorised" });
+    const glance = connection.request(
+      { type: "kichi_glance", requestId: "g", ...auth, target: "camera", duration: 1 },
+      "kichi_glance_ack",
+      1_000,
+    );
+    sockets[0]!.receive({ type: "kichi_glance_ack", requestId: "g", target: "camera" });
+    await expect(glance).resolves.toEqual({ type: "kichi_glance_ack", requestId: "g", target: "camera" });
+  });
+
   it("matches a reply without requestId to the oldest request waiting for its type", async () => {
     const { connection, sockets } = setup();
     connection.connect();
     sockets[0]!.open();
-    const join = connection.request({ type: "join", requestId: "j" }, "join_ack", 1_000);
+    const join = connection.request(
+      { type: "join", requestId: "j", avatarId: "a", botName: "A", bio: "b", tags: [], source: "s" },
+      "join_ack",
+      1_000,
+    );
     sockets[0]!.receive({ type: "join_ack", success: true, authKey: "k" });
     await expect(join).resolves.toMatchObject({ authKey: "k" });
   });
@@ -133,8 +158,8 @@ describe("KichiConnection", () => {
     connection.connect();
     sockets[0]!.open();
     expect(opens()).toBe(1);
-    const a = connection.request({ type: "query_status", requestId: "1" }, "query_status_result", 10_000);
-    const b = connection.request({ type: "bot_message", requestId: "2" }, "bot_message_ack", 10_000);
+    const a = connection.request(query("1"), "query_status_result", 10_000);
+    const b = connection.request(bot("2"), "bot_message_ack", 10_000);
     sockets[0]!.close();
     await expect(a).rejects.toThrow("Kichi websocket closed before the reply arrived; it reconnects on its own, retry shortly");
     await expect(b).rejects.toThrow("Kichi websocket closed");
@@ -162,12 +187,14 @@ describe("KichiConnection", () => {
   it("refuses to send while not open, and stop() ends reconnecting", async () => {
     const { connection, sockets, clock } = setup();
     connection.connect();
-    await expect(connection.request({ type: "query_status", requestId: "x" }, "query_status_result", 100)).rejects.toThrow(
+    await expect(connection.request(query("x"), "query_status_result", 100)).rejects.toThrow(
       "Kichi websocket is not open (connecting); cannot send query_status",
     );
-    expect(connection.send({ type: "status" })).toBe(false);
+    expect(connection.send({ type: "status", ...auth, poseType: "", action: "", bubble: "", log: "", playback: { mode: "loop" } })).toBe(
+      false,
+    );
     sockets[0]!.open();
-    const pending = connection.request({ type: "query_status", requestId: "y" }, "query_status_result", 1_000);
+    const pending = connection.request(query("y"), "query_status_result", 1_000);
     connection.stop("Kichi websocket switched to other:1");
     await expect(pending).rejects.toThrow("Kichi websocket switched to other:1");
     expect(connection.reconnectScheduled).toBe(false);

@@ -1,4 +1,4 @@
-import { type KichiServerFrame, KichiServerFrameSchema } from "@clawbridge/contracts";
+import { KichiAckFailureFrameSchema, type KichiClientFrame, type KichiServerFrame, KichiServerFrameSchema } from "@clawbridge/contracts";
 import type { PluginLogger } from "openclaw/plugin-sdk/plugin-entry";
 import WebSocket from "ws";
 import { type BackoffPolicy, ReconnectBackoff } from "./backoff.js";
@@ -38,6 +38,20 @@ export interface KichiConnectionOptions {
   onOpen: () => void;
   onFrame: (frame: KichiServerFrame) => void;
 }
+
+/** A request the server refused in the ack it awaited (`{success:false, errorCode, errorMessage}`). */
+export class KichiRefusedError extends Error {
+  readonly errorCode: string;
+  readonly errorMessage: string;
+  constructor(errorCode: string, errorMessage: string) {
+    super(errorMessage);
+    this.errorCode = errorCode;
+    this.errorMessage = errorMessage;
+  }
+}
+
+/** A client frame that carries a request id, so its reply can be matched. */
+export type KichiRequestFrame = KichiClientFrame & { requestId: string };
 
 interface PendingRequest {
   expectedType: string;
@@ -175,7 +189,7 @@ export class KichiConnection {
   }
 
   /** Sends a frame if the socket is open; false otherwise (nothing is queued). */
-  send(frame: object): boolean {
+  send(frame: KichiClientFrame): boolean {
     const socket = this.#socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return false;
     socket.send(JSON.stringify(frame));
@@ -186,11 +200,7 @@ export class KichiConnection {
    * Sends a frame carrying `requestId` and resolves with the reply of `expectedType` that carries the
    * same id. An `error` frame for it, a timeout, or the socket closing rejects.
    */
-  request(
-    frame: { type: string; requestId: string; [field: string]: unknown },
-    expectedType: string,
-    timeoutMs: number,
-  ): Promise<KichiServerFrame> {
+  request(frame: KichiRequestFrame, expectedType: KichiServerFrame["type"], timeoutMs: number): Promise<KichiServerFrame> {
     return new Promise((resolve, reject) => {
       if (!this.send(frame)) {
         reject(new Error(`Kichi websocket is not open (${this.state}); cannot send ${frame.type}`));
@@ -224,7 +234,10 @@ export class KichiConnection {
       const id = typeof requestId === "string" ? requestId : this.#idOf(pending);
       if (id !== undefined) this.#pending.delete(id);
       this.#clock.clearTimeout(pending.timer);
-      if (frame.type === pending.expectedType) pending.resolve(frame);
+      const refused = KichiAckFailureFrameSchema.safeParse(frame);
+      if (frame.type === pending.expectedType && refused.success) {
+        pending.reject(new KichiRefusedError(refused.data.errorCode, refused.data.errorMessage));
+      } else if (frame.type === pending.expectedType) pending.resolve(frame);
       else if (frame.type === "error") pending.reject(new Error(`${frame.code}: ${frame.message}`));
       else pending.reject(new Error(`expected ${pending.expectedType} but the server answered ${frame.type}`));
       return;

@@ -19,7 +19,7 @@ export class KichiRuntimes {
       create: (agentId) =>
         new KichiAgentRuntime({
           agentId,
-          store: new KichiAgentStore(agentDir(root, agentId), logger),
+          store: new KichiAgentStore(agentDir(root, agentId), logger, { dailySchedulePath: settings.dailySchedulePath }),
           settings,
           logger,
           onBotMessage: (runtime, message) => this.#botMessageListener(runtime, message),

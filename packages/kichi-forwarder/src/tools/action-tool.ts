@@ -8,6 +8,7 @@ const BASE_DESCRIPTION = [
   "Show what you are doing in Kichi World: a pose (stand, sit, lay, floor) and an action of that pose, with a short bubble.",
   "Action names are matched case-insensitively; an unknown name returns the available ones.",
   "Once-actions play one time and fall back to the pose's resting action.",
+  "avatarStatus says what the room shows you as: Busy while working on a request, Activities for your own projects, Break while resting, Idle otherwise.",
   "verify:true waits for the server and reports the pose/action it actually applied and any warning.",
 ].join(" ");
 
@@ -44,9 +45,10 @@ export function kichiActionTool(deps: KichiToolDeps, ctx: OpenClawPluginToolCont
         const { poseType, name: action, playback } = found.value;
         const bubble = params.bubble?.trim() || action;
         const log = params.log?.trim() ?? "";
-        const status = { poseType, action, bubble, log, playback, propId: params.propId };
+        const { avatarStatus } = params;
+        const status = { poseType, action, bubble, log, playback, avatarStatus, propId: params.propId };
         const ack = await runtime.sendStatus(status, params.verify === true);
-        const sent = { poseType, action, bubble, log, playback, ...(params.propId ? { propId: params.propId } : {}) };
+        const sent = { poseType, action, bubble, log, playback, avatarStatus, ...(params.propId ? { propId: params.propId } : {}) };
         if (!ack) return { success: true, ...sent };
         const actual = {
           poseType: ack.poseType,

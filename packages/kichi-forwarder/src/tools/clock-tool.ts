@@ -9,7 +9,7 @@ export function kichiClockTool(deps: KichiToolDeps, ctx: OpenClawPluginToolConte
     name: "kichi_clock",
     label: "Kichi: clock",
     description: [
-      'Set or stop the clock shown in the room (display only). action "set" needs clock:',
+      'Set or stop the clock shown in the room. It is display only: it never reminds or notifies anyone. To alert the user at a time, schedule a cron job as well (and show the wait with a countDown). action "set" needs clock:',
       "pomodoro {kichiSeconds (focus length), shortBreakSeconds, longBreakSeconds, sessionCount, currentSession=1, phase=focus, remainingSeconds=phase length, running=true},",
       "countDown {durationSeconds, remainingSeconds=durationSeconds, running=true}, or countUp {elapsedSeconds=0, running=true}.",
     ].join(" "),

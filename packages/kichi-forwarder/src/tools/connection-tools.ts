@@ -9,14 +9,14 @@ export function kichiJoinTool(deps: KichiToolDeps, ctx: OpenClawPluginToolContex
     name: "kichi_join",
     label: "Kichi: join the room",
     description:
-      "Join Kichi World as this agent's avatar on the current host (see kichi_switch_host). Saves the auth key so later calls and reconnects rejoin on their own. avatarId defaults to the one saved for this host.",
+      "Join Kichi World as this agent's avatar in the given environment (test needs host). If you are joined on another host, or as another avatar, you leave there first and switch. Saves the auth key (never shown) so later calls and reconnects rejoin on their own. avatarId defaults to the one saved for that host.",
     params: KichiJoinParamsSchema,
     execute: (params) =>
       withRuntime(deps, ctx, async (runtime) => {
         const tags = normalizeTags(params.tags);
         if (!tags.ok) return rejected(tags);
         const joined = await runtime.join({ ...params, tags: tags.value });
-        return { success: true, avatarId: joined.avatarId, host: joined.host, tags: tags.value };
+        return { success: true, ...joined, tags: tags.value };
       }),
   });
 }

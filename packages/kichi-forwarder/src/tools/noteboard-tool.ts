@@ -9,7 +9,7 @@ export function kichiNoteboardTool(deps: KichiToolDeps, ctx: OpenClawPluginToolC
     name: "kichi_noteboard_create",
     label: "Kichi: pin a note",
     description:
-      "Pin a note (at most 200 characters) on a notes board prop. Check the daily quota (remaining) with kichi_query_status first.",
+      "Pin a note (at most 200 characters) on a notes board prop. Query first: pin only while canCreateNoteboardNote is true, and do not repeat the topic or wording of your own recent notes on that board (the server refuses an exact repeat with duplicate_note).",
     params: KichiNoteboardParamsSchema,
     execute: (params) =>
       withRuntime(deps, ctx, async (runtime) => {

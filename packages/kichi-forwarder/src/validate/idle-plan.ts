@@ -14,7 +14,8 @@ export interface NormalizedIdlePlan {
 /**
  * Checks an idle plan against the catalog and its timing rules: each action exists for its pose
  * (canonical name), `once` actions last at most 30 s, the actions of a stage fill it exactly, and the
- * stages fill the heartbeat interval exactly. Text is trimmed.
+ * stages fill the heartbeat interval exactly. Text is trimmed; every stage keeps its avatarStatus and
+ * every action its log (both required of the agent since upstream 0.1.2-beta.24).
  */
 export function normalizeIdlePlan(input: KichiIdlePlanParams): Validation<NormalizedIdlePlan> {
   const goal = input.goal.trim();
@@ -47,7 +48,7 @@ export function normalizeIdlePlan(input: KichiIdlePlanParams): Validation<Normal
         action: actionName,
         durationSeconds: item.durationSeconds,
         bubble,
-        ...(item.log === undefined ? {} : { log: item.log.trim() }),
+        log: item.log.trim(),
         ...(propId ? { propId } : {}),
       });
       stageSum += item.durationSeconds;
@@ -55,7 +56,14 @@ export function normalizeIdlePlan(input: KichiIdlePlanParams): Validation<Normal
     if (stageSum !== stage.durationSeconds) {
       return invalid(`${where}: action durations must equal stage duration exactly (${stageSum} !== ${stage.durationSeconds})`);
     }
-    stages.push({ name, purpose, pomodoroPhase: stage.pomodoroPhase, durationSeconds: stage.durationSeconds, actions });
+    stages.push({
+      name,
+      purpose,
+      pomodoroPhase: stage.pomodoroPhase,
+      avatarStatus: stage.avatarStatus,
+      durationSeconds: stage.durationSeconds,
+      actions,
+    });
     total += stage.durationSeconds;
   }
   if (total !== input.heartbeatIntervalSeconds) {

@@ -1,4 +1,5 @@
 import type { KichiIdlePlanParams } from "@clawbridge/contracts";
+import { KichiIdlePlanParamsSchema } from "@clawbridge/contracts";
 import { describe, expect, it } from "vitest";
 import { resolveAction } from "./action.js";
 import { normalizeBotMessage } from "./bot-message.js";
@@ -38,9 +39,10 @@ const plan = (over: Partial<KichiIdlePlanParams> = {}): KichiIdlePlanParams => (
       name: " Read ",
       purpose: "Focus",
       pomodoroPhase: "focus",
+      avatarStatus: "Activities",
       durationSeconds: 60,
       actions: [
-        { poseType: "sit", action: "reading", durationSeconds: 40, bubble: " Reading ", propId: " sofa-1 " },
+        { poseType: "sit", action: "reading", durationSeconds: 40, bubble: " Reading ", log: " I read ", propId: " sofa-1 " },
         { poseType: "sit", action: "drink", durationSeconds: 20, bubble: "Sip", log: " tea " },
       ],
     },
@@ -49,6 +51,22 @@ const plan = (over: Partial<KichiIdlePlanParams> = {}): KichiIdlePlanParams => (
 });
 
 describe("normalizeIdlePlan", () => {
+  it("b19/b24: the agent's plan needs each stage's avatarStatus and each action's log", () => {
+    const noLog = structuredClone(plan()) as any;
+    delete noLog.stages[0].actions[0].log;
+    expect(KichiIdlePlanParamsSchema.safeParse(noLog).success).toBe(false);
+    const blankLog = structuredClone(plan()) as any;
+    blankLog.stages[0].actions[0].log = "  ";
+    expect(KichiIdlePlanParamsSchema.safeParse(blankLog).error?.issues[0]?.message).toBe("log is required");
+    const noStatus = structuredClone(plan()) as any;
+    delete noStatus.stages[0].avatarStatus;
+    expect(KichiIdlePlanParamsSchema.safeParse(noStatus).success).toBe(false);
+    expect(KichiIdlePlanParamsSchema.safeParse({ ...plan(), stages: [{ ...plan().stages[0], avatarStatus: "Sleeping" }] }).success).toBe(
+      false,
+    );
+    expect(KichiIdlePlanParamsSchema.safeParse(plan()).success).toBe(true);
+  });
+
   it("trims, canonicalises and totals a valid plan", () => {
     const result = normalizeIdlePlan({ ...plan(), requestId: "r1" });
     expect(result).toEqual({
@@ -64,9 +82,10 @@ describe("normalizeIdlePlan", () => {
               name: "Read",
               purpose: "Focus",
               pomodoroPhase: "focus",
+              avatarStatus: "Activities",
               durationSeconds: 60,
               actions: [
-                { poseType: "sit", action: "Reading", durationSeconds: 40, bubble: "Reading", propId: "sofa-1" },
+                { poseType: "sit", action: "Reading", durationSeconds: 40, bubble: "Reading", log: "I read", propId: "sofa-1" },
                 { poseType: "sit", action: "Drink", durationSeconds: 20, bubble: "Sip", log: "tea" },
               ],
             },
@@ -79,8 +98,8 @@ describe("normalizeIdlePlan", () => {
   it("rejects once actions longer than 30 seconds", () => {
     const p = plan();
     p.stages[0]!.actions = [
-      { poseType: "sit", action: "Reading", durationSeconds: 25, bubble: "x" },
-      { poseType: "sit", action: "Drink", durationSeconds: 35, bubble: "y" },
+      { poseType: "sit", action: "Reading", durationSeconds: 25, bubble: "x", log: "l" },
+      { poseType: "sit", action: "Drink", durationSeconds: 35, bubble: "y", log: "l" },
     ];
     expect(normalizeIdlePlan(p)).toEqual({
       ok: false,

@@ -66,7 +66,12 @@ async function invoke(rig: Rig, agentId: string, tool: string, args: Record<stri
 
 async function joinBoth(rig: Rig): Promise<void> {
   for (const agent of ["alice", "bob"]) {
-    const joined = await invoke(rig, agent, "kichi_join", { avatarId: `${agent}-avatar`, botName: agent, bio: `I am ${agent}` });
+    const joined = await invoke(rig, agent, "kichi_join", {
+      environment: "test",
+      avatarId: `${agent}-avatar`,
+      botName: agent,
+      bio: `I am ${agent}`,
+    });
     expect(joined).toMatchObject({ success: true, avatarId: `${agent}-avatar` });
   }
 }
@@ -140,7 +145,12 @@ describe("a failed bot reply inside the real gateway releases the cooldown", () 
     // Ten minutes: within this test a second reply to the same sender happens only if the cooldown was given back.
     rig = await startRig(600_000);
     await joinBoth(rig);
-    const carol = await invoke(rig, "carol", "kichi_join", { avatarId: "carol-avatar", botName: "carol", bio: "not an agent here" });
+    const carol = await invoke(rig, "carol", "kichi_join", {
+      environment: "test",
+      avatarId: "carol-avatar",
+      botName: "carol",
+      bio: "not an agent here",
+    });
     expect(carol).toMatchObject({ success: true, avatarId: "carol-avatar" });
   });
 

@@ -66,12 +66,20 @@ describe("kichi-forwarder against a local Kichi World process", () => {
   it("two agents join the room", async () => {
     for (const agent of ["alice", "bob"]) {
       const joined = await call(agent, "kichi_join", {
+        environment: "test",
         avatarId: `${agent}-avatar`,
         botName: agent,
         bio: `I am ${agent}`,
         tags: ["Code", "code", " music "],
       });
-      expect(joined).toEqual({ success: true, avatarId: `${agent}-avatar`, host: world.host, tags: ["Code", "music"] });
+      expect(joined).toEqual({
+        success: true,
+        avatarId: `${agent}-avatar`,
+        environment: "test",
+        host: world.host,
+        switched: false,
+        tags: ["Code", "music"],
+      });
       const { status } = await call(agent, "kichi_connection_status");
       expect(status).toMatchObject({
         connected: true,
@@ -95,6 +103,7 @@ describe("kichi-forwarder against a local Kichi World process", () => {
       poseType: "sit",
       action: "  typing WITH keyboard ",
       propId: "desk-chair-1",
+      avatarStatus: "Busy",
       verify: true,
     });
     expect(mine).toMatchObject({
@@ -112,6 +121,7 @@ describe("kichi-forwarder against a local Kichi World process", () => {
       action: "Drink",
       bubble: "Coffee",
       propId: "desk-chair-1",
+      avatarStatus: "Busy",
       verify: true,
     });
     expect(theirs.playback).toEqual({ mode: "once", resumeAction: "Sit Nicely" });
@@ -129,7 +139,7 @@ describe("kichi-forwarder against a local Kichi World process", () => {
     expect(description).toContain('desk-chair-1 "Desk Chair" poses: sit; occupancy: fully_occupied');
     expect(description).toContain("not fully_occupied");
 
-    const unknown = await call("alice", "kichi_action", { poseType: "lay", action: "Moonwalk" });
+    const unknown = await call("alice", "kichi_action", { poseType: "lay", action: "Moonwalk", avatarStatus: "Busy" });
     expect(unknown.success).toBe(false);
     expect(unknown.error).toBe('Unknown action "Moonwalk" for poseType "lay"');
     expect(unknown.available).toContain("Lie Flat");
@@ -144,15 +154,17 @@ describe("kichi-forwarder against a local Kichi World process", () => {
           name: "Focus",
           purpose: "Write code",
           pomodoroPhase: "focus",
+          avatarStatus: "Activities",
           durationSeconds: 90,
-          actions: [{ poseType: "sit", action: "writing", durationSeconds: 90, bubble: "Coding" }],
+          actions: [{ poseType: "sit", action: "writing", durationSeconds: 90, bubble: "Coding", log: "I write the parser." }],
         },
         {
           name: "Break",
           purpose: "Stretch",
           pomodoroPhase: "shortBreak",
+          avatarStatus: "Break",
           durationSeconds: 30,
-          actions: [{ poseType: "stand", action: "Arm Stretch", durationSeconds: 30, bubble: "Stretch" }],
+          actions: [{ poseType: "stand", action: "Arm Stretch", durationSeconds: 30, bubble: "Stretch", log: "I stretch my arms." }],
         },
       ],
     };
@@ -242,7 +254,7 @@ describe("kichi-forwarder against a local Kichi World process", () => {
     expect(failed.success).toBe(false);
     expect(failed.error).toMatch(/websocket closed before the reply arrived/);
 
-    const whileDown = await call("bob", "kichi_action", { poseType: "stand", action: "Wait", verify: true });
+    const whileDown = await call("bob", "kichi_action", { poseType: "stand", action: "Wait", avatarStatus: "Idle", verify: true });
     expect(whileDown.success).toBe(false);
     expect(whileDown.error).toMatch(/^Not connected to Kichi world/);
 
@@ -252,7 +264,7 @@ describe("kichi-forwarder against a local Kichi World process", () => {
         const { status } = await call(agent, "kichi_connection_status");
         return status.rejoined && status.connected ? true : undefined;
       });
-      const back = await call(agent, "kichi_action", { poseType: "floor", action: "Cross Legged", verify: true });
+      const back = await call(agent, "kichi_action", { poseType: "floor", action: "Cross Legged", avatarStatus: "Break", verify: true });
       expect(back).toMatchObject({ success: true, actual: { poseType: "floor", action: "Cross Legged" } });
     }
     const room = await roomState();
