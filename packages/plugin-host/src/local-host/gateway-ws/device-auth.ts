@@ -46,7 +46,8 @@ export function admitDevice(params: GatewayConnectParams, context: { nonce: stri
   if (raw.length !== 32) return refuse("DEVICE_AUTH_PUBLIC_KEY_INVALID", "device public key is not a raw Ed25519 key (base64url)");
   if (createHash("sha256").update(raw).digest("hex") !== device.id)
     return refuse("DEVICE_AUTH_DEVICE_ID_MISMATCH", "device identity mismatch: id is not the key's fingerprint");
-  if (device.nonce !== context.nonce) return refuse("DEVICE_AUTH_NONCE_MISMATCH", "device nonce mismatch: sign the connect.challenge nonce");
+  if (device.nonce !== context.nonce)
+    return refuse("DEVICE_AUTH_NONCE_MISMATCH", "device nonce mismatch: sign the connect.challenge nonce");
   const payload = gatewayDeviceAuthPayload({
     deviceId: device.id,
     clientId: params.client.id,

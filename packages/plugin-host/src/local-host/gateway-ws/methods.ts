@@ -87,7 +87,8 @@ export function gatewayMethods(host: GatewayHostPort, runs: RunRegistry): Readon
       defaultId: host.agents[0] ?? "main",
       mainKey: "main",
       scope: "per-sender",
-      agents: host.agents.map((id) => ({ id, name: id })),
+      // No configured names: the gateway then lists bare ids, and clients show the id.
+      agents: host.agents.map((id) => ({ id })),
     }),
     "agent.identity.get": (raw) => {
       const p = params(GatewayAgentIdentityParamsSchema, "agent.identity.get", raw);

@@ -124,7 +124,14 @@ export class RunRegistry {
 
   /** A chat event; with `text`, the assistant message so far (the gateway's `message`). */
   #chatEvent(run: Run, state: string, extra: Record<string, unknown> = {}, text?: string): void {
-    const payload: Record<string, unknown> = { runId: run.runId, sessionKey: run.session.key, agentId: run.session.agentId, seq: run.seq, state, ...extra };
+    const payload: Record<string, unknown> = {
+      runId: run.runId,
+      sessionKey: run.session.key,
+      agentId: run.session.agentId,
+      seq: run.seq,
+      state,
+      ...extra,
+    };
     if (text !== undefined) payload.message = { role: "assistant", content: [{ type: "text", text }], timestamp: this.#now() };
     this.#emit({ event: "chat", payload });
   }
@@ -146,12 +153,13 @@ export class RunRegistry {
       if (signal.aborted) {
         // As the gateway ends a run stopped by `sessions.abort`: the lifecycle says cancelled, and
         // `agent.wait` reports an error whose stop reason is the RPC.
+        // The gateway says `aborted` in the chat stream before the lifecycle ends.
+        this.#chatEvent(run, "aborted", { stopReason: "rpc" }, streamed.text);
         this.#finish(
           run,
           { phase: "end", status: "cancelled", aborted: true, stopReason: "rpc", startedAt: run.startedAt },
           { status: "error", error: "aborted", stopReason: "rpc" },
         );
-        this.#chatEvent(run, "aborted", { stopReason: "rpc" }, streamed.text);
       } else if (error instanceof RunTimedOut) {
         const timeout = { status: "timeout", stopReason: "timeout", timeoutPhase: "provider", providerStarted: true };
         this.#finish(run, { phase: "end", ...timeout }, { ...timeout, status: "timeout", error: "run timed out" });

@@ -291,19 +291,24 @@ export class GatewayProtocolServer {
         server: { version: this.#version, connId: randomUUID() },
         features: { methods: this.methods, events: GATEWAY_EVENTS },
         snapshot: this.#snapshot(),
-        auth: { role: "operator", scopes: connection.scopes },
+        auth: {
+          method: p.auth?.password !== undefined && p.auth.token === undefined ? "password" : "token",
+          role: "operator",
+          scopes: connection.scopes,
+        },
         policy: { maxPayload, maxBufferedBytes: this.#maxPayload * 2, tickIntervalMs: 30_000 },
       },
     });
     return true;
   }
 
-  /** `hello-ok.snapshot` as the protocol schema has it: presence (this host), health, state versions, uptime. */
+  /** `hello-ok.snapshot` as the gateway sends it: presence (this host), health, state versions, uptime. */
   #snapshot() {
     const now = this.#now();
     return {
       presence: [{ host: "clawbridge-local", version: this.#version, mode: "gateway", reason: "self", text: "LocalHost", ts: now }],
-      health: { ok: true as const, ts: now, durationMs: 0 },
+      // The gateway's hello carries an empty health (the first `health` event fills it in).
+      health: {},
       stateVersion: { presence: 1, health: 1 },
       uptimeMs: Math.max(0, now - this.#startedAt),
     };
