@@ -62,6 +62,11 @@ export interface OpenMeowSDKClientOptions {
   WebSocket?: import("../gateway/protocol-client.js").WebSocketConstructor;
   fetch?: FetchLike;
   scopes?: string[];
+  /** The device identity that signs `connect` (the browser entry: one per browser; Node: one per process). */
+  device?: () => Promise<import("../gateway/device-identity.js").DeviceIdentity>;
+  /** The client id and mode `connect` declares (the browser entry: `webchat-ui`/`webchat`). */
+  clientId?: import("@clawbridge/contracts").GatewayConnectParams["client"]["id"];
+  clientMode?: import("@clawbridge/contracts").GatewayConnectParams["client"]["mode"];
   requestTimeoutMs?: number;
   connectTimeoutMs?: number;
   /** Called when an established connection to the built-in client's gateway drops. */
