@@ -34,6 +34,7 @@ export type {
   OpenMeowToolInvokeParams,
   OpenMeowToolInvokeResult,
 } from "./adapter/types.js";
+export { DEFAULT_RECONNECT, type ReconnectOptions, reconnectDelayMs } from "./gateway/backoff.js";
 export {
   DEVICE_KEY_STORAGE_KEY,
   type DeviceIdentity,

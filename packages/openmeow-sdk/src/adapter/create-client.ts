@@ -36,6 +36,9 @@ function defaultOpenClaw(options: OpenMeowSDKClientOptions): OpenClawLike {
     ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     ...(options.onClose ? { onClose: options.onClose } : {}),
+    ...(options.reconnect !== undefined ? { reconnect: options.reconnect } : {}),
+    ...(options.onReconnecting ? { onReconnecting: options.onReconnecting } : {}),
+    ...(options.onReconnected ? { onReconnected: options.onReconnected } : {}),
   }) as unknown as OpenClawLike;
 }
 

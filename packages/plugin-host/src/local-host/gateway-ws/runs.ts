@@ -147,7 +147,13 @@ export class RunRegistry {
         if (signal.aborted) throw signal.reason;
         await this.#step(run, step, streamed);
       }
-      this.#finish(run, { phase: "end", stopReason: "stop", aborted: false, startedAt: run.startedAt }, { status: "ok" });
+      // `agent.wait` carries the reply as the gateway does (`terminalReply`): a client that lost the
+      // stream recovers the full text from it.
+      this.#finish(
+        run,
+        { phase: "end", stopReason: "stop", aborted: false, startedAt: run.startedAt },
+        { status: "ok", terminalReply: { disposition: "visible", text: streamed.text } },
+      );
       this.#chatEvent(run, "final", { stopReason: "stop" }, streamed.text);
     } catch (error) {
       if (signal.aborted) {
