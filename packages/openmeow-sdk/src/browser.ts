@@ -1,12 +1,18 @@
 import { createOpenMeowSDKClient as createWithOptions } from "./adapter/create-client.js";
 import type { OpenMeowSDKClient, OpenMeowSDKClientOptions } from "./adapter/types.js";
-import { type DeviceIdentity, loadDeviceIdentity, localStorageDeviceKeyStore, memoryDeviceKeyStore } from "./gateway/device-identity.js";
+import {
+  type DeviceIdentity,
+  loadDeviceIdentity,
+  localStorageDeviceKeyStore,
+  memoryDeviceKeyStore,
+  type StorageLike,
+} from "./gateway/device-identity.js";
 
 let browserDevice: Promise<DeviceIdentity> | undefined;
 
 /** This browser's device identity: one key pair per browser profile, kept in `localStorage`. */
 export function browserDeviceIdentity(): Promise<DeviceIdentity> {
-  const storage = (globalThis as { localStorage?: Storage }).localStorage;
+  const storage = (globalThis as { localStorage?: StorageLike }).localStorage;
   browserDevice ??= loadDeviceIdentity(storage ? localStorageDeviceKeyStore(storage) : memoryDeviceKeyStore());
   browserDevice.catch(() => {
     browserDevice = undefined;
@@ -38,11 +44,14 @@ export { DEFAULT_RECONNECT, type ReconnectOptions, reconnectDelayMs } from "./ga
 export {
   DEVICE_KEY_STORAGE_KEY,
   type DeviceIdentity,
+  type DeviceJwk,
+  type DeviceKeyPair,
   type DeviceKeyStore,
   loadDeviceIdentity,
   localStorageDeviceKeyStore,
   memoryDeviceKeyStore,
   type StorageLike,
+  type SubtleLike,
 } from "./gateway/device-identity.js";
 export { normalizeGatewayEvent } from "./gateway/normalize.js";
 export { OpenClawGatewayClient, type OpenClawGatewayClientOptions } from "./gateway/openclaw-gateway-client.js";

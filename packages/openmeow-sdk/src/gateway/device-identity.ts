@@ -11,10 +11,42 @@ export interface DeviceIdentity {
   sign(payload: string): Promise<string>;
 }
 
+/** An Ed25519 key as a JSON Web Key (`x` the public key, `d` the private one). */
+export interface DeviceJwk {
+  kty?: string;
+  crv?: string;
+  x?: string;
+  d?: string;
+  [member: string]: unknown;
+}
+
+export interface DeviceKeyPair {
+  publicKey: DeviceJwk;
+  privateKey: DeviceJwk;
+}
+
 /** Where a device key pair lives between page loads (a browser) or only for the process (Node). */
 export interface DeviceKeyStore {
-  load(): Promise<{ publicKey: JsonWebKey; privateKey: JsonWebKey } | undefined>;
-  save(keys: { publicKey: JsonWebKey; privateKey: JsonWebKey }): Promise<void>;
+  load(): Promise<DeviceKeyPair | undefined>;
+  save(keys: DeviceKeyPair): Promise<void>;
+}
+
+/**
+ * The part of WebCrypto's `SubtleCrypto` used here, typed structurally so the SDK needs neither the
+ * DOM lib nor Node's types (the browser's and Node's `crypto.subtle` both fit).
+ */
+export interface SubtleLike {
+  generateKey(algorithm: { name: string }, extractable: boolean, usages: string[]): Promise<unknown>;
+  exportKey(format: "jwk" | "raw", key: unknown): Promise<unknown>;
+  importKey(format: "jwk", key: DeviceJwk, algorithm: { name: string }, extractable: boolean, usages: string[]): Promise<unknown>;
+  sign(algorithm: { name: string }, key: unknown, data: Uint8Array): Promise<ArrayBuffer>;
+  digest(algorithm: string, data: ArrayBuffer): Promise<ArrayBuffer>;
+}
+
+function defaultSubtle(): SubtleLike {
+  const subtle = (globalThis as { crypto?: { subtle?: unknown } }).crypto?.subtle;
+  if (!subtle) throw new Error("no WebCrypto (crypto.subtle) here: a device identity needs it (a secure context in a browser)");
+  return subtle as SubtleLike;
 }
 
 /** The minimal `localStorage` the store needs. */
@@ -33,7 +65,7 @@ export function localStorageDeviceKeyStore(storage: StorageLike, key = DEVICE_KE
   return {
     async load() {
       try {
-        const parsed = JSON.parse(storage.getItem(key) ?? "null") as { publicKey?: JsonWebKey; privateKey?: JsonWebKey } | null;
+        const parsed = JSON.parse(storage.getItem(key) ?? "null") as Partial<DeviceKeyPair> | null;
         return parsed?.publicKey?.x && parsed.privateKey?.d ? { publicKey: parsed.publicKey, privateKey: parsed.privateKey } : undefined;
       } catch {
         return undefined;
@@ -47,7 +79,7 @@ export function localStorageDeviceKeyStore(storage: StorageLike, key = DEVICE_KE
 
 /** A store that keeps the key pair for as long as the object lives (one Node process). */
 export function memoryDeviceKeyStore(): DeviceKeyStore {
-  let kept: { publicKey: JsonWebKey; privateKey: JsonWebKey } | undefined;
+  let kept: DeviceKeyPair | undefined;
   return {
     async load() {
       return kept;
@@ -74,16 +106,19 @@ function hex(bytes: ArrayBuffer): string {
  * The device identity of a key store over WebCrypto (the browser's, or Node's `globalThis.crypto`):
  * the stored key pair, or a new one saved first. `subtle` is injectable for tests.
  */
-export async function loadDeviceIdentity(store: DeviceKeyStore, subtle: SubtleCrypto = globalThis.crypto.subtle): Promise<DeviceIdentity> {
+export async function loadDeviceIdentity(store: DeviceKeyStore, subtle: SubtleLike = defaultSubtle()): Promise<DeviceIdentity> {
   let jwk = await store.load();
   if (!jwk) {
-    const pair = (await subtle.generateKey(ED25519, true, ["sign", "verify"])) as CryptoKeyPair;
-    jwk = { publicKey: await subtle.exportKey("jwk", pair.publicKey), privateKey: await subtle.exportKey("jwk", pair.privateKey) };
+    const pair = (await subtle.generateKey(ED25519, true, ["sign", "verify"])) as { publicKey: unknown; privateKey: unknown };
+    jwk = {
+      publicKey: (await subtle.exportKey("jwk", pair.publicKey)) as DeviceJwk,
+      privateKey: (await subtle.exportKey("jwk", pair.privateKey)) as DeviceJwk,
+    };
     await store.save(jwk);
   }
   const publicKey = await subtle.importKey("jwk", jwk.publicKey, ED25519, true, ["verify"]);
   const privateKey = await subtle.importKey("jwk", jwk.privateKey, ED25519, false, ["sign"]);
-  const raw = await subtle.exportKey("raw", publicKey);
+  const raw = (await subtle.exportKey("raw", publicKey)) as ArrayBuffer;
   return {
     id: hex(await subtle.digest("SHA-256", raw)),
     publicKey: base64url(raw),

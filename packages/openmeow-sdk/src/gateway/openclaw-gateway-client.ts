@@ -145,7 +145,7 @@ export class OpenClawGatewayClient {
           if (!TERMINAL_EVENT_TYPES.has(event.type)) return;
           settled = true;
           const successor = event.runId;
-          void this.#finalText(successor, sessionKey, {}).then((text) => {
+          void this.#finalText(sessionKey, {}).then((text) => {
             const terminal: OpenClawEvent = {
               ...event,
               id: `recovered:${runId}`,
@@ -185,7 +185,7 @@ export class OpenClawGatewayClient {
     status: Exclude<RunStatus, "accepted">,
     payload: Record<string, unknown>,
   ): Promise<void> {
-    const text = (await this.#finalText(runId, sessionKey, payload)) ?? this.#replay.messageText(runId);
+    const text = (await this.#finalText(sessionKey, payload)) ?? this.#replay.messageText(runId);
     const terminal: OpenClawEvent = {
       version: 1,
       id: `recovered:${runId}`,
@@ -199,7 +199,7 @@ export class OpenClawGatewayClient {
   }
 
   /** The run's final assistant text from the gateway: the wait's `terminalReply`, else `chat.history`. */
-  async #finalText(runId: string, sessionKey: string | undefined, wait: Record<string, unknown>): Promise<string | undefined> {
+  async #finalText(sessionKey: string | undefined, wait: Record<string, unknown>): Promise<string | undefined> {
     const reply = (wait.terminalReply as { text?: unknown } | undefined)?.text;
     if (typeof reply === "string" && reply !== "") return reply;
     if (!sessionKey || !this.hasMethod("chat.history")) return undefined;
