@@ -88,4 +88,4 @@ export function startGatewayProcess(options: {
   onOutput?: (text: string) => void;
 }): GatewayProcess;
 export function descendantsOf(pid: number): number[];
-export function stopProcessTree(child: ChildProcess, options?: { graceMs?: number }): Promise<void>;
+export function stopProcessTree(child: ChildProcess, options?: { graceMs?: number; signal?: "SIGTERM" | "SIGKILL" }): Promise<void>;

@@ -302,12 +302,13 @@ function signalAll(pids, signal) {
  * shuts down in order on it), SIGKILL to the group after `graceMs`, then SIGKILL to every descendant
  * seen before the stop, in case one left the group. Resolves once the child has exited.
  */
-export async function stopProcessTree(child, { graceMs = 10_000 } = {}) {
+export async function stopProcessTree(child, { graceMs = 10_000, signal = "SIGTERM" } = {}) {
   if (child.pid === undefined) return;
   const tree = descendantsOf(child.pid);
   const group = -child.pid;
   const exited = onceExited(child);
-  signalAll([group], "SIGTERM");
+  // SIGKILL first is a crash (tests of what survives one); SIGTERM lets the gateway shut down.
+  signalAll(signal === "SIGKILL" ? [group, ...tree] : [group], signal);
   const timer = setTimeout(() => signalAll([group], "SIGKILL"), graceMs);
   await exited;
   clearTimeout(timer);

@@ -124,12 +124,9 @@ export async function runGateway(options: HostCliOptions, token: string, context
         ? servers.openmeowWeb
         : {
             url: openMeowLink(servers.openmeowWeb, options.bind, `ws://127.0.0.1:${options.port}`, token),
-            // openclaw grants a browser page's socket no scopes until it signs a device identity, which the
-            // OpenMeow SDK does not do yet; the banner says so rather than print a link that fails unexplained.
-            note: note(
-              "OpenMeow web UI on the gateway's WebSocket; the gateway refuses its calls until the SDK signs a device identity: use --local for the UI",
-              "openmeowWeb",
-            ),
+            // The page signs the gateway's connect challenge with its browser's device key (the SDK's
+            // browser entry), which openclaw pairs silently on loopback and grants the page's scopes.
+            note: note("OpenMeow web UI on the gateway's WebSocket (the page pairs as this browser's device)", "openmeowWeb"),
           },
     next: nextCommands({
       url: gatewayUrl,

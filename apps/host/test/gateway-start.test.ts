@@ -291,7 +291,7 @@ describe("pnpm start: the real OpenClaw gateway with every bridge plugin", () =>
     });
   });
 
-  it("the printed OpenMeow link serves the UI, and the gateway admits a WebSocket from the page's origin", async () => {
+  it("the printed OpenMeow link serves the UI, and the gateway gives a socket from the page's origin its scopes once it signs as a device", async () => {
     const link = new URL(banner.openmeow);
     const wsUrl = banner.url.replace("http://", "ws://");
     const fragment = new URLSearchParams(link.hash.slice(1));
@@ -302,22 +302,25 @@ describe("pnpm start: the real OpenClaw gateway with every bridge plugin", () =>
     expect(await page.text()).toContain('<script type="module" src="app.js"></script>');
     expect((await fetch(new URL("/app.js", link))).status).toBe(200);
 
-    // What the browser does first: the handshake, with the page's Origin, answered hello-ok.
+    // What the page does: the handshake with its Origin, signed with a device key as a web chat client
+    // (as the SDK's browser entry does), then a scoped call; without the device the call is refused.
     const WebSocketWithOptions = NodeWebSocket as unknown as new (url: string, options: { origin: string }) => object;
     class FromPage extends WebSocketWithOptions {
       constructor(url: string) {
         super(url, { origin: link.origin });
       }
     }
-    const browserLike = createOpenMeowSDKClient({
-      gateway: wsUrl,
-      token: banner.token,
-      WebSocket: FromPage as unknown as WebSocketConstructor,
-    });
+    const fromPage = { gateway: wsUrl, token: banner.token, WebSocket: FromPage as unknown as WebSocketConstructor };
+    const browserLike = createOpenMeowSDKClient({ ...fromPage, clientId: "webchat-ui", clientMode: "webchat" });
+    const unsigned = createOpenMeowSDKClient({ ...fromPage, device: undefined });
     try {
       await browserLike.connect();
+      expect(await browserLike.listAgents()).toMatchObject({ agents: expect.any(Array) });
+      await unsigned.connect();
+      await expect(unsigned.listAgents()).rejects.toMatchObject({ code: "FORBIDDEN", message: "missing scope: operator.read" });
     } finally {
       await browserLike.close();
+      await unsigned.close();
     }
   });
 

@@ -67,6 +67,11 @@ export interface RunningGateway {
   /** POST `/tools/invoke` with any body and headers, for testing the envelope itself. */
   post(path: string, body: string, headers?: Record<string, string>): Promise<HttpReply>;
   logs(): Promise<string>;
+  /**
+   * Kills the gateway's process tree with SIGKILL (a crash: no graceful shutdown) and starts it again
+   * on the same port with the same home, token and plugins; resolves once it is ready again.
+   */
+  crashAndRestart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -130,18 +135,22 @@ export async function startOpenClawGateway(options: StartGatewayOptions): Promis
     const port = await freePort();
     const token = randomBytes(18).toString("hex");
     let output = "";
-    const gateway = startGatewayProcess({
-      home,
-      env,
-      port,
-      token,
-      readyTimeoutMs: options.readyTimeoutMs,
-      onOutput: (text) => {
-        output += text;
-        if (process.env.CLAWBRIDGE_E2E_VERBOSE) process.stderr.write(text);
-      },
-    });
-    child = gateway.child;
+    const start = () => {
+      const started = startGatewayProcess({
+        home,
+        env,
+        port,
+        token,
+        readyTimeoutMs: options.readyTimeoutMs,
+        onOutput: (text) => {
+          output += text;
+          if (process.env.CLAWBRIDGE_E2E_VERBOSE) process.stderr.write(text);
+        },
+      });
+      child = started.child;
+      return started;
+    };
+    const gateway = start();
     const url = `http://127.0.0.1:${port}`;
     const post = async (path: string, body: string, headers: Record<string, string> = {}): Promise<HttpReply> => {
       const response = await fetch(`${url}${path}`, { method: "POST", body, headers });
@@ -169,6 +178,10 @@ export async function startOpenClawGateway(options: StartGatewayOptions): Promis
         post("/tools/invoke", JSON.stringify({ tool: name, args, ...invokeOptions }), auth),
       post,
       logs: async () => `${output}\n${await readFile(logFile, "utf8").catch(() => "")}`,
+      crashAndRestart: async () => {
+        if (child) await stopProcessTree(child, { graceMs: 0, signal: "SIGKILL" });
+        await start().ready;
+      },
       stop: cleanup,
     };
   } catch (error) {

@@ -10,3 +10,4 @@ export {
   type StartGatewayOptions,
   startOpenClawGateway,
 } from "./gateway.js";
+export { gatewayProtocolValidator, type JsonSchema, loadGatewayProtocolSchemas, type ProtocolValidator } from "./protocol-schema.js";

@@ -78,7 +78,18 @@ async function start(): Promise<void> {
     ...(config.token ? { token: config.token } : {}),
     ...(config.password ? { password: config.password } : {}),
     connectTimeoutMs: 5_000,
-    onClose: (info) => showError(`Gateway connection lost (${info.code}${info.reason ? ` ${info.reason}` : ""}). Reload once it is back.`),
+    // A dropped connection is retried (backoff with jitter) and the lanes' runs recovered; the
+    // banner appears only once the client gives up.
+    onReconnecting: (info) => {
+      connection.textContent = `reconnecting to ${config.gateway} (attempt ${info.attempt})…`;
+    },
+    onReconnected: () => {
+      connection.textContent = `connected to ${config.gateway}`;
+    },
+    onClose: (info) =>
+      showError(
+        `Gateway connection lost (${info.code}${info.reason ? ` ${info.reason}` : ""}); reconnecting gave up. Reload once it is back.`,
+      ),
   });
   try {
     await client.connect();

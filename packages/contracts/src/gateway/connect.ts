@@ -38,6 +38,55 @@ export const GatewayConnectAuthSchema = z.object({
   bootstrapToken: z.string().optional(),
 });
 
+/**
+ * The signed device identity of `connect` (the gateway's `device`): `id` is the hex SHA-256 of the raw
+ * Ed25519 public key, `publicKey` that key in base64url, `signature` the base64url Ed25519 signature of
+ * `gatewayDeviceAuthPayload(...)`, `signedAt` the challenge's `ts` and `nonce` the challenge's nonce.
+ */
+export const GatewayDeviceIdentitySchema = z.object({
+  id: z.string().min(1),
+  publicKey: z.string().min(1),
+  signature: z.string().min(1),
+  signedAt: z.number().int().min(0),
+  nonce: z.string().min(1),
+});
+export type GatewayDeviceIdentity = z.infer<typeof GatewayDeviceIdentitySchema>;
+
+/** What a device signs for `connect`: the gateway's v3 payload (`v3|device|client|mode|role|scopes|signedAt|token|nonce|platform|family`). */
+export interface GatewayDeviceAuthPayloadInput {
+  deviceId: string;
+  clientId: string;
+  clientMode: string;
+  role: string;
+  scopes: readonly string[];
+  signedAtMs: number;
+  /** The shared token (or device/bootstrap token) the connect carries; empty when none. */
+  token?: string | undefined;
+  nonce: string;
+  platform?: string | undefined;
+  deviceFamily?: string | undefined;
+}
+
+/** Lower-cases ASCII only, as the gateway does, so a signature does not depend on the locale. */
+const asciiLower = (value: string | undefined): string => (value ?? "").trim().replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+/** The exact string a device signs (and a gateway verifies) for `connect`. Pure. */
+export function gatewayDeviceAuthPayload(input: GatewayDeviceAuthPayloadInput): string {
+  return [
+    "v3",
+    input.deviceId,
+    input.clientId,
+    input.clientMode,
+    input.role,
+    input.scopes.join(","),
+    String(input.signedAtMs),
+    input.token ?? "",
+    input.nonce,
+    asciiLower(input.platform),
+    asciiLower(input.deviceFamily),
+  ].join("|");
+}
+
 export const GatewayConnectParamsSchema = z.looseObject({
   minProtocol: z.number().int(),
   maxProtocol: z.number().int(),
@@ -46,6 +95,7 @@ export const GatewayConnectParamsSchema = z.looseObject({
     version: z.string(),
     platform: z.string(),
     mode: GatewayClientModeSchema,
+    deviceFamily: z.string().optional(),
     displayName: z.string().optional(),
     instanceId: z.string().optional(),
   }),
@@ -53,6 +103,7 @@ export const GatewayConnectParamsSchema = z.looseObject({
   scopes: z.array(GatewayScopeSchema).optional(),
   caps: z.array(z.string()).optional(),
   auth: GatewayConnectAuthSchema.optional(),
+  device: GatewayDeviceIdentitySchema.optional(),
 });
 export type GatewayConnectParams = z.infer<typeof GatewayConnectParamsSchema>;
 

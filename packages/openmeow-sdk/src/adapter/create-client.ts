@@ -36,9 +36,15 @@ function defaultOpenClaw(options: OpenMeowSDKClientOptions): OpenClawLike {
     ...(options.password ? { password: options.password } : {}),
     ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
     ...(options.scopes ? { scopes: options.scopes } : {}),
+    ...(options.device ? { device: options.device } : {}),
+    ...(options.clientId ? { clientId: options.clientId } : {}),
+    ...(options.clientMode ? { clientMode: options.clientMode } : {}),
     ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     ...(options.onClose ? { onClose: options.onClose } : {}),
+    ...(options.reconnect !== undefined ? { reconnect: options.reconnect } : {}),
+    ...(options.onReconnecting ? { onReconnecting: options.onReconnecting } : {}),
+    ...(options.onReconnected ? { onReconnected: options.onReconnected } : {}),
   }) as unknown as OpenClawLike;
 }
 

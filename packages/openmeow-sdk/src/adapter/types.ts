@@ -63,8 +63,19 @@ export interface OpenMeowSDKClientOptions {
   WebSocket?: import("../gateway/protocol-client.js").WebSocketConstructor;
   fetch?: FetchLike;
   scopes?: string[];
+  /** The device identity that signs `connect` (the browser entry: one per browser; Node: one per process). */
+  device?: () => Promise<import("../gateway/device-identity.js").DeviceIdentity>;
+  /** The client id and mode `connect` declares (the browser entry: `webchat-ui`/`webchat`). */
+  clientId?: import("@clawbridge/contracts").GatewayConnectParams["client"]["id"];
+  clientMode?: import("@clawbridge/contracts").GatewayConnectParams["client"]["mode"];
   requestTimeoutMs?: number;
   connectTimeoutMs?: number;
-  /** Called when an established connection to the built-in client's gateway drops. */
+  /** Reconnecting after a dropped connection (backoff with jitter; on unless `false`). */
+  reconnect?: import("../gateway/backoff.js").ReconnectOptions | false;
+  /** Called before each reconnect attempt. */
+  onReconnecting?: (info: { attempt: number; delayMs: number; code: number; reason: string }) => void;
+  /** Called when a reconnect succeeded; `recovering` lists the followed runs being recovered. */
+  onReconnected?: (info: { attempts: number; recovering: string[] }) => void;
+  /** Called when the connection is lost for good (reconnecting off, or it gave up). */
   onClose?: (info: { code: number; reason: string }) => void;
 }

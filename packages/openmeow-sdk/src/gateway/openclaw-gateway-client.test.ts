@@ -21,11 +21,11 @@ const ALL = [
 const doubles: GatewayDouble[] = [];
 const clients: OpenClawGatewayClient[] = [];
 
-async function setup(methods = ALL) {
+async function setup(methods = ALL, options: { reconnect?: false } = {}) {
   const gateway = new GatewayDouble(methods);
   doubles.push(gateway);
   const url = await gateway.start();
-  const client = new OpenClawGatewayClient({ url, token: "tok", WebSocket: NodeWebSocket, requestTimeoutMs: 2_000 });
+  const client = new OpenClawGatewayClient({ url, token: "tok", WebSocket: NodeWebSocket, requestTimeoutMs: 2_000, ...options });
   clients.push(client);
   return { gateway, url, client };
 }
@@ -157,10 +157,10 @@ describe("OpenClawGatewayClient against a gateway double", () => {
     expect(errors).toEqual(["gateway sent a frame that is not JSON", expect.stringContaining("gateway sent an invalid frame")]);
   });
 
-  it("fails clearly when the gateway is unreachable, and ends subscriptions when the connection drops", async () => {
+  it("fails clearly when the gateway is unreachable, and with reconnecting off ends subscriptions when the connection drops", async () => {
     const dead = new OpenClawGatewayClient({ url: "ws://127.0.0.1:9", WebSocket: NodeWebSocket });
     await expect(dead.connect()).rejects.toThrow("gateway unreachable at ws://127.0.0.1:9");
-    const { gateway, client } = await setup();
+    const { gateway, client } = await setup(ALL, { reconnect: false });
     gateway.handlers["agent.wait"] = () => new Promise(() => {});
     await client.connect();
     const stream = collect(client.runs.events("never-ends"));

@@ -1,12 +1,15 @@
 import {
   GATEWAY_PROTOCOL_VERSION,
+  type GatewayConnectChallenge,
   GatewayConnectChallengeSchema,
   type GatewayConnectParams,
   type GatewayHelloOk,
   GatewayHelloOkSchema,
   GatewayInboundFrameSchema,
   type GatewayResponseFrame,
+  gatewayDeviceAuthPayload,
 } from "@clawbridge/contracts/gateway";
+import type { DeviceIdentity } from "./device-identity.js";
 import type { GatewayEvent } from "./types.js";
 
 /** The part of the WebSocket API the client uses; the browser's and `ws`'s both fit. */
@@ -34,6 +37,11 @@ export interface GatewayProtocolClientOptions {
   platform?: string;
   scopes?: string[];
   caps?: string[];
+  /**
+   * The device identity that signs each `connect` challenge (called once per handshake; cache it).
+   * openclaw gives a browser page's socket no scopes without one.
+   */
+  device?: () => Promise<DeviceIdentity>;
   requestTimeoutMs?: number;
   connectTimeoutMs?: number;
   onEvent?: (event: GatewayEvent) => void;
@@ -128,22 +136,25 @@ export class GatewayProtocolClient {
         const frame = this.#parse(message.data);
         if (!frame) return;
         if (frame.type === "event" && frame.event === "connect.challenge" && !this.#pending.size && !this.#hello) {
-          if (!GatewayConnectChallengeSchema.safeParse(frame.payload).success) {
+          const challenge = GatewayConnectChallengeSchema.safeParse(frame.payload);
+          if (!challenge.success) {
             fail("gateway sent a malformed connect.challenge");
             return;
           }
-          this.request("connect", this.#connectParams(), { timeoutMs: this.#options.connectTimeoutMs ?? 15_000 }).then(
-            (payload) => {
-              const hello = GatewayHelloOkSchema.safeParse(payload);
-              if (!hello.success) return fail("gateway answered connect without a valid hello-ok");
-              this.#hello = hello.data;
-              settled = true;
-              clearTimeout(timer);
-              socket.onerror = null;
-              resolve(hello.data);
-            },
-            (error: Error) => fail(`gateway refused connect: ${error.message}`),
-          );
+          this.#connectParams(challenge.data)
+            .then((params) => this.request("connect", params, { timeoutMs: this.#options.connectTimeoutMs ?? 15_000 }))
+            .then(
+              (payload) => {
+                const hello = GatewayHelloOkSchema.safeParse(payload);
+                if (!hello.success) return fail("gateway answered connect without a valid hello-ok");
+                this.#hello = hello.data;
+                settled = true;
+                clearTimeout(timer);
+                socket.onerror = null;
+                resolve(hello.data);
+              },
+              (error: Error) => fail(`gateway refused connect: ${error.message}`),
+            );
           return;
         }
         this.#dispatch(frame);
@@ -151,11 +162,12 @@ export class GatewayProtocolClient {
     });
   }
 
-  #connectParams(): GatewayConnectParams {
+  /** The `connect` params; with a device identity, signed over this challenge's nonce and time. */
+  async #connectParams(challenge: GatewayConnectChallenge): Promise<GatewayConnectParams> {
     const auth: NonNullable<GatewayConnectParams["auth"]> = {};
     if (this.#options.token) auth.token = this.#options.token;
     if (this.#options.password) auth.password = this.#options.password;
-    return {
+    const params: GatewayConnectParams = {
       minProtocol: GATEWAY_PROTOCOL_VERSION,
       maxProtocol: GATEWAY_PROTOCOL_VERSION,
       client: {
@@ -169,6 +181,23 @@ export class GatewayProtocolClient {
       caps: this.#options.caps ?? ["tool-events"],
       auth,
     };
+    if (!this.#options.device) return params;
+    const device = await this.#options.device();
+    // The gateway wants the challenge's own `ts` as the signing time (never the local clock).
+    const signedAt = Math.max(0, Math.trunc(challenge.ts));
+    const payload = gatewayDeviceAuthPayload({
+      deviceId: device.id,
+      clientId: params.client.id,
+      clientMode: params.client.mode,
+      role: "operator",
+      scopes: params.scopes ?? [],
+      signedAtMs: signedAt,
+      token: auth.token,
+      nonce: challenge.nonce,
+      platform: params.client.platform,
+    });
+    params.device = { id: device.id, publicKey: device.publicKey, signature: await device.sign(payload), signedAt, nonce: challenge.nonce };
+    return params;
   }
 
   #parse(data: unknown) {

@@ -12,6 +12,21 @@ interface RunLog {
   sawAssistant: boolean;
   terminal: boolean;
   chatText: string;
+  sessionKey?: string;
+  /** The assistant text of the run's latest chat frame that carried its message. */
+  messageText?: string;
+  /** Set while the connection was lost: the run's end waits for `settle` to supply the full text. */
+  recovering: boolean;
+  /** A terminal event that arrived while recovering, released by `settle`. */
+  heldTerminal?: OpenClawEvent;
+}
+
+/** The text of a chat frame's `message` (`{content:[{type:"text",text}]}`), when it has one. */
+function chatMessageText(payload: unknown): string | undefined {
+  const content = (payload as { message?: { content?: unknown } } | undefined)?.message?.content;
+  if (!Array.isArray(content)) return undefined;
+  const texts = content.flatMap((part) => (part && typeof part === "object" && typeof part.text === "string" ? [part.text as string] : []));
+  return texts.length > 0 ? texts.join("") : undefined;
 }
 
 /**
@@ -26,7 +41,7 @@ export class RunReplay {
   #log(runId: string): RunLog {
     let log = this.#runs.get(runId);
     if (!log) {
-      log = { events: [], listeners: new Set(), sawAssistant: false, terminal: false, chatText: "" };
+      log = { events: [], listeners: new Set(), sawAssistant: false, terminal: false, chatText: "", recovering: false };
       this.#runs.set(runId, log);
       if (this.#runs.size > RUN_REPLAY_MAX_RUNS) {
         for (const [id, old] of this.#runs) {
@@ -47,11 +62,21 @@ export class RunReplay {
   record(event: OpenClawEvent): void {
     if (!event.runId) return;
     const log = this.#log(event.runId);
+    if (event.sessionKey) log.sessionKey = event.sessionKey;
+    if (event.raw?.event === "chat") log.messageText = chatMessageText(event.raw.payload) ?? log.messageText;
     if (log.terminal) return;
     const projected = event.raw?.event === "chat" ? this.#projectChat(log, event) : event;
     if (!projected) return;
-    if (TERMINAL_EVENT_TYPES.has(projected.type)) log.terminal = true;
     if (projected === event && (event.type === "assistant.delta" || event.type === "assistant.message")) log.sawAssistant = true;
+    if (TERMINAL_EVENT_TYPES.has(projected.type) && log.recovering) {
+      log.heldTerminal ??= projected;
+      return;
+    }
+    this.#append(log, projected);
+  }
+
+  #append(log: RunLog, projected: OpenClawEvent): void {
+    if (TERMINAL_EVENT_TYPES.has(projected.type)) log.terminal = true;
     log.events.push(projected);
     if (log.events.length > RUN_REPLAY_MAX_EVENTS) log.events.shift();
     for (const listener of log.listeners) listener(projected);
@@ -102,6 +127,42 @@ export class RunReplay {
     } finally {
       log.listeners.delete(listener);
     }
+  }
+
+  /**
+   * The runs someone is still following (an open subscription, no terminal event yet), marked as
+   * recovering: after a lost connection their end is held until `settle` gives their full text.
+   */
+  followedForRecovery(): Array<{ runId: string; sessionKey?: string }> {
+    const followed: Array<{ runId: string; sessionKey?: string }> = [];
+    for (const [runId, log] of this.#runs) {
+      if (log.terminal || log.listeners.size === 0) continue;
+      log.recovering = true;
+      followed.push(log.sessionKey ? { runId, sessionKey: log.sessionKey } : { runId });
+    }
+    return followed;
+  }
+
+  /** The assistant text the run's chat frames last carried in full (a final or a delta's `message`). */
+  messageText(runId: string): string | undefined {
+    return this.#runs.get(runId)?.messageText;
+  }
+
+  /**
+   * Ends a recovered run: its full text as an `assistant.message` (replacing a draft that missed
+   * deltas), then the terminal event that arrived meanwhile, else `terminal` (from `agent.wait`).
+   */
+  settle(runId: string, text: string | undefined, terminal: OpenClawEvent | undefined): void {
+    const log = this.#runs.get(runId);
+    if (!log || log.terminal) return;
+    const end = log.heldTerminal ?? terminal;
+    if (!end) return;
+    log.recovering = false;
+    delete log.heldTerminal;
+    if (text) {
+      this.#append(log, { version: 1, id: `${end.id}:recovered-text`, ts: end.ts, type: "assistant.message", runId, data: { text } });
+    }
+    this.#append(log, end);
   }
 
   /** Ends every open subscription (the connection is gone). */

@@ -35,23 +35,27 @@ function params<S extends z.ZodType>(schema: S, method: string, raw: unknown): z
   return result.data;
 }
 
+/**
+ * Plugin tools as the protocol's one `plugin` group (group ids are only `core`, `plugin`, `channel`
+ * and `mcp`); each tool keeps its plugin id, which the tool entry schema has.
+ */
 function toolGroups(tools: ToolDescription[]) {
-  const groups = new Map<string, { id: string; label: string; source: "plugin"; pluginId: string; tools: unknown[] }>();
-  for (const tool of tools) {
-    let group = groups.get(tool.pluginId);
-    if (!group) {
-      group = { id: `plugin:${tool.pluginId}`, label: tool.pluginId, source: "plugin", pluginId: tool.pluginId, tools: [] };
-      groups.set(tool.pluginId, group);
-    }
-    group.tools.push({
-      id: tool.name,
-      label: tool.label ?? tool.name,
-      description: tool.description ?? "",
-      source: "plugin",
-      pluginId: tool.pluginId,
-    });
-  }
-  return [...groups.values()];
+  if (tools.length === 0) return [];
+  return [
+    {
+      id: "plugin" as const,
+      label: "Connected tools",
+      source: "plugin" as const,
+      tools: tools.map((tool) => ({
+        id: tool.name,
+        label: tool.label ?? tool.name,
+        description: tool.description ?? "",
+        rawDescription: tool.description ?? "",
+        source: "plugin" as const,
+        pluginId: tool.pluginId,
+      })),
+    },
+  ];
 }
 
 type Handler = (raw: unknown) => Promise<unknown> | unknown;
@@ -83,12 +87,14 @@ export function gatewayMethods(host: GatewayHostPort, runs: RunRegistry): Readon
       defaultId: host.agents[0] ?? "main",
       mainKey: "main",
       scope: "per-sender",
-      agents: host.agents.map((id) => ({ id, name: id })),
+      // No configured names: the gateway then lists bare ids, and clients show the id.
+      agents: host.agents.map((id) => ({ id })),
     }),
     "agent.identity.get": (raw) => {
       const p = params(GatewayAgentIdentityParamsSchema, "agent.identity.get", raw);
       const agentId = knownAgent(p.agentId);
-      return { agentId, name: agentId, emoji: "🐾" };
+      // No configured identity: the defaults, said so (`nameSource`), with the name's initial as avatar.
+      return { agentId, name: agentId, nameSource: "default", avatar: agentId.slice(0, 1).toUpperCase() };
     },
     "sessions.create": (raw) => {
       const p = params(GatewaySessionsCreateParamsSchema, "sessions.create", raw);
@@ -104,7 +110,7 @@ export function gatewayMethods(host: GatewayHostPort, runs: RunRegistry): Readon
       const session = knownSession(p.key);
       try {
         const run = runs.start(session, p.message, p.idempotencyKey);
-        return { runId: run.runId, status: "started", sessionKey: session.key };
+        return { runId: run.runId, status: "started" };
       } catch (error) {
         throw new GatewayMethodError("INVALID_REQUEST", (error as Error).message);
       }

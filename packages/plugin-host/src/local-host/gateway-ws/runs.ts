@@ -117,43 +117,55 @@ export class RunRegistry {
 
   #agentEvent(run: Run, stream: string, data: Record<string, unknown>, needsCap?: "tool-events"): void {
     run.seq += 1;
-    const payload = {
-      runId: run.runId,
-      seq: run.seq,
-      stream,
-      ts: this.#now(),
-      data,
-      sessionKey: run.session.key,
-      agentId: run.session.agentId,
-    };
+    // Only the protocol's AgentEvent fields: the gateway's agent events carry no session or agent id.
+    const payload = { runId: run.runId, seq: run.seq, stream, ts: this.#now(), isHeartbeat: false, data };
     this.#emit(needsCap ? { event: "agent", payload, needsCap } : { event: "agent", payload });
   }
 
-  #chatEvent(run: Run, state: string, extra: Record<string, unknown> = {}): void {
-    this.#emit({ event: "chat", payload: { runId: run.runId, sessionKey: run.session.key, seq: run.seq, state, ...extra } });
+  /** A chat event; with `text`, the assistant message so far (the gateway's `message`). */
+  #chatEvent(run: Run, state: string, extra: Record<string, unknown> = {}, text?: string): void {
+    const payload: Record<string, unknown> = {
+      runId: run.runId,
+      sessionKey: run.session.key,
+      agentId: run.session.agentId,
+      seq: run.seq,
+      state,
+      ...extra,
+    };
+    if (text !== undefined) payload.message = { role: "assistant", content: [{ type: "text", text }], timestamp: this.#now() };
+    this.#emit({ event: "chat", payload });
   }
 
   async #execute(run: Run): Promise<void> {
     const signal = run.controller.signal;
     this.#agentEvent(run, "lifecycle", { phase: "start", startedAt: run.startedAt });
-    let text = "";
+    // What the run has streamed so far, kept on the run so a stop can report the partial message.
+    const streamed = { text: "" };
     try {
       const tools = this.#host.describeTools({ agentId: run.session.agentId, sessionKey: run.session.key }).map((t) => t.name);
       for (const step of planScriptedRun(run.message, tools).steps) {
         if (signal.aborted) throw signal.reason;
-        text = await this.#step(run, step, text);
+        await this.#step(run, step, streamed);
       }
-      this.#agentEvent(run, "assistant", { text });
-      this.#finish(run, { phase: "end" }, { status: "ok" });
-      this.#chatEvent(run, "final", { stopReason: "stop" });
+      // `agent.wait` carries the reply as the gateway does (`terminalReply`): a client that lost the
+      // stream recovers the full text from it.
+      this.#finish(
+        run,
+        { phase: "end", stopReason: "stop", aborted: false, startedAt: run.startedAt },
+        { status: "ok", terminalReply: { disposition: "visible", text: streamed.text } },
+      );
+      this.#chatEvent(run, "final", { stopReason: "stop" }, streamed.text);
     } catch (error) {
       if (signal.aborted) {
+        // As the gateway ends a run stopped by `sessions.abort`: the lifecycle says cancelled, and
+        // `agent.wait` reports an error whose stop reason is the RPC.
+        // The gateway says `aborted` in the chat stream before the lifecycle ends.
+        this.#chatEvent(run, "aborted", { stopReason: "rpc" }, streamed.text);
         this.#finish(
           run,
-          { phase: "end", status: "aborted", stopReason: "rpc", aborted: true },
-          { status: "timeout", stopReason: "rpc", aborted: true },
+          { phase: "end", status: "cancelled", aborted: true, stopReason: "rpc", startedAt: run.startedAt },
+          { status: "error", error: "aborted", stopReason: "rpc" },
         );
-        this.#chatEvent(run, "aborted");
       } else if (error instanceof RunTimedOut) {
         const timeout = { status: "timeout", stopReason: "timeout", timeoutPhase: "provider", providerStarted: true };
         this.#finish(run, { phase: "end", ...timeout }, { ...timeout, status: "timeout", error: "run timed out" });
@@ -166,28 +178,29 @@ export class RunRegistry {
     }
   }
 
-  async #step(run: Run, step: ScriptStep, text: string): Promise<string> {
+  async #step(run: Run, step: ScriptStep, streamed: { text: string }): Promise<void> {
     const signal = run.controller.signal;
     switch (step.kind) {
       case "tool": {
+        // The gateway's shape of a tool call: an `item` opens it, the `tool` stream carries its
+        // arguments and result, and the `item` closes it with the outcome.
         const toolCallId = `call-${run.runId}-${run.seq + 1}`;
+        const item = { itemId: `tool:${toolCallId}`, toolCallId, name: step.name, kind: "tool", title: step.name };
+        const startedAt = this.#now();
+        this.#agentEvent(run, "item", { ...item, phase: "start", status: "running", startedAt }, "tool-events");
         this.#agentEvent(run, "tool", { phase: "start", name: step.name, toolCallId, args: step.args }, "tool-events");
         const outcome = await this.#host.invokeTool(step.name, step.args, { agentId: run.session.agentId, sessionKey: run.session.key });
         if (signal.aborted) throw signal.reason;
         const ok = outcome.body.ok;
+        const result = ok ? outcome.body.result : outcome.body.error;
+        this.#agentEvent(run, "tool", { phase: "result", name: step.name, toolCallId, isError: !ok, result }, "tool-events");
         this.#agentEvent(
           run,
-          "tool",
-          {
-            phase: "end",
-            name: step.name,
-            toolCallId,
-            status: ok ? "completed" : "failed",
-            output: ok ? outcome.body.result : outcome.body.error,
-          },
+          "item",
+          { ...item, phase: "end", status: ok ? "completed" : "failed", startedAt, endedAt: this.#now() },
           "tool-events",
         );
-        return text;
+        return;
       }
       case "approval": {
         const approvalId = `approval-${randomUUID()}`;
@@ -205,29 +218,34 @@ export class RunRegistry {
           const resolved = { approvalId, id: approvalId, runId: run.runId, decision: decided };
           this.#emit({ event: "exec.approval.resolved", payload: resolved, needsScope: "operator.approvals" });
         }
-        return decided === "deny" ? `${text}Approval denied; skipped: ${step.commandText}. ` : `${text}Approved. `;
+        this.#delta(run, streamed, decided === "deny" ? `Approval denied; skipped: ${step.commandText}. ` : "Approved. ");
+        return;
       }
       case "reply": {
         const turn = await this.#host.runAgentTurn({ message: run.message, agentId: run.session.agentId, sessionKey: run.session.key });
         const reply = turn.payloads.map((p) => p.text).join("\n");
-        let streamed = text;
         for (const delta of replyDeltas(Array.from({ length: step.repeat }, () => reply).join(" "))) {
           await this.#sleep(this.#deltaIntervalMs, signal);
-          streamed += delta;
-          this.#agentEvent(run, "assistant", { delta });
-          this.#chatEvent(run, "delta", { deltaText: delta });
+          this.#delta(run, streamed, delta);
         }
-        return streamed;
+        return;
       }
       case "runtime-timeout":
         throw new RunTimedOut("run timed out");
     }
   }
 
+  /** Streams a piece of the reply: the assistant text so far with its delta, and the chat delta. */
+  #delta(run: Run, streamed: { text: string }, delta: string): void {
+    streamed.text += delta;
+    this.#agentEvent(run, "assistant", { text: streamed.text, delta });
+    this.#chatEvent(run, "delta", { deltaText: delta }, streamed.text);
+  }
+
   #finish(run: Run, lifecycle: Record<string, unknown>, outcome: { status: WaitOutcome["status"]; [key: string]: unknown }): void {
     const endedAt = this.#now();
     this.#agentEvent(run, "lifecycle", { ...lifecycle, endedAt });
-    run.outcome = { ...outcome, runId: run.runId, sessionKey: run.session.key, startedAt: run.startedAt, endedAt };
+    run.outcome = { ...outcome, runId: run.runId, endedAt };
     if (run.session.activeRunId === run.runId) delete run.session.activeRunId;
     for (const waiter of run.waiters) waiter(run.outcome);
     run.waiters.clear();

@@ -342,7 +342,9 @@ describe("LocalHost Gateway protocol: sessions, runs, tools", () => {
     const wait = await client.request("agent.wait", { runId, timeoutMs: 5_000 });
     expect(wait.payload).toMatchObject({ runId, status: "ok" });
     const agent = client.events("agent", runId).map((f) => f.payload);
-    expect(agent[0]).toMatchObject({ stream: "lifecycle", data: { phase: "start" }, sessionKey: created.payload.key });
+    // Agent events carry only the protocol's AgentEvent fields (no session key); chat events carry the key.
+    expect(agent[0]).toEqual({ runId, seq: 1, stream: "lifecycle", ts: expect.any(Number), isHeartbeat: false, data: expect.any(Object) });
+    expect(client.events("chat", runId)[0]!.payload).toMatchObject({ sessionKey: created.payload.key });
     const text = agent
       .filter((p) => p.stream === "assistant" && typeof p.data.delta === "string")
       .map((p) => p.data.delta)
@@ -364,13 +366,15 @@ describe("LocalHost Gateway protocol: sessions, runs, tools", () => {
     expect((await client.request("sessions.send", { key, message: "again" })).error.message).toContain("already has an active run");
     expect((await client.request("sessions.abort", { key, runId })).payload).toEqual({ ok: true, abortedRunId: runId, status: "aborted" });
     const after = await client.request("agent.wait", { runId, timeoutMs: 5_000 });
-    expect(after.payload).toMatchObject({ status: "timeout", stopReason: "rpc", aborted: true, endedAt: expect.any(Number) });
+    expect(after.payload).toEqual({ runId, status: "error", error: "aborted", stopReason: "rpc", endedAt: expect.any(Number) });
+    const lifecycleEnd = client.events("agent", runId).find((f) => f.payload.stream === "lifecycle" && f.payload.data.phase === "end");
+    expect(lifecycleEnd!.payload.data).toMatchObject({ status: "cancelled", aborted: true, stopReason: "rpc" });
     expect((await client.request("sessions.abort", { key, runId })).payload).toEqual({
       ok: true,
       abortedRunId: null,
       status: "no-active-run",
     });
-    expect(client.events("agent", runId).at(-1)?.payload.data).toMatchObject({ phase: "end", status: "aborted", stopReason: "rpc" });
+    expect(client.events("agent", runId).at(-1)?.payload.data).toMatchObject({ phase: "end", status: "cancelled", stopReason: "rpc" });
   });
 
   it("chat.send starts a run whose id is the idempotency key", async () => {
@@ -403,8 +407,13 @@ describe("LocalHost Gateway protocol: sessions, runs, tools", () => {
     expect((await withCaps.request("exec.approval.resolve", { id: approvalId, decision: "allow-once" })).ok).toBe(true);
     expect((await withCaps.request("agent.wait", { runId, timeoutMs: 5_000 })).payload.status).toBe("ok");
     const tools = withCaps.events("agent", runId).filter((f) => f.payload.stream === "tool");
-    expect(tools.map((f) => f.payload.data.phase)).toEqual(["start", "end"]);
-    expect(tools[1]!.payload.data).toMatchObject({ name: "echo_status", status: "completed", output: { details: { success: true } } });
+    expect(tools.map((f) => f.payload.data.phase)).toEqual(["start", "result"]);
+    expect(tools[1]!.payload.data).toMatchObject({ name: "echo_status", isError: false, result: { details: { success: true } } });
+    const items = withCaps.events("agent", runId).filter((f) => f.payload.stream === "item");
+    expect(items.map((f) => [f.payload.data.phase, f.payload.data.status])).toEqual([
+      ["start", "running"],
+      ["end", "completed"],
+    ]);
     await withoutCaps.until(() => withoutCaps.events("agent", runId).find((f) => f.payload.data.phase === "end"), "end");
     expect(withoutCaps.events("agent", runId).some((f) => f.payload.stream === "tool")).toBe(false);
     expect(withCaps.events("exec.approval.resolved", runId)[0]!.payload.decision).toBe("allow-once");
@@ -417,7 +426,7 @@ describe("LocalHost Gateway protocol: sessions, runs, tools", () => {
     const effective = await client.request("tools.effective", { sessionKey: "agent:cody:x" });
     expect(effective.payload).toMatchObject({
       agentId: "cody",
-      groups: [{ id: "plugin:echoer", tools: [{ id: "echo_status", label: "Echo status" }] }],
+      groups: [{ id: "plugin", source: "plugin", tools: [{ id: "echo_status", label: "Echo status", pluginId: "echoer" }] }],
     });
     const invoked = await client.request("tools.invoke", { name: "echo_status", args: { note: "hi" } });
     expect(invoked.payload).toMatchObject({ ok: true, toolName: "echo_status", source: "plugin", output: { details: { note: "hi" } } });

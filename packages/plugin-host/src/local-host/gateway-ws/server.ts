@@ -10,6 +10,7 @@ import {
 import { type WebSocket, WebSocketServer } from "ws";
 import { heartbeatWebSockets, RequestTargetError, refuseSocket, requestTarget, secretEquals } from "../../server-guard.js";
 import { errorMessage } from "../../tool-result.js";
+import { admitDevice } from "./device-auth.js";
 import type { GatewayHostPort } from "./host-port.js";
 import { GatewayMethodError, gatewayMethods } from "./methods.js";
 import { type RunEvent, RunRegistry, type RunRegistryOptions } from "./runs.js";
@@ -33,6 +34,10 @@ export const DEFAULT_MAX_PREAUTH_CONNECTIONS = 32;
 
 interface Connection {
   socket: WebSocket;
+  /** The `connect.challenge` nonce a device identity must sign. */
+  nonce: string;
+  /** The upgrade carried `Origin`: a browser page, held to the gateway's device rule. */
+  browser: boolean;
   connected: boolean;
   scopes: string[];
   caps: Set<string>;
@@ -77,6 +82,8 @@ export class GatewayProtocolServer {
   readonly #handshakeTimeoutMs: number;
   readonly #maxPreauth: number;
   readonly #stopHeartbeat: () => void;
+  readonly #now: () => number;
+  readonly #startedAt: number;
   #preauth = 0;
 
   constructor(host: GatewayHostPort, options: GatewayProtocolOptions = {}) {
@@ -85,6 +92,8 @@ export class GatewayProtocolServer {
     this.#version = options.version ?? "clawbridge-local";
     this.#handshakeTimeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
     this.#maxPreauth = options.maxPreauthConnections ?? DEFAULT_MAX_PREAUTH_CONNECTIONS;
+    this.#now = options.now ?? Date.now;
+    this.#startedAt = this.#now();
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: GATEWAY_PRECONNECT_FRAME_LIMIT_BYTES, perMessageDeflate: false });
     // A handshake ws refuses (no key, a wrong version) gets the host's envelope, not ws's text page.
     this.#wss.on("wsClientError", (error: Error, socket: Duplex) => {
@@ -138,12 +147,12 @@ export class GatewayProtocolServer {
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       // `noServer` leaves emitting `connection` to us; the heartbeat starts tracking a socket there.
       this.#wss.emit("connection", ws, req);
-      this.#accept(ws, release);
+      this.#accept(ws, req.headers.origin !== undefined, release);
     });
   }
 
-  #accept(socket: WebSocket, releasePreauth: () => void): void {
-    const connection: Connection = { socket, connected: false, scopes: [], caps: new Set(), seq: 0 };
+  #accept(socket: WebSocket, browser: boolean, releasePreauth: () => void): void {
+    const connection: Connection = { socket, nonce: randomUUID(), browser, connected: false, scopes: [], caps: new Set(), seq: 0 };
     this.#connections.add(connection);
     // The real gateway closes an operator socket that has not connected in time with a plain 1000.
     const handshake = setTimeout(() => socket.close(1000, "handshake timeout"), this.#handshakeTimeoutMs);
@@ -162,7 +171,7 @@ export class GatewayProtocolServer {
         this.#host.logger.error(`gateway frame handling failed: ${errorMessage(error)}`);
       });
     });
-    this.#send(connection, { type: "event", event: "connect.challenge", payload: { nonce: randomUUID(), ts: Date.now() } });
+    this.#send(connection, { type: "event", event: "connect.challenge", payload: { nonce: connection.nonce, ts: this.#now() } });
   }
 
   #send(connection: Connection, frame: Record<string, unknown>): void {
@@ -211,8 +220,9 @@ export class GatewayProtocolServer {
       return;
     }
     if (method === "connect") return this.#error(connection, id, "INVALID_REQUEST", "already connected");
+    // Scope first, as the gateway does: a method it does not list needs `operator.admin`, so a
+    // narrower operator learns it lacks the scope, and only an admin learns the method is unknown.
     const handler = this.#methods.get(method);
-    if (!handler) return this.#error(connection, id, "INVALID_REQUEST", `unknown method: ${method}`);
     const scope = GATEWAY_METHOD_SCOPES.get(method) ?? "operator.admin";
     if (!grantsScope(connection.scopes, scope)) {
       return this.#error(connection, id, "FORBIDDEN", `missing scope: ${scope}`, {
@@ -221,6 +231,7 @@ export class GatewayProtocolServer {
         requiredScopes: [scope],
       });
     }
+    if (!handler) return this.#error(connection, id, "INVALID_REQUEST", `unknown method: ${method}`);
     try {
       const payload = await handler(params);
       this.#send(connection, { type: "res", id, ok: true, payload });
@@ -260,9 +271,15 @@ export class GatewayProtocolServer {
       connection.socket.close(1008, "unauthorized");
       return false;
     }
+    const device = admitDevice(p, { nonce: connection.nonce, browser: connection.browser });
+    if (device.kind === "refused") {
+      this.#error(connection, id, device.code, device.message, device.details);
+      connection.socket.close(1008, device.message);
+      return false;
+    }
     const maxPayload = raisePayloadLimit(connection.socket, this.#maxPayload) ? this.#maxPayload : GATEWAY_PRECONNECT_FRAME_LIMIT_BYTES;
     connection.connected = true;
-    connection.scopes = p.scopes && p.scopes.length > 0 ? p.scopes : ["operator.admin"];
+    connection.scopes = device.kind === "no-scopes" ? [] : p.scopes && p.scopes.length > 0 ? p.scopes : ["operator.admin"];
     connection.caps = new Set(p.caps ?? []);
     this.#send(connection, {
       type: "res",
@@ -273,12 +290,28 @@ export class GatewayProtocolServer {
         protocol: GATEWAY_PROTOCOL_VERSION,
         server: { version: this.#version, connId: randomUUID() },
         features: { methods: this.methods, events: GATEWAY_EVENTS },
-        snapshot: { agents: this.#host.agents },
-        auth: { role: "operator", scopes: connection.scopes },
+        snapshot: this.#snapshot(),
+        auth: {
+          method: p.auth?.password !== undefined && p.auth.token === undefined ? "password" : "token",
+          role: "operator",
+          scopes: connection.scopes,
+        },
         policy: { maxPayload, maxBufferedBytes: this.#maxPayload * 2, tickIntervalMs: 30_000 },
       },
     });
     return true;
+  }
+
+  /** `hello-ok.snapshot` as the gateway sends it: presence (this host), health, state versions, uptime. */
+  #snapshot() {
+    const now = this.#now();
+    return {
+      presence: [{ host: "clawbridge-local", version: this.#version, mode: "gateway", reason: "self", text: "LocalHost", ts: now }],
+      // The gateway's hello carries an empty health (the first `health` event fills it in).
+      health: {},
+      stateVersion: { presence: 1, health: 1 },
+      uptimeMs: Math.max(0, now - this.#startedAt),
+    };
   }
 
   #broadcast(event: RunEvent): void {
