@@ -77,7 +77,7 @@ function gatedSleep() {
 
 /** Folds a run's events into a lane the way the UI does, cutting the connection after `cutAfter` deltas. */
 async function follow(client: OpenClawGatewayClient, runId: string, sessionKey: string, onDelta: (count: number) => void) {
-  let lane = reduceOpenMeowUIState(initialOpenMeowUIState(sessionKey), openMeowRunStartedEvent({ runId, sessionKey }));
+  let lane = reduceOpenMeowUIState(initialOpenMeowUIState({ sessionKey }), openMeowRunStartedEvent({ runId, sessionKey }));
   const seen: OpenClawEvent[] = [];
   let deltas = 0;
   for await (const event of client.runs.events(runId)) {

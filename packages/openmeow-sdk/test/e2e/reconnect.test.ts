@@ -44,7 +44,7 @@ describe("the client across a gateway crash (SIGKILL mid-stream, restarted on th
     async () => {
       const { sessionKey } = await client.createLaneSession({ agentId: "main", label: "reconnect e2e" });
       const run = await client.send(sessionKey, `count slowly, take ${SECONDS} seconds`);
-      let lane = reduceOpenMeowUIState(initialOpenMeowUIState(sessionKey), openMeowRunStartedEvent(run));
+      let lane = reduceOpenMeowUIState(initialOpenMeowUIState({ sessionKey }), openMeowRunStartedEvent(run));
       let crashed: Promise<void> | undefined;
       let deltasBeforeCrash = 0;
       for await (const event of client.events(run.runId)) {
