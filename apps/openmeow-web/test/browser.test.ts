@@ -1,24 +1,13 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import diagnostics from "@clawbridge/diagnostics";
 import { LocalHost } from "@clawbridge/plugin-host/local-host";
-import { type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StaticServer, startOpenMeowWebServer } from "../src/server/static-server.js";
+import { launchChromium, REPORTS_DIR } from "./support/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const reports = resolve(import.meta.dirname, "../../../reports");
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
 let host: LocalHost;
@@ -36,9 +25,7 @@ beforeAll(async () => {
   await host.load(diagnostics);
   await host.start();
   web = await startOpenMeowWebServer();
-  profile = await mkdtemp(join(tmpdir(), "om-chromium-"));
-  // launchPersistentContext hands Chromium this fresh --user-data-dir.
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  ({ context, profile } = await launchChromium("om-chromium-"));
 });
 
 afterAll(async () => {
@@ -113,7 +100,7 @@ describe("OpenMeow web in headless Chromium against the local host", () => {
     const tool = lane.getByTestId("tool-card").last();
     expect(await tool.getAttribute("data-phase")).toBe("completed");
     expect(await tool.textContent()).toContain("clawbridge_status");
-    await page.screenshot({ path: join(reports, "openmeow-web-approval.png"), fullPage: true });
+    await page.screenshot({ path: join(REPORTS_DIR, "openmeow-web-approval.png"), fullPage: true });
     await approval.getByRole("button", { name: "Approve" }).click();
     await expect.poll(() => approval.getAttribute("data-status"), { timeout: 10_000 }).toBe("resolved");
     expect(await approval.getByTestId("approval-outcome").textContent()).toBe("allow-once");
@@ -125,8 +112,8 @@ describe("OpenMeow web in headless Chromium against the local host", () => {
     await second.getByRole("button", { name: "Deny" }).click();
     await expect.poll(() => second.getByTestId("approval-outcome").textContent(), { timeout: 10_000 }).toBe("deny");
     await expect.poll(() => lane.getByTestId("assistant-message").last().textContent(), { timeout: 10_000 }).toContain("Approval denied");
-    await mkdir(reports, { recursive: true });
-    await page.screenshot({ path: join(reports, "openmeow-web.png"), fullPage: true });
+    await mkdir(REPORTS_DIR, { recursive: true });
+    await page.screenshot({ path: join(REPORTS_DIR, "openmeow-web.png"), fullPage: true });
   });
 
   it("shows a visible error when the gateway is unreachable or refuses the token", async () => {
@@ -139,7 +126,7 @@ describe("OpenMeow web in headless Chromium against the local host", () => {
     await dead.goto(appUrl(`ws://127.0.0.1:${host.port}`, "wrong-token"));
     await dead.getByTestId("gateway-error").waitFor({ state: "visible", timeout: 10_000 });
     expect(await dead.getByTestId("gateway-error").textContent()).toContain("gateway refused connect: unauthorized");
-    await dead.screenshot({ path: join(reports, "openmeow-web-unreachable.png") });
+    await dead.screenshot({ path: join(REPORTS_DIR, "openmeow-web-unreachable.png") });
     await dead.close();
   });
 });

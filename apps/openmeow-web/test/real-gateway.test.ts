@@ -1,24 +1,12 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { type RunningDemoModel, startDemoModel } from "@clawbridge/demo-model";
 import { type RunningGateway, startOpenClawGateway } from "@clawbridge/e2e-harness";
-import { type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StaticServer, startOpenMeowWebServer } from "../src/server/static-server.js";
+import { launchChromium, REPORTS_DIR } from "./support/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const reports = resolve(import.meta.dirname, "../../../reports");
 const diagnosticsDir = resolve(import.meta.dirname, "../../../packages/diagnostics");
 const TURN_MS = 90_000;
 
@@ -34,9 +22,8 @@ beforeAll(async () => {
   // The gateway `pnpm start` runs: the pinned openclaw with the bridge plugin and the demo model.
   gateway = await startOpenClawGateway({ plugins: [{ dir: diagnosticsDir }], model: { baseUrl: model.baseUrl, modelId: model.modelId } });
   web = await startOpenMeowWebServer();
-  profile = await mkdtemp(join(tmpdir(), "om-chromium-real-"));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  await mkdir(reports, { recursive: true });
+  ({ context, profile } = await launchChromium("om-chromium-real-"));
+  await mkdir(REPORTS_DIR, { recursive: true });
 });
 
 afterAll(async () => {
@@ -81,7 +68,7 @@ describe("OpenMeow web in headless Chromium against the real OpenClaw gateway an
     expect(await lane.getByTestId("composer-button").textContent()).toBe("Stop");
     await expect.poll(() => lastStatus(lane), { timeout: TURN_MS }).toBe("completed");
     expect(await lane.getByTestId("assistant-message").last().textContent()).toBe("Taking my time (3 seconds), as asked: 1 2 3 Done.");
-    await page.screenshot({ path: join(reports, "openmeow-real-gateway-reply.png"), fullPage: true });
+    await page.screenshot({ path: join(REPORTS_DIR, "openmeow-real-gateway-reply.png"), fullPage: true });
   });
 
   it("a tool card appears when the model calls a tool, and completes", async () => {
@@ -95,7 +82,7 @@ describe("OpenMeow web in headless Chromium against the real OpenClaw gateway an
     await expect.poll(() => card.getAttribute("data-phase"), { timeout: TURN_MS }).toBe("completed");
     await expect.poll(() => lastStatus(lane), { timeout: TURN_MS }).toBe("completed");
     expect(await lane.getByTestId("assistant-message").last().textContent()).toContain("The tool clawbridge_status returned");
-    await page.screenshot({ path: join(reports, "openmeow-real-gateway-tool.png"), fullPage: true });
+    await page.screenshot({ path: join(REPORTS_DIR, "openmeow-real-gateway-tool.png"), fullPage: true });
   });
 
   it("stop cancels a long run mid-stream", async () => {
@@ -119,7 +106,7 @@ describe("OpenMeow web in headless Chromium against the real OpenClaw gateway an
     const partial = await lane.getByTestId("assistant-message").last().textContent();
     expect(partial).toMatch(/^Taking my time \(60 seconds\), as asked: 1 2/);
     expect(partial).not.toContain("Done.");
-    await page.screenshot({ path: join(reports, "openmeow-real-gateway-stopped.png"), fullPage: true });
+    await page.screenshot({ path: join(REPORTS_DIR, "openmeow-real-gateway-stopped.png"), fullPage: true });
   });
 
   it("a wrong token shows the error banner", async () => {
@@ -128,7 +115,7 @@ describe("OpenMeow web in headless Chromium against the real OpenClaw gateway an
     const error = wrong.getByTestId("gateway-error");
     await error.waitFor({ state: "visible", timeout: 30_000 });
     expect(await error.textContent()).toContain("gateway refused connect: unauthorized: gateway token mismatch");
-    await wrong.screenshot({ path: join(reports, "openmeow-real-gateway-wrong-token.png") });
+    await wrong.screenshot({ path: join(REPORTS_DIR, "openmeow-real-gateway-wrong-token.png") });
     await wrong.close();
   });
 });

@@ -54,8 +54,8 @@ export function compilePrograms(typesEntry) {
   return [...byFile].map(([file, errors]) => ({ file, errors }));
 }
 
-/** The names a declaration entry exports, values and types alike, sorted. */
-export function exportNames(typesEntry) {
+/** The exports of a declaration entry, with the checker that reads them. */
+function moduleExports(typesEntry) {
   const program = ts.createProgram([resolve(typesEntry)], {
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
@@ -66,9 +66,13 @@ export function exportNames(typesEntry) {
   const source = program.getSourceFile(resolve(typesEntry));
   const symbol = source && checker.getSymbolAtLocation(source);
   if (!symbol) throw new Error(`${typesEntry} is not a module`);
-  return checker
-    .getExportsOfModule(symbol)
-    .map((entry) => entry.getName())
+  return { checker, exports: checker.getExportsOfModule(symbol) };
+}
+
+/** The names a declaration entry exports, values and types alike, sorted. */
+export function exportNames(typesEntry) {
+  return moduleExports(typesEntry)
+    .exports.map((entry) => entry.getName())
     .sort();
 }
 
@@ -77,18 +81,8 @@ export function exportNames(typesEntry) {
  * values): what `import { name }` must find at run time.
  */
 export function valueExportNames(typesEntry) {
-  const program = ts.createProgram([resolve(typesEntry)], {
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    noEmit: true,
-    skipLibCheck: true,
-  });
-  const checker = program.getTypeChecker();
-  const source = program.getSourceFile(resolve(typesEntry));
-  const symbol = source && checker.getSymbolAtLocation(source);
-  if (!symbol) throw new Error(`${typesEntry} is not a module`);
-  return checker
-    .getExportsOfModule(symbol)
+  const { checker, exports } = moduleExports(typesEntry);
+  return exports
     .filter((entry) => {
       const target = entry.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(entry) : entry;
       if (!(target.flags & ts.SymbolFlags.Value)) return false;
