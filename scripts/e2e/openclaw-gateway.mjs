@@ -297,10 +297,25 @@ function signalAll(pids, signal) {
   }
 }
 
+/** Whether a process has ended: no longer in /proc, or a zombie waiting for its parent to reap it. */
+function processGone(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return true;
+  }
+}
+
+/** How long the last SIGKILLs may take to land before `stopProcessTree` gives up waiting. */
+const KILL_SETTLE_MS = 5_000;
+
 /**
  * Stops a child spawned `detached` and everything below it: SIGTERM to its process group (OpenClaw
  * shuts down in order on it), SIGKILL to the group after `graceMs`, then SIGKILL to every descendant
- * seen before the stop, in case one left the group. Resolves once the child has exited.
+ * seen before the stop, in case one left the group. Resolves once the child has exited and every one of
+ * those processes is gone (a SIGKILL is delivered asynchronously: returning at once would let a caller
+ * exit, and a port be probed, while a helper of the gateway still runs), or after `KILL_SETTLE_MS`.
  */
 export async function stopProcessTree(child, { graceMs = 10_000, signal = "SIGTERM" } = {}) {
   if (child.pid === undefined) return;
@@ -313,4 +328,8 @@ export async function stopProcessTree(child, { graceMs = 10_000, signal = "SIGTE
   await exited;
   clearTimeout(timer);
   signalAll([group, ...tree], "SIGKILL");
+  const deadline = Date.now() + KILL_SETTLE_MS;
+  while (tree.some((pid) => !processGone(pid)) && Date.now() < deadline) {
+    await new Promise((settle) => setTimeout(settle, 20));
+  }
 }
