@@ -88,4 +88,5 @@ export function startGatewayProcess(options: {
   onOutput?: (text: string) => void;
 }): GatewayProcess;
 export function descendantsOf(pid: number): number[];
+export function processGone(pid: number): boolean;
 export function stopProcessTree(child: ChildProcess, options?: { graceMs?: number; signal?: "SIGTERM" | "SIGKILL" }): Promise<void>;

@@ -298,7 +298,7 @@ function signalAll(pids, signal) {
 }
 
 /** Whether a process has ended: no longer in /proc, or a zombie waiting for its parent to reap it. */
-function processGone(pid) {
+export function processGone(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");

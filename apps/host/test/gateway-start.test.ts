@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { descendantsOf } from "@clawbridge/e2e-harness/openclaw-gateway";
+import { descendantsOf, processGone } from "@clawbridge/e2e-harness/openclaw-gateway";
 import {
   createOpenMeowSDKClient,
   NodeWebSocket,
@@ -122,16 +122,6 @@ function canListen(port: number): Promise<boolean> {
     probe.once("error", () => resolvePromise(false));
     probe.listen(port, "127.0.0.1", () => probe.close(() => resolvePromise(true)));
   });
-}
-
-/** A process that is gone, or a zombie only waiting to be reaped. */
-function gone(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
-  } catch {
-    return true;
-  }
 }
 
 /** A terminal's Ctrl-C: SIGINT to the whole foreground process group. */
@@ -332,7 +322,7 @@ describe("pnpm start: the real OpenClaw gateway with every bridge plugin", () =>
     expect(code, run.output().slice(-3000)).toBe(0);
     expect(tree.length).toBeGreaterThan(0);
     expect(
-      tree.filter((pid) => !gone(pid)),
+      tree.filter((pid) => !processGone(pid)),
       "processes of the gateway left running",
     ).toEqual([]);
     expect(run.output()).not.toMatch(/\n\s+at |ELIFECYCLE/);

@@ -142,6 +142,9 @@ describe("clawhip lifecycle events from real OpenClaw agent runs (demo model)", 
     return events;
   }
 
+  /** Runs whose end an earlier test already claimed. */
+  const seenRuns = new Set<string>();
+
   /** The run's start and end as delivered, once its end has arrived. */
   async function deliveredRun(runEnd: string): Promise<{ started: Record<string, unknown>; ended: Record<string, unknown> }> {
     const ends = () => lifecyclePayloads().filter((p) => p.session_key === sessionKey && p.contract_event === runEnd);
@@ -155,8 +158,6 @@ describe("clawhip lifecycle events from real OpenClaw agent runs (demo model)", 
     expect(startedAt).toBeLessThan(payloads.findIndex((p) => p.event_id === ended.event_id));
     return { started: payloads[startedAt] as Record<string, unknown>, ended };
   }
-  const seenRuns = new Set<string>();
-
   it("a completed run delivers session.started, then session.finished, for its session and run", async () => {
     const events = await runToEnd("hello clawhip");
     expect(events.at(-1)?.type).toBe("run.completed");
