@@ -1,6 +1,7 @@
 import { builtinModules } from "node:module";
 import type { Plugin } from "esbuild";
 import { defineConfig, type Options } from "tsup";
+import type { CommandName } from "./src/cli/command-modules.js";
 
 // The plugin's bundled CommonJS dependencies need a real `require` in ESM.
 const requireShim =
@@ -65,10 +66,11 @@ const pureModules: Plugin = {
 // The `oomi` bin is two builds. dist/cli.cjs is the shell: commander, the program, the output, and
 // `personas status` (the command agents poll; zod-free and small), in one CommonJS file, which
 // Node 20 loads more cheaply than an ES module: `oomi --help` and `oomi personas status` load that
-// file and nothing else. Every other command module is an ESM entry under dist/commands/, imported by
-// the shell only when its command runs; these share chunks among themselves. Small modules (errors,
-// paths) have a copy on each side, which is why OomiError is recognised by a brand, not `instanceof`.
-const COMMAND_MODULES: Record<string, string> = {
+// file and nothing else. Every other command module is an ESM entry under dist/commands/, which the
+// shell loads through the loader bin/oomi.cjs gives it (src/cli/command-modules.ts) only when its
+// command runs; these share chunks among themselves. Small modules (errors, paths) have a copy on each
+// side, which is why OomiError is recognised by a brand, not `instanceof`.
+const COMMAND_MODULES: Record<CommandName, string> = {
   scaffold: "src/commands/scaffold.ts",
   create: "src/commands/create.ts",
   "create-managed": "src/commands/create-managed.ts",
@@ -79,16 +81,14 @@ const COMMAND_MODULES: Record<string, string> = {
   openclaw: "src/commands/openclaw.ts",
   standalone: "src/bridge/standalone.ts",
 };
-const commandImports: Plugin = {
-  name: "command-imports",
+// The bin compiles the shell from a V8 code cache, and V8 (Node 20) drops the dynamic-import callback
+// of such a script: an import() in the shell would fail at run time, so it fails the build instead.
+const noShellImports: Plugin = {
+  name: "no-shell-imports",
   setup(build) {
-    build.onResolve({ filter: /^\.\.\/(commands|bridge)\/[\w-]+\.js$/ }, (args) => {
+    build.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind !== "dynamic-import") return undefined;
-      const name = args.path.replace(/^.*\/|\.js$/g, "");
-      if (!(name in COMMAND_MODULES)) {
-        return { errors: [{ text: `${args.path} is not a command module: add it to COMMAND_MODULES in tsup.config.ts` }] };
-      }
-      return { path: `./commands/${name}.js`, external: true };
+      return { errors: [{ text: `import(${JSON.stringify(args.path)}) in the shell: load command modules through io.loadCommand` }] };
     });
   },
 };
@@ -120,7 +120,7 @@ export default defineConfig([
     entry: { cli: "src/cli/main.ts" },
     format: ["cjs"],
     splitting: false,
-    esbuildPlugins: [commandImports, builtinsFromProcess, pureModules],
+    esbuildPlugins: [noShellImports, builtinsFromProcess, pureModules],
     banner: { js: "#!/usr/bin/env node" },
   },
   { ...cli, entry: COMMAND_MODULES, outDir: "dist/commands" },

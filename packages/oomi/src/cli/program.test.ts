@@ -1,6 +1,21 @@
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
+import type { CommandModules, LoadCommand } from "./command-modules.js";
 import { buildProgram, type ProgramIo, runCli } from "./program.js";
+
+// The command modules from source, as the built bin loads them from dist/commands/.
+const sources: { [Name in keyof CommandModules]: () => Promise<CommandModules[Name]> } = {
+  scaffold: () => import("../commands/scaffold.js"),
+  create: () => import("../commands/create.js"),
+  "create-managed": () => import("../commands/create-managed.js"),
+  "launch-managed": () => import("../commands/launch-managed.js"),
+  "local-runtime": () => import("../commands/local-runtime.js"),
+  "runtime-report": () => import("../commands/runtime-report.js"),
+  "persona-jobs": () => import("../commands/persona-jobs.js"),
+  openclaw: () => import("../commands/openclaw.js"),
+  standalone: () => import("../bridge/standalone.js"),
+};
+const loadCommand: LoadCommand = (name) => sources[name]();
 
 interface Run {
   stdout: string;
@@ -24,6 +39,7 @@ function capture(): { io: ProgramIo; run: Run } {
     setExitCode: (code) => {
       run.exitCode = code;
     },
+    loadCommand,
   };
   return { io, run };
 }

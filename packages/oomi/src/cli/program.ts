@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import type { CommandContext, CommandResult } from "../commands/context.js";
 import { runStatus } from "../commands/status.js";
 import { packageVersion } from "../version.js";
+import type { LoadCommand } from "./command-modules.js";
 import { renderFailure, renderResult, type Streams } from "./output.js";
 
 type Handler = (ctx: CommandContext) => Promise<CommandResult>;
@@ -15,6 +16,8 @@ export interface ProgramIo extends Streams {
   stderrColumns?: number | undefined;
   cliPath: string;
   setExitCode: (code: number) => void;
+  /** Loads a command module when its command runs (see command-modules.ts). */
+  loadCommand: LoadCommand;
 }
 
 const SEED_ORDER = `
@@ -33,7 +36,7 @@ backend registration success.`;
 /**
  * Builds the `oomi` command tree: all of it without `argv`, else only the part `argv` runs (the
  * help that part prints is the same; program.test.ts holds the two together). Every action but
- * `personas status` imports its command module only when it runs; status is part of the shell
+ * `personas status` loads its command module only when it runs (`io.loadCommand`); status is part of the shell
  * (see tsup.config.ts).
  */
 export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = false } = {}): Command {
@@ -123,7 +126,7 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
         .option("--force", "write into a non-empty --out")
         .option("--template-version <v>", "template version", "v1")
         .option("--json", "print exactly one JSON document on stdout")
-        .action((slug: string, o) => run(o.json, async (ctx) => (await import("../commands/scaffold.js")).runScaffold(slug, o, ctx))());
+        .action((slug: string, o) => run(o.json, async (ctx) => (await io.loadCommand("scaffold")).runScaffold(slug, o, ctx))());
     }
 
     if (want("create")) {
@@ -135,7 +138,7 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
           .option("--description <text>", "summary")
           .option("--force", "overwrite an existing manifest")
           .option("--no-sync", "do not POST the manifest to the backend"),
-      ).action((id: string, o) => run(o.json, async (ctx) => (await import("../commands/create.js")).runCreateLocal(id, o, ctx))());
+      ).action((id: string, o) => run(o.json, async (ctx) => (await io.loadCommand("create")).runCreateLocal(id, o, ctx))());
     }
 
     if (want("create-managed")) {
@@ -150,7 +153,7 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
           .option("--slug <slug>", "slug (default: the positional, else derived from --name)")
           .option("--template-version <v>", "template version", "v1"),
       ).action((slug: string | undefined, o) =>
-        run(o.json, async (ctx) => (await import("../commands/create-managed.js")).runCreateManaged(slug, o, ctx))(),
+        run(o.json, async (ctx) => (await io.loadCommand("create-managed")).runCreateManaged(slug, o, ctx))(),
       );
     }
 
@@ -173,7 +176,7 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
             .option("--restart", "restart even when a healthy runtime is running"),
         ),
       ).action((slug: string | undefined, o) =>
-        run(o.json, async (ctx) => (await import("../commands/launch-managed.js")).runLaunchManaged(slug, o, ctx))(),
+        run(o.json, async (ctx) => (await io.loadCommand("launch-managed")).runLaunchManaged(slug, o, ctx))(),
       );
     }
 
@@ -190,7 +193,7 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
       ] as const) {
         workspaceRoot(personas.command(`${name} <slug>`).description(description))
           .option("--json", "print exactly one JSON document on stdout")
-          .action((slug: string, o) => run(o.json, async (ctx) => (await import("../commands/local-runtime.js"))[fn](slug, o, ctx))());
+          .action((slug: string, o) => run(o.json, async (ctx) => (await io.loadCommand("local-runtime"))[fn](slug, o, ctx))());
       }
     }
 
@@ -207,7 +210,7 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
           ),
         ),
       ).action((slug: string, o) =>
-        run(o.json, async (ctx) => (await import("../commands/runtime-report.js")).runRuntimeRegister(slug, o, ctx))(),
+        run(o.json, async (ctx) => (await io.loadCommand("runtime-report")).runRuntimeRegister(slug, o, ctx))(),
       );
     }
 
@@ -223,9 +226,7 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
               .option("--observed-at <iso>", "observation time (default: now)"),
           ),
         ),
-      ).action((slug: string, o) =>
-        run(o.json, async (ctx) => (await import("../commands/runtime-report.js")).runHeartbeat(slug, o, ctx))(),
-      );
+      ).action((slug: string, o) => run(o.json, async (ctx) => (await io.loadCommand("runtime-report")).runHeartbeat(slug, o, ctx))());
     }
 
     if (want("runtime-fail")) {
@@ -235,15 +236,13 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
           .description("Report persona runtime failure to the Oomi backend.")
           .option("--code <code>", "failure code (required)")
           .option("--message <text>", "failure message (required)"),
-      ).action((slug: string, o) =>
-        run(o.json, async (ctx) => (await import("../commands/runtime-report.js")).runRuntimeFail(slug, o, ctx))(),
-      );
+      ).action((slug: string, o) => run(o.json, async (ctx) => (await io.loadCommand("runtime-report")).runRuntimeFail(slug, o, ctx))());
     }
   }
 
   function defineJobCommands() {
     backend(jobs.command("start <jobId>").description("Mark a persona job started.").option("--started-at <iso>", "start time")).action(
-      (id: string, o) => run(o.json, async (ctx) => (await import("../commands/persona-jobs.js")).runJobStart(id, o, ctx))(),
+      (id: string, o) => run(o.json, async (ctx) => (await io.loadCommand("persona-jobs")).runJobStart(id, o, ctx))(),
     );
     backend(
       runtimeInput(
@@ -253,7 +252,7 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
           .option("--workspace-path <dir>", "the persona workspace (required)")
           .option("--completed-at <iso>", "completion time"),
       ),
-    ).action((id: string, o) => run(o.json, async (ctx) => (await import("../commands/persona-jobs.js")).runJobSucceed(id, o, ctx))());
+    ).action((id: string, o) => run(o.json, async (ctx) => (await io.loadCommand("persona-jobs")).runJobSucceed(id, o, ctx))());
     backend(
       jobs
         .command("fail <jobId>")
@@ -261,7 +260,7 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
         .option("--code <code>", "failure code (required)")
         .option("--message <text>", "failure message (required)")
         .option("--completed-at <iso>", "completion time"),
-    ).action((id: string, o) => run(o.json, async (ctx) => (await import("../commands/persona-jobs.js")).runJobFail(id, o, ctx))());
+    ).action((id: string, o) => run(o.json, async (ctx) => (await io.loadCommand("persona-jobs")).runJobFail(id, o, ctx))());
     backend(
       workspaceRoot(
         jobs
@@ -274,7 +273,7 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
           .option("--no-register", "do not register the runtime")
           .option("--log-file <path>", "accepted for compatibility; the runtime log is .oomi/runtime.log"),
       ),
-    ).action((o) => run(o.json, async (ctx) => (await import("../commands/persona-jobs.js")).runJobExecute(o, ctx))());
+    ).action((o) => run(o.json, async (ctx) => (await io.loadCommand("persona-jobs")).runJobExecute(o, ctx))());
   }
 
   function defineOpenclawCommands() {
@@ -293,9 +292,9 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
           .option("--no-start", "pair only; do not start the bridge")
           .option("--detach", "accepted for compatibility: the bridge pair starts always runs in the background"),
       ),
-    ).action((o) => run(o.json, async (ctx) => (await import("../commands/openclaw.js")).runPair(o, ctx, io.cliPath))());
+    ).action((o) => run(o.json, async (ctx) => (await io.loadCommand("openclaw")).runPair(o, ctx, io.cliPath))());
     pairOptions(openclaw.command("invite").description("Create an invite link for the paired device.")).action((o) =>
-      run(o.json, async (ctx) => (await import("../commands/openclaw.js")).runInvite(o, ctx))(),
+      run(o.json, async (ctx) => (await io.loadCommand("openclaw")).runInvite(o, ctx))(),
     );
     backend(
       workspaceRoot(
@@ -307,29 +306,29 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
       ),
     ).action((o) =>
       run(o.json, async (ctx) =>
-        (await import("../commands/openclaw.js")).runRefresh({ ...o, versionCheck: !o.skipVersionCheck }, ctx, io.cliPath),
+        (await io.loadCommand("openclaw")).runRefresh({ ...o, versionCheck: !o.skipVersionCheck }, ctx, io.cliPath),
       )(),
     );
     backend(openclaw.command("status").description("Pairing and bridge status (the token is never shown).")).action((o) =>
-      run(o.json, async (ctx) => (await import("../commands/openclaw.js")).runOpenclawStatus(o, ctx))(),
+      run(o.json, async (ctx) => (await io.loadCommand("openclaw")).runOpenclawStatus(o, ctx))(),
     );
 
     const bridge = openclaw.command("bridge").description("The standalone Oomi bridge (persona jobs + supervision)");
     const bridgeOptions = (command: Command) =>
       backend(workspaceRoot(command.option("--poll-interval-ms <ms>", "poll interval (default 2000)")));
     bridgeOptions(bridge.command("start").description("Start the bridge as a background process.")).action((o) =>
-      run(o.json, async (ctx) => (await import("../bridge/standalone.js")).startBridgeProcess(o, ctx, io.cliPath))(),
+      run(o.json, async (ctx) => (await io.loadCommand("standalone")).startBridgeProcess(o, ctx, io.cliPath))(),
     );
     bridge
       .command("stop")
       .description("Stop the background bridge.")
       .option("--json", "print exactly one JSON document on stdout")
-      .action((o) => run(o.json, async (ctx) => (await import("../bridge/standalone.js")).stopBridgeProcess(ctx))());
+      .action((o) => run(o.json, async (ctx) => (await io.loadCommand("standalone")).stopBridgeProcess(ctx))());
     backend(bridge.command("status").description("Bridge process and pairing status.")).action((o) =>
-      run(o.json, async (ctx) => (await import("../commands/openclaw.js")).runOpenclawStatus(o, ctx))(),
+      run(o.json, async (ctx) => (await io.loadCommand("openclaw")).runOpenclawStatus(o, ctx))(),
     );
     bridgeOptions(bridge.command("run").description("Run the bridge in the foreground.")).action((o) =>
-      run(o.json, async (ctx) => (await import("../bridge/standalone.js")).runBridgeForeground(o, ctx))(),
+      run(o.json, async (ctx) => (await io.loadCommand("standalone")).runBridgeForeground(o, ctx))(),
     );
     bridge
       .command("service [action]")
@@ -338,7 +337,7 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
       .option("--json", "print exactly one JSON document on stdout")
       .action((action: string | undefined, o) =>
         run(o.json, async (ctx) => {
-          const { bridgeService, systemctlUser } = await import("../bridge/standalone.js");
+          const { bridgeService, systemctlUser } = await io.loadCommand("standalone");
           return bridgeService({
             action: action ?? "status",
             env: ctx.env,
