@@ -74,7 +74,17 @@ export async function runPair(flags: PairFlags, ctx: CommandContext, cliPath: st
   const saved = await readBridgeState(ctx.env).catch(() => null);
   const claimBody: OomiPairClaimBody = { pairCode: pairCode.toUpperCase(), deviceId };
   if (saved?.deviceId === deviceId && saved.brokerHttp === brokerHttp) claimBody.currentDeviceToken = saved.deviceToken;
-  const claim = await postJson(ctx, `${brokerHttp}/v1/pair/claim`, claimBody, OomiPairClaimResponseSchema);
+  const claim = await postJson(ctx, `${brokerHttp}/v1/pair/claim`, claimBody, OomiPairClaimResponseSchema).catch((error: unknown) => {
+    if (!(error instanceof OomiError && error.status === 409)) throw error;
+    // Say it in the CLI's words: where the id came from, and the flag that pairs this machine anew.
+    const from = flags.deviceId ? "--device-id" : ctx.env.OOMI_DEVICE_ID ? "OOMI_DEVICE_ID in your environment" : "this host's name";
+    throw new OomiError(
+      "DEVICE_ALREADY_PAIRED",
+      `device ${deviceId} (from ${from}) is already paired with ${brokerHttp}, and this machine holds no token for it; pair under a new id: oomi openclaw pair --device-id <new-id>`,
+      1,
+      409,
+    );
+  });
   const sessionKey = flags.sessionKey || DEFAULT_SESSION_KEY;
   const claimedAt = new Date().toISOString();
   await writeJsonAtomic(

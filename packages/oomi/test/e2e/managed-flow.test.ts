@@ -273,7 +273,14 @@ describe("oomi CLI: pairing and the standalone bridge", () => {
       HOME: otherHome,
     });
     expect(takeover.exitCode).toBe(1);
-    expect(takeover.json).toMatchObject({ ok: false, error: { code: "BACKEND_ERROR", message: expect.stringContaining("409") } });
+    expect(takeover.json).toMatchObject({
+      ok: false,
+      error: {
+        code: "DEVICE_ALREADY_PAIRED",
+        message: expect.stringContaining("device paired-box (from --device-id) is already paired"),
+      },
+    });
+    expect(takeover.stderr).toContain("pair under a new id: oomi openclaw pair --device-id <new-id>");
     const repair = await oomi(
       ["openclaw", "pair", "--no-start", "--app-url", backend.url, "--device-id", "paired-box", "--json"],
       pairedEnv,

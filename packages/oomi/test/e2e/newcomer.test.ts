@@ -73,6 +73,12 @@ describe("the managed flow first time, against pnpm start --local", () => {
     const backendUrl = exported("OOMI_BACKEND_URL");
     const personasDir = exported("OPENCLAW_PERSONAS_DIR");
 
+    // The banner's OOMI_DEVICE_ID is the host bridge's own device: pairing it again is refused, in words that say what to do.
+    const taken = await pasted("openclaw pair --no-start --json");
+    expect(taken.exitCode).toBe(1);
+    expect(taken.json).toMatchObject({ ok: false, error: { code: "DEVICE_ALREADY_PAIRED" } });
+    expect(taken.stderr).toContain("(from OOMI_DEVICE_ID in your environment) is already paired");
+    expect(taken.stderr).toContain("oomi openclaw pair --device-id <new-id>");
     const pair = await pasted("openclaw pair --no-start --device-id newcomer-box --label newcomer --json");
     expect(pair.exitCode, pair.stderr).toBe(0);
     expect(OomiPairResultSchema.parse(pair.json)).toMatchObject({ brokerHttpUrl: backendUrl, bridgeMode: "skipped" });
