@@ -3,53 +3,79 @@
  * Plain data is what survives JSON and structured clone alike: null, booleans, strings, finite
  * numbers, arrays, and objects whose prototype is `Object.prototype` or null, without cycles.
  * `undefined` is accepted as an object property (an absent optional field), nowhere else.
+ *
+ * Every `runAction` checks its arguments and its result, so the walk is on the hot path: the path of
+ * the offending value (`args.a[1]`) is put together only once something is found, on the way out.
  */
 export function findUncrossable(value: unknown, path = "value"): string | undefined {
-  return visit(value, path, new Set());
+  const found = visit(value, []);
+  if (!found) return undefined;
+  let where = path;
+  for (let index = found.trail.length - 1; index >= 0; index -= 1) {
+    const step = found.trail[index];
+    where += typeof step === "number" ? `[${step}]` : `.${step}`;
+  }
+  return `${where} ${found.what}`;
 }
 
-function visit(value: unknown, path: string, ancestors: Set<object>): string | undefined {
+/** What is wrong, and the keys and indexes leading to it, innermost first. */
+interface Found {
+  what: string;
+  trail: Array<string | number>;
+}
+
+const found = (what: string): Found => ({ what, trail: [] });
+
+/**
+ * `ancestors` holds the objects enclosing `value` (as many as its depth: a short array is cheaper than
+ * a Set here). A getter that throws leaves it unbalanced, but the throw ends the whole walk.
+ */
+function visit(value: unknown, ancestors: object[]): Found | undefined {
   switch (typeof value) {
     case "string":
     case "boolean":
       return undefined;
     case "number":
-      return Number.isFinite(value) ? undefined : `${path} is ${value}, not a finite number`;
+      return Number.isFinite(value) ? undefined : found(`is ${value}, not a finite number`);
     case "bigint":
-      return `${path} is a BigInt`;
+      return found("is a BigInt");
     case "function":
-      return `${path} is a function`;
+      return found("is a function");
     case "symbol":
-      return `${path} is a symbol`;
+      return found("is a symbol");
     case "undefined":
-      return `${path} is undefined`;
+      return found("is undefined");
   }
   if (value === null) return undefined;
   const object = value as object;
-  if (ancestors.has(object)) return `${path} is a cycle back to an enclosing value`;
+  if (ancestors.includes(object)) return found("is a cycle back to an enclosing value");
   const proto = Object.getPrototypeOf(object);
   const isArray = Array.isArray(object) && proto === Array.prototype;
   if (!isArray && proto !== Object.prototype && proto !== null) {
-    return `${path} is a ${proto?.constructor?.name ?? "non-plain"} object, not plain data`;
+    return found(`is a ${proto?.constructor?.name ?? "non-plain"} object, not plain data`);
   }
-  ancestors.add(object);
-  try {
-    if (isArray) {
-      const items = object as unknown[];
-      for (let index = 0; index < items.length; index += 1) {
-        const reason = visit(items[index], `${path}[${index}]`, ancestors);
-        if (reason) return reason;
-      }
-      return undefined;
+  ancestors.push(object);
+  let inner: Found | undefined;
+  if (isArray) {
+    const items = object as unknown[];
+    for (let index = 0; index < items.length && !inner; index += 1) {
+      inner = visit(items[index], ancestors);
+      inner?.trail.push(index);
     }
-    if (Object.getOwnPropertySymbols(object).length > 0) return `${path} has symbol keys`;
-    for (const [key, item] of Object.entries(object)) {
+  } else if (Object.getOwnPropertySymbols(object).length > 0) {
+    inner = found("has symbol keys");
+  } else {
+    const record = object as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const item = record[key];
       if (item === undefined) continue;
-      const reason = visit(item, `${path}.${key}`, ancestors);
-      if (reason) return reason;
+      inner = visit(item, ancestors);
+      if (inner) {
+        inner.trail.push(key);
+        break;
+      }
     }
-    return undefined;
-  } finally {
-    ancestors.delete(object);
   }
+  ancestors.pop();
+  return inner;
 }
