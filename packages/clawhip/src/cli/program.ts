@@ -90,6 +90,7 @@ export function buildProgram(io: CliIo): Command {
       const dir = stateDir(io, opts.stateDir, config);
       const token = io.env.CLAWHIP_TOKEN || undefined;
       const githubSecret = io.env.CLAWHIP_GITHUB_WEBHOOK_SECRET || undefined;
+      const githubToken = io.env.CLAWHIP_GITHUB_TOKEN?.trim() || undefined;
       const botToken = discordToken(io);
       let daemon: Awaited<ReturnType<typeof startDaemon>>;
       try {
@@ -101,6 +102,7 @@ export function buildProgram(io: CliIo): Command {
           ...(port !== undefined ? { port } : {}),
           ...(token ? { token } : {}),
           ...(githubSecret ? { githubSecret } : {}),
+          ...(githubToken ? { githubToken } : {}),
           ...(botToken ? { discordToken: botToken } : {}),
         });
       } catch (error) {
@@ -387,7 +389,8 @@ export function buildProgram(io: CliIo): Command {
       if (reply.status !== 200) expectAccepted(reply);
       const list = ClawhipTmuxListSchema.parse(reply.body);
       const lines = list.registrations.map(
-        (r) => `${r.session}\tkeywords=${r.keywords.join(",") || "-"}\tstale=${r.stale_minutes}m\tsince ${r.registered_at ?? "?"}`,
+        (r) =>
+          `${r.session}\tkeywords=${r.keywords.join(",") || "-"}\tstale=${r.stale_minutes}m\tsince ${r.registered_at ?? "?"}${r.registration_source === "config-monitor" ? "\t(config)" : ""}`,
       );
       print(
         io,

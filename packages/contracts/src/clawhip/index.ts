@@ -1,5 +1,6 @@
 export * from "./cli.js";
 export * from "./config.js";
+export * from "./monitors.js";
 export * from "./native-hook.js";
 export * from "./plugin-config.js";
 export * from "./sources.js";
