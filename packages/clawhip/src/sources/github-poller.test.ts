@@ -322,7 +322,7 @@ describe("GithubPoller against a local GitHub API", () => {
     expect(events.map((e) => payloadOf(e).number)).toEqual([2]);
   });
 
-  it("what it saw survives a restart: nothing is re-emitted, a later change is", async () => {
+  it("what it saw survives a restart: nothing is re-emitted, a change made while it was down is reported", async () => {
     github.issues = [{ number: 1, title: "a", state: "open", comments: 0 }];
     const first = await poller({ path: missing(), github_repo: "ultraworkers/claw-code" });
     await first.pollOnce();
@@ -333,12 +333,13 @@ describe("GithubPoller against a local GitHub API", () => {
     const saved = ClawhipGithubPollerFileSchema.parse(JSON.parse(await readFile(join(dir, "state", GITHUB_POLLER_FILE), "utf8")));
     expect(saved.repos[0]?.issues?.map((i) => i.number)).toEqual([1, 2]);
 
+    // Opened while no poller ran: the saved state is the baseline, so it is reported (a fresh baseline would swallow it).
+    github.issues.push({ number: 3, title: "c", state: "open", comments: 0 });
     const second = await poller({ path: missing(), github_repo: "ultraworkers/claw-code" });
     await second.pollOnce();
-    expect(events).toHaveLength(1);
-    github.issues.push({ number: 3, title: "c", state: "open", comments: 0 });
-    await second.pollOnce();
     expect(events.map((e) => payloadOf(e).number)).toEqual([2, 3]);
+    await second.pollOnce();
+    expect(events).toHaveLength(2);
     // Each poll's ids differ, so a real repeat (reopened and closed again) is not taken for a replay.
     expect(payloadOf(events[0] as IncomingEvent).event_id).not.toBe(payloadOf(events[1] as IncomingEvent).event_id);
   });

@@ -58,14 +58,15 @@ export class TmuxMonitor {
     return join(this.#options.stateDir, TMUX_REGISTRY_FILE);
   }
 
-  static async start(options: TmuxMonitorOptions): Promise<TmuxMonitor> {
+  /** Loads the registrations; `schedule: false` leaves the polling to `pollOnce` (tests). */
+  static async start(options: TmuxMonitorOptions, schedule = true): Promise<TmuxMonitor> {
     const monitor = new TmuxMonitor(options);
     const read = await readJsonFile(monitor.#path, ClawhipTmuxRegistryFileSchema);
     if (read.status === "ok")
       for (const registration of read.value.registrations) monitor.#registrations.set(registration.session, registration);
     if (read.status === "corrupt") options.log("error", `tmux registrations unreadable (${read.reason}); kept as ${read.movedTo}`);
     if (monitor.#registrations.size > 0) options.log("info", `watching ${monitor.#registrations.size} tmux session(s) registered earlier`);
-    monitor.#schedule();
+    if (schedule) monitor.#schedule();
     return monitor;
   }
 
@@ -119,7 +120,7 @@ export class TmuxMonitor {
   #schedule(): void {
     if (this.#closed) return;
     this.#timer = setTimeout(() => {
-      this.#polling = this.#poll()
+      this.#polling = this.pollOnce()
         .catch((error: Error) => this.#options.log("error", `tmux poll failed: ${error.message}`))
         .finally(() => this.#schedule());
     }, this.#options.pollIntervalMs);
@@ -172,7 +173,8 @@ export class TmuxMonitor {
     return resolved;
   }
 
-  async #poll(): Promise<void> {
+  /** One look at every watched session's panes. */
+  async pollOnce(): Promise<void> {
     const ended: string[] = [];
     const fromConfig = await this.#configuredSessions();
     const live = new Map<string, ClawhipTmuxRegistration>();

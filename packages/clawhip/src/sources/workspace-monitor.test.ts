@@ -47,7 +47,13 @@ const CASES: Array<{ name: string; file: string; prev?: JsonRecord; curr?: JsonR
     kinds: ["workspace.session.started"],
     fields: { session_id: "b", previous_session_id: "a", summary: "workspace session rotated" },
   },
-  { name: "the same session id is no event", file: "session.json", prev: { session_id: "a", pid: 1 }, curr: { session_id: "a", pid: 2 }, kinds: [] },
+  {
+    name: "the same session id is no event",
+    file: "session.json",
+    prev: { session_id: "a", pid: 1 },
+    curr: { session_id: "a", pid: 2 },
+    kinds: [],
+  },
   {
     name: "hud_diff_emits_turn_completion",
     file: "hud-state.json",
@@ -56,7 +62,13 @@ const CASES: Array<{ name: string; file: string; prev?: JsonRecord; curr?: JsonR
     kinds: ["workspace.turn.complete"],
     fields: { turn_count: 2, turn_delta: 1, last_agent_output: "done", summary: "turn 2 complete" },
   },
-  { name: "a hud reading without new turns is no event", file: "hud-state.json", prev: { turn_count: 2, last_turn_at: "t" }, curr: { turn_count: 2, last_turn_at: "t" }, kinds: [] },
+  {
+    name: "a hud reading without new turns is no event",
+    file: "hud-state.json",
+    prev: { turn_count: 2, last_turn_at: "t" },
+    curr: { turn_count: 2, last_turn_at: "t" },
+    kinds: [],
+  },
   {
     name: "skill_diff_emits_activation",
     file: "skill-active-state.json",
@@ -65,7 +77,13 @@ const CASES: Array<{ name: string; file: string; prev?: JsonRecord; curr?: JsonR
     kinds: ["workspace.skill.activated"],
     fields: { skill: "ralph", phase: "exec", active: true },
   },
-  { name: "skill deactivated", file: "skill-active-state.json", prev: { active: true, skill: "ralph" }, curr: { active: false, skill: "ralph" }, kinds: ["workspace.skill.deactivated"] },
+  {
+    name: "skill deactivated",
+    file: "skill-active-state.json",
+    prev: { active: true, skill: "ralph" },
+    curr: { active: false, skill: "ralph" },
+    kinds: ["workspace.skill.deactivated"],
+  },
   {
     name: "skill phase changed",
     file: "skill-active-state.json",
@@ -99,7 +117,14 @@ const CASES: Array<{ name: string; file: string; prev?: JsonRecord; curr?: JsonR
     kinds: ["workspace.tmux.injection"],
     fields: { total_injections: 5, injection_delta: 3, last_reason: "idle" },
   },
-  { name: "team nudge", file: "team-leader-nudge.json", prev: {}, curr: { last_nudged_by_team: "t1" }, kinds: ["workspace.team.nudged"], fields: { last_nudged_by_team: "t1" } },
+  {
+    name: "team nudge",
+    file: "team-leader-nudge.json",
+    prev: {},
+    curr: { last_nudged_by_team: "t1" },
+    kinds: ["workspace.team.nudged"],
+    fields: { last_nudged_by_team: "t1" },
+  },
   {
     name: "notify fallback (a new pid) is blocked, high priority",
     file: "notify-fallback-state.json",
@@ -116,8 +141,21 @@ const CASES: Array<{ name: string; file: string; prev?: JsonRecord; curr?: JsonR
     kinds: ["workspace.mission.updated"],
     fields: { updated_at: "2", mission_count: 2 },
   },
-  { name: "team state", file: "team-state.json", prev: { a: 1 }, curr: { a: 2 }, kinds: ["workspace.team.updated"], fields: { summary: "team state updated" } },
-  { name: "subagents", file: "subagent-tracking.json", curr: { a: 1 }, kinds: ["workspace.team.updated"], fields: { summary: "subagent tracking updated" } },
+  {
+    name: "team state",
+    file: "team-state.json",
+    prev: { a: 1 },
+    curr: { a: 2 },
+    kinds: ["workspace.team.updated"],
+    fields: { summary: "team state updated" },
+  },
+  {
+    name: "subagents",
+    file: "subagent-tracking.json",
+    curr: { a: 1 },
+    kinds: ["workspace.team.updated"],
+    fields: { summary: "subagent tracking updated" },
+  },
   {
     name: "checkpoints",
     file: "checkpoints/cp-1.json",
@@ -125,7 +163,13 @@ const CASES: Array<{ name: string; file: string; prev?: JsonRecord; curr?: JsonR
     kinds: ["workspace.session.checkpointed"],
     fields: { created_at: "t", trigger: "manual", todo_summary: "3 left" },
   },
-  { name: "idle cooldown", file: "sessions/x/idle-notif-cooldown.json", prev: { t: 1 }, curr: { t: 2 }, kinds: ["workspace.session.blocked"] },
+  {
+    name: "idle cooldown",
+    file: "sessions/x/idle-notif-cooldown.json",
+    prev: { t: 1 },
+    curr: { t: 2 },
+    kinds: ["workspace.session.blocked"],
+  },
   { name: "an unknown file is no event", file: "other.json", curr: { a: 1 }, kinds: [] },
   { name: "only session.json reports a removal", file: "hud-state.json", prev: { turn_count: 1 }, kinds: [] },
 ];
@@ -137,7 +181,12 @@ describe("workspace state diffs (upstream source/workspace.rs)", () => {
     if (fields) expect(payloadOf(events[0])).toMatchObject(fields);
     for (const event of events) {
       expect(ClawhipWorkspacePayloadSchema.safeParse(event.payload).success).toBe(true);
-      expect(payloadOf(event)).toMatchObject({ workspace_root: "/tmp/repo", workspace_name: "repo", state_family: "omx", state_file: file });
+      expect(payloadOf(event)).toMatchObject({
+        workspace_root: "/tmp/repo",
+        workspace_name: "repo",
+        state_family: "omx",
+        state_file: file,
+      });
       expect([event.channel, event.mention, event.format]).toEqual(["alerts", "<@1>", "compact"]);
     }
   });
@@ -202,7 +251,12 @@ describe("WorkspaceMonitor on a real folder (injected clock)", () => {
     await m.pollOnce();
     expect(events.map((e) => e.kind)).toEqual(["workspace.turn.complete"]);
     const event = events[0] as IncomingEvent;
-    expect(payloadOf(event)).toMatchObject({ turn_count: 3, turn_delta: 2, state_dir: join(root, ".omx/state"), state_file: "hud-state.json" });
+    expect(payloadOf(event)).toMatchObject({
+      turn_count: 3,
+      turn_delta: 2,
+      state_dir: join(root, ".omx/state"),
+      state_file: "hud-state.json",
+    });
     const name = root.split("/").at(-1);
     expect(renderEvent({ kind: event.kind, payload: payloadOf(event) }, "compact")).toBe(`omx:${name} · hud-state.json · turn 3 complete`);
   });
@@ -213,7 +267,9 @@ describe("WorkspaceMonitor on a real folder (injected clock)", () => {
     await m.pollOnce();
     clock += 1000;
     await m.pollOnce();
-    expect(events.map((e) => [e.kind, payloadOf(e).state_family, payloadOf(e).session_id])).toEqual([["workspace.session.started", "omc", "s1"]]);
+    expect(events.map((e) => [e.kind, payloadOf(e).state_family, payloadOf(e).session_id])).toEqual([
+      ["workspace.session.started", "omc", "s1"],
+    ]);
 
     await put(".omc/state/session.json", '{"session_id": "s2"');
     await m.pollOnce();
