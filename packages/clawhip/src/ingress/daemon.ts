@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ClawhipConfig } from "@clawbridge/contracts";
@@ -7,7 +8,9 @@ import { ClawhipRuntime, type ClawhipRuntimeOptions } from "../runtime/clawhip-r
 import { CronRunner } from "../sources/cron.js";
 import { GithubPoller } from "../sources/github-poller.js";
 import { TmuxMonitor } from "../sources/tmux-monitor.js";
+import { UpdateChecker } from "../sources/update-checker.js";
 import { WorkspaceMonitor } from "../sources/workspace-monitor.js";
+import { PACKAGE_NAME, VERSION } from "../version.js";
 import { createIngressHandler, pathnameOf } from "./http-handler.js";
 import { sendJson } from "./http-io.js";
 
@@ -20,8 +23,10 @@ export interface DaemonOptions extends Omit<ClawhipRuntimeOptions, "config"> {
   githubSecret?: string;
   /** The GitHub poller's token (`CLAWHIP_GITHUB_TOKEN`); defaults to `[monitors].github_token`. Never logged. */
   githubToken?: string;
-  /** The GitHub poller's fetch (the global one by default). */
+  /** The GitHub poller's and the update checker's fetch (the global one by default). */
   githubFetch?: typeof fetch;
+  /** Installs an approved update (by default `npm install -g <package>@<version>` from `[update].registry`). */
+  installUpdate?: (version: string) => Promise<void>;
 }
 
 export interface RunningDaemon {
@@ -32,6 +37,7 @@ export interface RunningDaemon {
   tmux: TmuxMonitor;
   github: GithubPoller | undefined;
   workspace: WorkspaceMonitor | undefined;
+  update: UpdateChecker | undefined;
   close(): Promise<void>;
 }
 
@@ -80,6 +86,18 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
           log,
         })
       : undefined;
+  const update = options.config.update.enabled
+    ? new UpdateChecker({
+        config: options.config.update,
+        packageName: PACKAGE_NAME,
+        currentVersion: VERSION,
+        fetch: options.githubFetch ?? fetch,
+        now: () => Date.now(),
+        emit,
+        install: options.installUpdate ?? ((version) => npmInstall(options.config.update.registry, version)),
+        log,
+      })
+    : undefined;
   const cron = new CronRunner(options.config.cron.jobs, {
     pollIntervalMs: options.config.cron.poll_interval_secs * 1000,
     now: () => Date.now(),
@@ -90,6 +108,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const handler = createIngressHandler({
     runtime: () => runtime,
     tmux: () => tmux,
+    update: () => update,
     healthExtra: () => ({
       token_source: options.discordToken ? "env" : options.config.providers.discord?.token ? "config" : "missing",
       webhook_routes_configured: options.config.routes.some((r) => r.webhook !== undefined || r.slack_webhook !== undefined),
@@ -136,6 +155,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     });
   } catch (error) {
     cron.close();
+    await update?.close();
     await github?.close();
     await workspace?.close();
     await tmux.close();
@@ -144,6 +164,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   }
   const port = (server.address() as AddressInfo).port;
   listening = port;
+  update?.start();
   const host = bind.includes(":") ? `[${bind}]` : bind;
   return {
     url: `http://${host}:${port}`,
@@ -153,14 +174,27 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     tmux,
     github,
     workspace,
+    update,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
       cron.close();
+      await update?.close();
       await github?.close();
       await workspace?.close();
       await tmux.close();
       await runtime.stop();
     },
   };
+}
+
+/** `npm install -g <package>@<version>` from the configured registry; its output's tail is the error. */
+function npmInstall(registry: string, version: string): Promise<void> {
+  const args = ["install", "-g", "--registry", registry, `${PACKAGE_NAME}@${version}`];
+  return new Promise((resolvePromise, reject) => {
+    execFile("npm", args, { timeout: 10 * 60_000, encoding: "utf8" }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`npm install failed: ${(stderr || stdout || error.message).trim().slice(-300)}`));
+      else resolvePromise();
+    });
+  });
 }

@@ -1,8 +1,10 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ClawhipHealthSchema, ClawhipTmuxSessionMonitorSchema } from "@clawbridge/contracts";
+import { ClawhipHealthSchema, ClawhipTmuxSessionMonitorSchema, ClawhipUpdateStatusSchema } from "@clawbridge/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemRun } from "../../src/hooks/hook-context.js";
 import type { IncomingEvent } from "../../src/normalize/incoming.js";
@@ -114,8 +116,8 @@ describe("tmux monitors declared in config (Debian tmux, private server, injecte
       expect(monitor.status()).toEqual([]);
       await expect(readFile(join(stateDir, TMUX_REGISTRY_FILE), "utf8")).rejects.toThrow(/ENOENT/);
     } finally {
+      // "other" stays: a server losing its last session exits, racing the next test's new-session.
       await monitor.close();
-      tmux("kill-session", "-t", "=other");
     }
   });
 });
@@ -123,6 +125,12 @@ describe("tmux monitors declared in config (Debian tmux, private server, injecte
 describe("clawhip serve starts the monitors its config declares", () => {
   const receiver = new WebhookReceiver();
   const github = new FakeGithub("ultraworkers/claw-code");
+  // A registry that knows only the package's dist-tags: enough for the check, and an install from it fails.
+  const registry: Server = createServer((req, res) => {
+    const known = req.url === "/-/package/@clawbridge%2fclawhip/dist-tags";
+    res.writeHead(known ? 200 : 404, { "content-type": "application/json" });
+    res.end(JSON.stringify(known ? { latest: "99.0.0" } : { error: "Not found" }));
+  });
   let daemon: DaemonProcess | undefined;
   let workspace: string;
   const contents = () => receiver.delivered.map((r) => r.body.content as string);
@@ -142,6 +150,7 @@ describe("clawhip serve starts the monitors its config declares", () => {
   beforeAll(async () => {
     await receiver.start();
     await github.start();
+    await new Promise<void>((r) => registry.listen(0, "127.0.0.1", r));
     workspace = join(dir, "ws");
     await mkdir(join(workspace, ".omx", "state"), { recursive: true });
     const hook = `${receiver.url}/api/webhooks/1/monitors`;
@@ -174,6 +183,10 @@ describe("clawhip serve starts the monitors its config declares", () => {
         `path = "${workspace}"`,
         "debounce_ms = 1",
         "",
+        "[update]",
+        "enabled = true",
+        `registry = "http://127.0.0.1:${(registry.address() as AddressInfo).port}"`,
+        "",
       ].join("\n"),
     );
     github.issues = [{ number: 1, title: "old issue", state: "open", comments: 0 }];
@@ -184,6 +197,7 @@ describe("clawhip serve starts the monitors its config declares", () => {
   afterAll(async () => {
     await stop();
     await github.stop();
+    await new Promise((r) => registry.close(r));
     await receiver.stop();
   });
 
@@ -248,5 +262,46 @@ describe("clawhip serve starts the monitors its config declares", () => {
     expect(listed().find((r) => r.session === "cfg-e2e")?.registration_source).toBe("config-monitor");
     tmux("send-keys", "-t", "=cfg-e2e:", "printf 'BUILD-%s: e2e\\n' BROKE", "Enter");
     await until(() => contents().includes("tmux:cfg-e2e matched 'BUILD-BROKE' => BUILD-BROKE: e2e"), 20_000, "the keyword event");
+  });
+
+  it("update lifecycle: a newer release is announced and pending; approve runs npm install, whose failure is reported", async () => {
+    // Not spawnSync: the registry npm asks lives in this process and must go on answering.
+    const cli = (...args: string[]) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolvePromise) => {
+        const child = spawn(process.execPath, [CLI, "update", ...args, "--json"], {
+          env: { ...process.env, CLAWHIP_DAEMON_URL: daemon?.url ?? "" },
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (c: Buffer) => {
+          stdout += c.toString();
+        });
+        child.stderr.on("data", (c: Buffer) => {
+          stderr += c.toString();
+        });
+        child.once("close", (status) => resolvePromise({ status, stdout, stderr }));
+      });
+    await until(
+      () => contents().some((c) => c.startsWith("🚨 clawhip update available: v0.1.0 \u2192 v99.0.0\n")),
+      20_000,
+      "the update alert",
+    );
+    const status = ClawhipUpdateStatusSchema.parse(JSON.parse((await cli("status")).stdout).update);
+    expect(status).toMatchObject({
+      pending: true,
+      latest_version: "99.0.0",
+      release_url: "https://www.npmjs.com/package/@clawbridge/clawhip/v/99.0.0",
+    });
+
+    const approve = await cli("approve");
+    expect(approve.status).toBe(2);
+    expect(JSON.parse(approve.stdout).error.message).toMatch(/^daemon answered 400: npm install failed: /);
+    await until(
+      () => contents().some((c) => c.startsWith("🚨 clawhip update to v99.0.0 failed: npm install failed: ")),
+      20_000,
+      "the failure alert",
+    );
+    expect(ClawhipUpdateStatusSchema.parse(JSON.parse((await cli("status")).stdout).update).pending).toBe(false);
+    expect(JSON.parse((await cli("dismiss")).stdout).error.message).toBe("daemon answered 400: no pending update to dismiss");
   });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ClawhipMonitorsSchema } from "./monitors.js";
+import { ClawhipUpdateSchema } from "./update.js";
 
 /** Message formats every renderer supports. */
 export const ClawhipFormatSchema = z.enum(["compact", "alert", "inline", "raw"]);
@@ -182,6 +183,7 @@ export const ClawhipConfigSchema = z.looseObject({
   providers: z.looseObject({ discord: ClawhipDiscordProviderSchema.optional() }).default({}),
   github: ClawhipGithubSchema.default({}),
   monitors: ClawhipMonitorsSchema.prefault({}),
+  update: ClawhipUpdateSchema.prefault({}),
   cron: ClawhipCronSchema.default({ poll_interval_secs: 30, jobs: [] }),
 });
 export type ClawhipConfigInput = z.input<typeof ClawhipConfigSchema>;

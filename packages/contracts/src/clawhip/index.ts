@@ -5,4 +5,5 @@ export * from "./native-hook.js";
 export * from "./plugin-config.js";
 export * from "./sources.js";
 export * from "./spool.js";
+export * from "./update.js";
 export * from "./wire.js";
