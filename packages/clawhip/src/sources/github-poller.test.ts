@@ -409,6 +409,21 @@ describe("GithubPoller against a local GitHub API", () => {
     expect(events).toEqual([]);
   });
 
+  it("a GitHub API that is gone (connection refused) is logged, and the next poll tries again", async () => {
+    const p = await poller({ path: missing(), github_repo: "ultraworkers/claw-code" });
+    await github.stop();
+    await p.pollOnce();
+    expect(logs.join("\n")).toMatch(/GitHub issues polling failed for .*fetch failed/);
+    expect(events).toEqual([]);
+  });
+
+  it("an answer over the size cap is refused without being read whole", async () => {
+    github.fail.push({ status: 200, body: " ".repeat(16 * 1024 * 1024 + 1) });
+    const p = await poller({ path: missing(), github_repo: "ultraworkers/claw-code" });
+    await p.pollOnce();
+    expect(logs.join("\n")).toContain("the answer is over 16777216 bytes");
+  });
+
   it("a repository with neither GitHub repo nor GitHub remote is skipped with a warning", async () => {
     const p = await poller({ path: missing() });
     await p.pollOnce();

@@ -29,6 +29,8 @@ import {
 } from "./github-poll-core.js";
 
 export const GITHUB_POLLER_FILE = "github-poller.json";
+/** A page of 100 issues is well under a megabyte; anything near this is not an answer to keep in memory. */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 export interface GithubPollerOptions {
   stateDir: string;
@@ -210,8 +212,10 @@ export class GithubPoller {
       await response.body?.cancel();
       body = cached.body;
     } else if (response.ok) {
+      const text = await readCapped(response, MAX_ANSWER_BYTES);
+      if (text === undefined) throw new GithubApiError(`GET ${url.pathname}: the answer is over ${MAX_ANSWER_BYTES} bytes`);
       try {
-        body = await response.json();
+        body = JSON.parse(text);
       } catch {
         throw new GithubApiError(`GET ${url.pathname}: the answer is not JSON`);
       }
@@ -254,4 +258,24 @@ export class GithubPoller {
     clearTimeout(this.#timer);
     await this.#polling;
   }
+}
+
+/** The body as text, or undefined once it passes `limit` bytes (the rest is not read). */
+async function readCapped(response: Response, limit: number): Promise<string | undefined> {
+  if (Number(response.headers.get("content-length") ?? 0) > limit) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (response.body === null) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
+    if (size > limit) {
+      await response.body.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
