@@ -89,11 +89,6 @@ export class TmuxMonitor {
     return entries.sort((a, b) => a.session.localeCompare(b.session));
   }
 
-  /** How many sessions `[[monitors.tmux.sessions]]` watched at the last poll. */
-  get configuredActive(): number {
-    return this.#configActive.size;
-  }
-
   get size(): number {
     return this.#registrations.size;
   }

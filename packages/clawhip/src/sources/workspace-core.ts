@@ -45,7 +45,7 @@ const bool = (value: Reading, key: string): boolean | undefined => {
 };
 
 /** Deep equality of two JSON readings (key order aside). */
-export function sameJson(a: unknown, b: unknown): boolean {
+function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) || Array.isArray(b)) {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));

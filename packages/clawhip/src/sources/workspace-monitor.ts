@@ -63,11 +63,6 @@ export class WorkspaceMonitor {
     return Math.max(1, Math.min(...own, this.#options.defaultPollIntervalSecs)) * 1000;
   }
 
-  /** How many state files the monitor knows. */
-  get watchedFiles(): number {
-    return this.#signatures.size;
-  }
-
   #schedule(): void {
     if (this.#closed) return;
     this.#timer = setTimeout(() => {
