@@ -13,6 +13,9 @@ import {
   ClawhipPluginsListSchema,
   ClawhipTmuxListSchema,
   type ClawhipTmuxRegistrationInput,
+  ClawhipUpdateApprovedSchema,
+  ClawhipUpdateDismissedSchema,
+  ClawhipUpdateStatusSchema,
   CliExitCode,
 } from "@clawbridge/contracts";
 import { Command, CommanderError, Option } from "commander";
@@ -30,7 +33,8 @@ import { renderEvent } from "../render/render-event.js";
 import { explainRouting, explanationText } from "../route/explain.js";
 import { cronJobEvent } from "../sources/cron.js";
 import { GitSourceError, gitBranchChangedPayload, gitCommitPayload, installGitHooks } from "../sources/git-source.js";
-import { VERSION } from "../version.js";
+import { checkForUpdate } from "../sources/update-checker.js";
+import { PACKAGE_NAME, VERSION } from "../version.js";
 import { CliError } from "./cli-error.js";
 import { type CliIo, parseJsonInput, readInput } from "./cli-io.js";
 import { daemonToken, daemonUrl, discordToken, resolveConfig, stateDir } from "./cli-settings.js";
@@ -90,6 +94,7 @@ export function buildProgram(io: CliIo): Command {
       const dir = stateDir(io, opts.stateDir, config);
       const token = io.env.CLAWHIP_TOKEN || undefined;
       const githubSecret = io.env.CLAWHIP_GITHUB_WEBHOOK_SECRET || undefined;
+      const githubToken = io.env.CLAWHIP_GITHUB_TOKEN?.trim() || undefined;
       const botToken = discordToken(io);
       let daemon: Awaited<ReturnType<typeof startDaemon>>;
       try {
@@ -101,6 +106,7 @@ export function buildProgram(io: CliIo): Command {
           ...(port !== undefined ? { port } : {}),
           ...(token ? { token } : {}),
           ...(githubSecret ? { githubSecret } : {}),
+          ...(githubToken ? { githubToken } : {}),
           ...(botToken ? { discordToken: botToken } : {}),
         });
       } catch (error) {
@@ -387,7 +393,8 @@ export function buildProgram(io: CliIo): Command {
       if (reply.status !== 200) expectAccepted(reply);
       const list = ClawhipTmuxListSchema.parse(reply.body);
       const lines = list.registrations.map(
-        (r) => `${r.session}\tkeywords=${r.keywords.join(",") || "-"}\tstale=${r.stale_minutes}m\tsince ${r.registered_at ?? "?"}`,
+        (r) =>
+          `${r.session}\tkeywords=${r.keywords.join(",") || "-"}\tstale=${r.stale_minutes}m\tsince ${r.registered_at ?? "?"}${r.registration_source === "config-monitor" ? "\t(config)" : ""}`,
       );
       print(
         io,
@@ -410,6 +417,57 @@ export function buildProgram(io: CliIo): Command {
       const health = ClawhipHealthSchema.parse(reply.body);
       print(io, { json: !!opts.json }, { health }, JSON.stringify(health, null, 2));
     });
+
+  const updateCommand = program.command("update").description("the update lifecycle: a newer release, approved or dismissed ([update])");
+  updateCommand
+    .command("check")
+    .description("ask the npm registry whether a newer clawhip is released (no daemon needed)")
+    .option("--registry <url>", "npm registry (default [update].registry)")
+    .option("--config <file>", "clawhip.toml")
+    .addOption(jsonOption())
+    .action(async (opts: { registry?: string; config?: string; json?: boolean }) => {
+      const { config } = await resolveConfig(io, opts.config);
+      let result: Awaited<ReturnType<typeof checkForUpdate>>;
+      try {
+        result = await checkForUpdate(fetch, opts.registry ?? config.update.registry, PACKAGE_NAME, VERSION);
+      } catch (error) {
+        throw new CliError("update_check_failed", `update check failed: ${(error as Error).message}`, CliExitCode.failure);
+      }
+      const text =
+        result.latest_version === null
+          ? "No releases found"
+          : result.update_available
+            ? `Update available: v${VERSION} -> ${result.latest_version}\n${result.release_url}`
+            : `Already up to date (v${VERSION})`;
+      print(io, { json: !!opts.json }, result, text);
+    });
+  for (const [name, description] of [
+    ["status", "the pending update the daemon found, if any (GET /api/update/status)"],
+    ["approve", "install the pending update (POST /api/update/approve)"],
+    ["dismiss", "forget the pending update (POST /api/update/dismiss)"],
+  ] as const) {
+    updateCommand
+      .command(name)
+      .description(description)
+      .option("--url <url>", "daemon URL")
+      .option("--config <file>", "clawhip.toml")
+      .addOption(jsonOption())
+      .action(async (opts: { url?: string; config?: string; json?: boolean }) => {
+        const { config } = await resolveConfig(io, opts.config);
+        const url = daemonUrl(io, opts.url, config);
+        const path = `/api/update/${name}`;
+        const token = daemonToken(io, config);
+        const reply = name === "status" ? await getFromDaemon(io, url, path, token) : await postToDaemon(io, url, path, {}, token);
+        if (reply.status !== 200) expectAccepted(reply);
+        if (name === "status") {
+          const update = ClawhipUpdateStatusSchema.parse(reply.body);
+          print(io, { json: !!opts.json }, { update }, JSON.stringify(update, null, 2));
+          return;
+        }
+        const body = (name === "approve" ? ClawhipUpdateApprovedSchema : ClawhipUpdateDismissedSchema).parse(reply.body);
+        print(io, { json: !!opts.json }, body, JSON.stringify(body, null, 2));
+      });
+  }
 
   const postEvent = async (body: object, opts: { url?: string; config?: string; json?: boolean }) => {
     const { config } = await resolveConfig(io, opts.config);

@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ClawhipConfig } from "@clawbridge/contracts";
@@ -5,7 +6,11 @@ import { createGuardedServer } from "@clawbridge/plugin-host";
 import { systemRun } from "../hooks/hook-context.js";
 import { ClawhipRuntime, type ClawhipRuntimeOptions } from "../runtime/clawhip-runtime.js";
 import { CronRunner } from "../sources/cron.js";
+import { GithubPoller } from "../sources/github-poller.js";
 import { TmuxMonitor } from "../sources/tmux-monitor.js";
+import { UpdateChecker } from "../sources/update-checker.js";
+import { WorkspaceMonitor } from "../sources/workspace-monitor.js";
+import { PACKAGE_NAME, VERSION } from "../version.js";
 import { createIngressHandler, pathnameOf } from "./http-handler.js";
 import { sendJson } from "./http-io.js";
 
@@ -16,6 +21,12 @@ export interface DaemonOptions extends Omit<ClawhipRuntimeOptions, "config"> {
   token?: string;
   /** The GitHub webhook secret (`CLAWHIP_GITHUB_WEBHOOK_SECRET`); defaults to `[github].webhook_secret`. */
   githubSecret?: string;
+  /** The GitHub poller's token (`CLAWHIP_GITHUB_TOKEN`); defaults to `[monitors].github_token`. Never logged. */
+  githubToken?: string;
+  /** The GitHub poller's and the update checker's fetch (the global one by default). */
+  githubFetch?: typeof fetch;
+  /** Installs an approved update (by default `npm install -g <package>@<version>` from `[update].registry`). */
+  installUpdate?: (version: string) => Promise<void>;
 }
 
 export interface RunningDaemon {
@@ -24,6 +35,9 @@ export interface RunningDaemon {
   server: Server;
   runtime: ClawhipRuntime;
   tmux: TmuxMonitor;
+  github: GithubPoller | undefined;
+  workspace: WorkspaceMonitor | undefined;
+  update: UpdateChecker | undefined;
   close(): Promise<void>;
 }
 
@@ -34,31 +48,76 @@ export interface RunningDaemon {
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const runtime = await ClawhipRuntime.start(options);
   const log = options.log ?? ((level: string, message: string) => process.stderr.write(`clawhip ${level}: ${message}\n`));
+  const { monitors } = options.config;
+  const emit = (event: Parameters<ClawhipRuntime["acceptEvent"]>[0]) => runtime.acceptEvent(event);
   const tmux = await TmuxMonitor.start({
     stateDir: options.stateDir,
-    pollIntervalMs: options.config.monitors.tmux.poll_interval_ms,
+    pollIntervalMs: monitors.tmux.poll_interval_ms,
+    configured: monitors.tmux.sessions,
     run: systemRun,
     env: process.env,
     now: () => Date.now(),
-    emit: (event) => runtime.acceptEvent(event),
+    emit,
     log,
   });
+  // The poller runs only for repositories that ask for GitHub events (upstream's rule).
+  const github = monitors.git.repos.some((r) => r.emit_issue_opened || r.emit_pr_status)
+    ? await GithubPoller.start({
+        stateDir: options.stateDir,
+        repos: monitors.git.repos,
+        apiBase: monitors.github_api_base,
+        token: options.githubToken ?? monitors.github_token,
+        intervalMs: monitors.poll_interval_secs * 1000,
+        fetch: options.githubFetch ?? fetch,
+        run: systemRun,
+        env: process.env,
+        now: () => Date.now(),
+        emit,
+        log,
+      })
+    : undefined;
+  const workspace =
+    monitors.workspace.length > 0
+      ? await WorkspaceMonitor.start({
+          monitors: monitors.workspace,
+          defaultPollIntervalSecs: monitors.poll_interval_secs,
+          now: () => Date.now(),
+          emit,
+          log,
+        })
+      : undefined;
+  const update = options.config.update.enabled
+    ? new UpdateChecker({
+        config: options.config.update,
+        packageName: PACKAGE_NAME,
+        currentVersion: VERSION,
+        fetch: options.githubFetch ?? fetch,
+        now: () => Date.now(),
+        emit,
+        install: options.installUpdate ?? ((version) => npmInstall(options.config.update.registry, version)),
+        log,
+      })
+    : undefined;
   const cron = new CronRunner(options.config.cron.jobs, {
     pollIntervalMs: options.config.cron.poll_interval_secs * 1000,
     now: () => Date.now(),
-    emit: (event) => runtime.acceptEvent(event),
+    emit,
     log,
   });
   const token = options.token ?? options.config.daemon.token;
   const handler = createIngressHandler({
     runtime: () => runtime,
     tmux: () => tmux,
+    update: () => update,
     healthExtra: () => ({
       token_source: options.discordToken ? "env" : options.config.providers.discord?.token ? "config" : "missing",
       webhook_routes_configured: options.config.routes.some((r) => r.webhook !== undefined || r.slack_webhook !== undefined),
       port: listening,
       daemon_base_url: options.config.daemon.base_url ?? null,
       registered_tmux_sessions: tmux.size,
+      configured_tmux_monitors: monitors.tmux.sessions.length,
+      github_poller_repos: github?.repoCount ?? 0,
+      workspace_monitors: monitors.workspace.length,
       configured_cron_jobs: options.config.cron.jobs.length,
       github_webhook_configured: (options.githubSecret ?? options.config.github.webhook_secret) !== undefined,
     }),
@@ -96,12 +155,16 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     });
   } catch (error) {
     cron.close();
+    await update?.close();
+    await github?.close();
+    await workspace?.close();
     await tmux.close();
     await runtime.stop();
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
   listening = port;
+  update?.start();
   const host = bind.includes(":") ? `[${bind}]` : bind;
   return {
     url: `http://${host}:${port}`,
@@ -109,12 +172,29 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     server,
     runtime,
     tmux,
+    github,
+    workspace,
+    update,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
       cron.close();
+      await update?.close();
+      await github?.close();
+      await workspace?.close();
       await tmux.close();
       await runtime.stop();
     },
   };
+}
+
+/** `npm install -g <package>@<version>` from the configured registry; its output's tail is the error. */
+function npmInstall(registry: string, version: string): Promise<void> {
+  const args = ["install", "-g", "--registry", registry, `${PACKAGE_NAME}@${version}`];
+  return new Promise((resolvePromise, reject) => {
+    execFile("npm", args, { timeout: 10 * 60_000, encoding: "utf8" }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`npm install failed: ${(stderr || stdout || error.message).trim().slice(-300)}`));
+      else resolvePromise();
+    });
+  });
 }

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfigObject } from "../route/config-file.js";
+import { VERSION } from "../version.js";
 import { type RunningDaemon, startDaemon } from "./daemon.js";
 
 let daemon: RunningDaemon;
@@ -331,5 +332,20 @@ describe("item 9: the daemon's connection cap and timeouts come from [daemon]", 
   it("item 9: headers_timeout_ms above request_timeout_ms is a config error", () => {
     const parsed = parseConfigObject({ daemon: { headers_timeout_ms: 5000, request_timeout_ms: 1000 } });
     expect(parsed).toEqual({ ok: false, error: expect.stringContaining("headers_timeout_ms must not exceed request_timeout_ms") });
+  });
+});
+
+describe("update routes without [update].enabled", () => {
+  it("status says nothing is pending; approve and dismiss are 400; GET-only and POST-only; the token is required", async () => {
+    const status = await fetch(`${daemon.url}/api/update/status`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect([status.status, await status.json()]).toEqual([200, { pending: false, current_version: VERSION }]);
+    expect(await post("/api/update/approve", "{}")).toEqual({
+      status: 400,
+      body: { ok: false, error: "no pending update to approve ([update].enabled is false)" },
+    });
+    expect((await post("/api/update/dismiss", "{}")).status).toBe(400);
+    expect((await post("/api/update/status", "{}")).status).toBe(405);
+    expect((await fetch(`${daemon.url}/api/update/approve`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(405);
+    expect((await fetch(`${daemon.url}/api/update/status`)).status).toBe(401);
   });
 });

@@ -4,6 +4,8 @@ import { hasBearer, RequestTargetError, requestTarget } from "@clawbridge/plugin
 import type { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
 import { githubSignatureValid } from "../sources/github-webhook.js";
 import { type TmuxMonitor, TmuxRegistrationError } from "../sources/tmux-monitor.js";
+import { type UpdateChecker, UpdateError } from "../sources/update-checker.js";
+import { VERSION } from "../version.js";
 import type { IngressSurface } from "./accept.js";
 import { BodyTooLargeError, readBody, sendJson } from "./http-io.js";
 import { IngressBatcher } from "./ingress-batcher.js";
@@ -26,6 +28,12 @@ export const HEALTH_PATH = "/health";
 export const GITHUB_PATH = "/github";
 export const TMUX_REGISTER_PATH = "/api/tmux/register";
 export const TMUX_LIST_PATH = "/api/tmux";
+/** The update lifecycle: `GET` status, `POST` approve and dismiss (a Map: a request path is never a prototype lookup). */
+export const UPDATE_PATHS: ReadonlyMap<string, "GET" | "POST"> = new Map([
+  ["/api/update/status", "GET"],
+  ["/api/update/approve", "POST"],
+  ["/api/update/dismiss", "POST"],
+]);
 
 export interface IngressHandlerOptions {
   /** The runtime, or undefined while it is starting (requests then get 503). */
@@ -43,6 +51,8 @@ export interface IngressHandlerOptions {
   healthExtra?: () => Partial<ClawhipHealth>;
   /** The daemon's tmux monitor; without one (the plugin) the tmux routes are not served. */
   tmux?: () => TmuxMonitor | undefined;
+  /** The daemon's update checker; without one (the plugin) the update routes are not served. */
+  update?: () => UpdateChecker | undefined;
   /** The secret GitHub signs webhook deliveries with; defaults to `[github].webhook_secret`. */
   githubSecret?: string;
   log?: (message: string) => void;
@@ -103,6 +113,11 @@ export function createIngressHandler(options: IngressHandlerOptions) {
     }
     if ((path === TMUX_REGISTER_PATH || path === TMUX_LIST_PATH) && options.tmux) {
       await serveTmux(req, res, path, options);
+      return true;
+    }
+    const updateMethod = UPDATE_PATHS.get(path);
+    if (updateMethod !== undefined && options.update) {
+      await serveUpdate(req, res, path, updateMethod, options);
       return true;
     }
     const surface = path === GITHUB_PATH ? "github" : INGRESS_PATHS.get(path);
@@ -177,6 +192,44 @@ export function createIngressHandler(options: IngressHandlerOptions) {
  * `POST /api/tmux/register` (a registration, persisted before its 202) and `GET /api/tmux` (the
  * registrations). Both need the bearer token when one is configured: a registration names channels.
  */
+async function serveUpdate(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  method: "GET" | "POST",
+  options: IngressHandlerOptions,
+): Promise<void> {
+  const runtime = options.runtime();
+  const checker = options.update?.();
+  if (req.method !== method && !(method === "GET" && req.method === "HEAD")) {
+    fail(res, 405, `method not allowed; use ${method}`, { allow: method });
+    return;
+  }
+  if (!runtime) {
+    fail(res, 503, "clawhip is starting");
+    return;
+  }
+  const token = options.token ?? runtime.config.daemon.token;
+  if (token !== undefined && !hasBearer(req, token)) {
+    fail(res, 401, "unauthorized: send Authorization: Bearer <token>");
+    return;
+  }
+  if (!checker) {
+    // No checker runs: nothing can be pending, and there is nothing to approve or dismiss.
+    if (method === "GET") sendJson(res, 200, { pending: false, current_version: VERSION });
+    else fail(res, 400, `no pending update to ${path.endsWith("approve") ? "approve" : "dismiss"} ([update].enabled is false)`);
+    return;
+  }
+  try {
+    if (method === "GET") sendJson(res, 200, checker.status());
+    else if (path.endsWith("approve")) sendJson(res, 200, { ok: true, updated_to: (await checker.approve()).latest_version });
+    else sendJson(res, 200, { ok: true, dismissed_version: checker.dismiss().latest_version });
+  } catch (error) {
+    if (!(error instanceof UpdateError)) throw error;
+    fail(res, 400, error.message);
+  }
+}
+
 async function serveTmux(req: IncomingMessage, res: ServerResponse, path: string, options: IngressHandlerOptions): Promise<void> {
   const runtime = options.runtime();
   const monitor = options.tmux?.();

@@ -1,7 +1,7 @@
-import { ClawhipTmuxRegistrationSchema } from "@clawbridge/contracts";
+import { ClawhipTmuxRegistrationSchema, ClawhipTmuxSessionMonitorSchema } from "@clawbridge/contracts";
 import { describe, expect, it } from "vitest";
 import { renderEvent } from "../render/render-event.js";
-import { collectKeywordHits, type PaneSnapshot, TmuxWatchState } from "./tmux-core.js";
+import { collectKeywordHits, type PaneSnapshot, resolveConfiguredSessions, TmuxWatchState } from "./tmux-core.js";
 
 const hit = (keyword: string, line: string) => ({ keyword, line });
 
@@ -133,5 +133,67 @@ describe("TmuxWatchState", () => {
     expect(ClawhipTmuxRegistrationSchema.safeParse({ session: "a:b" }).success).toBe(false);
     expect(ClawhipTmuxRegistrationSchema.safeParse({ session: "ok", stale_minutes: -1 }).success).toBe(false);
     expect(ClawhipTmuxRegistrationSchema.parse({ session: "__proto__" }).session).toBe("__proto__");
+  });
+});
+
+const cfg = (session: string, channel: string, keyword: string) =>
+  ClawhipTmuxSessionMonitorSchema.parse({ session, channel, keywords: [keyword] });
+
+/** upstream source/tmux.rs `resolve_monitored_sessions_*`: [monitors, live sessions, expected session → channel/keywords]. */
+describe("[[monitors.tmux.sessions]] resolved against the live sessions", () => {
+  it.each([
+    [
+      "expands_glob_patterns_to_actual_sessions",
+      [cfg("rcc-*", "alerts", "panic")],
+      ["rcc-api", "rcc-web", "other"],
+      { "rcc-api": ["alerts", "panic"], "rcc-web": ["alerts", "panic"] },
+    ],
+    [
+      "keeps_keywords_isolated_per_actual_session",
+      [cfg("rcc-*", "rcc-alerts", "panic"), cfg("omx-*", "omx-alerts", "error")],
+      ["rcc-prod", "omx-prod"],
+      { "omx-prod": ["omx-alerts", "error"], "rcc-prod": ["rcc-alerts", "panic"] },
+    ],
+    [
+      "keeps_exact_sessions_when_listing_is_unavailable",
+      [cfg("exact-session", "alerts", "panic"), cfg("rcc-*", "alerts", "panic")],
+      undefined,
+      { "exact-session": ["alerts", "panic"] },
+    ],
+    [
+      "prefers_exact_match_over_glob_overlap",
+      [cfg("*", "default-alerts", "error"), cfg("rcc-api", "rcc-alerts", "panic")],
+      ["rcc-api"],
+      { "rcc-api": ["rcc-alerts", "panic"] },
+    ],
+    [
+      "prefers_more_specific_glob_over_broader_glob",
+      [cfg("*", "default-alerts", "error"), cfg("rcc-*", "rcc-alerts", "panic")],
+      ["rcc-api", "omx-api"],
+      { "omx-api": ["default-alerts", "error"], "rcc-api": ["rcc-alerts", "panic"] },
+    ],
+    [
+      "breaks_same_literal_ties_with_fewer_wildcards",
+      [cfg("*abc*", "broad-alerts", "error"), cfg("abc*", "specific-alerts", "panic")],
+      ["abc-prod"],
+      { "abc-prod": ["specific-alerts", "panic"] },
+    ],
+  ])("%s", (_name, monitors, live, expected) => {
+    const resolved = resolveConfiguredSessions(monitors, live === undefined ? undefined : new Set(live), "2026-04-02T00:00:00Z");
+    const got = Object.fromEntries([...resolved].map(([session, r]) => [session, [r.channel, ...r.keywords]]));
+    expect(got).toEqual(expected);
+    for (const [session, r] of resolved) {
+      expect(r.session).toBe(session);
+      expect(ClawhipTmuxRegistrationSchema.safeParse(r).success).toBe(true);
+    }
+  });
+
+  it("config monitors carry upstream's defaults (keyword window 30 s, stale after 10 min) and refuse a ':' in the name", () => {
+    expect(ClawhipTmuxSessionMonitorSchema.parse({ session: "api-*" })).toMatchObject({
+      keywords: [],
+      keyword_window_secs: 30,
+      stale_minutes: 10,
+    });
+    expect(ClawhipTmuxSessionMonitorSchema.safeParse({ session: "a:b" }).success).toBe(false);
   });
 });

@@ -1,5 +1,11 @@
-import type { ClawhipTmuxKeywordPayload, ClawhipTmuxRegistration, ClawhipTmuxStalePayload } from "@clawbridge/contracts";
+import type {
+  ClawhipTmuxKeywordPayload,
+  ClawhipTmuxRegistration,
+  ClawhipTmuxSessionMonitor,
+  ClawhipTmuxStalePayload,
+} from "@clawbridge/contracts";
 import type { IncomingEvent } from "../normalize/incoming.js";
+import { globMatch } from "../route/glob.js";
 
 /** Lines the clawhip launchers themselves print: a keyword in them is not the agent's output. */
 const LAUNCHER_NOISE = [
@@ -200,4 +206,50 @@ export class TmuxWatchState {
     }
     return [eventFor(registration, "tmux.keyword", payload)];
   }
+}
+
+/** How precisely a configured session pattern names a session: an exact name, then more literal characters, then fewer `*`. */
+function specificity(pattern: string): [number, number, number] {
+  const stars = [...pattern].filter((c) => c === "*").length;
+  return [stars === 0 ? 1 : 0, pattern.length - stars, -stars];
+}
+
+function outranks(a: [number, number, number], b: [number, number, number]): boolean {
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return (a[i] as number) > (b[i] as number);
+  return false;
+}
+
+/**
+ * `[[monitors.tmux.sessions]]` → the registrations they make of the live sessions: a pattern with `*`
+ * watches each session it matches, the most specific monitor winning an overlap (an earlier one wins a
+ * tie). An exact name is watched even when the session list is unavailable or lacks it (the poll then
+ * finds it gone); a pattern matching nothing watches nothing.
+ */
+export function resolveConfiguredSessions(
+  monitors: readonly ClawhipTmuxSessionMonitor[],
+  available: ReadonlySet<string> | undefined,
+  registeredAt: string,
+): Map<string, ClawhipTmuxRegistration> {
+  const chosen = new Map<string, { rank: [number, number, number]; registration: ClawhipTmuxRegistration }>();
+  for (const monitor of monitors) {
+    const rank = specificity(monitor.session);
+    const matched = [...(available ?? [])].filter((session) => globMatch(monitor.session, session)).sort();
+    const sessions = matched.length > 0 ? matched : monitor.session.includes("*") ? [] : [monitor.session];
+    for (const session of sessions) {
+      const known = chosen.get(session);
+      if (known !== undefined && !outranks(rank, known.rank)) continue;
+      const registration: ClawhipTmuxRegistration = {
+        session,
+        keywords: monitor.keywords,
+        keyword_window_secs: monitor.keyword_window_secs,
+        stale_minutes: monitor.stale_minutes,
+        registered_at: registeredAt,
+      };
+      if (monitor.channel) registration.channel = monitor.channel;
+      if (monitor.mention) registration.mention = monitor.mention;
+      if (monitor.format) registration.format = monitor.format;
+      chosen.set(session, { rank, registration });
+    }
+  }
+  return new Map([...chosen].map(([session, { registration }]) => [session, registration]));
 }

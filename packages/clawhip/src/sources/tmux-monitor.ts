@@ -4,17 +4,20 @@ import {
   type ClawhipTmuxRegistration,
   ClawhipTmuxRegistrationSchema,
   ClawhipTmuxRegistryFileSchema,
+  type ClawhipTmuxSessionMonitor,
 } from "@clawbridge/contracts";
 import { readJsonFile, writeJsonAtomic } from "@clawbridge/plugin-host";
 import type { HookContextDeps } from "../hooks/hook-context.js";
 import type { IncomingEvent } from "../normalize/incoming.js";
-import { type PaneSnapshot, TmuxWatchState } from "./tmux-core.js";
+import { type PaneSnapshot, resolveConfiguredSessions, TmuxWatchState } from "./tmux-core.js";
 
 export const TMUX_REGISTRY_FILE = "tmux-registrations.json";
 
 export interface TmuxMonitorOptions {
   stateDir: string;
   pollIntervalMs: number;
+  /** `[[monitors.tmux.sessions]]`: watched whenever they are live; a `tmux watch` of the same session wins. */
+  configured?: readonly ClawhipTmuxSessionMonitor[];
   run: HookContextDeps["run"];
   env: NodeJS.ProcessEnv;
   now: () => number;
@@ -29,9 +32,11 @@ export class TmuxRegistrationError extends Error {
 }
 
 /**
- * Watches registered tmux sessions: polls their panes, turns new output into `tmux.keyword` events and
- * quiet panes into `tmux.stale` events. Registrations are written to the state folder before they are
- * acknowledged, so they survive a restart; a registration ends when its tmux session is gone.
+ * Watches registered tmux sessions and the sessions `[[monitors.tmux.sessions]]` declares: polls their
+ * panes, turns new output into `tmux.keyword` events and quiet panes into `tmux.stale` events.
+ * Registrations are written to the state folder before they are acknowledged, so they survive a
+ * restart; a registration ends when its tmux session is gone. Config monitors need no registration:
+ * each poll resolves them against the live sessions.
  */
 export class TmuxMonitor {
   readonly #options: TmuxMonitorOptions;
@@ -39,6 +44,8 @@ export class TmuxMonitor {
   readonly #state = new TmuxWatchState();
   /** When each session's panes were last read: a watcher is only live after its first look. */
   readonly #polledAt = new Map<string, string>();
+  /** The config monitors' live sessions at the last poll, with when each was first seen live. */
+  #configActive = new Map<string, ClawhipTmuxRegistration>();
   #timer: NodeJS.Timeout | undefined;
   #polling: Promise<void> | undefined;
   #closed = false;
@@ -51,14 +58,15 @@ export class TmuxMonitor {
     return join(this.#options.stateDir, TMUX_REGISTRY_FILE);
   }
 
-  static async start(options: TmuxMonitorOptions): Promise<TmuxMonitor> {
+  /** Loads the registrations; `schedule: false` leaves the polling to `pollOnce` (tests). */
+  static async start(options: TmuxMonitorOptions, schedule = true): Promise<TmuxMonitor> {
     const monitor = new TmuxMonitor(options);
     const read = await readJsonFile(monitor.#path, ClawhipTmuxRegistryFileSchema);
     if (read.status === "ok")
       for (const registration of read.value.registrations) monitor.#registrations.set(registration.session, registration);
     if (read.status === "corrupt") options.log("error", `tmux registrations unreadable (${read.reason}); kept as ${read.movedTo}`);
     if (monitor.#registrations.size > 0) options.log("info", `watching ${monitor.#registrations.size} tmux session(s) registered earlier`);
-    monitor.#schedule();
+    if (schedule) monitor.#schedule();
     return monitor;
   }
 
@@ -66,12 +74,19 @@ export class TmuxMonitor {
     return [...this.#registrations.values()].sort((a, b) => a.session.localeCompare(b.session));
   }
 
-  /** The registrations with the time each was last polled, for `GET /api/tmux`. */
+  /** The registrations and the config monitors' live sessions, with the time each was last polled, for `GET /api/tmux`. */
   status(): ClawhipTmuxList["registrations"] {
-    return this.list().map((r) => {
-      const polled = this.#polledAt.get(r.session);
-      return polled === undefined ? r : { ...r, last_polled_at: polled };
-    });
+    const entries: ClawhipTmuxList["registrations"] = [];
+    for (const [source, list] of [
+      ["cli-watch", this.list()],
+      ["config-monitor", [...this.#configActive.values()].filter((r) => !this.#registrations.has(r.session))],
+    ] as const) {
+      for (const r of list) {
+        const polled = this.#polledAt.get(r.session);
+        entries.push({ ...r, registration_source: source, ...(polled === undefined ? {} : { last_polled_at: polled }) });
+      }
+    }
+    return entries.sort((a, b) => a.session.localeCompare(b.session));
   }
 
   get size(): number {
@@ -100,7 +115,7 @@ export class TmuxMonitor {
   #schedule(): void {
     if (this.#closed) return;
     this.#timer = setTimeout(() => {
-      this.#polling = this.#poll()
+      this.#polling = this.pollOnce()
         .catch((error: Error) => this.#options.log("error", `tmux poll failed: ${error.message}`))
         .finally(() => this.#schedule());
     }, this.#options.pollIntervalMs);
@@ -132,17 +147,50 @@ export class TmuxMonitor {
     return panes;
   }
 
-  async #poll(): Promise<void> {
+  /** The config monitors' sessions now (resolved against `tmux list-sessions`), each first-seen time kept. */
+  async #configuredSessions(): Promise<Map<string, ClawhipTmuxRegistration>> {
+    const configured = this.#options.configured ?? [];
+    if (configured.length === 0) return new Map();
+    const listed = await this.#tmux(["list-sessions", "-F", "#{session_name}"]);
+    const available = listed.ok
+      ? new Set(
+          listed.stdout
+            .split("\n")
+            .map((line) => line.trim())
+            .filter((line) => line !== ""),
+        )
+      : undefined;
+    const resolved = resolveConfiguredSessions(configured, available, new Date(this.#options.now()).toISOString());
+    for (const [session, registration] of resolved) {
+      const seen = this.#configActive.get(session)?.registered_at;
+      if (seen !== undefined) registration.registered_at = seen;
+    }
+    return resolved;
+  }
+
+  /** One look at every watched session's panes. */
+  async pollOnce(): Promise<void> {
     const ended: string[] = [];
-    for (const registration of this.list()) {
+    const fromConfig = await this.#configuredSessions();
+    const live = new Map<string, ClawhipTmuxRegistration>();
+    const watched = new Map(fromConfig);
+    for (const registration of this.list()) watched.set(registration.session, registration);
+    for (const registration of [...watched.values()].sort((a, b) => a.session.localeCompare(b.session))) {
       const exists = await this.#tmux(["has-session", "-t", `=${registration.session}`]);
       const now = this.#options.now();
       const panes = exists.ok ? await this.#snapshot(registration.session) : undefined;
       const events = panes === undefined ? this.#state.end(registration, now) : this.#state.observe(registration, panes, now);
-      if (panes === undefined) ended.push(registration.session);
-      else this.#polledAt.set(registration.session, new Date(now).toISOString());
+      const registered = this.#registrations.has(registration.session);
+      if (panes === undefined) {
+        if (registered) ended.push(registration.session);
+        else this.#polledAt.delete(registration.session);
+      } else {
+        this.#polledAt.set(registration.session, new Date(now).toISOString());
+        if (!registered) live.set(registration.session, registration);
+      }
       for (const event of events) await this.#options.emit(event);
     }
+    this.#configActive = live;
     if (ended.length > 0) {
       const next = new Map(this.#registrations);
       for (const session of ended) next.delete(session);

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { ClawhipMonitorsSchema } from "./monitors.js";
+import { ClawhipUpdateSchema } from "./update.js";
 
 /** Message formats every renderer supports. */
 export const ClawhipFormatSchema = z.enum(["compact", "alert", "inline", "raw"]);
@@ -130,11 +132,6 @@ export const ClawhipGithubSchema = z.strictObject({
   webhook_secret: z.string().min(16, "github webhook_secret: at least 16 characters").optional(),
 });
 
-/** `[monitors.tmux]`: how often the daemon looks at the panes of registered tmux sessions. */
-export const ClawhipMonitorsSchema = z.looseObject({
-  tmux: z.looseObject({ poll_interval_ms: z.number().int().min(50).max(60_000).default(1000) }).default({ poll_interval_ms: 1000 }),
-});
-
 /**
  * One `[[cron.jobs]]` entry: a message the daemon posts on a five-field cron schedule (minute hour
  * day-of-month month day-of-week), or when `clawhip cron run <id>` asks. Times are UTC, as upstream's.
@@ -185,7 +182,8 @@ export const ClawhipConfigSchema = z.looseObject({
   }),
   providers: z.looseObject({ discord: ClawhipDiscordProviderSchema.optional() }).default({}),
   github: ClawhipGithubSchema.default({}),
-  monitors: ClawhipMonitorsSchema.default({ tmux: { poll_interval_ms: 1000 } }),
+  monitors: ClawhipMonitorsSchema.prefault({}),
+  update: ClawhipUpdateSchema.prefault({}),
   cron: ClawhipCronSchema.default({ poll_interval_secs: 30, jobs: [] }),
 });
 export type ClawhipConfigInput = z.input<typeof ClawhipConfigSchema>;

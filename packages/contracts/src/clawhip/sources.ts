@@ -71,6 +71,10 @@ export const ClawhipGithubCiPayloadSchema = z.object({
   sha: text,
   url: text,
   branch: text.optional(),
+  /** The poller's: the workflow run a check belongs to, its job count, and whether all its jobs ended. */
+  run_id: text.optional(),
+  run_job_count: count.optional(),
+  run_all_terminal: z.boolean().optional(),
 });
 export type ClawhipGithubCiPayload = z.infer<typeof ClawhipGithubCiPayloadSchema>;
 
@@ -163,9 +167,15 @@ export type ClawhipTmuxRegistrationInput = z.input<typeof ClawhipTmuxRegistratio
 export const ClawhipTmuxRegistryFileSchema = z.strictObject({ registrations: z.array(ClawhipTmuxRegistrationSchema) });
 export type ClawhipTmuxRegistryFile = z.output<typeof ClawhipTmuxRegistryFileSchema>;
 
-/** `GET /api/tmux`: each registration, and when the monitor last looked at its panes (not yet: absent). */
+/** `GET /api/tmux`: each registration and live config-monitored session, and when the monitor last looked at its panes (not yet: absent). */
 export const ClawhipTmuxListSchema = z.object({
   ok: z.literal(true),
-  registrations: z.array(ClawhipTmuxRegistrationSchema.extend({ last_polled_at: z.string().optional() })),
+  registrations: z.array(
+    ClawhipTmuxRegistrationSchema.extend({
+      last_polled_at: z.string().optional(),
+      /** `cli-watch`: registered through `tmux watch` / `/api/tmux/register`; `config-monitor`: `[[monitors.tmux.sessions]]`. */
+      registration_source: z.enum(["cli-watch", "config-monitor"]).optional(),
+    }),
+  ),
 });
 export type ClawhipTmuxList = z.output<typeof ClawhipTmuxListSchema>;

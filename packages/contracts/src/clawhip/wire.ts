@@ -39,6 +39,9 @@ export const ClawhipHealthSchema = z.object({
   port: z.number().int().min(0).max(65535).optional(),
   daemon_base_url: z.string().nullable().optional(),
   registered_tmux_sessions: z.number().int().min(0).optional(),
+  configured_tmux_monitors: z.number().int().min(0).optional(),
+  github_poller_repos: z.number().int().min(0).optional(),
+  workspace_monitors: z.number().int().min(0).optional(),
   configured_cron_jobs: z.number().int().min(0).optional(),
   github_webhook_configured: z.boolean().optional(),
 });
