@@ -347,5 +347,12 @@ describe("update routes without [update].enabled", () => {
     expect((await post("/api/update/status", "{}")).status).toBe(405);
     expect((await fetch(`${daemon.url}/api/update/approve`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(405);
     expect((await fetch(`${daemon.url}/api/update/status`)).status).toBe(401);
+    // What a web page can send without a preflight (a form post) is refused before anything runs.
+    const form = await fetch(`${daemon.url}/api/update/approve`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/x-www-form-urlencoded" },
+      body: "a=1",
+    });
+    expect(form.status).toBe(415);
   });
 });

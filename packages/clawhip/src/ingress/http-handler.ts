@@ -214,6 +214,12 @@ async function serveUpdate(
     fail(res, 401, "unauthorized: send Authorization: Bearer <token>");
     return;
   }
+  // A web page can POST a form to the loopback daemon without a preflight, but never as JSON: approve
+  // (which runs npm) and dismiss take JSON only, so a tokenless daemon is not driven from a browser.
+  if (method === "POST" && !isJsonContentType(req.headers["content-type"])) {
+    fail(res, 415, `unsupported content type '${req.headers["content-type"] ?? ""}': expected application/json`);
+    return;
+  }
   if (!checker) {
     // No checker runs: nothing can be pending, and there is nothing to approve or dismiss.
     if (method === "GET") sendJson(res, 200, { pending: false, current_version: VERSION });
