@@ -4,6 +4,7 @@ import { backoffDelay } from "./backoff.js";
 import { CircuitBreaker } from "./circuit-breaker.js";
 import type { Clock } from "./clock.js";
 import { describeTarget } from "./redact-target.js";
+import { type Delivery, RoutineBatcher } from "./routine-batch.js";
 import type { SendResult } from "./send-job.js";
 import type { SpoolJournal } from "./spool-journal.js";
 import { TokenBucket } from "./token-bucket.js";
@@ -26,11 +27,16 @@ export interface DispatcherOptions {
   deadLetterPath: string;
   log: (level: "info" | "warn" | "error", message: string) => void;
   random?: () => number;
+  /**
+   * `[dispatch].routine_batch_window_secs` in ms; 0 or absent sends every job as it comes. Jobs that
+   * carry a `batch` group then wait (already spooled) for their group's window to close.
+   */
+  routineBatchWindowMs?: number;
 }
 
 interface Lane {
   name: string;
-  queue: ClawhipDeliveryJob[];
+  queue: Delivery[];
   running: boolean;
   breaker: CircuitBreaker;
   bucket: TokenBucket;
@@ -52,6 +58,8 @@ export class Dispatcher {
   readonly #abort = new AbortController();
   readonly #idleWaiters = new Set<() => void>();
   readonly #recording = new Set<Promise<void>>();
+  readonly #batcher: RoutineBatcher | undefined;
+  #batchTimer: Promise<void> | undefined;
   #inFlight = 0;
   delivered = 0;
   dead = 0;
@@ -59,28 +67,57 @@ export class Dispatcher {
 
   constructor(options: DispatcherOptions) {
     this.#options = options;
+    const windowMs = options.routineBatchWindowMs ?? 0;
+    this.#batcher = windowMs > 0 ? new RoutineBatcher(windowMs) : undefined;
   }
 
-  /** Queues jobs that are already durable in the journal. */
+  /**
+   * Queues jobs that are already durable in the journal. A batchable job waits for its group's window
+   * (one that was recovered from the spool after a restart opens a new window): until the window
+   * closes it is only in the journal, so a crash meanwhile loses nothing.
+   */
   submit(jobs: readonly ClawhipDeliveryJob[]): void {
     for (const job of jobs) {
-      const name = laneName(job);
-      let lane = this.#lanes.get(name);
-      if (!lane) {
-        const { policy, clock } = this.#options;
-        lane = {
-          name,
-          queue: [],
-          running: false,
-          breaker: new CircuitBreaker(policy.breakerThreshold, policy.breakerCooldownMs),
-          bucket: new TokenBucket(policy.ratePerSec, policy.rateBurst, clock.now()),
-        };
-        this.#lanes.set(name, lane);
-      }
-      lane.queue.push(job);
       this.#inFlight += 1;
-      if (!lane.running) void this.#run(lane);
+      if (this.#batcher && job.batch) {
+        this.#batcher.add(job, job.batch.key, this.#options.clock.now());
+        continue;
+      }
+      this.#enqueue({ job, members: [job] });
     }
+    if (this.#batcher && this.#batcher.size > 0) this.#batchTimer ??= this.#runBatches(this.#batcher);
+  }
+
+  /** Sends each group as its window closes, until none waits (or the dispatcher stops). */
+  async #runBatches(batcher: RoutineBatcher): Promise<void> {
+    const { clock } = this.#options;
+    try {
+      for (let dueAt = batcher.nextDueAt(); dueAt !== undefined && !this.#abort.signal.aborted; dueAt = batcher.nextDueAt()) {
+        await this.#wait(dueAt - clock.now());
+        if (this.#abort.signal.aborted) break;
+        for (const delivery of batcher.takeDue(clock.now())) this.#enqueue(delivery);
+      }
+    } finally {
+      this.#batchTimer = undefined;
+    }
+  }
+
+  #enqueue(delivery: Delivery): void {
+    const name = laneName(delivery.job);
+    let lane = this.#lanes.get(name);
+    if (!lane) {
+      const { policy, clock } = this.#options;
+      lane = {
+        name,
+        queue: [],
+        running: false,
+        breaker: new CircuitBreaker(policy.breakerThreshold, policy.breakerCooldownMs),
+        bucket: new TokenBucket(policy.ratePerSec, policy.rateBurst, clock.now()),
+      };
+      this.#lanes.set(name, lane);
+    }
+    lane.queue.push(delivery);
+    if (!lane.running) void this.#run(lane);
   }
 
   get pending(): number {
@@ -93,9 +130,13 @@ export class Dispatcher {
     return new Promise((resolvePromise) => this.#idleWaiters.add(resolvePromise));
   }
 
-  /** Stops the lanes; resolves once every delivery already made is recorded in the journal. */
+  /**
+   * Stops the lanes and the batch windows (what waits stays in the journal for the next start);
+   * resolves once every delivery already made is recorded in the journal.
+   */
   async stop(): Promise<void> {
     this.#abort.abort();
+    await this.#batchTimer;
     while (this.#lanesRunning() || this.#recording.size > 0) {
       await Promise.allSettled([...this.#recording]);
       if (this.#lanesRunning()) await new Promise((r) => setImmediate(r));
@@ -124,7 +165,7 @@ export class Dispatcher {
     let attempt = 0;
     try {
       while (lane.queue.length > 0 && !signal.aborted) {
-        const job = lane.queue[0] as ClawhipDeliveryJob;
+        const { job, members } = lane.queue[0] as Delivery;
         await this.#wait(lane.breaker.waitMs(clock.now()));
         for (let wait = lane.bucket.take(clock.now()); wait > 0 && !signal.aborted; wait = lane.bucket.take(clock.now())) {
           await this.#wait(wait);
@@ -136,19 +177,19 @@ export class Dispatcher {
           // The `done` line goes to the file now, in the turn the 2xx arrived: a crash can re-send
           // only a delivery whose answer had not arrived yet (at most one per lane). The lane moves on
           // meanwhile; the delivery counts, and idle() settles, once the line is durable.
-          const recorded = journal.append([{ t: "done", key: job.key }]);
+          const recorded = journal.append(members.map((member) => ({ t: "done" as const, key: member.key })));
           journal.flush();
           lane.breaker.success();
           attempt = 0;
           lane.queue.shift();
           this.#track(recorded).then(
             () => {
-              this.delivered += 1;
-              this.#settle();
+              this.delivered += members.length;
+              this.#settle(members.length);
             },
             (error: Error) => {
               log("error", `could not record delivery of ${job.event_id}: ${error.message}; it may be sent again after a restart`);
-              this.#settle();
+              this.#settle(members.length);
             },
           );
           continue;
@@ -156,17 +197,18 @@ export class Dispatcher {
         if (signal.aborted) break;
         if (!result.retryable) {
           log("error", `giving up on ${job.event_kind} ${job.event_id} → ${describeTarget(job.target)}: ${result.reason}`);
+          // A batch is dead-lettered as the jobs it was made of, so each can be replayed on its own.
+          const at = new Date(clock.now()).toISOString();
           await appendFile(
             this.#options.deadLetterPath,
-            `${JSON.stringify({ job, reason: result.reason, at: new Date(clock.now()).toISOString() })}\n`,
-            {
-              mode: 0o600,
-            },
+            members.map((member) => `${JSON.stringify({ job: member, reason: result.reason, at })}\n`).join(""),
+            { mode: 0o600 },
           );
-          await journal.append([{ t: "dead", key: job.key, reason: result.reason }]);
-          this.dead += 1;
+          await journal.append(members.map((member) => ({ t: "dead" as const, key: member.key, reason: result.reason })));
+          this.dead += members.length;
           attempt = 0;
-          this.#finish(lane);
+          lane.queue.shift();
+          this.#settle(members.length);
           continue;
         }
         attempt += 1;
@@ -176,19 +218,14 @@ export class Dispatcher {
         await this.#wait(delay);
       }
     } catch (error) {
-      log("error", `delivery lane ${describeTarget((lane.queue[0] as ClawhipDeliveryJob).target)} stopped: ${(error as Error).message}`);
+      log("error", `delivery lane ${describeTarget((lane.queue[0] as Delivery).job.target)} stopped: ${(error as Error).message}`);
     } finally {
       lane.running = false;
     }
   }
 
-  #finish(lane: Lane): void {
-    lane.queue.shift();
-    this.#settle();
-  }
-
-  #settle(): void {
-    this.#inFlight -= 1;
+  #settle(count: number): void {
+    this.#inFlight -= count;
     if (this.#inFlight === 0) {
       for (const resolvePromise of this.#idleWaiters) resolvePromise();
       this.#idleWaiters.clear();

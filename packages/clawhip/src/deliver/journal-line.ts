@@ -24,6 +24,7 @@ export function serializeJournalLine(line: ClawhipJournalLine): string {
     `{"t":"job","job":{"key":${jsonString(job.key)},"event_id":${jsonString(job.event_id)},` +
     `"event_kind":${jsonString(job.event_kind)},"sink":${jsonString(job.sink)},` +
     `"target":{"kind":${jsonString(job.target.kind)},"value":${jsonString(job.target.value)}},` +
-    `"format":${jsonString(job.format)},"content":${jsonString(job.content)},"accepted_at":${jsonString(job.accepted_at)}}}`
+    `"format":${jsonString(job.format)},"content":${jsonString(job.content)},"accepted_at":${jsonString(job.accepted_at)}` +
+    (job.batch ? `,"batch":{"key":${jsonString(job.batch.key)},"body":${jsonString(job.batch.body)}}}}` : "}}")
   );
 }

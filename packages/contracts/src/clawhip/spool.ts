@@ -15,6 +15,11 @@ export const ClawhipDeliveryJobSchema = z.object({
   format: ClawhipFormatSchema,
   content: z.string(),
   accepted_at: z.string(),
+  /**
+   * Set when the delivery may be batched with others (`[dispatch].routine_batch_window_secs`): the
+   * group it joins, and its text without the mention (what a batched message is made of).
+   */
+  batch: z.object({ key: z.string().min(1), body: z.string() }).optional(),
 });
 export type ClawhipDeliveryJob = z.infer<typeof ClawhipDeliveryJobSchema>;
 
