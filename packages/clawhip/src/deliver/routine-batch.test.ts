@@ -41,6 +41,29 @@ const job = (n: number, over: Partial<ClawhipDeliveryJob> = {}): ClawhipDelivery
   ...over,
 });
 
+describe("[dispatch] in the config (upstream config.rs dispatch tests)", () => {
+  it.each([
+    [{ routine_batch_window_secs: 9 }, { ok: 9 }],
+    [{ routine_batch_window_secs: 0 }, { ok: 0 }],
+    [undefined, { ok: 0 }],
+    [{ ci_batch_window_secs: 90 }, { ok: 0 }],
+    [{ routine_batch_window_secs: -1 }, { error: "dispatch.routine_batch_window_secs: must be 0 (off) or more" }],
+    [{ routine_batch_window_secs: 1.5 }, { error: "dispatch.routine_batch_window_secs: must be a whole number of seconds" }],
+    [{ routine_batch_window_secs: "5" }, { error: "dispatch.routine_batch_window_secs: must be a whole number of seconds" }],
+    [{ routine_batch_window_secs: 3601 }, { error: "dispatch.routine_batch_window_secs: must be at most 3600" }],
+    [{ ci_batch_window_secs: 0 }, { error: "dispatch.ci_batch_window_secs: must be at least 1" }],
+    [{ routine_batch_window: 5 }, { error: 'dispatch: Unrecognized key: "routine_batch_window"' }],
+  ] as const)("%j → %j", (dispatch, want) => {
+    const parsed = parseConfigObject(dispatch === undefined ? {} : { dispatch });
+    if ("ok" in want) {
+      expect(parsed.ok && parsed.config.dispatch.routine_batch_window_secs).toBe(want.ok);
+    } else {
+      expect(parsed.ok).toBe(false);
+      expect(!parsed.ok && parsed.error).toBe(`invalid clawhip config: ${want.error}`);
+    }
+  });
+});
+
 describe("combineRoutineBatch", () => {
   it("one job goes out as it is, mention included (upstream: a batch of one is a normal delivery)", () => {
     const one = job(1);

@@ -199,7 +199,22 @@ export type ClawhipCronState = z.output<typeof ClawhipCronStateSchema>;
  * break, without the mention). 0 turns batching off.
  */
 export const ClawhipDispatchSchema = z.strictObject({
-  routine_batch_window_secs: z.number().int().min(0).max(3600).default(0),
+  routine_batch_window_secs: z
+    .number({ error: "must be a whole number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(0, "must be 0 (off) or more")
+    .max(3600, "must be at most 3600")
+    .default(0),
+  /**
+   * Upstream's window for aggregating the CI jobs of one workflow run. Accepted (and checked as
+   * upstream checks it) so upstream configs load; CI events are not aggregated here: each is sent as
+   * it comes, never held by the routine batch either.
+   */
+  ci_batch_window_secs: z
+    .number({ error: "must be a whole number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(1, "must be at least 1")
+    .optional(),
 });
 
 /** `[cron]`: how often the daemon checks the schedules, and the jobs. */
