@@ -1,4 +1,4 @@
-import { readFile, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ClawhipDeliveryJob } from "@clawbridge/contracts";
@@ -172,7 +172,14 @@ describe("routine batching through the runtime (spooled, then batched per target
     await runtime.accept("event", keyword("issue-122", "error", "queued"));
     await runtime.accept("event", {
       type: "agent.failed",
-      payload: { agent_name: "codex", session_id: "session-1", project: "clawhip", elapsed_secs: 3, summary: "boom", error_message: "stacktrace" },
+      payload: {
+        agent_name: "codex",
+        session_id: "session-1",
+        project: "clawhip",
+        elapsed_secs: 3,
+        summary: "boom",
+        error_message: "stacktrace",
+      },
     });
     await receiver.waitFor((r) => r.length === 1, 10_000, "the failure");
     expect(contents()[0]).toContain("agent codex");

@@ -1,6 +1,6 @@
 import type { ClawhipConfig, ClawhipEvent, ClawhipFormat, ClawhipRoute, ClawhipSink, ClawhipTargetKind } from "@clawbridge/contracts";
-import { lifecycleSuffix } from "../normalize/kinds.js";
 import { bypassesRoutineBatch, routineBatchKey } from "../deliver/routine-batch.js";
+import { lifecycleSuffix } from "../normalize/kinds.js";
 import { RenderError, renderEvent } from "../render/render-event.js";
 import { dynamicPieces, literalText, type TemplatePiece, withMention } from "./dynamic-template.js";
 import { globMatch } from "./glob.js";
@@ -157,7 +157,14 @@ export function resolveDeliveries(event: ClawhipEvent, config: RoutingConfig): D
       continue;
     }
     const mention = route?.mention ?? event.mention;
-    const delivery: PlannedDelivery = { route: index, sink, target, format, content: withMention(mention, rendered.body), body: rendered.body };
+    const delivery: PlannedDelivery = {
+      route: index,
+      sink,
+      target,
+      format,
+      content: withMention(mention, rendered.body),
+      body: rendered.body,
+    };
     if (mention !== undefined) delivery.mention = mention;
     if (rendered.pieces) delivery.dynamic = rendered.pieces;
     // Upstream batches Discord deliveries only; a Slack message goes out as it comes.

@@ -43,7 +43,10 @@ describe("finding dynamic tokens (upstream dynamic_tokens.rs render_template)", 
   it.each([
     ["build {sh:printf hi}", ["build ", { token: "sh:printf hi" }]],
     ["{now} and {iso_time}", [{ token: "now" }, " and ", { token: "iso_time" }]],
-    ["{env:HOME}{file_tail:/tmp/x:3}{tmux_tail:dev:0.0:20}", [{ token: "env:HOME" }, { token: "file_tail:/tmp/x:3" }, { token: "tmux_tail:dev:0.0:20" }]],
+    [
+      "{env:HOME}{file_tail:/tmp/x:3}{tmux_tail:dev:0.0:20}",
+      [{ token: "env:HOME" }, { token: "file_tail:/tmp/x:3" }, { token: "tmux_tail:dev:0.0:20" }],
+    ],
     ["{unknown} stays, {unclosed", ["{unknown} stays, {unclosed"]],
     ["no tokens", ["no tokens"]],
   ] as const)("%j", (text, pieces) => {
@@ -68,7 +71,11 @@ describe("evaluating tokens", () => {
 
   it("sh runs `sh -lc <command>` with the timeout and output bound; a failure or a timeout leaves the token as written", async () => {
     const { deps, calls } = fakeDeps(async (_command, args) =>
-      args[1] === "printf hi" ? { status: 0, stdout: "hi\n" } : args[1] === "false" ? { status: 1, stdout: "partial" } : { status: null, stdout: "" },
+      args[1] === "printf hi"
+        ? { status: 0, stdout: "hi\n" }
+        : args[1] === "false"
+          ? { status: 1, stdout: "partial" }
+          : { status: null, stdout: "" },
     );
     expect(await expandPieces(dynamicPieces("build {sh:printf hi}"), deps)).toBe("build hi");
     expect(await expandPieces(dynamicPieces("x {sh:false} y"), deps)).toBe("x {sh:false} y");
@@ -117,7 +124,10 @@ describe("evaluating tokens", () => {
       expect(await systemTokenRun("sh", ["-c", "sleep 30"], { timeoutMs: 50, maxBytes: 1024 })).toEqual({ status: null, stdout: "" });
       const big = await systemTokenRun("sh", ["-c", "head -c 200000 /dev/zero | tr '\\000' a"], { timeoutMs: 10_000, maxBytes: 1000 });
       expect(big).toEqual({ status: 0, stdout: "a".repeat(1000) });
-      expect(await systemTokenRun(join(dir, "no-such-program"), [], { timeoutMs: 1000, maxBytes: 10 })).toEqual({ status: null, stdout: "" });
+      expect(await systemTokenRun(join(dir, "no-such-program"), [], { timeoutMs: 1000, maxBytes: 10 })).toEqual({
+        status: null,
+        stdout: "",
+      });
     });
   });
 });
@@ -185,7 +195,13 @@ describe("dynamic tokens through the runtime", () => {
   it("the spool holds the evaluated text before the 202, and that is what is delivered (enabled_shell_token_expands)", async () => {
     const parsed = parseConfigObject({
       routes: [
-        { event: "custom", webhook: `${receiver.url}/api/webhooks/1/on`, template: "build {sh:printf hi} {now}", mention: "<@1>", allow_dynamic_tokens: true },
+        {
+          event: "custom",
+          webhook: `${receiver.url}/api/webhooks/1/on`,
+          template: "build {sh:printf hi} {now}",
+          mention: "<@1>",
+          allow_dynamic_tokens: true,
+        },
         { event: "custom", webhook: `${receiver.url}/api/webhooks/1/off`, template: "build {sh:printf hi}" },
       ],
     });

@@ -18,7 +18,11 @@ export interface TokenRunResult {
 }
 
 /** Runs a command for a token: the deadline and the output bound are the runner's to enforce. */
-export type TokenRun = (command: string, args: readonly string[], limits: { timeoutMs: number; maxBytes: number }) => Promise<TokenRunResult>;
+export type TokenRun = (
+  command: string,
+  args: readonly string[],
+  limits: { timeoutMs: number; maxBytes: number },
+) => Promise<TokenRunResult>;
 
 export interface TokenDeps {
   now: () => number;

@@ -8,9 +8,17 @@ import { until } from "../../test/support/daemon-process.js";
 import { WebhookReceiver } from "../../test/support/webhook-receiver.js";
 import { runCli } from "../cli/program.js";
 import { type RunningDaemon, startDaemon } from "../ingress/daemon.js";
-import { parseConfigObject } from "../route/config-file.js";
 import type { IncomingEvent } from "../normalize/incoming.js";
-import { CronRunner, cronMatches, cronTick, evaluateStateText, HARDENING_SUGGESTIONS, MAX_CATCH_UP_MINUTES, parseCronSchedule } from "./cron.js";
+import { parseConfigObject } from "../route/config-file.js";
+import {
+  CronRunner,
+  cronMatches,
+  cronTick,
+  evaluateStateText,
+  HARDENING_SUGGESTIONS,
+  MAX_CATCH_UP_MINUTES,
+  parseCronSchedule,
+} from "./cron.js";
 
 const at = (iso: string) => new Date(iso);
 const job = (schedule: string, extra: object = {}) =>
@@ -57,7 +65,12 @@ describe("cron schedules (upstream cron.rs)", () => {
     const jobs = [{ job: job("*/5 * * * *"), schedule: parseCronSchedule("*/5 * * * *") }];
     const minute = (iso: string) => Math.floor(Date.parse(iso) / 60_000);
     const start = minute("2026-04-06T09:00:00Z");
-    const { events: due, state } = cronTick(jobs, { last_processed_minute: start, job_fingerprints: {}, zero_backlog_counters: {} }, start + 11, () => undefined);
+    const { events: due, state } = cronTick(
+      jobs,
+      { last_processed_minute: start, job_fingerprints: {}, zero_backlog_counters: {} },
+      start + 11,
+      () => undefined,
+    );
     expect(due).toHaveLength(2);
     expect(due[0]).toEqual({
       kind: "custom",
@@ -74,12 +87,19 @@ describe("cron schedules (upstream cron.rs)", () => {
     });
     expect(state.last_processed_minute).toBe(start + 11);
     const off = [{ job: job("* * * * *", { enabled: false }), schedule: parseCronSchedule("* * * * *") }];
-    expect(cronTick(off, { last_processed_minute: 0, job_fingerprints: {}, zero_backlog_counters: {} }, 10, () => undefined).events).toEqual([]);
+    expect(
+      cronTick(off, { last_processed_minute: 0, job_fingerprints: {}, zero_backlog_counters: {} }, 10, () => undefined).events,
+    ).toEqual([]);
   });
 
   it("after a long outage only the last hour of minutes is caught up", () => {
     const jobs = [{ job: job("* * * * *"), schedule: parseCronSchedule("* * * * *") }];
-    const { events } = cronTick(jobs, { last_processed_minute: 1000, job_fingerprints: {}, zero_backlog_counters: {} }, 1000 + 180, () => undefined);
+    const { events } = cronTick(
+      jobs,
+      { last_processed_minute: 1000, job_fingerprints: {}, zero_backlog_counters: {} },
+      1000 + 180,
+      () => undefined,
+    );
     expect(events).toHaveLength(MAX_CATCH_UP_MINUTES);
   });
 
@@ -87,13 +107,19 @@ describe("cron schedules (upstream cron.rs)", () => {
     const tz = parseConfigObject({
       cron: { jobs: [{ id: "tz", schedule: "* * * * *", kind: "custom-message", message: "m", timezone: "Mars/Olympus" }] },
     });
-    expect(tz.ok || tz.error).toContain("cron.jobs.0.timezone: unknown time zone 'Mars/Olympus' (use an IANA name such as \"UTC\" or \"Europe/Berlin\")");
+    expect(tz.ok || tz.error).toContain(
+      'cron.jobs.0.timezone: unknown time zone \'Mars/Olympus\' (use an IANA name such as "UTC" or "Europe/Berlin")',
+    );
     const dup = parseConfigObject({ cron: { jobs: [job("61 * * * *"), job("* * * * *")] } });
     expect(dup.ok || dup.error).toContain("cron job 'dev-followup': cron value '61' is outside 0..=59");
     expect(dup.ok || dup.error).toContain("cron job 'dev-followup' is defined twice");
-    const reserved = parseConfigObject({ cron: { jobs: [{ id: "__proto__", schedule: "* * * * *", kind: "custom-message", message: "m" }] } });
+    const reserved = parseConfigObject({
+      cron: { jobs: [{ id: "__proto__", schedule: "* * * * *", kind: "custom-message", message: "m" }] },
+    });
     expect(reserved.ok || reserved.error).toContain("cron job id '__proto__' is reserved");
-    expect(parseConfigObject({ cron: { jobs: [{ ...job("* * * * *"), timezone: "Asia/Seoul", state_file: "/tmp/repo.json" }] } }).ok).toBe(true);
+    expect(parseConfigObject({ cron: { jobs: [{ ...job("* * * * *"), timezone: "Asia/Seoul", state_file: "/tmp/repo.json" }] } }).ok).toBe(
+      true,
+    );
   });
 });
 
@@ -178,7 +204,7 @@ describe("the cron runner: cron-state.json and state_file", () => {
 
   const fresh = () => emitted.splice(0);
   const message = (e: IncomingEvent) => (e.payload as Record<string, unknown>).message;
-  const field = (e: IncomingEvent | undefined, key: string) => (e?.payload as Record<string, unknown>)[key];
+  const field = (e: IncomingEvent | undefined, key: string) => (e?.payload as Record<string, unknown> | undefined)?.[key];
 
   it("a job fires once per matching minute (scheduler_emits_matching_custom_job_once_per_minute)", async () => {
     fresh();
@@ -355,7 +381,10 @@ describe("clawhip cron run", () => {
     expect(unknown.err.join("")).toContain("no cron job 'nightly' in the config (jobs: dev-followup, off)");
     const disabled = recordingIo({ cwd: dir, env: { CLAWHIP_DAEMON_URL: daemon.url } });
     expect(await runCli(["cron", "run", "off", "--json"], disabled)).toBe(2);
-    expect(JSON.parse(disabled.out.join(""))).toEqual({ ok: false, error: { code: "disabled_cron_job", message: "cron job 'off' is disabled" } });
+    expect(JSON.parse(disabled.out.join(""))).toEqual({
+      ok: false,
+      error: { code: "disabled_cron_job", message: "cron job 'off' is disabled" },
+    });
   });
 
   it("a pass repeated after a crash (its cron-state.json never written) is deduplicated by the spool", async () => {

@@ -88,7 +88,13 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
  */
 export function localMinute(at: Date, timeZone: string): LocalMinute {
   if (timeZone === "UTC" || timeZone === "Etc/UTC") {
-    return { minute: at.getUTCMinutes(), hour: at.getUTCHours(), day: at.getUTCDate(), month: at.getUTCMonth() + 1, weekday: at.getUTCDay() };
+    return {
+      minute: at.getUTCMinutes(),
+      hour: at.getUTCHours(),
+      day: at.getUTCDate(),
+      month: at.getUTCMonth() + 1,
+      weekday: at.getUTCDay(),
+    };
   }
   let format = formatters.get(timeZone);
   if (!format) {
@@ -182,7 +188,7 @@ export async function readStateFile(path: string): Promise<StateEvaluation | und
  * job last fired (upstream `should_suppress`).
  */
 export function shouldSuppress(state: StateEvaluation | undefined, previousFingerprint: string | undefined): boolean {
-  return state !== undefined && state.zeroBacklog && previousFingerprint === state.fingerprint;
+  return state?.zeroBacklog === true && previousFingerprint === state.fingerprint;
 }
 
 /** The `custom` event a job posts, with where it came from and, with a state file, what it said. */
@@ -190,7 +196,12 @@ export function cronJobEvent(job: ClawhipCronJob, state?: StateEvaluation): Inco
   return customEvent(job, job.message, state, {});
 }
 
-function customEvent(job: ClawhipCronJob, message: string, state: StateEvaluation | undefined, extra: Record<string, unknown>): IncomingEvent {
+function customEvent(
+  job: ClawhipCronJob,
+  message: string,
+  state: StateEvaluation | undefined,
+  extra: Record<string, unknown>,
+): IncomingEvent {
   const payload: Record<string, unknown> = {
     message,
     cron_job_id: job.id,
@@ -311,7 +322,8 @@ export class CronRunner {
     if (jobs.length > 0) {
       const read = await readJsonFile(statePath, ClawhipCronStateSchema);
       if (read.status === "ok") state = read.value;
-      if (read.status === "corrupt") options.log("error", `cron state ${statePath} was unreadable (${read.reason}); kept as ${read.movedTo}, starting afresh`);
+      if (read.status === "corrupt")
+        options.log("error", `cron state ${statePath} was unreadable (${read.reason}); kept as ${read.movedTo}, starting afresh`);
     }
     const runner = new CronRunner(jobs, statePath, state, options);
     if (jobs.length > 0 && options.pollIntervalMs > 0) runner.#schedule();

@@ -38,7 +38,11 @@ mention = "<@ops>"
 }
 
 async function post(url: string, body: unknown): Promise<number> {
-  const response = await fetch(`${url}/event`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(`${url}/event`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   await response.arrayBuffer();
   return response.status;
 }

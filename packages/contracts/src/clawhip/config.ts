@@ -161,7 +161,9 @@ export const ClawhipCronJobSchema = z.strictObject({
   schedule: nonEmpty,
   /** An IANA zone name; the schedule's fields are wall-clock time there (upstream accepts UTC only). */
   timezone: nonEmpty
-    .refine(isKnownTimeZone, { error: (issue) => `unknown time zone '${String(issue.input)}' (use an IANA name such as "UTC" or "Europe/Berlin")` })
+    .refine(isKnownTimeZone, {
+      error: (issue) => `unknown time zone '${String(issue.input)}' (use an IANA name such as "UTC" or "Europe/Berlin")`,
+    })
     .default("UTC"),
   enabled: z.boolean().default(true),
   kind: z.literal("custom-message", { error: 'cron job kind: only "custom-message" is supported' }),
