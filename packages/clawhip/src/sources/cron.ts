@@ -340,9 +340,9 @@ export class CronRunner {
 
   async #pass(): Promise<void> {
     const nowMinute = Math.floor(this.options.now() / 60_000);
-    const due = this.#jobs.filter(({ job }) => job.state_file !== undefined);
+    // Gated jobs' files are read each pass (small JSON files), so the pure pass needs no I/O.
     const states = new Map<string, StateEvaluation | undefined>();
-    for (const { job } of due) states.set(job.id, await readStateFile(job.state_file as string));
+    for (const { job } of this.#jobs) if (job.state_file !== undefined) states.set(job.id, await readStateFile(job.state_file));
     const { events, state } = cronTick(this.#jobs, this.#state, nowMinute, (job) => states.get(job.id));
     try {
       for (const event of events) await this.options.emit(event);
