@@ -51,6 +51,7 @@ export function literalText(pieces: readonly TemplatePiece[]): string {
 
 /** A mention before a message as upstream writes it: trimmed, and only when not blank. */
 export function withMention(mention: string | undefined, body: string): string {
-  const trimmed = mention?.trim();
+  if (!mention) return body;
+  const trimmed = mention.trim();
   return trimmed ? `${trimmed} ${body}` : body;
 }

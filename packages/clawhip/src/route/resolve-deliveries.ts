@@ -19,12 +19,14 @@ export interface PlannedDelivery {
   content: string;
   /** The message without the mention. */
   body: string;
+  // The three below are always present (undefined when not used): every delivery has one shape, which
+  // keeps the per-event routing path monomorphic.
   /** The route's (or event's) mention, as written. */
-  mention?: string;
+  mention: string | undefined;
   /** With routine batching on and a batchable delivery: the group it joins. */
-  batchKey?: string;
+  batchKey: string | undefined;
   /** With dynamic tokens allowed and present: the body as pieces for the runtime to evaluate. */
-  dynamic?: TemplatePiece[];
+  dynamic: TemplatePiece[] | undefined;
 }
 
 /** `skipped` lists deliveries that could not be rendered; they are logged and dropped, like upstream. */
@@ -89,27 +91,24 @@ function allowsDynamicTokens(event: ClawhipEvent, route: ClawhipRoute | undefine
 }
 
 /**
- * The body of one delivery. With dynamic tokens allowed, tokens are found only in operator text: the
+ * The body of one delivery with dynamic tokens allowed. Tokens are found only in operator text: the
  * route's template (placeholders filled with event values that are not scanned again) or a `custom`
  * event's message (written by whoever ran `clawhip send` or a cron job). Upstream also scans rendered
  * events of every other family; here their text, which can come from anyone who can open an issue or
- * print into a pane, never reaches a shell.
+ * print into a pane, never reaches a shell. Undefined pieces: nothing to evaluate.
  */
-function renderBody(
+function dynamicBody(
   event: ClawhipEvent,
   template: string | undefined,
   format: ClawhipFormat,
-  dynamic: boolean,
-): { body: string; pieces?: TemplatePiece[] } {
-  if (!dynamic) return { body: template !== undefined ? fillTemplate(template, templateContext(event)) : renderEvent(event, format) };
+): { body: string; pieces: TemplatePiece[] | undefined } {
   const pieces =
     template !== undefined
       ? dynamicPieces(template, templateContext(event))
       : event.kind === "custom"
         ? dynamicPieces(renderEvent(event, format))
         : [renderEvent(event, format)];
-  const body = literalText(pieces);
-  return pieces.some((piece) => typeof piece !== "string") ? { body, pieces } : { body };
+  return { body: literalText(pieces), pieces: pieces.some((piece) => typeof piece !== "string") ? pieces : undefined };
 }
 
 /**
@@ -148,9 +147,11 @@ export function resolveDeliveries(event: ClawhipEvent, config: RoutingConfig): D
     const format = event.format ?? route?.format ?? config.defaults.format;
     const template = event.template ?? route?.template;
     const dynamic = allowsDynamicTokens(event, route, config);
-    let rendered: { body: string; pieces?: TemplatePiece[] };
+    let body: string;
+    let pieces: TemplatePiece[] | undefined;
     try {
-      rendered = renderBody(event, template, format, dynamic);
+      if (dynamic) ({ body, pieces } = dynamicBody(event, template, format));
+      else body = template !== undefined ? fillTemplate(template, templateContext(event)) : renderEvent(event, format);
     } catch (error) {
       if (!(error instanceof RenderError)) throw error;
       skipped.push(`route ${index ?? "default"}: ${error.message}`);
@@ -162,15 +163,16 @@ export function resolveDeliveries(event: ClawhipEvent, config: RoutingConfig): D
       sink,
       target,
       format,
-      content: withMention(mention, rendered.body),
-      body: rendered.body,
+      content: withMention(mention, body),
+      body,
+      mention,
+      // Upstream batches Discord deliveries only; a Slack message goes out as it comes.
+      batchKey:
+        batching && sink === "discord"
+          ? routineBatchKey({ kind: event.kind, sink, target, format, mention, template, allowDynamicTokens: dynamic })
+          : undefined,
+      dynamic: pieces,
     };
-    if (mention !== undefined) delivery.mention = mention;
-    if (rendered.pieces) delivery.dynamic = rendered.pieces;
-    // Upstream batches Discord deliveries only; a Slack message goes out as it comes.
-    if (batching && sink === "discord") {
-      delivery.batchKey = routineBatchKey({ kind: event.kind, sink, target, format, mention, template, allowDynamicTokens: dynamic });
-    }
     deliveries.push(delivery);
   }
   return { ok: true, deliveries, skipped };
