@@ -4,7 +4,7 @@ import { backoffDelay } from "./backoff.js";
 import { CircuitBreaker } from "./circuit-breaker.js";
 import type { Clock } from "./clock.js";
 import { describeTarget } from "./redact-target.js";
-import { type Delivery, RoutineBatcher } from "./routine-batch.js";
+import { combineRoutineBatch, type Delivery, WindowBatcher } from "./routine-batch.js";
 import type { SendResult } from "./send-job.js";
 import type { SpoolJournal } from "./spool-journal.js";
 import { TokenBucket } from "./token-bucket.js";
@@ -32,6 +32,15 @@ export interface DispatcherOptions {
    * carry a `batch` group then wait (already spooled) for their group's window to close.
    */
   routineBatchWindowMs?: number;
+  /**
+   * `[dispatch].ci_batch_window_secs` in ms, with what builds a run's one message: jobs whose batch
+   * carries `ci` wait for their run's window (or until the run is complete).
+   */
+  ciBatch?: {
+    windowMs: number;
+    combine: (members: readonly ClawhipDeliveryJob[]) => Delivery;
+    isComplete: (members: readonly ClawhipDeliveryJob[]) => boolean;
+  };
 }
 
 interface Lane {
@@ -58,8 +67,12 @@ export class Dispatcher {
   readonly #abort = new AbortController();
   readonly #idleWaiters = new Set<() => void>();
   readonly #recording = new Set<Promise<void>>();
-  readonly #batcher: RoutineBatcher | undefined;
+  readonly #batcher: WindowBatcher | undefined;
+  readonly #ciBatcher: WindowBatcher | undefined;
   #batchTimer: Promise<void> | undefined;
+  /** The end of the batch loop's current sleep, and how to cut it short for an earlier group. */
+  #sleepingUntil = Number.POSITIVE_INFINITY;
+  #wake: AbortController | undefined;
   #inFlight = 0;
   delivered = 0;
   dead = 0;
@@ -68,7 +81,8 @@ export class Dispatcher {
   constructor(options: DispatcherOptions) {
     this.#options = options;
     const windowMs = options.routineBatchWindowMs ?? 0;
-    this.#batcher = windowMs > 0 ? new RoutineBatcher(windowMs) : undefined;
+    this.#batcher = windowMs > 0 ? new WindowBatcher({ windowMs, combine: combineRoutineBatch }) : undefined;
+    this.#ciBatcher = options.ciBatch ? new WindowBatcher(options.ciBatch) : undefined;
   }
 
   /**
@@ -79,23 +93,46 @@ export class Dispatcher {
   submit(jobs: readonly ClawhipDeliveryJob[]): void {
     for (const job of jobs) {
       this.#inFlight += 1;
-      if (this.#batcher && job.batch) {
-        this.#batcher.add(job, job.batch.key, this.#options.clock.now());
+      const batcher = job.batch ? (job.batch.ci ? this.#ciBatcher : this.#batcher) : undefined;
+      if (!batcher || !job.batch) {
+        this.#enqueue({ job, members: [job] });
         continue;
       }
-      this.#enqueue({ job, members: [job] });
+      const complete = batcher.add(job, job.batch.key, this.#options.clock.now());
+      if (complete) this.#enqueue(complete);
     }
-    if (this.#batcher && this.#batcher.size > 0) this.#batchTimer ??= this.#runBatches(this.#batcher);
+    if (this.#waiting() === 0) return;
+    this.#batchTimer ??= this.#runBatches();
+    // The two windows differ: a new group can be due before the one the loop sleeps for.
+    if ((this.#nextDueAt() ?? Number.POSITIVE_INFINITY) < this.#sleepingUntil) this.#wake?.abort();
+  }
+
+  #waiting(): number {
+    return (this.#batcher?.size ?? 0) + (this.#ciBatcher?.size ?? 0);
+  }
+
+  #nextDueAt(): number | undefined {
+    const due = [this.#batcher?.nextDueAt(), this.#ciBatcher?.nextDueAt()].filter((at): at is number => at !== undefined);
+    return due.length > 0 ? Math.min(...due) : undefined;
   }
 
   /** Sends each group as its window closes, until none waits (or the dispatcher stops). */
-  async #runBatches(batcher: RoutineBatcher): Promise<void> {
+  async #runBatches(): Promise<void> {
     const { clock } = this.#options;
     try {
-      for (let dueAt = batcher.nextDueAt(); dueAt !== undefined && !this.#abort.signal.aborted; dueAt = batcher.nextDueAt()) {
-        await this.#wait(dueAt - clock.now());
+      for (let dueAt = this.#nextDueAt(); dueAt !== undefined && !this.#abort.signal.aborted; dueAt = this.#nextDueAt()) {
+        const wait = dueAt - clock.now();
+        if (wait > 0) {
+          const wake = new AbortController();
+          this.#wake = wake;
+          this.#sleepingUntil = dueAt;
+          await clock.sleep(wait, AbortSignal.any([this.#abort.signal, wake.signal]));
+          this.#sleepingUntil = Number.POSITIVE_INFINITY;
+          this.#wake = undefined;
+        }
         if (this.#abort.signal.aborted) break;
-        for (const delivery of batcher.takeDue(clock.now())) this.#enqueue(delivery);
+        const now = clock.now();
+        for (const batcher of [this.#batcher, this.#ciBatcher]) for (const delivery of batcher?.takeDue(now) ?? []) this.#enqueue(delivery);
       }
     } finally {
       this.#batchTimer = undefined;

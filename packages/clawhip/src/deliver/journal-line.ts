@@ -18,7 +18,8 @@ function jsonString(text: string): string {
  */
 export function serializeJournalLine(line: ClawhipJournalLine): string {
   if (line.t === "done") return `{"t":"done","key":${jsonString(line.key)}}`;
-  if (line.t !== "job") return JSON.stringify(line);
+  // Dead lines are rare and a CI batch item has many optional fields: both are written as JSON.stringify does.
+  if (line.t !== "job" || line.job.batch?.ci) return JSON.stringify(line);
   const { job } = line;
   return (
     `{"t":"job","job":{"key":${jsonString(job.key)},"event_id":${jsonString(job.event_id)},` +

@@ -7,7 +7,7 @@ import { ManualClock } from "../../test/support/virtual-clock.js";
 import { WebhookReceiver } from "../../test/support/webhook-receiver.js";
 import { parseConfigObject } from "../route/config-file.js";
 import { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
-import { bypassesRoutineBatch, combineRoutineBatch, ROUTINE_BATCH_KIND, RoutineBatcher } from "./routine-batch.js";
+import { bypassesRoutineBatch, combineRoutineBatch, ROUTINE_BATCH_KIND, WindowBatcher } from "./routine-batch.js";
 
 describe("which kinds skip the routine batch (upstream dispatch.rs should_bypass_routine_batch)", () => {
   it.each([
@@ -52,6 +52,7 @@ describe("[dispatch] in the config (upstream config.rs dispatch tests)", () => {
     [{ routine_batch_window_secs: "5" }, { error: "dispatch.routine_batch_window_secs: must be a whole number of seconds" }],
     [{ routine_batch_window_secs: 3601 }, { error: "dispatch.routine_batch_window_secs: must be at most 3600" }],
     [{ ci_batch_window_secs: 0 }, { error: "dispatch.ci_batch_window_secs: must be at least 1" }],
+    [{ ci_batch_window_secs: 3601 }, { error: "dispatch.ci_batch_window_secs: must be at most 3600" }],
     [{ routine_batch_window: 5 }, { error: 'dispatch: Unrecognized key: "routine_batch_window"' }],
   ] as const)("%j → %j", (dispatch, want) => {
     const parsed = parseConfigObject(dispatch === undefined ? {} : { dispatch });
@@ -83,9 +84,9 @@ describe("combineRoutineBatch", () => {
   });
 });
 
-describe("RoutineBatcher windows", () => {
+describe("WindowBatcher windows", () => {
   it("a group is due one window after its first job; later jobs join without extending it; after the flush a new group starts", () => {
-    const batcher = new RoutineBatcher(5000);
+    const batcher = new WindowBatcher({ windowMs: 5000, combine: combineRoutineBatch });
     batcher.add(job(1), "a", 0);
     batcher.add(job(2), "b", 1000);
     batcher.add(job(3), "a", 4999);

@@ -82,24 +82,39 @@ interface PendingBatch {
   dueAt: number;
 }
 
+export interface WindowBatcherOptions {
+  windowMs: number;
+  /** The send a group becomes. */
+  combine: (members: readonly ClawhipDeliveryJob[]) => Delivery;
+  /** A group this says is complete is sent at once, before its window closes. */
+  isComplete?: (members: readonly ClawhipDeliveryJob[]) => boolean;
+}
+
 /**
- * Routine deliveries waiting for their batch window. A group's window starts with its first job and is
- * not extended by later ones; a job arriving after the flush opens a new group. Pure state: the caller
- * supplies the time and sends what `takeDue` returns.
+ * Deliveries waiting for their group's window. A group's window starts with its first job and is not
+ * extended by later ones; a job arriving after the flush opens a new group. Pure state: the caller
+ * supplies the time and sends what `add` and `takeDue` return.
  */
-export class RoutineBatcher {
-  readonly #windowMs: number;
+export class WindowBatcher {
+  readonly #options: WindowBatcherOptions;
   /** Insertion order is due order: every group's window has the same length. */
   readonly #pending = new Map<string, PendingBatch>();
 
-  constructor(windowMs: number) {
-    this.#windowMs = windowMs;
+  constructor(options: WindowBatcherOptions) {
+    this.#options = options;
   }
 
-  add(job: ClawhipDeliveryJob, key: string, now: number): void {
-    const pending = this.#pending.get(key);
+  /** Adds a job to its group; returns the group's send when the job completes it. */
+  add(job: ClawhipDeliveryJob, key: string, now: number): Delivery | undefined {
+    let pending = this.#pending.get(key);
     if (pending) pending.members.push(job);
-    else this.#pending.set(key, { members: [job], dueAt: now + this.#windowMs });
+    else {
+      pending = { members: [job], dueAt: now + this.#options.windowMs };
+      this.#pending.set(key, pending);
+    }
+    if (!this.#options.isComplete?.(pending.members)) return undefined;
+    this.#pending.delete(key);
+    return this.#options.combine(pending.members);
   }
 
   /** When the earliest group is due, or undefined when nothing waits. */
@@ -114,7 +129,7 @@ export class RoutineBatcher {
     for (const [key, pending] of this.#pending) {
       if (pending.dueAt > now) break;
       this.#pending.delete(key);
-      due.push(combineRoutineBatch(pending.members));
+      due.push(this.#options.combine(pending.members));
     }
     return due;
   }

@@ -124,7 +124,7 @@ export function deliveryJobs(event: ClawhipEvent, plan: DeliveryPlan, acceptedAt
       content: d.content,
       accepted_at: acceptedAt,
     };
-    if (d.batchKey !== undefined) job.batch = { key: d.batchKey, body: d.body };
+    if (d.batchKey !== undefined) job.batch = d.ci ? { key: d.batchKey, body: d.body, ci: d.ci } : { key: d.batchKey, body: d.body };
     return job;
   });
 }

@@ -1,4 +1,13 @@
-import type { ClawhipConfig, ClawhipEvent, ClawhipFormat, ClawhipRoute, ClawhipSink, ClawhipTargetKind } from "@clawbridge/contracts";
+import type {
+  ClawhipCiBatchItem,
+  ClawhipConfig,
+  ClawhipEvent,
+  ClawhipFormat,
+  ClawhipRoute,
+  ClawhipSink,
+  ClawhipTargetKind,
+} from "@clawbridge/contracts";
+import { ciBatchItem, ciBatchKey } from "../deliver/ci-batch.js";
 import { bypassesRoutineBatch, routineBatchKey } from "../deliver/routine-batch.js";
 import { lifecycleSuffix } from "../normalize/kinds.js";
 import { RenderError, renderEvent } from "../render/render-event.js";
@@ -27,6 +36,8 @@ export interface PlannedDelivery {
   batchKey: string | undefined;
   /** With dynamic tokens allowed and present: the body as pieces for the runtime to evaluate. */
   dynamic: TemplatePiece[] | undefined;
+  /** With CI aggregation on and a GitHub CI event: what the run's aggregate is built from. */
+  ci: ClawhipCiBatchItem | undefined;
 }
 
 /** `skipped` lists deliveries that could not be rendered; they are logged and dropped, like upstream. */
@@ -140,6 +151,7 @@ export function resolveDeliveries(event: ClawhipEvent, config: RoutingConfig): D
   const deliveries: PlannedDelivery[] = [];
   const skipped: string[] = [];
   const batching = (config.dispatch?.routine_batch_window_secs ?? 0) > 0 && !bypassesRoutineBatch(event.kind);
+  const ciBatching = config.dispatch?.ci_batch_window_secs !== undefined && event.kind.startsWith("github.ci-");
   for (const { index, route } of selections) {
     const sink = route ? effectiveSink(route) : "discord";
     const target = targetFor(event, route, sink, config);
@@ -158,6 +170,8 @@ export function resolveDeliveries(event: ClawhipEvent, config: RoutingConfig): D
       continue;
     }
     const mention = route?.mention ?? event.mention;
+    // A CI event joins its run's aggregate for this route target, rendered later with the route's template and mention.
+    const ci = ciBatching ? ciBatchItem(event.payload, { template, mention }) : undefined;
     const delivery: PlannedDelivery = {
       route: index,
       sink,
@@ -167,11 +181,13 @@ export function resolveDeliveries(event: ClawhipEvent, config: RoutingConfig): D
       body,
       mention,
       // Upstream batches Discord deliveries only; a Slack message goes out as it comes.
-      batchKey:
-        batching && sink === "discord"
+      batchKey: ci
+        ? ["ci", ciBatchKey(ci), index ?? "default", target.kind, target.value].join("\u0000")
+        : batching && sink === "discord"
           ? routineBatchKey({ kind: event.kind, sink, target, format, mention, template, allowDynamicTokens: dynamic })
           : undefined,
       dynamic: pieces,
+      ci,
     };
     deliveries.push(delivery);
   }

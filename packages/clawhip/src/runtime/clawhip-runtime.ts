@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { ClawhipConfig, ClawhipHealth } from "@clawbridge/contracts";
+import { ciJobsComplete, combineCiBatch } from "../deliver/ci-batch.js";
 import { type Clock, systemClock } from "../deliver/clock.js";
 import { Dispatcher } from "../deliver/dispatcher.js";
 import { nodeFetch } from "../deliver/node-fetch.js";
@@ -123,6 +124,9 @@ export class ClawhipRuntime {
       },
       ...(options.random ? { random: options.random } : {}),
       routineBatchWindowMs: config.dispatch.routine_batch_window_secs * 1000,
+      ...(config.dispatch.ci_batch_window_secs !== undefined
+        ? { ciBatch: { windowMs: config.dispatch.ci_batch_window_secs * 1000, combine: combineCiBatch, isComplete: ciJobsComplete } }
+        : {}),
     });
     const runtime = new ClawhipRuntime(
       config,

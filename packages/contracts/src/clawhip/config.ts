@@ -208,14 +208,16 @@ export const ClawhipDispatchSchema = z.strictObject({
     .max(3600, "must be at most 3600")
     .default(0),
   /**
-   * Upstream's window for aggregating the CI jobs of one workflow run. Accepted (and checked as
-   * upstream checks it) so upstream configs load; CI events are not aggregated here: each is sent as
-   * it comes, never held by the routine batch either.
+   * When set: GitHub CI events of one workflow run (same repo, number, sha and run) arriving within this
+   * many seconds of the first are sent as one aggregate per route target (`✅ CI passed · repo · 2/2
+   * passed · Build, Test`), early once every job of the run has finished. Unset: each is sent as it
+   * comes (upstream always aggregates, with 30 s).
    */
   ci_batch_window_secs: z
     .number({ error: "must be a whole number of seconds" })
     .int("must be a whole number of seconds")
     .min(1, "must be at least 1")
+    .max(3600, "must be at most 3600")
     .optional(),
 });
 
