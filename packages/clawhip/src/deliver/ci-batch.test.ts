@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ClawhipCiBatchItem } from "@clawbridge/contracts";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { until } from "../../test/support/daemon-process.js";
 import { ManualClock } from "../../test/support/virtual-clock.js";
 import { WebhookReceiver } from "../../test/support/webhook-receiver.js";
 import { parseConfigObject } from "../route/config-file.js";
@@ -173,6 +174,31 @@ describe("CI aggregation through the runtime ([dispatch].ci_batch_window_secs)",
     expect(receiver.requests).toHaveLength(1);
     expect(receiver.requests[0]?.body.content).toContain("CI failed · clawhip#85");
     expect(receiver.requests[0]?.body.content).toContain("Test:failure");
+  });
+
+  it("a CI window that closes before an earlier-opened routine window is not held up by it", async () => {
+    const clock = new ManualClock();
+    const parsed = parseConfigObject({
+      routes: [
+        { event: "github.ci-*", webhook: `${receiver.url}/api/webhooks/1/ci` },
+        { event: "tmux.keyword", webhook: `${receiver.url}/api/webhooks/1/tmux` },
+      ],
+      dispatch: { ci_batch_window_secs: 30, routine_batch_window_secs: 200 },
+      delivery: { rate_per_sec: 1000, rate_burst: 100 },
+    });
+    if (!parsed.ok) throw new Error(parsed.error);
+    const runtime = await ClawhipRuntime.start({ config: parsed.config, stateDir, clock, log: () => {} });
+    runtimes.push(runtime);
+    await runtime.accept("event", { type: "tmux.keyword", payload: { session: "s", keyword: "error", line: "boom" } });
+    await runtime.accept("event", ciEvent("github.ci-passed", "Build", "completed", "success"));
+    clock.advance(30_000);
+    await until(() => runtime.dispatcher.delivered === 1, 10_000, "the CI aggregate to be recorded");
+    expect(receiver.requests).toHaveLength(1);
+    expect(receiver.requests[0]?.path.startsWith("/api/webhooks/1/ci")).toBe(true);
+    expect(runtime.journal.pendingCount).toBe(1);
+    clock.advance(170_000);
+    await runtime.dispatcher.idle();
+    expect(receiver.requests.map((r) => r.body.content)).toEqual([expect.stringContaining("1/1 passed"), "tmux:s matched 'error' => boom"]);
   });
 
   it("the spooled jobs of an open run survive a stop and are aggregated after the restart", async () => {
