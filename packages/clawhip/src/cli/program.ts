@@ -31,7 +31,7 @@ import { IngressError } from "../normalize/ingress-error.js";
 import { priorityFor } from "../normalize/kinds.js";
 import { renderEvent } from "../render/render-event.js";
 import { explainRouting, explanationText } from "../route/explain.js";
-import { cronJobEvent } from "../sources/cron.js";
+import { cronJobEvent, readStateFile } from "../sources/cron.js";
 import { GitSourceError, gitBranchChangedPayload, gitCommitPayload, installGitHooks } from "../sources/git-source.js";
 import { checkForUpdate } from "../sources/update-checker.js";
 import { PACKAGE_NAME, VERSION } from "../version.js";
@@ -506,7 +506,10 @@ export function buildProgram(io: CliIo): Command {
           "unknown_cron_job",
           `no cron job '${id}' in the config (jobs: ${config.cron.jobs.map((j) => j.id).join(", ") || "none"})`,
         );
-      await postEvent(eventWireBody(cronJobEvent(job)), opts);
+      if (!job.enabled) throw new CliError("disabled_cron_job", `cron job '${id}' is disabled`);
+      // A manual run is never held back by the state file's gate, but carries what it says (as upstream).
+      const state = job.state_file === undefined ? undefined : await readStateFile(job.state_file);
+      await postEvent(eventWireBody(cronJobEvent(job, state)), opts);
     });
 
   const agentCommand = program.command("agent").description("agent lifecycle events, for scripts written for upstream clawhip");

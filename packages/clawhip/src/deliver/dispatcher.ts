@@ -4,6 +4,7 @@ import { backoffDelay } from "./backoff.js";
 import { CircuitBreaker } from "./circuit-breaker.js";
 import type { Clock } from "./clock.js";
 import { describeTarget } from "./redact-target.js";
+import { combineRoutineBatch, type Delivery, WindowBatcher } from "./routine-batch.js";
 import type { SendResult } from "./send-job.js";
 import type { SpoolJournal } from "./spool-journal.js";
 import { TokenBucket } from "./token-bucket.js";
@@ -26,11 +27,25 @@ export interface DispatcherOptions {
   deadLetterPath: string;
   log: (level: "info" | "warn" | "error", message: string) => void;
   random?: () => number;
+  /**
+   * `[dispatch].routine_batch_window_secs` in ms; 0 or absent sends every job as it comes. Jobs that
+   * carry a `batch` group then wait (already spooled) for their group's window to close.
+   */
+  routineBatchWindowMs?: number;
+  /**
+   * `[dispatch].ci_batch_window_secs` in ms, with what builds a run's one message: jobs whose batch
+   * carries `ci` wait for their run's window (or until the run is complete).
+   */
+  ciBatch?: {
+    windowMs: number;
+    combine: (members: readonly ClawhipDeliveryJob[]) => Delivery;
+    isComplete: (members: readonly ClawhipDeliveryJob[]) => boolean;
+  };
 }
 
 interface Lane {
   name: string;
-  queue: ClawhipDeliveryJob[];
+  queue: Delivery[];
   running: boolean;
   breaker: CircuitBreaker;
   bucket: TokenBucket;
@@ -52,6 +67,12 @@ export class Dispatcher {
   readonly #abort = new AbortController();
   readonly #idleWaiters = new Set<() => void>();
   readonly #recording = new Set<Promise<void>>();
+  readonly #batcher: WindowBatcher | undefined;
+  readonly #ciBatcher: WindowBatcher | undefined;
+  #batchTimer: Promise<void> | undefined;
+  /** The end of the batch loop's current sleep, and how to cut it short for an earlier group. */
+  #sleepingUntil = Number.POSITIVE_INFINITY;
+  #wake: AbortController | undefined;
   #inFlight = 0;
   delivered = 0;
   dead = 0;
@@ -59,28 +80,81 @@ export class Dispatcher {
 
   constructor(options: DispatcherOptions) {
     this.#options = options;
+    const windowMs = options.routineBatchWindowMs ?? 0;
+    this.#batcher = windowMs > 0 ? new WindowBatcher({ windowMs, combine: combineRoutineBatch }) : undefined;
+    this.#ciBatcher = options.ciBatch ? new WindowBatcher(options.ciBatch) : undefined;
   }
 
-  /** Queues jobs that are already durable in the journal. */
+  /**
+   * Queues jobs that are already durable in the journal. A batchable job waits for its group's window
+   * (one that was recovered from the spool after a restart opens a new window): until the window
+   * closes it is only in the journal, so a crash meanwhile loses nothing.
+   */
   submit(jobs: readonly ClawhipDeliveryJob[]): void {
     for (const job of jobs) {
-      const name = laneName(job);
-      let lane = this.#lanes.get(name);
-      if (!lane) {
-        const { policy, clock } = this.#options;
-        lane = {
-          name,
-          queue: [],
-          running: false,
-          breaker: new CircuitBreaker(policy.breakerThreshold, policy.breakerCooldownMs),
-          bucket: new TokenBucket(policy.ratePerSec, policy.rateBurst, clock.now()),
-        };
-        this.#lanes.set(name, lane);
-      }
-      lane.queue.push(job);
       this.#inFlight += 1;
-      if (!lane.running) void this.#run(lane);
+      const batcher = job.batch ? (job.batch.ci ? this.#ciBatcher : this.#batcher) : undefined;
+      if (!batcher || !job.batch) {
+        this.#enqueue({ job, members: [job] });
+        continue;
+      }
+      const complete = batcher.add(job, job.batch.key, this.#options.clock.now());
+      if (complete) this.#enqueue(complete);
     }
+    if (this.#waiting() === 0) return;
+    this.#batchTimer ??= this.#runBatches();
+    // The two windows differ: a new group can be due before the one the loop sleeps for.
+    if ((this.#nextDueAt() ?? Number.POSITIVE_INFINITY) < this.#sleepingUntil) this.#wake?.abort();
+  }
+
+  #waiting(): number {
+    return (this.#batcher?.size ?? 0) + (this.#ciBatcher?.size ?? 0);
+  }
+
+  #nextDueAt(): number | undefined {
+    const due = [this.#batcher?.nextDueAt(), this.#ciBatcher?.nextDueAt()].filter((at): at is number => at !== undefined);
+    return due.length > 0 ? Math.min(...due) : undefined;
+  }
+
+  /** Sends each group as its window closes, until none waits (or the dispatcher stops). */
+  async #runBatches(): Promise<void> {
+    const { clock } = this.#options;
+    try {
+      for (let dueAt = this.#nextDueAt(); dueAt !== undefined && !this.#abort.signal.aborted; dueAt = this.#nextDueAt()) {
+        const wait = dueAt - clock.now();
+        if (wait > 0) {
+          const wake = new AbortController();
+          this.#wake = wake;
+          this.#sleepingUntil = dueAt;
+          await clock.sleep(wait, AbortSignal.any([this.#abort.signal, wake.signal]));
+          this.#sleepingUntil = Number.POSITIVE_INFINITY;
+          this.#wake = undefined;
+        }
+        if (this.#abort.signal.aborted) break;
+        const now = clock.now();
+        for (const batcher of [this.#batcher, this.#ciBatcher]) for (const delivery of batcher?.takeDue(now) ?? []) this.#enqueue(delivery);
+      }
+    } finally {
+      this.#batchTimer = undefined;
+    }
+  }
+
+  #enqueue(delivery: Delivery): void {
+    const name = laneName(delivery.job);
+    let lane = this.#lanes.get(name);
+    if (!lane) {
+      const { policy, clock } = this.#options;
+      lane = {
+        name,
+        queue: [],
+        running: false,
+        breaker: new CircuitBreaker(policy.breakerThreshold, policy.breakerCooldownMs),
+        bucket: new TokenBucket(policy.ratePerSec, policy.rateBurst, clock.now()),
+      };
+      this.#lanes.set(name, lane);
+    }
+    lane.queue.push(delivery);
+    if (!lane.running) void this.#run(lane);
   }
 
   get pending(): number {
@@ -93,9 +167,13 @@ export class Dispatcher {
     return new Promise((resolvePromise) => this.#idleWaiters.add(resolvePromise));
   }
 
-  /** Stops the lanes; resolves once every delivery already made is recorded in the journal. */
+  /**
+   * Stops the lanes and the batch windows (what waits stays in the journal for the next start);
+   * resolves once every delivery already made is recorded in the journal.
+   */
   async stop(): Promise<void> {
     this.#abort.abort();
+    await this.#batchTimer;
     while (this.#lanesRunning() || this.#recording.size > 0) {
       await Promise.allSettled([...this.#recording]);
       if (this.#lanesRunning()) await new Promise((r) => setImmediate(r));
@@ -124,7 +202,7 @@ export class Dispatcher {
     let attempt = 0;
     try {
       while (lane.queue.length > 0 && !signal.aborted) {
-        const job = lane.queue[0] as ClawhipDeliveryJob;
+        const { job, members } = lane.queue[0] as Delivery;
         await this.#wait(lane.breaker.waitMs(clock.now()));
         for (let wait = lane.bucket.take(clock.now()); wait > 0 && !signal.aborted; wait = lane.bucket.take(clock.now())) {
           await this.#wait(wait);
@@ -136,19 +214,19 @@ export class Dispatcher {
           // The `done` line goes to the file now, in the turn the 2xx arrived: a crash can re-send
           // only a delivery whose answer had not arrived yet (at most one per lane). The lane moves on
           // meanwhile; the delivery counts, and idle() settles, once the line is durable.
-          const recorded = journal.append([{ t: "done", key: job.key }]);
+          const recorded = journal.append(members.map((member) => ({ t: "done" as const, key: member.key })));
           journal.flush();
           lane.breaker.success();
           attempt = 0;
           lane.queue.shift();
           this.#track(recorded).then(
             () => {
-              this.delivered += 1;
-              this.#settle();
+              this.delivered += members.length;
+              this.#settle(members.length);
             },
             (error: Error) => {
               log("error", `could not record delivery of ${job.event_id}: ${error.message}; it may be sent again after a restart`);
-              this.#settle();
+              this.#settle(members.length);
             },
           );
           continue;
@@ -156,17 +234,18 @@ export class Dispatcher {
         if (signal.aborted) break;
         if (!result.retryable) {
           log("error", `giving up on ${job.event_kind} ${job.event_id} → ${describeTarget(job.target)}: ${result.reason}`);
+          // A batch is dead-lettered as the jobs it was made of, so each can be replayed on its own.
+          const at = new Date(clock.now()).toISOString();
           await appendFile(
             this.#options.deadLetterPath,
-            `${JSON.stringify({ job, reason: result.reason, at: new Date(clock.now()).toISOString() })}\n`,
-            {
-              mode: 0o600,
-            },
+            members.map((member) => `${JSON.stringify({ job: member, reason: result.reason, at })}\n`).join(""),
+            { mode: 0o600 },
           );
-          await journal.append([{ t: "dead", key: job.key, reason: result.reason }]);
-          this.dead += 1;
+          await journal.append(members.map((member) => ({ t: "dead" as const, key: member.key, reason: result.reason })));
+          this.dead += members.length;
           attempt = 0;
-          this.#finish(lane);
+          lane.queue.shift();
+          this.#settle(members.length);
           continue;
         }
         attempt += 1;
@@ -176,19 +255,14 @@ export class Dispatcher {
         await this.#wait(delay);
       }
     } catch (error) {
-      log("error", `delivery lane ${describeTarget((lane.queue[0] as ClawhipDeliveryJob).target)} stopped: ${(error as Error).message}`);
+      log("error", `delivery lane ${describeTarget((lane.queue[0] as Delivery).job.target)} stopped: ${(error as Error).message}`);
     } finally {
       lane.running = false;
     }
   }
 
-  #finish(lane: Lane): void {
-    lane.queue.shift();
-    this.#settle();
-  }
-
-  #settle(): void {
-    this.#inFlight -= 1;
+  #settle(count: number): void {
+    this.#inFlight -= count;
     if (this.#inFlight === 0) {
       for (const resolvePromise of this.#idleWaiters) resolvePromise();
       this.#idleWaiters.clear();

@@ -22,11 +22,13 @@ function realJobs(): ClawhipDeliveryJob[] {
       { event: "session.*", slack_webhook: "https://hooks.slack.com/services/T/B/x", format: "alert" },
       { event: "session.*", channel: 'ops\u2028"room"', format: "raw" },
     ],
+    // Batching on: the Discord jobs carry their batch group and body, the Slack one does not.
+    dispatch: { routine_batch_window_secs: 5 },
   });
   if (!parsed.ok) throw new Error(parsed.error);
   const outcome = acceptIngress(
     "event",
-    { type: "session.failed", tool: "omc", summary: AWKWARD.join(" | "), nested: { x: AWKWARD } },
+    { type: "session.finished", tool: "omc", summary: AWKWARD.join(" | "), nested: { x: AWKWARD } },
     parsed.config,
   );
   if (!outcome.ok) throw new Error("not accepted");
@@ -37,6 +39,7 @@ describe("serializeJournalLine", () => {
   it("writes exactly what JSON.stringify writes for real jobs, done and dead lines", () => {
     const jobs = realJobs();
     expect(jobs).toHaveLength(3);
+    expect(jobs.map((job) => job.batch !== undefined)).toEqual([true, false, true]);
     for (const job of jobs) {
       const line = { t: "job" as const, job };
       expect(serializeJournalLine(line)).toBe(JSON.stringify(line));
@@ -61,6 +64,7 @@ describe("serializeJournalLine", () => {
         content: text,
         accepted_at: text,
         target: { ...template.target, value: text },
+        batch: { key: text, body: text },
       };
       expect(serializeJournalLine({ t: "job", job })).toBe(JSON.stringify({ t: "job", job }));
     }

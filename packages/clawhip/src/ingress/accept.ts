@@ -113,14 +113,18 @@ export function acceptRawIngress(
 export function deliveryJobs(event: ClawhipEvent, plan: DeliveryPlan, acceptedAt: string): ClawhipDeliveryJob[] {
   if (!plan.ok) return [];
   const eventId = String(event.payload.event_id);
-  return plan.deliveries.map((d) => ({
-    key: `${eventId}|${d.route ?? "default"}|${d.target.kind}|${d.target.value}`,
-    event_id: eventId,
-    event_kind: event.kind,
-    sink: d.sink,
-    target: d.target,
-    format: d.format,
-    content: d.content,
-    accepted_at: acceptedAt,
-  }));
+  return plan.deliveries.map((d) => {
+    const job: ClawhipDeliveryJob = {
+      key: `${eventId}|${d.route ?? "default"}|${d.target.kind}|${d.target.value}`,
+      event_id: eventId,
+      event_kind: event.kind,
+      sink: d.sink,
+      target: d.target,
+      format: d.format,
+      content: d.content,
+      accepted_at: acceptedAt,
+    };
+    if (d.batchKey !== undefined) job.batch = d.ci ? { key: d.batchKey, body: d.body, ci: d.ci } : { key: d.batchKey, body: d.body };
+    return job;
+  });
 }

@@ -98,10 +98,15 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         log,
       })
     : undefined;
-  const cron = new CronRunner(options.config.cron.jobs, {
+  const cron = await CronRunner.start(options.config.cron.jobs, {
+    stateDir: options.stateDir,
     pollIntervalMs: options.config.cron.poll_interval_secs * 1000,
     now: () => Date.now(),
-    emit,
+    emit: async (event) => {
+      const reply = await runtime.acceptEvent(event);
+      // Not spooled (a full disk): the pass is not recorded, so the next tick posts it again.
+      if (reply.status >= 500) throw new Error(`event spool unavailable (${reply.status})`);
+    },
     log,
   });
   const token = options.token ?? options.config.daemon.token;
@@ -154,7 +159,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       });
     });
   } catch (error) {
-    cron.close();
+    await cron.close();
     await update?.close();
     await github?.close();
     await workspace?.close();
@@ -178,7 +183,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
-      cron.close();
+      await cron.close();
       await update?.close();
       await github?.close();
       await workspace?.close();

@@ -1,11 +1,22 @@
-import type { ClawhipConfig, ClawhipEvent, ClawhipFormat, ClawhipRoute, ClawhipSink, ClawhipTargetKind } from "@clawbridge/contracts";
+import type {
+  ClawhipCiBatchItem,
+  ClawhipConfig,
+  ClawhipEvent,
+  ClawhipFormat,
+  ClawhipRoute,
+  ClawhipSink,
+  ClawhipTargetKind,
+} from "@clawbridge/contracts";
+import { ciBatchItem, ciBatchKey } from "../deliver/ci-batch.js";
+import { bypassesRoutineBatch, routineBatchKey } from "../deliver/routine-batch.js";
 import { lifecycleSuffix } from "../normalize/kinds.js";
 import { RenderError, renderEvent } from "../render/render-event.js";
+import { dynamicPieces, literalText, type TemplatePiece, withMention } from "./dynamic-template.js";
 import { globMatch } from "./glob.js";
 import { contextValue, fillTemplate, templateContext } from "./template-context.js";
 
-/** The part of the config routing reads. */
-export type RoutingConfig = Pick<ClawhipConfig, "defaults" | "routes">;
+/** The part of the config routing reads (`dispatch` only for batching). */
+export type RoutingConfig = Pick<ClawhipConfig, "defaults" | "routes"> & Partial<Pick<ClawhipConfig, "dispatch">>;
 
 export interface PlannedDelivery {
   /** Index of the route in the config, or null for the default delivery. */
@@ -13,7 +24,20 @@ export interface PlannedDelivery {
   sink: ClawhipSink;
   target: { kind: ClawhipTargetKind; value: string };
   format: ClawhipFormat;
+  /** The message: the mention (if any), a space, the body. */
   content: string;
+  /** The message without the mention. */
+  body: string;
+  // The three below are always present (undefined when not used): every delivery has one shape, which
+  // keeps the per-event routing path monomorphic.
+  /** The route's (or event's) mention, as written. */
+  mention: string | undefined;
+  /** With routine batching on and a batchable delivery: the group it joins. */
+  batchKey: string | undefined;
+  /** With dynamic tokens allowed and present: the body as pieces for the runtime to evaluate. */
+  dynamic: TemplatePiece[] | undefined;
+  /** With CI aggregation on and a GitHub CI event: what the run's aggregate is built from. */
+  ci: ClawhipCiBatchItem | undefined;
 }
 
 /** `skipped` lists deliveries that could not be rendered; they are logged and dropped, like upstream. */
@@ -68,6 +92,37 @@ export function carriesRoutingMetadata(event: ClawhipEvent): boolean {
 }
 
 /**
+ * Whether a delivery may evaluate dynamic tokens: its route says so; a `custom` event no route matched
+ * inherits the opt-in of a route for its channel (upstream router.rs `allow_dynamic_tokens_for`).
+ */
+function allowsDynamicTokens(event: ClawhipEvent, route: ClawhipRoute | undefined, config: RoutingConfig): boolean {
+  if (route) return route.allow_dynamic_tokens === true;
+  if (event.kind !== "custom" || event.channel === undefined) return false;
+  return config.routes.some((r) => r.allow_dynamic_tokens === true && r.channel === event.channel);
+}
+
+/**
+ * The body of one delivery with dynamic tokens allowed. Tokens are found only in operator text: the
+ * route's template (placeholders filled with event values that are not scanned again) or a `custom`
+ * event's message (written by whoever ran `clawhip send` or a cron job). Upstream also scans rendered
+ * events of every other family; here their text, which can come from anyone who can open an issue or
+ * print into a pane, never reaches a shell. Undefined pieces: nothing to evaluate.
+ */
+function dynamicBody(
+  event: ClawhipEvent,
+  template: string | undefined,
+  format: ClawhipFormat,
+): { body: string; pieces: TemplatePiece[] | undefined } {
+  const pieces =
+    template !== undefined
+      ? dynamicPieces(template, templateContext(event))
+      : event.kind === "custom"
+        ? dynamicPieces(renderEvent(event, format))
+        : [renderEvent(event, format)];
+  return { body: literalText(pieces), pieces: pieces.some((piece) => typeof piece !== "string") ? pieces : undefined };
+}
+
+/**
  * Every delivery an event produces: all matching routes in config order, or one default delivery
  * when none matches. A delivery with no target aborts the plan, as upstream does. Pure.
  */
@@ -95,22 +150,46 @@ export function resolveDeliveries(event: ClawhipEvent, config: RoutingConfig): D
     matched.length > 0 ? matched : [{ index: null, route: undefined }];
   const deliveries: PlannedDelivery[] = [];
   const skipped: string[] = [];
+  const batching = (config.dispatch?.routine_batch_window_secs ?? 0) > 0 && !bypassesRoutineBatch(event.kind);
+  const ciBatching = config.dispatch?.ci_batch_window_secs !== undefined && event.kind.startsWith("github.ci-");
   for (const { index, route } of selections) {
     const sink = route ? effectiveSink(route) : "discord";
     const target = targetFor(event, route, sink, config);
     if (!target) return { ok: false, error: `no channel configured for event ${event.kind}` };
     const format = event.format ?? route?.format ?? config.defaults.format;
     const template = event.template ?? route?.template;
+    const dynamic = allowsDynamicTokens(event, route, config);
     let body: string;
+    let pieces: TemplatePiece[] | undefined;
     try {
-      body = template !== undefined ? fillTemplate(template, templateContext(event)) : renderEvent(event, format);
+      if (dynamic) ({ body, pieces } = dynamicBody(event, template, format));
+      else body = template !== undefined ? fillTemplate(template, templateContext(event)) : renderEvent(event, format);
     } catch (error) {
       if (!(error instanceof RenderError)) throw error;
       skipped.push(`route ${index ?? "default"}: ${error.message}`);
       continue;
     }
     const mention = route?.mention ?? event.mention;
-    deliveries.push({ route: index, sink, target, format, content: mention ? `${mention} ${body}` : body });
+    // A CI event joins its run's aggregate for this route target, rendered later with the route's template and mention.
+    const ci = ciBatching ? ciBatchItem(event.payload, { template, mention }) : undefined;
+    const delivery: PlannedDelivery = {
+      route: index,
+      sink,
+      target,
+      format,
+      content: withMention(mention, body),
+      body,
+      mention,
+      // Upstream batches Discord deliveries only; a Slack message goes out as it comes.
+      batchKey: ci
+        ? ["ci", ciBatchKey(ci), index ?? "default", target.kind, target.value].join("\u0000")
+        : batching && sink === "discord"
+          ? routineBatchKey({ kind: event.kind, sink, target, format, mention, template, allowDynamicTokens: dynamic })
+          : undefined,
+      dynamic: pieces,
+      ci,
+    };
+    deliveries.push(delivery);
   }
   return { ok: true, deliveries, skipped };
 }

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { ClawhipConfig, ClawhipHealth } from "@clawbridge/contracts";
+import { ciJobsComplete, combineCiBatch } from "../deliver/ci-batch.js";
 import { type Clock, systemClock } from "../deliver/clock.js";
 import { Dispatcher } from "../deliver/dispatcher.js";
 import { nodeFetch } from "../deliver/node-fetch.js";
@@ -16,8 +17,11 @@ import {
 import type { IncomingEvent } from "../normalize/incoming.js";
 import { isoNow } from "../normalize/iso-now.js";
 import { type NormalizeEnv, systemNormalizeEnv } from "../normalize/normalize-event.js";
+import { withMention } from "../route/dynamic-template.js";
+import type { DeliveryPlan } from "../route/resolve-deliveries.js";
 import { IgnoredDelivery } from "../sources/github-webhook.js";
 import { VERSION } from "../version.js";
+import { expandPieces, systemTokenDeps, type TokenDeps } from "./dynamic-tokens.js";
 
 export type RuntimeLog = (level: "info" | "warn" | "error", message: string) => void;
 
@@ -32,6 +36,8 @@ export interface ClawhipRuntimeOptions {
   env?: NormalizeEnv;
   log?: RuntimeLog;
   random?: () => number;
+  /** What dynamic template tokens read and run (`allow_dynamic_tokens = true` routes only). */
+  tokens?: TokenDeps;
 }
 
 export interface IngressReply {
@@ -57,6 +63,7 @@ export class ClawhipRuntime {
   readonly #env: NormalizeEnv;
   readonly #log: RuntimeLog;
   readonly #closeTransport: () => void;
+  readonly #tokens: TokenDeps;
 
   private constructor(
     config: ClawhipConfig,
@@ -65,8 +72,10 @@ export class ClawhipRuntime {
     env: NormalizeEnv,
     log: RuntimeLog,
     closeTransport: () => void,
+    tokens: TokenDeps,
   ) {
     this.#closeTransport = closeTransport;
+    this.#tokens = tokens;
     this.config = config;
     this.journal = journal;
     this.dispatcher = dispatcher;
@@ -114,8 +123,20 @@ export class ClawhipRuntime {
         rateBurst: config.delivery.rate_burst,
       },
       ...(options.random ? { random: options.random } : {}),
+      routineBatchWindowMs: config.dispatch.routine_batch_window_secs * 1000,
+      ...(config.dispatch.ci_batch_window_secs !== undefined
+        ? { ciBatch: { windowMs: config.dispatch.ci_batch_window_secs * 1000, combine: combineCiBatch, isComplete: ciJobsComplete } }
+        : {}),
     });
-    const runtime = new ClawhipRuntime(config, journal, dispatcher, options.env ?? systemNormalizeEnv, log, transport?.close ?? (() => {}));
+    const runtime = new ClawhipRuntime(
+      config,
+      journal,
+      dispatcher,
+      options.env ?? systemNormalizeEnv,
+      log,
+      transport?.close ?? (() => {}),
+      options.tokens ?? { ...systemTokenDeps, now: () => clock.now() },
+    );
     const recovered = journal.pendingJobs();
     if (recovered.length > 0) log("info", `resuming ${recovered.length} spooled deliver${recovered.length === 1 ? "y" : "ies"}`);
     dispatcher.submit(recovered);
@@ -155,9 +176,34 @@ export class ClawhipRuntime {
     return Promise.resolve(this.#commit(acceptIncoming(incoming, this.config, this.#env)));
   }
 
-  /** Spools the outcome's jobs; the reply is immediate when there is nothing to write. */
+  /**
+   * Spools the outcome's jobs; the reply is immediate when there is nothing to write. Dynamic tokens
+   * are evaluated first, so the spool holds the final text: a retry or a resend after a restart sends
+   * what the first attempt would have, and the 202 still waits for the spool.
+   */
   #commit(outcome: AcceptOutcome): IngressReply | Promise<IngressReply> {
     if (!outcome.ok) return { status: outcome.status, body: outcome.body };
+    const { plan } = outcome;
+    if (plan.ok && plan.deliveries.some((d) => d.dynamic !== undefined)) {
+      return this.#expand(plan).then((expanded) => this.#spool({ ...outcome, plan: expanded }));
+    }
+    return this.#spool(outcome);
+  }
+
+  async #expand(plan: DeliveryPlan & { ok: true }): Promise<DeliveryPlan> {
+    const deliveries = [];
+    for (const delivery of plan.deliveries) {
+      if (!delivery.dynamic) {
+        deliveries.push(delivery);
+        continue;
+      }
+      const body = await expandPieces(delivery.dynamic, this.#tokens);
+      deliveries.push({ ...delivery, body, content: withMention(delivery.mention, body) });
+    }
+    return { ...plan, deliveries };
+  }
+
+  #spool(outcome: AcceptOutcome & { ok: true }): IngressReply | Promise<IngressReply> {
     const { event, plan } = outcome;
     if (!plan.ok) this.#log("error", `event ${event.kind} ${String(event.payload.event_id)} not routed: ${plan.error}`);
     else for (const skipped of plan.skipped) this.#log("warn", `event ${event.kind} delivery skipped: ${skipped}`);

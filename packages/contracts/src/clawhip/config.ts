@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isPrototypeKey } from "../record-id.js";
 import { ClawhipMonitorsSchema } from "./monitors.js";
 import { ClawhipUpdateSchema } from "./update.js";
 
@@ -43,7 +44,12 @@ export const ClawhipRouteSchema = z
     mention: z.string().optional(),
     format: ClawhipFormatSchema.optional(),
     template: z.string().optional(),
-    allow_dynamic_tokens: z.literal(false, { error: "dynamic template tokens are not supported by this clawhip" }).optional(),
+    /**
+     * Expand `{now}`, `{iso_time}`, `{env:NAME}`, `{sh:command}`, `{tmux_tail:target:lines}` and
+     * `{file_tail:path:lines}` in this route's template (and in `custom` messages). Off by default: `sh`
+     * runs a shell command on the daemon's host.
+     */
+    allow_dynamic_tokens: z.boolean().default(false),
   })
   // The messages are upstream's own (config.rs validate); the loader prefixes `route #N (<event>)`.
   .superRefine((route, ctx) => {
@@ -132,22 +138,85 @@ export const ClawhipGithubSchema = z.strictObject({
   webhook_secret: z.string().min(16, "github webhook_secret: at least 16 characters").optional(),
 });
 
+/** Whether the runtime's Intl knows an IANA time zone name (`UTC`, `Europe/Berlin`, `Asia/Seoul`). */
+export function isKnownTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * One `[[cron.jobs]]` entry: a message the daemon posts on a five-field cron schedule (minute hour
- * day-of-month month day-of-week), or when `clawhip cron run <id>` asks. Times are UTC, as upstream's.
+ * day-of-month month day-of-week) read in `timezone`, or when `clawhip cron run <id>` asks.
  */
 export const ClawhipCronJobSchema = z.strictObject({
-  id: nonEmpty,
+  /** Also a key of `cron-state.json`, so the names of Object.prototype's members are refused. */
+  id: nonEmpty.refine((id) => !isPrototypeKey(id), { error: (issue) => `cron job id '${String(issue.input)}' is reserved` }),
   schedule: nonEmpty,
-  timezone: z.literal("UTC", { error: 'cron timezone: only "UTC" is supported' }).default("UTC"),
+  /** An IANA zone name; the schedule's fields are wall-clock time there (upstream accepts UTC only). */
+  timezone: nonEmpty
+    .refine(isKnownTimeZone, {
+      error: (issue) => `unknown time zone '${String(issue.input)}' (use an IANA name such as "UTC" or "Europe/Berlin")`,
+    })
+    .default("UTC"),
   enabled: z.boolean().default(true),
   kind: z.literal("custom-message", { error: 'cron job kind: only "custom-message" is supported' }),
   message: nonEmpty,
   channel: nonEmpty.optional(),
   mention: z.string().optional(),
   format: ClawhipFormatSchema.optional(),
+  /**
+   * A JSON file read before each scheduled run (upstream's zero-backlog gate): when it reports
+   * `open_issues = 0` and `open_prs = 0` and has not changed since the job last fired, the run posts a
+   * hardening suggestion instead of the message. Missing or unreadable: the job fires as usual.
+   */
+  state_file: nonEmpty.optional(),
 });
 export type ClawhipCronJob = z.output<typeof ClawhipCronJobSchema>;
+
+/**
+ * `<state dir>/cron-state.json`: what the scheduler has done, so a restart neither re-fires a minute
+ * already handled nor forgets the zero-backlog gate (upstream's `CronSchedulerState`).
+ */
+export const ClawhipCronStateSchema = z.object({
+  /** Minutes since the epoch (UTC) up to which every job's schedule has been looked at. */
+  last_processed_minute: z.number().int().nullable().default(null),
+  /** Per job: the fingerprint of its `state_file` when it last fired. */
+  job_fingerprints: z.record(z.string(), z.string()).default({}),
+  /** Per job: consecutive runs suppressed at the same zero-backlog fingerprint (picks the suggestion). */
+  zero_backlog_counters: z.record(z.string(), z.number().int().min(0)).default({}),
+});
+export type ClawhipCronState = z.output<typeof ClawhipCronStateSchema>;
+
+/**
+ * `[dispatch]`: Discord batching. Routine deliveries (not `*.failed`, `*.blocked`, `tmux.stale` or
+ * `github.ci-*`) of the same kind to the same target with the same format, mention and template that
+ * arrive within `routine_batch_window_secs` of the first go out as one message (bodies joined by a line
+ * break, without the mention). 0 turns batching off.
+ */
+export const ClawhipDispatchSchema = z.strictObject({
+  routine_batch_window_secs: z
+    .number({ error: "must be a whole number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(0, "must be 0 (off) or more")
+    .max(3600, "must be at most 3600")
+    .default(0),
+  /**
+   * When set: GitHub CI events of one workflow run (same repo, number, sha and run) arriving within this
+   * many seconds of the first are sent as one aggregate per route target (`✅ CI passed · repo · 2/2
+   * passed · Build, Test`), early once every job of the run has finished. Unset: each is sent as it
+   * comes (upstream always aggregates, with 30 s).
+   */
+  ci_batch_window_secs: z
+    .number({ error: "must be a whole number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(1, "must be at least 1")
+    .max(3600, "must be at most 3600")
+    .optional(),
+});
 
 /** `[cron]`: how often the daemon checks the schedules, and the jobs. */
 export const ClawhipCronSchema = z.strictObject({
@@ -155,7 +224,7 @@ export const ClawhipCronSchema = z.strictObject({
   jobs: z.array(ClawhipCronJobSchema).default([]),
 });
 
-/** The whole `clawhip.toml`. Unknown top-level tables (upstream monitors, dispatch, …) are ignored. */
+/** The whole `clawhip.toml`. Unknown top-level tables (upstream's other monitors, …) are ignored. */
 export const ClawhipConfigSchema = z.looseObject({
   defaults: ClawhipDefaultsSchema.default({ format: "compact" }),
   routes: z.array(ClawhipRouteSchema).default([]),
@@ -185,6 +254,7 @@ export const ClawhipConfigSchema = z.looseObject({
   monitors: ClawhipMonitorsSchema.prefault({}),
   update: ClawhipUpdateSchema.prefault({}),
   cron: ClawhipCronSchema.default({ poll_interval_secs: 30, jobs: [] }),
+  dispatch: ClawhipDispatchSchema.default({ routine_batch_window_secs: 0 }),
 });
 export type ClawhipConfigInput = z.input<typeof ClawhipConfigSchema>;
 export type ClawhipConfig = z.output<typeof ClawhipConfigSchema>;
