@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import type { ClawhipConfig } from "@clawbridge/contracts";
 import { createGuardedServer } from "@clawbridge/plugin-host";
 import { systemRun } from "../hooks/hook-context.js";
-import { ClawhipRuntime, type ClawhipRuntimeOptions } from "../runtime/clawhip-runtime.js";
+import type { ClawhipRuntimeOptions } from "../runtime/clawhip-runtime.js";
+import { type DeliveryRuntime, startDeliveryRuntime } from "../runtime/delivery-runtime.js";
 import { CronRunner } from "../sources/cron.js";
 import { TmuxMonitor } from "../sources/tmux-monitor.js";
 import { createIngressHandler, pathnameOf } from "./http-handler.js";
@@ -22,7 +23,7 @@ export interface RunningDaemon {
   url: string;
   port: number;
   server: Server;
-  runtime: ClawhipRuntime;
+  runtime: DeliveryRuntime;
   tmux: TmuxMonitor;
   close(): Promise<void>;
 }
@@ -32,7 +33,7 @@ export interface RunningDaemon {
  * node:http server (timeouts and a connection cap from `[daemon]`) on loopback unless told otherwise.
  */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
-  const runtime = await ClawhipRuntime.start(options);
+  const runtime = await startDeliveryRuntime(options);
   const log = options.log ?? ((level: string, message: string) => process.stderr.write(`clawhip ${level}: ${message}\n`));
   const tmux = await TmuxMonitor.start({
     stateDir: options.stateDir,

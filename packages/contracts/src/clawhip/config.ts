@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ClawhipClusterSchema } from "./cluster.js";
 
 /** Message formats every renderer supports. */
 export const ClawhipFormatSchema = z.enum(["compact", "alert", "inline", "raw"]);
@@ -187,6 +188,8 @@ export const ClawhipConfigSchema = z.looseObject({
   github: ClawhipGithubSchema.default({}),
   monitors: ClawhipMonitorsSchema.default({ tmux: { poll_interval_ms: 1000 } }),
   cron: ClawhipCronSchema.default({ poll_interval_secs: 30, jobs: [] }),
+  /** `[cluster]`: deliver through a NATS JetStream stream shared by several daemons (absent: the file spool). */
+  cluster: ClawhipClusterSchema.optional(),
 });
 export type ClawhipConfigInput = z.input<typeof ClawhipConfigSchema>;
 export type ClawhipConfig = z.output<typeof ClawhipConfigSchema>;

@@ -1,4 +1,5 @@
 export * from "./cli.js";
+export * from "./cluster.js";
 export * from "./config.js";
 export * from "./native-hook.js";
 export * from "./plugin-config.js";
