@@ -56,9 +56,12 @@ export function afterFailure(state: ClawhipTargetState, now: number, policy: Gat
   return { ...state, failures, blocked_until };
 }
 
-/** A 429: the target asked every sender to wait; not a failure of the target (the breaker is untouched). */
+/**
+ * A 429: the target asked every sender to wait. It answered, so it is up: the failure count restarts
+ * (a half-open probe answered with a 429 closes the breaker) and only its wait holds the others back.
+ */
 export function afterRateLimited(state: ClawhipTargetState, now: number, waitMs: number): ClawhipTargetState {
-  return { ...state, blocked_until: Math.max(state.blocked_until, now + waitMs) };
+  return { ...state, failures: 0, blocked_until: Math.max(now + waitMs, state.failures > 0 ? 0 : state.blocked_until) };
 }
 
 /**
