@@ -1,13 +1,15 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ClawhipDeadLetterSchema } from "@clawbridge/contracts";
+import { ClawhipClusterStatusSchema, ClawhipDeadLetterSchema } from "@clawbridge/contracts";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { recordingIo } from "../../test/support/cli-io.js";
 import { until } from "../../test/support/daemon-process.js";
 import { type NatsServer, startNatsServer } from "../../test/support/nats-server.js";
 import { WebhookReceiver } from "../../test/support/webhook-receiver.js";
+import { runCli } from "../cli/program.js";
 import { parseConfigObject } from "../route/config-file.js";
 import { ClusterRuntime } from "./cluster-runtime.js";
 
@@ -137,5 +139,102 @@ describe("cluster mode on NATS JetStream", () => {
     const runtime = await start();
     const reply = await runtime.acceptBatch([{ surface: "event", text: "{not json" }]);
     expect(reply[0]?.status).toBe(400);
+  });
+
+  it("clawhip cluster status: stream depth, pending per target, redeliveries, dead letters and daemons seen", async () => {
+    receiver.respond = (request) => (request.path.includes("/gone/") ? { status: 404, body: { message: "Unknown Webhook" } } : { status: 503, body: {} });
+    const routes = [
+      { event: "session.finished", webhook: `${receiver.url}/api/webhooks/1/secret-token-a` },
+      { event: "session.started", webhook: `${receiver.url}/api/webhooks/gone/secret-token-b` },
+    ];
+    const config = parseConfigObject({ ...configFor({ daemon_name: "status-a" }), routes });
+    if (!config.ok) throw new Error(config.error);
+    const runtime = await ClusterRuntime.start({ config: config.config, cluster: config.config.cluster as never, stateDir, log: () => {} });
+    runtimes.push(runtime);
+    for (let n = 0; n < 5; n += 1) expect((await runtime.accept("event", omxEvent(n))).status).toBe(202);
+    const started = { type: "notify", payload: { event_id: eventId(99), context: { normalized_event: "started", session_name: "s" } } };
+    expect((await runtime.accept("event", started)).status).toBe(202);
+    await until(() => runtime.deliverer.dead === 1, 15_000, "the 404 to be dead-lettered");
+    await receiver.waitFor((r) => r.filter((x) => x.path.includes("/1/")).length >= 4, 15_000, "failing attempts");
+
+    const path = join(stateDir, "clawhip.toml");
+    const c = config.config.cluster as NonNullable<typeof config.config.cluster>;
+    await writeFile(
+      path,
+      `[cluster]\nbackend = "nats"\nservers = ["${nats.url}"]\nstream = "${c.stream}"\ndead_letter_stream = "${c.dead_letter_stream}"\nconsumer = "${c.consumer}"\nkv_bucket = "${c.kv_bucket}"\nsubject_prefix = "${c.subject_prefix}"\n`,
+    );
+    let io = recordingIo();
+    const status = async () => {
+      io = recordingIo();
+      expect(await runCli(["cluster", "status", "--config", path, "--json"], io)).toBe(0);
+      return ClawhipClusterStatusSchema.parse(JSON.parse(io.out.join("")));
+    };
+    // Redeliveries are counted while a failed job waits out its backoff in the consumer.
+    let seen = await status();
+    await until(async () => (seen = await status()).consumer.redelivered > 0, 15_000, "a redelivery in the consumer's count");
+    expect(seen.stream.messages).toBe(5);
+    expect(seen.dead_letters).toBe(1);
+    const failing = seen.targets.find((t) => t.pending === 5);
+    expect(failing?.failures).toBeGreaterThanOrEqual(1);
+    expect(seen.targets).toHaveLength(2);
+    expect(seen.daemons.map((d) => [d.name, d.alive])).toEqual([["status-a", true]]);
+    expect(io.out.join("")).not.toContain("secret-token");
+
+    const human = recordingIo();
+    expect(await runCli(["cluster", "status", "--config", path], human)).toBe(0);
+    expect(human.out.join("")).toMatch(/stream JOBS_\d+: 5 job\(s\) waiting/);
+    expect(human.out.join("")).toContain("dead letters: 1");
+  });
+
+  it("clawhip cluster status without a [cluster] section is a usage error", async () => {
+    const path = join(stateDir, "plain.toml");
+    await writeFile(path, "[defaults]\nformat = \"compact\"\n");
+    const io = recordingIo();
+    expect(await runCli(["cluster", "status", "--config", path, "--json"], io)).toBe(2);
+    expect(JSON.parse(io.out.join(""))).toMatchObject({ ok: false, error: { code: "no_cluster" } });
+  });
+});
+
+describe("cluster credentials", () => {
+  let secured: NatsServer;
+  const token = "s3cret-nats-token-for-the-test";
+  beforeAll(async () => {
+    secured = await startNatsServer({ args: ["--auth", token] });
+  }, 30_000);
+  afterAll(async () => {
+    await secured.dispose();
+  });
+
+  it("a token from CLAWHIP_NATS_TOKEN connects; a wrong one fails with an error that never shows it", async () => {
+    const path = join(stateDir, "secured.toml");
+    await writeFile(path, `[cluster]\nbackend = "nats"\nservers = ["${secured.url}"]\n`);
+    const denied = recordingIo({ env: { CLAWHIP_NATS_TOKEN: "wrong-token-value" } });
+    expect(await runCli(["cluster", "status", "--config", path, "--json"], denied)).toBe(1);
+    const refusal = JSON.parse(denied.out.join(""));
+    expect(refusal).toMatchObject({ ok: false, error: { code: "cluster_unavailable" } });
+    expect(`${denied.out.join("")}${denied.err.join("")}`).not.toContain("wrong-token-value");
+
+    const config = parseConfigObject({ routes: [{ event: "*", webhook: `${receiver.url}/api/webhooks/1/x` }], cluster: { backend: "nats", servers: [secured.url] } });
+    if (!config.ok) throw new Error(config.error);
+    const runtime = await ClusterRuntime.start({
+      config: config.config,
+      cluster: config.config.cluster as never,
+      stateDir,
+      log: () => {},
+      credentialsEnv: { CLAWHIP_NATS_TOKEN: token },
+    });
+    runtimes.push(runtime);
+    expect((await runtime.accept("event", omxEvent(1))).status).toBe(202);
+    await receiver.waitFor((r) => r.length >= 1, 15_000, "the delivery");
+
+    const allowed = recordingIo({ env: { CLAWHIP_NATS_TOKEN: token } });
+    expect(await runCli(["cluster", "status", "--config", path, "--json"], allowed)).toBe(0);
+    expect(allowed.out.join("")).not.toContain(token);
+  });
+
+  it("refuses a config with two kinds of credentials", () => {
+    const parsed = parseConfigObject({ cluster: { backend: "nats", token: "a-token", creds_file: "/x.creds" } });
+    expect(parsed.ok).toBe(false);
+    expect(parsed.ok ? "" : parsed.error).toContain("at most one of token, nkey_file, creds_file");
   });
 });
