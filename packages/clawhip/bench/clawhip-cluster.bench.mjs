@@ -69,7 +69,9 @@ function freePort() {
 
 async function startNats(storeDir) {
   const port = await freePort();
-  const child = spawn(NATS_SERVER, ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(NATS_SERVER, ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   await new Promise((resolvePromise, reject) => {
     let log = "";
     child.once("error", (error) => reject(new Error(`cannot run ${NATS_SERVER} (scripts/setup-system.sh installs it): ${error.message}`)));
@@ -135,7 +137,17 @@ async function measure(name) {
   try {
     for (let i = 0; i < daemons; i += 1) {
       servers.push(
-        await startChild(process.execPath, [cli, "serve", "--port", "0", "--json", "--config", config, "--state-dir", join(dir, `state-${run}-${i}`)]),
+        await startChild(process.execPath, [
+          cli,
+          "serve",
+          "--port",
+          "0",
+          "--json",
+          "--config",
+          config,
+          "--state-dir",
+          join(dir, `state-${run}-${i}`),
+        ]),
       );
     }
     const urls = servers.map((s) => s.url);
@@ -163,10 +175,17 @@ await stopChild(webhook.child);
 rmSync(dir, { recursive: true, force: true });
 
 const mean = (rs, pick) => rs.reduce((a, r) => a + pick(r), 0) / rs.length;
-const summary = (rs) => ({ rps: mean(rs, (r) => r.rps), p50: mean(rs, (r) => r.p50), p99: mean(rs, (r) => r.p99), bad: rs.reduce((a, r) => a + r.bad, 0) });
+const summary = (rs) => ({
+  rps: mean(rs, (r) => r.rps),
+  p50: mean(rs, (r) => r.p50),
+  p99: mean(rs, (r) => r.p99),
+  bad: rs.reduce((a, r) => a + r.bad, 0),
+});
 const line = (label, s) =>
   `${label.padEnd(44)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms  non-2xx/errors ${s.bad}`;
-console.log(`${CONNECTIONS} keep-alive connections in total, ${DURATION} s per round after a 1 s warm-up, ${ROUNDS} alternating rounds, ${body.length}-byte OMC event`);
+console.log(
+  `${CONNECTIONS} keep-alive connections in total, ${DURATION} s per round after a 1 s warm-up, ${ROUNDS} alternating rounds, ${body.length}-byte OMC event`,
+);
 const spool = summary(results.spool);
 console.log(line("1 daemon, file spool (baseline)", spool));
 const labels = { "cluster-1": "1 daemon, cluster (JetStream publish ack)", "cluster-3": "3 daemons, cluster, one nats-server" };

@@ -415,7 +415,7 @@ export function buildProgram(io: CliIo): Command {
 
   program
     .command("cluster")
-    .description("cluster mode ([cluster] backend = \"nats\"): several daemons sharing one JetStream delivery stream")
+    .description('cluster mode ([cluster] backend = "nats"): several daemons sharing one JetStream delivery stream')
     .command("status")
     .description("stream depth, pending per target, redeliveries, dead letters and daemons seen, read from NATS")
     .option("--config <file>", "clawhip.toml")

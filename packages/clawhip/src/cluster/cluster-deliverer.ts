@@ -23,6 +23,12 @@ export interface ClusterDelivererOptions {
   random?: () => number;
 }
 
+/**
+ * The signal sends run under: never aborted. Stopping lets a send finish, as one cut off may already have
+ * reached the sink and would then be sent again by another daemon; `request_timeout_ms` still bounds it.
+ */
+const UNINTERRUPTED = new AbortController().signal;
+
 /** A rate-limit wait shorter than this is slept out holding the job; a longer one hands it back (nak). */
 const HOLD_LIMIT_MS = 1_000;
 
@@ -141,7 +147,8 @@ export class ClusterDeliverer {
       await this.#deadLetter(msg, job, `${result.reason} (after ${attempts} attempts)`, attempts);
       return;
     }
-    const delay = result.retryAfterMs ?? backoffDelay(attempts, this.#options.backoffBaseMs, this.#options.backoffMaxMs, this.#options.random);
+    const delay =
+      result.retryAfterMs ?? backoffDelay(attempts, this.#options.backoffBaseMs, this.#options.backoffMaxMs, this.#options.random);
     log("warn", `delivery to ${describeTarget(job.target)} failed (attempt ${attempts}): ${result.reason}; retrying in ${delay} ms`);
     msg.nak(delay);
   }
@@ -151,7 +158,7 @@ export class ClusterDeliverer {
     const every = Math.max(200, Math.floor(this.#options.cluster.ack_wait_ms / 3));
     const timer = setInterval(() => msg.working(), every);
     try {
-      return await this.#options.send(job, new AbortController().signal);
+      return await this.#options.send(job, UNINTERRUPTED);
     } finally {
       clearInterval(timer);
     }
@@ -171,7 +178,10 @@ export class ClusterDeliverer {
       daemon,
     };
     const id = jobMessageId(job);
-    await js.publish(deadSubject(cluster, job.target), JSON.stringify({ ...letter, job }), { msgID: id, timeout: cluster.publish_timeout_ms });
+    await js.publish(deadSubject(cluster, job.target), JSON.stringify({ ...letter, job }), {
+      msgID: id,
+      timeout: cluster.publish_timeout_ms,
+    });
     log("error", `giving up on ${job.event_kind} ${job.event_id} → ${describeTarget(job.target)}: ${reason}`);
     msg.term(reason.slice(0, 200));
     // nats-server 2.9 (Debian's) keeps a termed message in a work-queue stream: the job is removed by

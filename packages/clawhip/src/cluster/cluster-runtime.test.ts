@@ -44,7 +44,15 @@ afterEach(async () => {
 function configFor(cluster: Record<string, unknown> = {}, delivery: Record<string, number> = {}) {
   const parsed = parseConfigObject({
     routes: [{ event: "*", webhook: `${receiver.url}/api/webhooks/1/abc` }],
-    delivery: { backoff_base_ms: 50, backoff_max_ms: 200, breaker_threshold: 3, breaker_cooldown_ms: 300, rate_per_sec: 1000, rate_burst: 100, ...delivery },
+    delivery: {
+      backoff_base_ms: 50,
+      backoff_max_ms: 200,
+      breaker_threshold: 3,
+      breaker_cooldown_ms: 300,
+      rate_per_sec: 1000,
+      rate_burst: 100,
+      ...delivery,
+    },
     cluster: {
       backend: "nats",
       servers: [nats.url],
@@ -64,7 +72,12 @@ function configFor(cluster: Record<string, unknown> = {}, delivery: Record<strin
 
 async function start(cluster: Record<string, unknown> = {}, delivery: Record<string, number> = {}): Promise<ClusterRuntime> {
   const config = configFor(cluster, delivery);
-  const runtime = await ClusterRuntime.start({ config, cluster: config.cluster as NonNullable<typeof config.cluster>, stateDir, log: () => {} });
+  const runtime = await ClusterRuntime.start({
+    config,
+    cluster: config.cluster as NonNullable<typeof config.cluster>,
+    stateDir,
+    log: () => {},
+  });
   runtimes.push(runtime);
   return runtime;
 }
@@ -142,7 +155,8 @@ describe("cluster mode on NATS JetStream", () => {
   });
 
   it("clawhip cluster status: stream depth, pending per target, redeliveries, dead letters and daemons seen", async () => {
-    receiver.respond = (request) => (request.path.includes("/gone/") ? { status: 404, body: { message: "Unknown Webhook" } } : { status: 503, body: {} });
+    receiver.respond = (request) =>
+      request.path.includes("/gone/") ? { status: 404, body: { message: "Unknown Webhook" } } : { status: 503, body: {} };
     const routes = [
       { event: "session.finished", webhook: `${receiver.url}/api/webhooks/1/secret-token-a` },
       { event: "session.started", webhook: `${receiver.url}/api/webhooks/gone/secret-token-b` },
@@ -171,7 +185,14 @@ describe("cluster mode on NATS JetStream", () => {
     };
     // Redeliveries are counted while a failed job waits out its backoff in the consumer.
     let seen = await status();
-    await until(async () => (seen = await status()).consumer.redelivered > 0, 15_000, "a redelivery in the consumer's count");
+    await until(
+      async () => {
+        seen = await status();
+        return seen.consumer.redelivered > 0;
+      },
+      15_000,
+      "a redelivery in the consumer's count",
+    );
     expect(seen.stream.messages).toBe(5);
     expect(seen.dead_letters).toBe(1);
     const failing = seen.targets.find((t) => t.pending === 5);
@@ -188,7 +209,7 @@ describe("cluster mode on NATS JetStream", () => {
 
   it("clawhip cluster status without a [cluster] section is a usage error", async () => {
     const path = join(stateDir, "plain.toml");
-    await writeFile(path, "[defaults]\nformat = \"compact\"\n");
+    await writeFile(path, '[defaults]\nformat = "compact"\n');
     const io = recordingIo();
     expect(await runCli(["cluster", "status", "--config", path, "--json"], io)).toBe(2);
     expect(JSON.parse(io.out.join(""))).toMatchObject({ ok: false, error: { code: "no_cluster" } });
@@ -214,7 +235,10 @@ describe("cluster credentials", () => {
     expect(refusal).toMatchObject({ ok: false, error: { code: "cluster_unavailable" } });
     expect(`${denied.out.join("")}${denied.err.join("")}`).not.toContain("wrong-token-value");
 
-    const config = parseConfigObject({ routes: [{ event: "*", webhook: `${receiver.url}/api/webhooks/1/x` }], cluster: { backend: "nats", servers: [secured.url] } });
+    const config = parseConfigObject({
+      routes: [{ event: "*", webhook: `${receiver.url}/api/webhooks/1/x` }],
+      cluster: { backend: "nats", servers: [secured.url] },
+    });
     if (!config.ok) throw new Error(config.error);
     const runtime = await ClusterRuntime.start({
       config: config.config,

@@ -5,7 +5,14 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { systemClock } from "../deliver/clock.js";
 import { nodeFetch } from "../deliver/node-fetch.js";
 import { type FetchLike, sendJob } from "../deliver/send-job.js";
-import { type AcceptOutcome, acceptIncoming, acceptIngress, acceptRawIngress, deliveryJobs, type IngressSurface } from "../ingress/accept.js";
+import {
+  type AcceptOutcome,
+  acceptIncoming,
+  acceptIngress,
+  acceptRawIngress,
+  deliveryJobs,
+  type IngressSurface,
+} from "../ingress/accept.js";
 import type { IncomingEvent } from "../normalize/incoming.js";
 import { isoNow } from "../normalize/iso-now.js";
 import { type NormalizeEnv, systemNormalizeEnv } from "../normalize/normalize-event.js";
@@ -215,7 +222,12 @@ export class ClusterRuntime {
       pending: this.deliverer.inFlight,
       delivered: this.deliverer.delivered,
       dead: this.deliverer.dead,
-      cluster: { daemon: this.name, connected: this.#connected, deferred: this.deliverer.deferred, unconfirmed_acks: this.deliverer.failedAcks },
+      cluster: {
+        daemon: this.name,
+        connected: this.#connected,
+        deferred: this.deliverer.deferred,
+        unconfirmed_acks: this.deliverer.failedAcks,
+      },
     };
   }
 

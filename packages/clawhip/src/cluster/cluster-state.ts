@@ -6,7 +6,8 @@ import {
   ClawhipTargetStateSchema,
 } from "@clawbridge/contracts";
 import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream";
-import type { KV } from "@nats-io/kv";
+import type { KV, KvEntry } from "@nats-io/kv";
+import type { z } from "zod";
 import { describeTarget } from "../deliver/redact-target.js";
 import { ATTEMPTS_KEY_PREFIX, DAEMON_KEY_PREFIX, TARGET_KEY_PREFIX, targetToken } from "./subjects.js";
 import {
@@ -44,6 +45,19 @@ function isConflict(error: unknown): boolean {
 }
 
 const MAX_CAS_ROUNDS = 100;
+
+/** A live entry's value by its schema; undefined for a deleted key or a value that is not one (never thrown). */
+function entryValue<T>(entry: KvEntry | null, schema: z.ZodType<T>): T | undefined {
+  if (entry === null || entry.operation !== "PUT") return undefined;
+  let json: unknown;
+  try {
+    json = entry.json();
+  } catch {
+    return undefined;
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
+}
 
 /**
  * The state the daemons of a cluster share in one JetStream KV bucket: per target, the rate limit
@@ -162,17 +176,12 @@ export class ClusterState {
   }
 
   /** Reads the target's state, applies `change` and writes the result if the key has not moved meanwhile. */
-  async #mutate(
-    token: string,
-    target: Target,
-    change: (state: ClawhipTargetState) => ClawhipTargetState | undefined,
-  ): Promise<void> {
+  async #mutate(token: string, target: Target, change: (state: ClawhipTargetState) => ClawhipTargetState | undefined): Promise<void> {
     const key = `${TARGET_KEY_PREFIX}${token}`;
     const local = this.#localFor(token, target);
     for (let round = 0; round < MAX_CAS_ROUNDS; round += 1) {
       const entry = await this.#kv.get(key);
-      const parsed = entry !== null && entry.operation === "PUT" ? ClawhipTargetStateSchema.safeParse(entry.json()) : undefined;
-      const state = parsed?.success ? parsed.data : initialTargetState(describeTarget(target));
+      const state = entryValue(entry, ClawhipTargetStateSchema) ?? initialTargetState(describeTarget(target));
       local.seen = state;
       const next = change(state);
       if (next === undefined) return;
@@ -194,10 +203,8 @@ export class ClusterState {
 export async function readBeats(kv: KV): Promise<ClawhipDaemonBeat[]> {
   const beats: ClawhipDaemonBeat[] = [];
   for await (const key of await kv.keys(`${DAEMON_KEY_PREFIX}>`)) {
-    const entry = await kv.get(key);
-    if (entry === null || entry.operation !== "PUT") continue;
-    const parsed = ClawhipDaemonBeatSchema.safeParse(entry.json());
-    if (parsed.success) beats.push(parsed.data);
+    const beat = entryValue(await kv.get(key), ClawhipDaemonBeatSchema);
+    if (beat) beats.push(beat);
   }
   return beats;
 }
@@ -206,10 +213,8 @@ export async function readBeats(kv: KV): Promise<ClawhipDaemonBeat[]> {
 export async function readTargetStates(kv: KV): Promise<Map<string, ClawhipTargetState>> {
   const states = new Map<string, ClawhipTargetState>();
   for await (const key of await kv.keys(`${TARGET_KEY_PREFIX}>`)) {
-    const entry = await kv.get(key);
-    if (entry === null || entry.operation !== "PUT") continue;
-    const parsed = ClawhipTargetStateSchema.safeParse(entry.json());
-    if (parsed.success) states.set(key.slice(TARGET_KEY_PREFIX.length), parsed.data);
+    const state = entryValue(await kv.get(key), ClawhipTargetStateSchema);
+    if (state) states.set(key.slice(TARGET_KEY_PREFIX.length), state);
   }
   return states;
 }

@@ -3,14 +3,22 @@ import type { ClawhipCluster } from "@clawbridge/contracts";
 import {
   AckPolicy,
   DeliverPolicy,
-  type JetStreamManager,
   JetStreamApiCodes,
   JetStreamApiError,
+  type JetStreamManager,
   RetentionPolicy,
   StorageType,
 } from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
-import { type Authenticator, connect, credsAuthenticator, type NatsConnection, nanos, nkeyAuthenticator, tokenAuthenticator } from "@nats-io/transport-node";
+import {
+  type Authenticator,
+  connect,
+  credsAuthenticator,
+  type NatsConnection,
+  nanos,
+  nkeyAuthenticator,
+  tokenAuthenticator,
+} from "@nats-io/transport-node";
 import { deadSubjects, jobSubjects } from "./subjects.js";
 
 /** Where the cluster's credentials come from: the config, else `CLAWHIP_NATS_TOKEN`. */

@@ -52,7 +52,8 @@ export function afterSuccess(state: ClawhipTargetState): ClawhipTargetState | un
 /** A failed attempt (5xx, 408, network): one more consecutive failure; at the threshold the breaker opens. */
 export function afterFailure(state: ClawhipTargetState, now: number, policy: GatePolicy): ClawhipTargetState {
   const failures = state.failures + 1;
-  const blocked_until = failures >= policy.breakerThreshold ? Math.max(state.blocked_until, now + policy.breakerCooldownMs) : state.blocked_until;
+  const blocked_until =
+    failures >= policy.breakerThreshold ? Math.max(state.blocked_until, now + policy.breakerCooldownMs) : state.blocked_until;
   return { ...state, failures, blocked_until };
 }
 

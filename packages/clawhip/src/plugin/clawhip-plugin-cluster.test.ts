@@ -50,7 +50,10 @@ async function post(host: LocalHost, prefix: string, n: number): Promise<number>
     headers: { "content-type": "application/json", authorization: `Bearer ${host.token}` },
     body: JSON.stringify({
       type: "notify",
-      payload: { event_id: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`, context: { normalized_event: "finished", session_name: `p-${n}` } },
+      payload: {
+        event_id: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
+        context: { normalized_event: "finished", session_name: `p-${n}` },
+      },
     }),
   });
   await response.arrayBuffer();
@@ -65,7 +68,9 @@ describe("clawhip OpenClaw plugin in cluster mode (LocalHost)", () => {
     for (let n = 2; n < 12; n += 1) expect(await post(n % 2 === 0 ? a : b, n % 2 === 0 ? "/clawhip" : "/hip", n)).toBe(202);
     await receiver.waitFor((r) => r.length >= 11, 15_000, "eleven deliveries");
     const healthOf = (host: LocalHost, prefix: string) =>
-      fetch(`${host.url}${prefix}/health`, { headers: { authorization: `Bearer ${host.token}` } }).then(async (r) => ClawhipHealthSchema.parse(await r.json()));
+      fetch(`${host.url}${prefix}/health`, { headers: { authorization: `Bearer ${host.token}` } }).then(async (r) =>
+        ClawhipHealthSchema.parse(await r.json()),
+      );
     let health = await Promise.all([healthOf(a, "/clawhip"), healthOf(b, "/hip")]);
     // Both gateways idle with eleven deliveries acknowledged between them: nothing else is on its way.
     await until(

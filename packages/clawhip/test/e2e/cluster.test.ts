@@ -188,8 +188,19 @@ describe("clawhip cluster mode: three daemons, one nats-server", () => {
         c[key] = (c[key] ?? 0) + 1;
         return c;
       }, {});
-      const logs = `phase ${phase} throttled ${throttled} ${JSON.stringify(statuses)} ${JSON.stringify(health)}\n${daemons.map((d) => d?.stderr().split("\n").filter((l) => !l.includes("rate-limited")).slice(-15).join("\n")).join("\n----\n")}`;
-      throw new Error(`${error.message}: ${missing.length} missing (${missing.slice(0, 5).join(", ")}), ${receiver.requests.length} requests\n${logs}`);
+      const logs = `phase ${phase} throttled ${throttled} ${JSON.stringify(statuses)} ${JSON.stringify(health)}\n${daemons
+        .map((d) =>
+          d
+            ?.stderr()
+            .split("\n")
+            .filter((l) => !l.includes("rate-limited"))
+            .slice(-15)
+            .join("\n"),
+        )
+        .join("\n----\n")}`;
+      throw new Error(
+        `${error.message}: ${missing.length} missing (${missing.slice(0, 5).join(", ")}), ${receiver.requests.length} requests\n${logs}`,
+      );
     });
     const groups = deliveriesByEvent();
     expect(new Set(groups.keys())).toEqual(new Set(Array.from({ length: EVENTS }, (_, n) => eventId(n))));
@@ -208,7 +219,11 @@ describe("clawhip cluster mode: three daemons, one nats-server", () => {
     expect(await postTo(daemons[1], EVENTS + 1)).toBe(202);
     expect(await postTo(daemons[2], EVENTS + 1)).toBe(202);
     expect(await postTo(daemons[0], EVENTS + 2)).toBe(202);
-    await until(() => deliveriesByEvent().has(eventId(EVENTS + 1)) && deliveriesByEvent().has(eventId(EVENTS + 2)), 30_000, "both deliveries");
+    await until(
+      () => deliveriesByEvent().has(eventId(EVENTS + 1)) && deliveriesByEvent().has(eventId(EVENTS + 2)),
+      30_000,
+      "both deliveries",
+    );
     await until(async () => (await Promise.all(daemons.map((d) => d?.health()))).every((h) => h?.pending === 0), 30_000, "daemons idle");
     expect(receiver.delivered.length - before).toBe(2);
     expect(deliveriesByEvent().get(eventId(EVENTS + 1))).toHaveLength(1);
@@ -236,14 +251,23 @@ describe("clawhip cluster mode: three daemons, one nats-server", () => {
     expect(stats.refused).toBeGreaterThan(0);
     expect(stats.accepted.size).toBe(total);
     expect(stats.accepted.size).toBeGreaterThan(acceptedWhileDown);
-    await until(async () => (await Promise.all(daemons.map((d) => d?.health()))).every((h) => h?.cluster?.connected), 30_000, "reconnected");
+    await until(
+      async () => (await Promise.all(daemons.map((d) => d?.health()))).every((h) => h?.cluster?.connected),
+      30_000,
+      "reconnected",
+    );
     await until(() => deliveriesByEvent().size >= total, 120_000, `all ${total} events delivered`);
     const groups = deliveriesByEvent();
     for (let n = 0; n < total; n += 1) expect(groups.has(eventId(n))).toBe(true);
     const duplicates = duplicatesOf(groups);
-    const unconfirmed = (await Promise.all(daemons.map((d) => d?.health()))).reduce((sum, h) => sum + (h?.cluster?.unconfirmed_acks ?? 0), 0);
+    const unconfirmed = (await Promise.all(daemons.map((d) => d?.health()))).reduce(
+      (sum, h) => sum + (h?.cluster?.unconfirmed_acks ?? 0),
+      0,
+    );
     // A delivery whose ack the restart swallowed is sent again: no more than those.
     expect(duplicates).toBeLessThanOrEqual(unconfirmed + 3 * MAX_IN_FLIGHT);
-    process.stderr.write(`cluster e2e (nats restart): ${total} events, ${duplicates} duplicate(s), ${unconfirmed} unconfirmed ack(s), ${stats.refused} refused post(s) retried\n`);
+    process.stderr.write(
+      `cluster e2e (nats restart): ${total} events, ${duplicates} duplicate(s), ${unconfirmed} unconfirmed ack(s), ${stats.refused} refused post(s) retried\n`,
+    );
   }, 300_000);
 });

@@ -1,18 +1,12 @@
 import { z } from "zod";
 
 /** A JetStream stream, consumer or KV bucket name: no dots, spaces, wildcards or path separators. */
-const natsName = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '_' and '-' only (at most 64)");
+const natsName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '_' and '-' only (at most 64)");
 
 /** A subject prefix: dot-separated tokens without wildcards. */
-const subjectPrefix = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, "dot-separated tokens of letters, digits, '_' and '-'");
+const subjectPrefix = z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, "dot-separated tokens of letters, digits, '_' and '-'");
 
-const natsServer = z
-  .string()
-  .regex(/^(nats|tls|wss?):\/\/[^\s]+$|^[^\s:/]+:\d+$/, "a server URL (nats://host:port) or host:port");
+const natsServer = z.string().regex(/^(nats|tls|wss?):\/\/[^\s]+$|^[^\s:/]+:\d+$/, "a server URL (nats://host:port) or host:port");
 
 /**
  * `[cluster]`: several daemons share one durable delivery stream on NATS JetStream instead of each
@@ -40,7 +34,12 @@ export const ClawhipClusterSchema = z
     /** Jobs are published to `<prefix>.jobs.<target>`, dead letters to `<prefix>.dead.<target>`. */
     subject_prefix: subjectPrefix.default("clawhip"),
     /** JetStream's duplicate window: a job published again (same event id and target) inside it is dropped. */
-    dedupe_window_ms: z.number().int().min(1000).max(7 * 24 * 3_600_000).default(120_000),
+    dedupe_window_ms: z
+      .number()
+      .int()
+      .min(1000)
+      .max(7 * 24 * 3_600_000)
+      .default(120_000),
     /** Failed sending attempts of one job (5xx, 408, network) before it is dead-lettered; 429s do not count. */
     max_attempts: z.number().int().min(1).max(10_000).default(20),
     /** Deliveries one daemon runs at once. */
