@@ -19,6 +19,11 @@ export interface ClusterDelivererOptions {
   backoffBaseMs: number;
   backoffMaxMs: number;
   daemon: string;
+  /**
+   * Counts the losses of the NATS connection. A job held across one may already be in another daemon's
+   * hands (a restarted server hands out again what it saw unacknowledged for `ack_wait`), so it is not sent.
+   */
+  disconnects: () => number;
   log: (level: "info" | "warn" | "error", message: string) => void;
   random?: () => number;
 }
@@ -50,6 +55,8 @@ export class ClusterDeliverer {
   dead = 0;
   deferred = 0;
   failedAcks = 0;
+  /** Jobs handed back unsent because the connection was lost while this daemon held them. */
+  released = 0;
 
   constructor(options: ClusterDelivererOptions) {
     this.#options = options;
@@ -86,7 +93,19 @@ export class ClusterDeliverer {
     await Promise.allSettled([...this.#running]);
   }
 
+  /** Handles one job, telling JetStream it is still being worked on for as long as this daemon holds it. */
   async #handle(msg: JsMsg): Promise<void> {
+    const every = Math.max(200, Math.floor(this.#options.cluster.ack_wait_ms / 3));
+    const timer = setInterval(() => msg.working(), every);
+    try {
+      await this.#deliver(msg);
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  async #deliver(msg: JsMsg): Promise<void> {
+    const held = this.#options.disconnects();
     let job: ClawhipDeliveryJob;
     try {
       const parsed = ClawhipDeliveryJobSchema.safeParse(JSON.parse(new TextDecoder().decode(msg.data)));
@@ -115,7 +134,13 @@ export class ClusterDeliverer {
       msg.working();
       await clock.sleep(wait, this.#abort.signal);
     }
-    const result = await this.#sendHolding(msg, job);
+    if (this.#options.disconnects() !== held) {
+      // Handing it back is harmless if the server still counts it ours; sending could be a second delivery.
+      this.released += 1;
+      msg.nak();
+      return;
+    }
+    const result = await this.#options.send(job, UNINTERRUPTED);
     const id = jobMessageId(job);
     if (result.ok) {
       try {
@@ -151,17 +176,6 @@ export class ClusterDeliverer {
       result.retryAfterMs ?? backoffDelay(attempts, this.#options.backoffBaseMs, this.#options.backoffMaxMs, this.#options.random);
     log("warn", `delivery to ${describeTarget(job.target)} failed (attempt ${attempts}): ${result.reason}; retrying in ${delay} ms`);
     msg.nak(delay);
-  }
-
-  /** Sends, telling JetStream the job is still being worked on while the sink is slow to answer. */
-  async #sendHolding(msg: JsMsg, job: ClawhipDeliveryJob): Promise<SendResult> {
-    const every = Math.max(200, Math.floor(this.#options.cluster.ack_wait_ms / 3));
-    const timer = setInterval(() => msg.working(), every);
-    try {
-      return await this.#options.send(job, UNINTERRUPTED);
-    } finally {
-      clearInterval(timer);
-    }
   }
 
   /** The dead letter is durable (published, deduplicated by job) before the job leaves the stream. */

@@ -12,6 +12,7 @@ import { WebhookReceiver } from "../../test/support/webhook-receiver.js";
 import { runCli } from "../cli/program.js";
 import { parseConfigObject } from "../route/config-file.js";
 import { ClusterRuntime } from "./cluster-runtime.js";
+import { describeServers } from "./nats-connection.js";
 
 let nats: NatsServer;
 let receiver: WebhookReceiver;
@@ -260,5 +261,9 @@ describe("cluster credentials", () => {
     const parsed = parseConfigObject({ cluster: { backend: "nats", token: "a-token", creds_file: "/x.creds" } });
     expect(parsed.ok).toBe(false);
     expect(parsed.ok ? "" : parsed.error).toContain("at most one of token, nkey_file, creds_file");
+  });
+
+  it("logs and errors show the servers without a password in their URLs", () => {
+    expect(describeServers(["nats://alice:pa55word@10.0.0.1:4222", "tls://n2:4222"])).toBe("nats://…@10.0.0.1:4222, tls://n2:4222");
   });
 });

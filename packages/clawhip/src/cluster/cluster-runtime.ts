@@ -21,7 +21,7 @@ import { IgnoredDelivery } from "../sources/github-webhook.js";
 import { VERSION } from "../version.js";
 import { ClusterDeliverer } from "./cluster-deliverer.js";
 import { ClusterState } from "./cluster-state.js";
-import { connectCluster, ensureTopology } from "./nats-connection.js";
+import { ConnectionWatch, connectCluster, describeServers, ensureTopology } from "./nats-connection.js";
 import { jobMessageId, jobSubject } from "./subjects.js";
 
 export interface ClusterRuntimeOptions extends ClawhipRuntimeOptions {
@@ -47,7 +47,7 @@ export class ClusterRuntime {
   readonly #js: ReturnType<typeof jetstream>;
   readonly #closeTransport: () => void;
   readonly #heartbeat: NodeJS.Timeout;
-  #connected = true;
+  readonly #link: ConnectionWatch;
 
   private constructor(init: {
     config: ClawhipConfig;
@@ -59,6 +59,7 @@ export class ClusterRuntime {
     name: string;
     closeTransport: () => void;
     beat: () => void;
+    link: ConnectionWatch;
   }) {
     this.config = init.config;
     this.cluster = init.cluster;
@@ -71,7 +72,7 @@ export class ClusterRuntime {
     this.#closeTransport = init.closeTransport;
     this.#heartbeat = setInterval(init.beat, init.cluster.heartbeat_ms);
     this.#heartbeat.unref();
-    void this.#watchStatus();
+    this.#link = init.link;
   }
 
   static async start(options: ClusterRuntimeOptions): Promise<ClusterRuntime> {
@@ -80,6 +81,7 @@ export class ClusterRuntime {
     const log: RuntimeLog = options.log ?? ((level, message) => process.stderr.write(`clawhip ${level}: ${message}\n`));
     const name = cluster.daemon_name ?? `${hostname().replace(/[^A-Za-z0-9_-]/g, "-")}-${process.pid}`;
     const nc = await connectCluster(cluster, { name: `clawhip ${name}`, reconnect: true, env: options.credentialsEnv ?? process.env });
+    const link = new ConnectionWatch(nc, log);
     try {
       const jsm = await jetstreamManager(nc);
       const kv = await ensureTopology(nc, jsm, cluster);
@@ -115,6 +117,7 @@ export class ClusterRuntime {
         backoffBaseMs: config.delivery.backoff_base_ms,
         backoffMaxMs: config.delivery.backoff_max_ms,
         daemon: name,
+        disconnects: () => link.disconnects,
         log,
         ...(options.random ? { random: options.random } : {}),
       });
@@ -143,27 +146,15 @@ export class ClusterRuntime {
         name,
         closeTransport: transport?.close ?? (() => {}),
         beat,
+        link,
       });
       beat();
       await deliverer.start();
-      log("info", `cluster daemon ${name} delivering from ${cluster.stream}/${cluster.consumer} on ${cluster.servers.join(", ")}`);
+      log("info", `cluster daemon ${name} delivering from ${cluster.stream}/${cluster.consumer} on ${describeServers(cluster.servers)}`);
       return runtime;
     } catch (error) {
       await nc.close();
       throw error;
-    }
-  }
-
-  /** Follows the connection so /health tells whether this daemon can reach the stream right now. */
-  async #watchStatus(): Promise<void> {
-    for await (const status of this.#nc.status()) {
-      if (status.type === "disconnect") {
-        this.#connected = false;
-        this.#log("warn", "lost the NATS connection; ingress answers 503 until it is back");
-      } else if (status.type === "reconnect") {
-        this.#connected = true;
-        this.#log("info", "NATS connection re-established");
-      }
     }
   }
 
@@ -224,9 +215,10 @@ export class ClusterRuntime {
       dead: this.deliverer.dead,
       cluster: {
         daemon: this.name,
-        connected: this.#connected,
+        connected: this.#link.connected,
         deferred: this.deliverer.deferred,
         unconfirmed_acks: this.deliverer.failedAcks,
+        released: this.deliverer.released,
       },
     };
   }

@@ -37,6 +37,11 @@ async function authenticator(cluster: ClawhipCluster, env: ClusterCredentialsEnv
   return token === undefined ? undefined : tokenAuthenticator(token);
 }
 
+/** The servers as logs may show them: a `user:password@` in a URL is hidden. */
+export function describeServers(servers: readonly string[]): string {
+  return servers.map((server) => server.replace(/^([a-z]+:\/\/)[^@/]*@/i, "$1…@")).join(", ");
+}
+
 export interface ClusterConnectOptions {
   name: string;
   env?: ClusterCredentialsEnv;
@@ -66,7 +71,7 @@ export async function connectCluster(cluster: ClawhipCluster, options: ClusterCo
       timeout: 5_000,
     });
   } catch (error) {
-    throw new Error(`cannot connect to NATS at ${cluster.servers.join(", ")}: ${(error as Error).message}`);
+    throw new Error(`cannot connect to NATS at ${describeServers(cluster.servers)}: ${(error as Error).message}`);
   }
 }
 
@@ -140,4 +145,28 @@ export async function ensureTopology(nc: NatsConnection, jsm: JetStreamManager, 
 /** Opens the existing KV bucket (for `cluster status`, which creates nothing). */
 export function openStateBucket(nc: NatsConnection, cluster: ClawhipCluster): Promise<KV> {
   return new Kvm(nc).open(cluster.kv_bucket);
+}
+
+/**
+ * Follows a connection's state: whether it is up now (for `/health`) and how many times it was lost
+ * (a deliverer does not send a job it held across a loss).
+ */
+export class ConnectionWatch {
+  connected = true;
+  disconnects = 0;
+
+  constructor(nc: NatsConnection, log: (level: "info" | "warn", message: string) => void) {
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === "disconnect") {
+          this.connected = false;
+          this.disconnects += 1;
+          log("warn", "lost the NATS connection; ingress answers 503 until it is back");
+        } else if (status.type === "reconnect") {
+          this.connected = true;
+          log("info", "NATS connection re-established");
+        }
+      }
+    })();
+  }
 }

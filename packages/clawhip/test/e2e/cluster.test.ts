@@ -90,6 +90,8 @@ async function postTo(daemon: DaemonProcess | undefined, n: number): Promise<num
 interface PostStats {
   accepted: Set<number>;
   refused: number;
+  /** Events whose post was refused at least once before a daemon accepted it (the client retried them). */
+  retried: Set<number>;
 }
 
 /**
@@ -109,6 +111,7 @@ async function postAll(from: number, to: number, concurrency: number, stats: Pos
           break;
         }
         stats.refused += 1;
+        stats.retried.add(n);
         if (attempt > 2000) throw new Error(`event ${n} refused ${attempt} times`);
         await new Promise((r) => setTimeout(r, 10));
       }
@@ -153,7 +156,7 @@ describe("clawhip cluster mode: three daemons, one nats-server", () => {
       return { status: 204 };
     };
     daemons = await Promise.all([0, 1, 2].map((i) => startDaemon(config, i)));
-    const stats: PostStats = { accepted: new Set(), refused: 0 };
+    const stats: PostStats = { accepted: new Set(), refused: 0, retried: new Set() };
     const posting = postAll(0, EVENTS, 48, stats);
 
     // A kill -9 while deliveries are under way: its unacknowledged jobs go to the others after ack_wait.
@@ -235,7 +238,7 @@ describe("clawhip cluster mode: three daemons, one nats-server", () => {
     receiver.requests.length = 0;
     receiver.respond = () => ({ status: 204 });
     daemons = await Promise.all([0, 1, 2].map((i) => startDaemon(config, i)));
-    const stats: PostStats = { accepted: new Set(), refused: 0 };
+    const stats: PostStats = { accepted: new Set(), refused: 0, retried: new Set() };
     const total = 3000;
     const posting = postAll(0, total, 24, stats);
     await until(() => stats.accepted.size >= 500, 60_000, "events accepted");
@@ -260,14 +263,18 @@ describe("clawhip cluster mode: three daemons, one nats-server", () => {
     const groups = deliveriesByEvent();
     for (let n = 0; n < total; n += 1) expect(groups.has(eventId(n))).toBe(true);
     const duplicates = duplicatesOf(groups);
-    const unconfirmed = (await Promise.all(daemons.map((d) => d?.health()))).reduce(
-      (sum, h) => sum + (h?.cluster?.unconfirmed_acks ?? 0),
-      0,
-    );
-    // A delivery whose ack the restart swallowed is sent again: no more than those.
-    expect(duplicates).toBeLessThanOrEqual(unconfirmed + 3 * MAX_IN_FLIGHT);
+    const healths = await Promise.all(daemons.map((d) => d?.health()));
+    const unconfirmed = healths.reduce((sum, h) => sum + (h?.cluster?.unconfirmed_acks ?? 0), 0);
+    const released = healths.reduce((sum, h) => sum + (h?.cluster?.released ?? 0), 0);
+    // Re-sent: deliveries whose ack the restart swallowed (counted by the daemons); acks the server
+    // confirmed as it went down but had not yet written (JetStream writes consumer state asynchronously),
+    // which only the server's moment of shutdown bounds, at most the deliveries in flight then; and a post
+    // refused (503) whose job had in fact landed and been delivered before the restart, retried by the
+    // client after the restarted server rebuilt its duplicate window from the jobs still in the stream.
+    const retriedAndDuplicated = [...stats.retried].filter((n) => (groups.get(eventId(n))?.length ?? 0) > 1).length;
+    expect(duplicates).toBeLessThanOrEqual(unconfirmed + retriedAndDuplicated + daemons.length * MAX_IN_FLIGHT);
     process.stderr.write(
-      `cluster e2e (nats restart): ${total} events, ${duplicates} duplicate(s), ${unconfirmed} unconfirmed ack(s), ${stats.refused} refused post(s) retried\n`,
+      `cluster e2e (nats restart): ${total} events, ${duplicates} duplicate(s), ${unconfirmed} unconfirmed ack(s), ${released} job(s) released unsent, ${retriedAndDuplicated} duplicated after a refused post, ${stats.refused} refused post(s) retried\n`,
     );
   }, 300_000);
 });

@@ -50,6 +50,8 @@ export const ClawhipHealthSchema = z.object({
       deferred: z.number().int().min(0),
       /** Deliveries whose ack the server did not confirm (the job may be delivered again). */
       unconfirmed_acks: z.number().int().min(0),
+      /** Jobs handed back unsent because the connection was lost while this daemon held them. */
+      released: z.number().int().min(0),
     })
     .optional(),
 });
