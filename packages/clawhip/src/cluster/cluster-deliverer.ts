@@ -190,9 +190,10 @@ export class ClusterDeliverer {
       attempts,
       at: new Date(clock.now()).toISOString(),
       daemon,
+      job,
     };
     const id = jobMessageId(job);
-    await js.publish(deadSubject(cluster, job.target), JSON.stringify({ ...letter, job }), {
+    await js.publish(deadSubject(cluster, job.target), JSON.stringify(letter), {
       msgID: id,
       timeout: cluster.publish_timeout_ms,
     });

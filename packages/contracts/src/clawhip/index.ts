@@ -1,5 +1,6 @@
 export * from "./cli.js";
 export * from "./cluster.js";
+export * from "./cluster-wire.js";
 export * from "./config.js";
 export * from "./native-hook.js";
 export * from "./plugin-config.js";
