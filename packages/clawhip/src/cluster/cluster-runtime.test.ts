@@ -263,6 +263,19 @@ describe("cluster credentials", () => {
     expect(parsed.ok ? "" : parsed.error).toContain("at most one of token, nkey_file, creds_file");
   });
 
+  it("refuses an unknown backend, a server that is not a URL, a stream name with a dot and a prototype key as daemon name", () => {
+    const refused = (cluster: Record<string, unknown>) => {
+      const parsed = parseConfigObject({ cluster: { backend: "nats", ...cluster } });
+      return parsed.ok ? "" : parsed.error;
+    };
+    expect(refused({ backend: "kafka" })).toContain('only "nats" is supported');
+    expect(refused({ servers: ["not a url"] })).toContain("a server URL");
+    expect(refused({ stream: "a.b" })).toContain("letters, digits");
+    expect(refused({ daemon_name: "__proto__" })).toContain("reserved name");
+    expect(refused({ daemon_name: "constructor" })).toContain("reserved name");
+    expect(refused({})).toBe("");
+  });
+
   it("logs and errors show the servers without a password in their URLs", () => {
     expect(describeServers(["nats://alice:pa55word@10.0.0.1:4222", "tls://n2:4222"])).toBe("nats://…@10.0.0.1:4222, tls://n2:4222");
   });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isPrototypeKey } from "../record-id.js";
 
 /** A JetStream stream, consumer or KV bucket name: no dots, spaces, wildcards or path separators. */
 const natsName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '_' and '-' only (at most 64)");
@@ -56,6 +57,8 @@ export const ClawhipClusterSchema = z
     daemon_name: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '_' and '-' only")
+      // Names key heartbeats; one that reads like an Object.prototype member is refused rather than trusted.
+      .refine((name) => !isPrototypeKey(name), { error: "daemon_name: reserved name" })
       .optional(),
   })
   .refine((cluster) => [cluster.token, cluster.nkey_file, cluster.creds_file].filter((v) => v !== undefined).length <= 1, {
