@@ -114,6 +114,20 @@ describe("cluster mode on NATS JetStream", () => {
     expect(contents().sort()).toEqual(["omx cluster-7 finished", "omx cluster-8 finished"]);
   });
 
+  it("a sink slower than ack_wait: in-progress acks keep the job with its daemon, so no other daemon sends it too", async () => {
+    // The sink answers only after 2.5 ack waits; without progress acks the job would go to the other daemon.
+    receiver.respond = () => new Promise((resolve) => setTimeout(() => resolve({ status: 204 }), 2_500));
+    const [a, b] = [await start({ ack_wait_ms: 1_000 }), await start({ ack_wait_ms: 1_000 })];
+    expect((await a.accept("event", omxEvent(5))).status).toBe(202);
+    await until(() => a.deliverer.delivered + b.deliverer.delivered === 1, 15_000, "the slow delivery to be acknowledged");
+    expect(receiver.requests).toHaveLength(1);
+    const nc = await connect({ servers: nats.url });
+    const consumer = await (await jetstreamManager(nc)).consumers.info(`JOBS_${run}`, `delivery-${run}`);
+    await nc.close();
+    expect(consumer.num_redelivered).toBe(0);
+    expect(consumer.num_ack_pending).toBe(0);
+  });
+
   it("honours a 429's retry_after through nak, and the retry reaches the sink", async () => {
     receiver.respond = (_r, i) => (i === 0 ? { status: 429, body: { message: "slow down", retry_after: 0.3 } } : { status: 204 });
     const runtime = await start();
