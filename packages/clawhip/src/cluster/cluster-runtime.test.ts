@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ClawhipClusterStatusSchema, ClawhipDeadLetterSchema } from "@clawbridge/contracts";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { connect } from "@nats-io/transport-node";
+import { connect, nkeys } from "@nats-io/transport-node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { recordingIo } from "../../test/support/cli-io.js";
 import { until } from "../../test/support/daemon-process.js";
@@ -269,6 +269,42 @@ describe("cluster credentials", () => {
     const allowed = recordingIo({ env: { CLAWHIP_NATS_TOKEN: token } });
     expect(await runCli(["cluster", "status", "--config", path, "--json"], allowed)).toBe(0);
     expect(allowed.out.join("")).not.toContain(token);
+  });
+
+  it("an nkey seed file authenticates against a server that knows only the nkey's public key", async () => {
+    const user = nkeys.createUser();
+    const conf = join(stateDir, "nkey.conf");
+    await writeFile(conf, `authorization { users = [ { nkey: "${user.getPublicKey()}" } ] }\n`);
+    const server = await startNatsServer({ args: ["-c", conf] });
+    try {
+      const seedFile = join(stateDir, "user.nk");
+      await writeFile(seedFile, `${new TextDecoder().decode(user.getSeed())}\n`, { mode: 0o600 });
+      const config = parseConfigObject({
+        routes: [{ event: "*", webhook: `${receiver.url}/api/webhooks/1/x` }],
+        cluster: { backend: "nats", servers: [server.url], nkey_file: seedFile },
+      });
+      if (!config.ok) throw new Error(config.error);
+      const runtime = await ClusterRuntime.start({
+        config: config.config,
+        cluster: config.config.cluster as never,
+        stateDir,
+        log: () => {},
+      });
+      try {
+        expect((await runtime.accept("event", omxEvent(4))).status).toBe(202);
+        await receiver.waitFor((r) => r.length >= 1, 15_000, "the delivery");
+      } finally {
+        await runtime.stop();
+      }
+
+      const without = parseConfigObject({ cluster: { backend: "nats", servers: [server.url] } });
+      if (!without.ok) throw new Error(without.error);
+      await expect(
+        ClusterRuntime.start({ config: without.config, cluster: without.config.cluster as never, stateDir, log: () => {} }),
+      ).rejects.toThrow(/cannot connect to NATS/);
+    } finally {
+      await server.dispose();
+    }
   });
 
   it("refuses a config with two kinds of credentials", () => {
