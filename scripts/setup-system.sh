@@ -9,6 +9,8 @@ need_apt=()
 [[ -x /usr/bin/chromium ]] || need_apt+=(chromium)
 # tmux for the clawhip hook-context and tmux monitor tests (a private server on a temp socket).
 [[ -x /usr/bin/tmux ]] || need_apt+=(tmux)
+# nats-server for the clawhip cluster-mode tests (each starts its own `nats-server -js` on a free loopback port).
+[[ -x /usr/sbin/nats-server ]] || need_apt+=(nats-server)
 
 if ((${#need_apt[@]} > 0)); then
   if [[ $(id -u) -ne 0 ]]; then

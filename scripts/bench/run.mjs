@@ -2,7 +2,8 @@
 // Runs every benchmark (`packages/*/bench/*.bench.mjs`, `apps/*/bench/*.bench.mjs`), each in its own
 // process. Each prints its results as ratios against a baseline measured in the same run.
 // `pnpm bench clawhip` runs only the benchmarks whose path inside the repository contains "clawhip";
-// when some benchmark is named exactly that (`pnpm bench start`: apps/host/bench/start.bench.mjs), only those.
+// when some benchmark is named exactly that (`pnpm bench start`: apps/host/bench/start.bench.mjs; `pnpm bench
+// clawhip-cluster`: packages/clawhip/bench/clawhip-cluster.bench.mjs, which needs nats-server), only those.
 import { spawn } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { basename, join, relative, resolve } from "node:path";

@@ -1,3 +1,4 @@
+export { ClusterRuntime } from "./cluster/cluster-runtime.js";
 export { type AcceptOutcome, acceptIncoming, acceptIngress, decodeIngress, deliveryJobs, type IngressSurface } from "./ingress/accept.js";
 export { type DaemonOptions, type RunningDaemon, startDaemon } from "./ingress/daemon.js";
 export { createIngressHandler, HEALTH_PATH, INGRESS_PATHS } from "./ingress/http-handler.js";
@@ -10,3 +11,4 @@ export { renderEvent } from "./render/render-event.js";
 export { defaultConfig, loadConfigFile, parseConfigObject, parseConfigToml } from "./route/config-file.js";
 export { type DeliveryPlan, type PlannedDelivery, resolveDeliveries } from "./route/resolve-deliveries.js";
 export { ClawhipRuntime } from "./runtime/clawhip-runtime.js";
+export { type DeliveryRuntime, startDeliveryRuntime } from "./runtime/delivery-runtime.js";

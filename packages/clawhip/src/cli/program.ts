@@ -2,6 +2,7 @@ import { dirname, join, resolve } from "node:path";
 import {
   type ClawhipAgentPayload,
   ClawhipAgentPayloadSchema,
+  ClawhipClusterStatusSchema,
   type ClawhipConfig,
   ClawhipCustomPayloadSchema,
   ClawhipExplanationSchema,
@@ -19,6 +20,7 @@ import {
   CliExitCode,
 } from "@clawbridge/contracts";
 import { Command, CommanderError, Option } from "commander";
+import { clusterStatusText, readClusterStatus } from "../cluster/cluster-status.js";
 import { redactedTargetValue } from "../deliver/redact-target.js";
 import { collectHookContext, systemRun } from "../hooks/hook-context.js";
 import { HookInstallError, installHooks } from "../hooks/install.js";
@@ -468,6 +470,25 @@ export function buildProgram(io: CliIo): Command {
         print(io, { json: !!opts.json }, body, JSON.stringify(body, null, 2));
       });
   }
+  program
+    .command("cluster")
+    .description('cluster mode ([cluster] backend = "nats"): several daemons sharing one JetStream delivery stream')
+    .command("status")
+    .description("stream depth, pending per target, redeliveries, dead letters and daemons seen, read from NATS")
+    .option("--config <file>", "clawhip.toml")
+    .addOption(jsonOption())
+    .action(async (opts: { config?: string; json?: boolean }) => {
+      const { config } = await resolveConfig(io, opts.config);
+      if (!config.cluster) throw new CliError("no_cluster", 'the config has no [cluster] section (backend = "nats", servers = [...])');
+      let status: ReturnType<typeof ClawhipClusterStatusSchema.parse>;
+      try {
+        status = ClawhipClusterStatusSchema.parse(await readClusterStatus(config.cluster, io.env, Date.now()));
+      } catch (error) {
+        throw new CliError("cluster_unavailable", `cannot read the cluster status: ${(error as Error).message}`, CliExitCode.failure);
+      }
+      const { ok: _ok, ...fields } = status;
+      print(io, { json: !!opts.json }, fields, clusterStatusText(status));
+    });
 
   const postEvent = async (body: object, opts: { url?: string; config?: string; json?: boolean }) => {
     const { config } = await resolveConfig(io, opts.config);

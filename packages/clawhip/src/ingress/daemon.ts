@@ -4,7 +4,8 @@ import type { AddressInfo } from "node:net";
 import type { ClawhipConfig } from "@clawbridge/contracts";
 import { createGuardedServer } from "@clawbridge/plugin-host";
 import { systemRun } from "../hooks/hook-context.js";
-import { ClawhipRuntime, type ClawhipRuntimeOptions } from "../runtime/clawhip-runtime.js";
+import type { ClawhipRuntimeOptions } from "../runtime/clawhip-runtime.js";
+import { type DeliveryRuntime, startDeliveryRuntime } from "../runtime/delivery-runtime.js";
 import { CronRunner } from "../sources/cron.js";
 import { GithubPoller } from "../sources/github-poller.js";
 import { TmuxMonitor } from "../sources/tmux-monitor.js";
@@ -33,7 +34,7 @@ export interface RunningDaemon {
   url: string;
   port: number;
   server: Server;
-  runtime: ClawhipRuntime;
+  runtime: DeliveryRuntime;
   tmux: TmuxMonitor;
   github: GithubPoller | undefined;
   workspace: WorkspaceMonitor | undefined;
@@ -46,10 +47,10 @@ export interface RunningDaemon {
  * node:http server (timeouts and a connection cap from `[daemon]`) on loopback unless told otherwise.
  */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
-  const runtime = await ClawhipRuntime.start(options);
+  const runtime = await startDeliveryRuntime(options);
   const log = options.log ?? ((level: string, message: string) => process.stderr.write(`clawhip ${level}: ${message}\n`));
   const { monitors } = options.config;
-  const emit = (event: Parameters<ClawhipRuntime["acceptEvent"]>[0]) => runtime.acceptEvent(event);
+  const emit = (event: Parameters<DeliveryRuntime["acceptEvent"]>[0]) => runtime.acceptEvent(event);
   const tmux = await TmuxMonitor.start({
     stateDir: options.stateDir,
     pollIntervalMs: monitors.tmux.poll_interval_ms,

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ClawhipHealth } from "@clawbridge/contracts";
 import { hasBearer, RequestTargetError, requestTarget } from "@clawbridge/plugin-host";
-import type { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
+import type { DeliveryRuntime } from "../runtime/delivery-runtime.js";
 import { githubSignatureValid } from "../sources/github-webhook.js";
 import { type TmuxMonitor, TmuxRegistrationError } from "../sources/tmux-monitor.js";
 import { type UpdateChecker, UpdateError } from "../sources/update-checker.js";
@@ -37,7 +37,7 @@ export const UPDATE_PATHS: ReadonlyMap<string, "GET" | "POST"> = new Map([
 
 export interface IngressHandlerOptions {
   /** The runtime, or undefined while it is starting (requests then get 503). */
-  runtime: () => ClawhipRuntime | undefined;
+  runtime: () => DeliveryRuntime | undefined;
   /** When set, every ingress POST needs `Authorization: Bearer <token>`; defaults to `[daemon].token`. */
   token?: string;
   /**

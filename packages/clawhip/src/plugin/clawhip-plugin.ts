@@ -2,7 +2,7 @@ import { type ClawhipConfig, ClawhipPluginConfigSchema } from "@clawbridge/contr
 import { agentIdFromSessionKey, definePlugin, pluginStateDir } from "@clawbridge/plugin-host";
 import { createIngressHandler, HEALTH_PATH, INGRESS_PATHS } from "../ingress/http-handler.js";
 import { loadConfigFile, parseConfigObject } from "../route/config-file.js";
-import { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
+import { type DeliveryRuntime, startDeliveryRuntime } from "../runtime/delivery-runtime.js";
 import { VERSION } from "../version.js";
 import { agentEndEvent, type LifecycleContext, runStartedEvent } from "./lifecycle-events.js";
 import { runtimeSlot } from "./runtime-slot.js";
@@ -55,7 +55,7 @@ export default definePlugin({
       api.registerHttpRoute({ path: `${settings.routePrefix}${path}`, auth: settings.routeAuth, match: "exact", handler });
     }
 
-    let started: ClawhipRuntime | undefined;
+    let started: DeliveryRuntime | undefined;
     api.registerService({
       id: "clawhip-delivery",
       async start(ctx) {
@@ -63,7 +63,7 @@ export default definePlugin({
         if (!loaded.ok) throw new Error(loaded.error);
         const config: ClawhipConfig = loaded.config;
         const discordToken = process.env.CLAWHIP_DISCORD_BOT_TOKEN ?? process.env.DISCORD_TOKEN;
-        const runtime = await ClawhipRuntime.start({
+        const runtime = await startDeliveryRuntime({
           config,
           stateDir: pluginStateDir(ctx.stateDir, PLUGIN_ID),
           log,
@@ -85,7 +85,7 @@ export default definePlugin({
     });
 
     if (!settings.emitLifecycle) return;
-    const emit = async (event: Parameters<ClawhipRuntime["acceptEvent"]>[0]) => {
+    const emit = async (event: Parameters<DeliveryRuntime["acceptEvent"]>[0]) => {
       const runtime = await slot.whenRunning(RUNTIME_WAIT_MS);
       if (!runtime) {
         log("warn", `lifecycle event ${event.kind} dropped: the clawhip-delivery service is not running`);

@@ -1,4 +1,4 @@
-import type { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
+import type { DeliveryRuntime } from "../runtime/delivery-runtime.js";
 
 /**
  * Where the running delivery runtime is kept, shared by every registration of the plugin in one
@@ -9,12 +9,12 @@ import type { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
  * registry symbol so that a second evaluation of this module finds the same ones.
  */
 export interface RuntimeSlot {
-  current(): ClawhipRuntime | undefined;
-  set(runtime: ClawhipRuntime): void;
+  current(): DeliveryRuntime | undefined;
+  set(runtime: DeliveryRuntime): void;
   /** Empties the slot if it still holds `runtime` (a newer registration may have replaced it). */
-  clear(runtime: ClawhipRuntime): void;
+  clear(runtime: DeliveryRuntime): void;
   /** The runtime as soon as one runs, or undefined when none does within `timeoutMs`. */
-  whenRunning(timeoutMs: number): Promise<ClawhipRuntime | undefined>;
+  whenRunning(timeoutMs: number): Promise<DeliveryRuntime | undefined>;
 }
 
 const SLOTS = Symbol.for("clawbridge.clawhip.runtime-slots");
@@ -28,8 +28,8 @@ function slotTable(): SlotTable {
 }
 
 function createSlot(): RuntimeSlot {
-  let runtime: ClawhipRuntime | undefined;
-  const waiters = new Set<(runtime: ClawhipRuntime) => void>();
+  let runtime: DeliveryRuntime | undefined;
+  const waiters = new Set<(runtime: DeliveryRuntime) => void>();
   return {
     current: () => runtime,
     set(next) {
@@ -48,7 +48,7 @@ function createSlot(): RuntimeSlot {
           resolve(undefined);
         }, timeoutMs);
         timer.unref?.();
-        const wake = (started: ClawhipRuntime) => {
+        const wake = (started: DeliveryRuntime) => {
           clearTimeout(timer);
           resolve(started);
         };

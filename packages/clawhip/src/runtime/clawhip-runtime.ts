@@ -17,11 +17,9 @@ import {
 import type { IncomingEvent } from "../normalize/incoming.js";
 import { isoNow } from "../normalize/iso-now.js";
 import { type NormalizeEnv, systemNormalizeEnv } from "../normalize/normalize-event.js";
-import { withMention } from "../route/dynamic-template.js";
-import type { DeliveryPlan } from "../route/resolve-deliveries.js";
 import { IgnoredDelivery } from "../sources/github-webhook.js";
 import { VERSION } from "../version.js";
-import { expandPieces, systemTokenDeps, type TokenDeps } from "./dynamic-tokens.js";
+import { expandDynamicDeliveries, hasDynamicDeliveries, systemTokenDeps, type TokenDeps } from "./dynamic-tokens.js";
 
 export type RuntimeLog = (level: "info" | "warn" | "error", message: string) => void;
 
@@ -184,23 +182,10 @@ export class ClawhipRuntime {
   #commit(outcome: AcceptOutcome): IngressReply | Promise<IngressReply> {
     if (!outcome.ok) return { status: outcome.status, body: outcome.body };
     const { plan } = outcome;
-    if (plan.ok && plan.deliveries.some((d) => d.dynamic !== undefined)) {
-      return this.#expand(plan).then((expanded) => this.#spool({ ...outcome, plan: expanded }));
+    if (hasDynamicDeliveries(plan)) {
+      return expandDynamicDeliveries(plan, this.#tokens).then((expanded) => this.#spool({ ...outcome, plan: expanded }));
     }
     return this.#spool(outcome);
-  }
-
-  async #expand(plan: DeliveryPlan & { ok: true }): Promise<DeliveryPlan> {
-    const deliveries = [];
-    for (const delivery of plan.deliveries) {
-      if (!delivery.dynamic) {
-        deliveries.push(delivery);
-        continue;
-      }
-      const body = await expandPieces(delivery.dynamic, this.#tokens);
-      deliveries.push({ ...delivery, body, content: withMention(delivery.mention, body) });
-    }
-    return { ...plan, deliveries };
   }
 
   #spool(outcome: AcceptOutcome & { ok: true }): IngressReply | Promise<IngressReply> {

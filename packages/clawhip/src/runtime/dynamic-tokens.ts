@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import type { TemplatePiece } from "../route/dynamic-template.js";
+import { type TemplatePiece, withMention } from "../route/dynamic-template.js";
+import type { DeliveryPlan } from "../route/resolve-deliveries.js";
 
 /** How long one `sh:`, `tmux_tail:` or `file_tail:` token may take before it is left as written. */
 export const TOKEN_TIMEOUT_MS = 2000;
@@ -144,4 +145,27 @@ export async function expandPieces(pieces: readonly TemplatePiece[], deps: Token
     out += (await evaluateToken(piece.token, deps)) ?? `{${piece.token}}`;
   }
   return out;
+}
+
+/**
+ * The plan with every dynamic delivery's tokens evaluated into its body (and content, after the
+ * mention). Both runtimes run it before a job is made durable, so a retry or a resend after a restart
+ * sends the text the first attempt would have.
+ */
+export async function expandDynamicDeliveries(plan: DeliveryPlan & { ok: true }, deps: TokenDeps): Promise<DeliveryPlan> {
+  const deliveries = [];
+  for (const delivery of plan.deliveries) {
+    if (!delivery.dynamic) {
+      deliveries.push(delivery);
+      continue;
+    }
+    const body = await expandPieces(delivery.dynamic, deps);
+    deliveries.push({ ...delivery, body, content: withMention(delivery.mention, body) });
+  }
+  return { ...plan, deliveries };
+}
+
+/** Whether accepting this outcome needs `expandDynamicDeliveries` first. */
+export function hasDynamicDeliveries(plan: DeliveryPlan): plan is DeliveryPlan & { ok: true } {
+  return plan.ok && plan.deliveries.some((d) => d.dynamic !== undefined);
 }

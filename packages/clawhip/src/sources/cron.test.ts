@@ -10,6 +10,7 @@ import { runCli } from "../cli/program.js";
 import { type RunningDaemon, startDaemon } from "../ingress/daemon.js";
 import type { IncomingEvent } from "../normalize/incoming.js";
 import { parseConfigObject } from "../route/config-file.js";
+import { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
 import {
   CronRunner,
   cronMatches,
@@ -404,6 +405,7 @@ describe("clawhip cron run", () => {
     await pass();
     await rm(join(dir, "crash", "cron-state.json"));
     await pass();
+    if (!(daemon.runtime instanceof ClawhipRuntime)) throw new Error("expected the file-spool runtime");
     await daemon.runtime.dispatcher.idle();
     expect(receiver.delivered.slice(before).map((r) => r.body.content)).toEqual(["check open PRs"]);
   });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
+import type { ClawhipHealth } from "@clawbridge/contracts";
 
 export const CLI = resolve(import.meta.dirname, "../../dist/cli.js");
 
@@ -7,7 +8,7 @@ export interface DaemonProcess {
   url: string;
   child: ChildProcess;
   stderr: () => string;
-  health(): Promise<{ ok: boolean; pending: number; delivered: number; dead: number }>;
+  health(): Promise<ClawhipHealth>;
   /** Resolves with the exit code or signal once the process is gone. */
   exited: Promise<number | string | null>;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isPrototypeKey } from "../record-id.js";
+import { ClawhipClusterSchema } from "./cluster.js";
 import { ClawhipMonitorsSchema } from "./monitors.js";
 import { ClawhipUpdateSchema } from "./update.js";
 
@@ -225,36 +226,59 @@ export const ClawhipCronSchema = z.strictObject({
 });
 
 /** The whole `clawhip.toml`. Unknown top-level tables (upstream's other monitors, …) are ignored. */
-export const ClawhipConfigSchema = z.looseObject({
-  defaults: ClawhipDefaultsSchema.default({ format: "compact" }),
-  routes: z.array(ClawhipRouteSchema).default([]),
-  daemon: ClawhipDaemonSchema.default({
-    bind: "127.0.0.1",
-    port: 25294,
-    body_limit_bytes: 1024 * 1024,
-    spool_fsync: "interval",
-    spool_fsync_interval_ms: 100,
-    max_connections: 512,
-    headers_timeout_ms: 10_000,
-    request_timeout_ms: 30_000,
-    keep_alive_timeout_ms: 5_000,
-  }),
-  delivery: ClawhipDeliverySchema.default({
-    backoff_base_ms: 500,
-    backoff_max_ms: 300_000,
-    breaker_threshold: 5,
-    breaker_cooldown_ms: 30_000,
-    rate_per_sec: 5,
-    rate_burst: 5,
-    request_timeout_ms: 15_000,
-    dedupe_window: 100_000,
-  }),
-  providers: z.looseObject({ discord: ClawhipDiscordProviderSchema.optional() }).default({}),
-  github: ClawhipGithubSchema.default({}),
-  monitors: ClawhipMonitorsSchema.prefault({}),
-  update: ClawhipUpdateSchema.prefault({}),
-  cron: ClawhipCronSchema.default({ poll_interval_secs: 30, jobs: [] }),
-  dispatch: ClawhipDispatchSchema.default({ routine_batch_window_secs: 0 }),
-});
+export const ClawhipConfigSchema = z
+  .looseObject({
+    defaults: ClawhipDefaultsSchema.default({ format: "compact" }),
+    routes: z.array(ClawhipRouteSchema).default([]),
+    daemon: ClawhipDaemonSchema.default({
+      bind: "127.0.0.1",
+      port: 25294,
+      body_limit_bytes: 1024 * 1024,
+      spool_fsync: "interval",
+      spool_fsync_interval_ms: 100,
+      max_connections: 512,
+      headers_timeout_ms: 10_000,
+      request_timeout_ms: 30_000,
+      keep_alive_timeout_ms: 5_000,
+    }),
+    delivery: ClawhipDeliverySchema.default({
+      backoff_base_ms: 500,
+      backoff_max_ms: 300_000,
+      breaker_threshold: 5,
+      breaker_cooldown_ms: 30_000,
+      rate_per_sec: 5,
+      rate_burst: 5,
+      request_timeout_ms: 15_000,
+      dedupe_window: 100_000,
+    }),
+    providers: z.looseObject({ discord: ClawhipDiscordProviderSchema.optional() }).default({}),
+    github: ClawhipGithubSchema.default({}),
+    monitors: ClawhipMonitorsSchema.prefault({}),
+    update: ClawhipUpdateSchema.prefault({}),
+    cron: ClawhipCronSchema.default({ poll_interval_secs: 30, jobs: [] }),
+    dispatch: ClawhipDispatchSchema.default({ routine_batch_window_secs: 0 }),
+    /** `[cluster]`: deliver through a NATS JetStream stream shared by several daemons (absent: the file spool). */
+    cluster: ClawhipClusterSchema.optional(),
+  })
+  .superRefine((config, ctx) => {
+    // Batch windows are held by one daemon's dispatcher; in cluster mode any daemon delivers any job, so a
+    // window would not hold. Refused rather than silently sent one by one.
+    if (!config.cluster) return;
+    const { routine_batch_window_secs: routine, ci_batch_window_secs: ci } = config.dispatch;
+    if (routine > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["dispatch", "routine_batch_window_secs"],
+        message: "batching is not available in cluster mode ([cluster]); set 0",
+      });
+    }
+    if (ci !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["dispatch", "ci_batch_window_secs"],
+        message: "batching is not available in cluster mode ([cluster]); remove it",
+      });
+    }
+  });
 export type ClawhipConfigInput = z.input<typeof ClawhipConfigSchema>;
 export type ClawhipConfig = z.output<typeof ClawhipConfigSchema>;

@@ -1,4 +1,6 @@
 export * from "./cli.js";
+export * from "./cluster.js";
+export * from "./cluster-wire.js";
 export * from "./config.js";
 export * from "./monitors.js";
 export * from "./native-hook.js";

@@ -44,6 +44,19 @@ export const ClawhipHealthSchema = z.object({
   workspace_monitors: z.number().int().min(0).optional(),
   configured_cron_jobs: z.number().int().min(0).optional(),
   github_webhook_configured: z.boolean().optional(),
+  /** Cluster mode only: this daemon's name, whether it reaches NATS now, and its own counters. */
+  cluster: z
+    .object({
+      daemon: z.string(),
+      connected: z.boolean(),
+      /** Jobs handed back to the stream to wait for a rate limit or an open breaker. */
+      deferred: z.number().int().min(0),
+      /** Deliveries whose ack the server did not confirm (the job may be delivered again). */
+      unconfirmed_acks: z.number().int().min(0),
+      /** Jobs handed back unsent because the connection was lost while this daemon held them. */
+      released: z.number().int().min(0),
+    })
+    .optional(),
 });
 export type ClawhipHealth = z.infer<typeof ClawhipHealthSchema>;
 
