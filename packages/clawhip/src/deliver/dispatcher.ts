@@ -30,6 +30,8 @@ export interface DispatcherOptions {
 
 interface Lane {
   name: string;
+  kind: ClawhipDeliveryJob["target"]["kind"];
+  value: string;
   queue: ClawhipDeliveryJob[];
   running: boolean;
   breaker: CircuitBreaker;
@@ -63,13 +65,18 @@ export class Dispatcher {
 
   /** Queues jobs that are already durable in the journal. */
   submit(jobs: readonly ClawhipDeliveryJob[]): void {
+    // Jobs of one submit mostly share a target: the lane of the previous one is tried before the map.
+    let last: Lane | undefined;
     for (const job of jobs) {
-      const name = laneName(job);
-      let lane = this.#lanes.get(name);
+      let lane = last !== undefined && last.kind === job.target.kind && last.value === job.target.value ? last : undefined;
+      const name = lane === undefined ? laneName(job) : lane.name;
+      lane ??= this.#lanes.get(name);
       if (!lane) {
         const { policy, clock } = this.#options;
         lane = {
           name,
+          kind: job.target.kind,
+          value: job.target.value,
           queue: [],
           running: false,
           breaker: new CircuitBreaker(policy.breakerThreshold, policy.breakerCooldownMs),
@@ -77,6 +84,7 @@ export class Dispatcher {
         };
         this.#lanes.set(name, lane);
       }
+      last = lane;
       lane.queue.push(job);
       this.#inFlight += 1;
       if (!lane.running) void this.#run(lane);
