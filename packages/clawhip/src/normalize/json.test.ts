@@ -13,7 +13,21 @@ const AWKWARD_TEXT = [
 ];
 // Array-index keys (listed first by every object, in numeric order) next to ones that only look like them.
 const AWKWARD_KEYS = ["b", "a", "10", "9", "0", "01", "-1", "1.5", "4294967294", "4294967295", "__proto__", "constructor", "Z", "é", "ü"];
-const LEAVES: unknown[] = [null, true, false, 0, -0, 7, -3.25, 1e21, Number.NaN, Number.POSITIVE_INFINITY, undefined, () => 1, ...AWKWARD_TEXT];
+const LEAVES: unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  -0,
+  7,
+  -3.25,
+  1e21,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  undefined,
+  () => 1,
+  ...AWKWARD_TEXT,
+];
 
 function randomValue(random: () => number, depth: number): unknown {
   const roll = random();
@@ -33,9 +47,7 @@ function randomValue(random: () => number, depth: number): unknown {
 
 describe("sortedJson", () => {
   it("writes exactly JSON.stringify(sortedKeys(value)) for awkward keys, strings, numbers and nesting", () => {
-    const payload = JSON.parse(
-      '{"z":1,"10":"ten","9":[1,{"b":2,"a":null}],"__proto__":{"x":1},"01":"lead","é":"e","a":{"y":[],"x":{}}}',
-    );
+    const payload = JSON.parse('{"z":1,"10":"ten","9":[1,{"b":2,"a":null}],"__proto__":{"x":1},"01":"lead","é":"e","a":{"y":[],"x":{}}}');
     expect(sortedJson(payload)).toBe(JSON.stringify(sortedKeys(payload)));
     expect(sortedJson(payload)).toBe(
       '{"9":[1,{"a":null,"b":2}],"10":"ten","01":"lead","__proto__":{"x":1},"a":{"x":{},"y":[]},"z":1,"é":"e"}',
