@@ -172,7 +172,7 @@ for (const [name, label] of Object.entries(labels)) {
   const ratio = s.rps / bare.rps;
   console.log(line(label, s));
   console.log(
-    `  ratio ${ratio.toFixed(2)}× the bare server's req/s${name === "default" ? ` (target ≥ 0.7×) ${ratio >= 0.7 ? "OK" : "UNDER TARGET"}` : ""}`,
+    `  ratio ${ratio.toFixed(2)}× the bare server's ${bare.rps.toFixed(0)} req/s${name === "default" ? ` (target ≥ 0.7×) ${ratio >= 0.7 ? "OK" : "UNDER TARGET"}` : ""}`,
   );
 }
 console.log(`deliveries received by the local webhook during the run: ${delivered}`);

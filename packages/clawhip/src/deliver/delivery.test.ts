@@ -162,6 +162,22 @@ describe("durable delivery against local Discord/Slack stand-ins", () => {
     expect(contents().filter((c) => c.includes("batch"))).toHaveLength(1);
   });
 
+  it("a batch whose spool append fails answers 503 for the events it would have spooled; the others keep their replies", async () => {
+    const runtime = await start([discordRoute()], new VirtualClock());
+    await runtime.journal.close();
+    const replies = await runtime.acceptBatch([
+      { surface: "event", text: JSON.stringify(omxEvent("lost-1")) },
+      { surface: "event", text: "{not json" },
+      { surface: "event", text: JSON.stringify(omxEvent("lost-2")) },
+    ]);
+    expect(replies).toEqual([
+      { status: 503, body: { ok: false, error: "event spool unavailable: spool journal is closed" } },
+      { status: 400, body: expect.objectContaining({ ok: false }) },
+      { status: 503, body: { ok: false, error: "event spool unavailable: spool journal is closed" } },
+    ]);
+    expect(runtime.health().pending).toBe(0);
+  });
+
   it("resumes spooled deliveries after a restart without redelivering finished ones", async () => {
     let failing = true;
     receiver.respond = (r) => (failing && r.body.content.includes("later") ? { status: 500 } : { status: 204 });

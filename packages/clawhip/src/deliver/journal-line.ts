@@ -1,14 +1,5 @@
 import type { ClawhipJournalLine } from "@clawbridge/contracts";
-
-// What JSON.stringify would escape in a string (quote, backslash, control characters) or may
-// (surrogates: a lone one is escaped); text with none of these is its own JSON string body.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-/** `JSON.stringify(text)`, without its character-by-character escaper for plain text. */
-function jsonString(text: string): string {
-  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
-}
+import { jsonString } from "../normalize/json.js";
 
 /**
  * A spool journal line, exactly as `JSON.stringify(line)` writes it (same keys, same order, same

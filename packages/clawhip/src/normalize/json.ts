@@ -27,6 +27,62 @@ export function setOwn(record: JsonRecord, key: string, value: unknown): void {
   else record[key] = value;
 }
 
+// What JSON.stringify would escape in a string (quote, backslash, control characters) or may
+// (surrogates: a lone one is escaped); text with none of these is its own JSON string body.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** `JSON.stringify(text)`, without its character-by-character escaper for plain text. */
+export function jsonString(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/** A canonical array index (`0`, `17`, not `017`): an object lists such keys first, in numeric order. */
+function isArrayIndex(key: string): boolean {
+  const first = key.charCodeAt(0);
+  if (first < 48 || first > 57) return false;
+  return (key === "0" || (first !== 48 && /^\d+$/.test(key))) && Number(key) < 2 ** 32 - 1;
+}
+
+/**
+ * `JSON.stringify(sortedKeys(value))`, character for character, without building the sorted copy:
+ * the compact rendering of every event without a template of its own, which can be the whole payload.
+ */
+export function sortedJson(value: unknown): string | undefined {
+  switch (typeof value) {
+    case "string":
+      return jsonString(value);
+    case "number":
+      return Number.isFinite(value) ? String(value) : "null";
+    case "boolean":
+      return value ? "true" : "false";
+    case "object":
+      break;
+    case "bigint":
+      return JSON.stringify(value);
+    default:
+      return undefined;
+  }
+  if (value === null) return "null";
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i += 1) out += `${i === 0 ? "" : ","}${sortedJson(value[i]) ?? "null"}`;
+    return `${out}]`;
+  }
+  const record = value as JsonRecord;
+  const keys = Object.keys(record).sort();
+  // The sorted copy lists its array-index keys first, in numeric order, as every object does.
+  const indices = keys.filter(isArrayIndex);
+  const ordered = indices.length === 0 ? keys : [...indices.sort((a, b) => Number(a) - Number(b)), ...keys.filter((k) => !isArrayIndex(k))];
+  let out = "{";
+  for (const key of ordered) {
+    const text = sortedJson(record[key]);
+    if (text === undefined) continue;
+    out += `${out === "{" ? "" : ","}${jsonString(key)}:${text}`;
+  }
+  return `${out}}`;
+}
+
 /** Recursively key-sorted copy, so serialisation matches serde_json's BTreeMap order. */
 export function sortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedKeys);

@@ -1,3 +1,5 @@
+import { ClawhipNativeHookBodySchema } from "@clawbridge/contracts";
+import { pick, seededRandom } from "@clawbridge/plugin-host/testing";
 import { describe, expect, it } from "vitest";
 import { acceptIngress, type IngressSurface } from "../ingress/accept.js";
 import { renderEvent } from "../render/render-event.js";
@@ -313,6 +315,33 @@ describe("provider-native hooks, upstream 0.6.x contract (POST /api/native/v1/ho
     );
     expect(outcome).toMatchObject({ ok: false, status: 400 });
     expect(outcome.ok || outcome.body.error).toMatch(/^invalid native hook body: stop_context: /);
+  });
+
+  it("a body is refused exactly when the body schema refuses it (seeded bodies of right and wrong field types)", () => {
+    const random = seededRandom(20261129);
+    const keys = [...Object.keys(ClawhipNativeHookBodySchema.shape), "extra", "__proto__"];
+    const values: unknown[] = ["x", "", 3, -1, true, null, [], ["a"], {}, { name: "p", id: 7 }, { last_prompt_summary: 5 }];
+    let refused = 0;
+    for (let i = 0; i < 3000; i += 1) {
+      const body: Record<string, unknown> = { event_name: "Stop" };
+      for (let n = Math.floor(random() * 4); n > 0; n -= 1) {
+        Object.defineProperty(body, pick(random, keys), { value: pick(random, values), enumerable: true, writable: true });
+      }
+      if (body.event_name !== "Stop") body.event_name = "Stop";
+      const parsed = ClawhipNativeHookBodySchema.safeParse(body);
+      const outcome = acceptIngress("native-hook-v1", body, defaultConfig(), env);
+      if (parsed.success) expect(outcome.ok || outcome.body.error).toBe(true);
+      else {
+        refused += 1;
+        const issue = parsed.error.issues[0];
+        expect(outcome).toMatchObject({
+          ok: false,
+          status: 400,
+          body: { error: `invalid native hook body: ${issue?.path.join(".") || "body"}: ${issue?.message}` },
+        });
+      }
+    }
+    expect(refused).toBeGreaterThan(500);
   });
 
   it("prototype keys as hook names or ids are plain unknown names or values", () => {

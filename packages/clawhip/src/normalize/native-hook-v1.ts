@@ -1,4 +1,5 @@
 import { ClawhipNativeHookBodySchema } from "@clawbridge/contracts";
+import type { z } from "zod";
 import type { IncomingEvent } from "./incoming.js";
 import { pathBaseName } from "./inference.js";
 import { IngressError } from "./ingress-error.js";
@@ -165,6 +166,25 @@ function recordAt(body: JsonRecord, ...keys: string[]): JsonRecord | undefined {
   return undefined;
 }
 
+const BODY_FIELDS: Readonly<Record<string, z.ZodType>> = ClawhipNativeHookBodySchema.shape;
+/** True when no field of the body schema is required (a schema change that adds one turns the shortcut off). */
+const ALL_OPTIONAL = Object.values(BODY_FIELDS).every((field) => field.safeParse(undefined).success);
+
+/**
+ * Whether the body satisfies `ClawhipNativeHookBodySchema`. The schema keeps unknown keys and needs none
+ * of its own, so a body is valid exactly when each of its keys that the schema names is: only those are
+ * checked, rather than every one of the schema's thirty-odd fields. A body that fails is parsed whole,
+ * for zod's own account of the first problem.
+ */
+function fieldsValid(input: JsonRecord): boolean {
+  if (!ALL_OPTIONAL) return ClawhipNativeHookBodySchema.safeParse(input).success;
+  for (const key in input) {
+    if (!Object.hasOwn(BODY_FIELDS, key)) continue;
+    if (!(BODY_FIELDS[key] as z.ZodType).safeParse(input[key]).success) return false;
+  }
+  return true;
+}
+
 /**
  * Decodes a provider-native hook body of upstream's 0.6.x contract (`POST /api/native/v1/hook`, what
  * `clawhip native hook` sends): one of the five shared events → `session.started`, `tool.pre`,
@@ -175,10 +195,12 @@ function recordAt(body: JsonRecord, ...keys: string[]): JsonRecord | undefined {
  */
 export function decodeNativeHookV1(input: unknown): IncomingEvent {
   if (!isRecord(input)) throw new IngressError(400, "a native hook body is a JSON object");
-  const parsed = ClawhipNativeHookBodySchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new IngressError(400, `invalid native hook body: ${issue?.path.join(".") || "body"}: ${issue?.message}`);
+  if (!fieldsValid(input)) {
+    const parsed = ClawhipNativeHookBodySchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new IngressError(400, `invalid native hook body: ${issue?.path.join(".") || "body"}: ${issue?.message}`);
+    }
   }
   const body = input;
   const provider = firstString(body, PROVIDER) ?? "unknown";

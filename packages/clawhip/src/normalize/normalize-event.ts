@@ -16,27 +16,48 @@ export interface NormalizeEnv {
 export const systemNormalizeEnv: NormalizeEnv = { now: isoNow, uuid: () => crypto.randomUUID() };
 
 /**
- * Every source pointer is `/key`, `/context/key` or `/signal/key`, so a pointer is a scope (root,
- * context, signal) and a key; the two nested objects are looked up once per event, not per pointer.
+ * A metadata field and where it is looked for, in upstream's order: every pointer is `/key`,
+ * `/context/key` or `/signal/key`, so a pointer is a scope (root, context, signal) and a key.
  */
-interface ScopedPointer {
-  scope: 0 | 1 | 2;
-  key: string;
+interface Field<T> {
+  slot: number;
+  read: (value: unknown) => T | undefined;
 }
 type Scopes = readonly [JsonRecord, JsonRecord | undefined, JsonRecord | undefined];
+/** Where a key of one scope counts: for which field, and how early in that field's pointer list. */
+interface Slot {
+  field: number;
+  rank: number;
+  read: (value: unknown) => unknown;
+}
 
 const SCOPE_NAMES: ReadonlyMap<string, 1 | 2> = new Map([
   ["context", 1],
   ["signal", 2],
 ]);
-const ps = (...paths: string[]): ScopedPointer[] =>
-  paths.map((path) => {
+/**
+ * Per scope, the keys any field looks for. An event's keys are walked once against these, rather than
+ * every pointer of every field being looked up: payloads come in many shapes, and a lookup by a key
+ * the payload lacks is the slow case of a property load.
+ */
+const SCOPE_KEYS: readonly [Map<string, Slot[]>, Map<string, Slot[]>, Map<string, Slot[]>] = [new Map(), new Map(), new Map()];
+let fieldCount = 0;
+
+function field<T>(read: (value: unknown) => T | undefined, ...paths: string[]): Field<T> {
+  const slot = fieldCount;
+  fieldCount += 1;
+  paths.forEach((path, rank) => {
     const [first, second] = path.split("/").filter(Boolean) as [string, string | undefined];
-    if (second === undefined) return { scope: 0, key: first };
-    const scope = SCOPE_NAMES.get(first);
+    const scope = second === undefined ? 0 : SCOPE_NAMES.get(first);
     if (scope === undefined) throw new Error(`unsupported pointer ${path}`);
-    return { scope, key: second };
+    const keys = SCOPE_KEYS[scope];
+    const key = second ?? first;
+    const slots = keys.get(key) ?? [];
+    slots.push({ field: slot, rank, read });
+    keys.set(key, slots);
   });
+  return { slot, read };
+}
 
 function scopesOf(payload: JsonRecord): Scopes {
   const context = payload.context;
@@ -44,30 +65,36 @@ function scopesOf(payload: JsonRecord): Scopes {
   return [payload, isRecord(context) ? context : undefined, isRecord(signal) ? signal : undefined];
 }
 
-function valueAt(scopes: Scopes, pointer: ScopedPointer): unknown {
-  const scope = scopes[pointer.scope];
-  return scope === undefined ? undefined : scope[pointer.key];
-}
-
-function firstString(scopes: Scopes, pointers: readonly ScopedPointer[]): string | undefined {
-  for (let i = 0; i < pointers.length; i += 1) {
-    const found = nonBlank(valueAt(scopes, pointers[i] as ScopedPointer));
-    if (found !== undefined) return found;
+/** Every field's value: the first of its pointers (in order) whose value its reader accepts. */
+function lookUpFields(scopes: Scopes): unknown[] {
+  const values: unknown[] = new Array(fieldCount);
+  const ranks: number[] = new Array(fieldCount).fill(Number.MAX_SAFE_INTEGER);
+  for (let scope = 0; scope < 3; scope += 1) {
+    const record = scopes[scope as 0 | 1 | 2];
+    if (record === undefined) continue;
+    const keys = SCOPE_KEYS[scope as 0 | 1 | 2];
+    for (const key in record) {
+      const slots = keys.get(key);
+      if (slots === undefined) continue;
+      const value = record[key];
+      for (const slot of slots) {
+        if (slot.rank >= (ranks[slot.field] as number)) continue;
+        const found = slot.read(value);
+        if (found === undefined) continue;
+        values[slot.field] = found;
+        ranks[slot.field] = slot.rank;
+      }
+    }
   }
-  return undefined;
+  return values;
 }
 
-function firstU64(scopes: Scopes, pointers: readonly ScopedPointer[]): number | undefined {
-  for (let i = 0; i < pointers.length; i += 1) {
-    const found = asU64(valueAt(scopes, pointers[i] as ScopedPointer));
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
+const get = <T>(values: readonly unknown[], f: Field<T>): T | undefined => values[f.slot] as T | undefined;
 
-const ROUTE_KEY = ps("/signal/routeKey", "/route_key", "/context/route_key");
-const NORMALIZED_EVENT = ps("/context/normalized_event", "/normalized_event");
-const SESSION_NAME = ps(
+const ROUTE_KEY = field(nonBlank, "/signal/routeKey", "/route_key", "/context/route_key");
+const NORMALIZED_EVENT = field(nonBlank, "/context/normalized_event", "/normalized_event");
+const SESSION_NAME = field(
+  nonBlank,
   "/session_name",
   "/context/session_name",
   "/session",
@@ -80,19 +107,36 @@ const SESSION_NAME = ps(
   "/context/session_id",
   "/context/sessionId",
 );
-const SESSION_ID = ps("/session_id", "/sessionId", "/context/session_id", "/context/sessionId", "/session_name", "/context/session_name");
-const PROJECT = ps("/project", "/projectName", "/project_name", "/context/project", "/context/projectName", "/context/project_name");
-const REPO_NAME = ps("/repo_name", "/context/repo_name", "/projectName", "/context/projectName");
-const REPO_PATH_FOR_NAME = ps("/repo_path", "/context/repo_path");
-const REPO_PATH = ps("/repo_path", "/context/repo_path", "/projectPath", "/context/projectPath");
-const WORKTREE_PATH = ps("/worktree_path", "/context/worktree_path", "/projectPath", "/context/projectPath");
-const BRANCH = ps("/branch", "/context/branch");
-const COMMAND = ps("/command", "/context/command", "/signal/command");
-const TOOL_NAME = ps("/tool_name", "/context/tool_name", "/signal/toolName");
-const TEST_RUNNER = ps("/test_runner", "/signal/testRunner");
-const ELAPSED = ps("/elapsed_secs", "/context/elapsed_secs");
-const STATUS = ps("/status", "/context/status", "/signal/phase");
-const SUMMARY = ps(
+const SESSION_ID = field(
+  nonBlank,
+  "/session_id",
+  "/sessionId",
+  "/context/session_id",
+  "/context/sessionId",
+  "/session_name",
+  "/context/session_name",
+);
+const PROJECT = field(
+  nonBlank,
+  "/project",
+  "/projectName",
+  "/project_name",
+  "/context/project",
+  "/context/projectName",
+  "/context/project_name",
+);
+const REPO_NAME = field(nonBlank, "/repo_name", "/context/repo_name", "/projectName", "/context/projectName");
+const REPO_PATH_FOR_NAME = field(nonBlank, "/repo_path", "/context/repo_path");
+const REPO_PATH = field(nonBlank, "/repo_path", "/context/repo_path", "/projectPath", "/context/projectPath");
+const WORKTREE_PATH = field(nonBlank, "/worktree_path", "/context/worktree_path", "/projectPath", "/context/projectPath");
+const BRANCH = field(nonBlank, "/branch", "/context/branch");
+const COMMAND = field(nonBlank, "/command", "/context/command", "/signal/command");
+const TOOL_NAME = field(nonBlank, "/tool_name", "/context/tool_name", "/signal/toolName");
+const TEST_RUNNER = field(nonBlank, "/test_runner", "/signal/testRunner");
+const ELAPSED = field(asU64, "/elapsed_secs", "/context/elapsed_secs");
+const STATUS = field(nonBlank, "/status", "/context/status", "/signal/phase");
+const SUMMARY = field(
+  nonBlank,
   "/summary",
   "/signal/summary",
   "/reason",
@@ -101,16 +145,16 @@ const SUMMARY = ps(
   "/context/reason",
   "/context/question",
 );
-const ERROR_MESSAGE = ps("/error_message", "/error_summary", "/context/error_summary", "/context/error_message");
-const EVENT_TIMESTAMP = ps("/event_timestamp", "/timestamp");
-const ROUTE_KEY_FIELD = ps("/route_key", "/signal/routeKey", "/context/route_key");
-const SOURCE = ps("/source");
-const ISSUE_NUMBER = ps("/issue_number", "/context/issue_number");
-const PR_NUMBER = ps("/pr_number", "/context/pr_number");
-const PR_URL = ps("/pr_url", "/context/pr_url", "/signal/prUrl");
-const TOOL = ps("/tool");
-const EVENT_ID = ps("/event_id");
-const CORRELATION_ID = ps("/correlation_id");
+const ERROR_MESSAGE = field(nonBlank, "/error_message", "/error_summary", "/context/error_summary", "/context/error_message");
+const EVENT_TIMESTAMP = field(nonBlank, "/event_timestamp", "/timestamp");
+const ROUTE_KEY_FIELD = field(nonBlank, "/route_key", "/signal/routeKey", "/context/route_key");
+const SOURCE = field(nonBlank, "/source");
+const ISSUE_NUMBER = field(asU64, "/issue_number", "/context/issue_number");
+const PR_NUMBER = field(asU64, "/pr_number", "/context/pr_number");
+const PR_URL = field(nonBlank, "/pr_url", "/context/pr_url", "/signal/prUrl");
+const TOOL = field(nonBlank, "/tool");
+const EVENT_ID = field(nonBlank, "/event_id");
+const CORRELATION_ID = field(nonBlank, "/correlation_id");
 
 /** A Map: an incoming kind is client text, and `constructor` must not find `Object`. */
 const GITHUB_RENAMES: ReadonlyMap<string, string> = new Map([
@@ -123,22 +167,22 @@ const GITHUB_RENAMES: ReadonlyMap<string, string> = new Map([
  * normalized event, then the kind itself if it maps; anything else passes through unchanged.
  */
 export function canonicalKind(kind: string, payload: unknown): string {
-  return canonicalKindIn(kind, scopesOf(isRecord(payload) ? payload : {}));
+  return canonicalKindIn(kind, lookUpFields(scopesOf(isRecord(payload) ? payload : {})));
 }
 
-function canonicalKindIn(kind: string, scopes: Scopes): string {
+function canonicalKindIn(kind: string, values: readonly unknown[]): string {
   const renamed = GITHUB_RENAMES.get(kind);
   if (renamed) return renamed;
   for (const pointers of [ROUTE_KEY, NORMALIZED_EVENT]) {
-    const signal = firstString(scopes, pointers);
+    const signal = get(values, pointers);
     const mapped = signal === undefined ? undefined : mapNativeSignal(signal);
     if (mapped) return mapped;
   }
   return mapNativeSignal(kind) ?? kind;
 }
 
-function inferTool(scopes: Scopes): string | undefined {
-  const explicit = firstString(scopes, TOOL);
+function inferTool(scopes: Scopes, values: readonly unknown[]): string | undefined {
+  const explicit = get(values, TOOL);
   if (explicit) return explicit;
   const agent = scopes[0].agent_name;
   if (typeof agent === "string") {
@@ -171,31 +215,32 @@ export function normalizeEvent(
 ): ClawhipEvent {
   const original: JsonRecord = isRecord(incoming.payload) ? incoming.payload : { value: incoming.payload };
   const scopes = scopesOf(original);
-  const kind = canonicalKindIn(incoming.kind, scopes);
+  const values = lookUpFields(scopes);
+  const kind = canonicalKindIn(incoming.kind, values);
 
-  const tool = inferTool(scopes);
-  const eventId = firstString(scopes, EVENT_ID) ?? env.uuid();
-  const sessionName = firstString(scopes, SESSION_NAME);
-  const sessionId = firstString(scopes, SESSION_ID);
-  const project = firstString(scopes, PROJECT);
-  const repoPathForName = firstString(scopes, REPO_PATH_FOR_NAME);
-  const repoName = firstString(scopes, REPO_NAME) ?? (repoPathForName === undefined ? undefined : pathBaseName(repoPathForName));
-  const repoPath = firstString(scopes, REPO_PATH);
-  const worktreePath = firstString(scopes, WORKTREE_PATH);
-  const branch = firstString(scopes, BRANCH);
-  const command = firstString(scopes, COMMAND);
-  const toolName = firstString(scopes, TOOL_NAME);
-  const testRunner = firstString(scopes, TEST_RUNNER) ?? (command === undefined ? undefined : testRunnerIn(command));
-  const elapsed = firstU64(scopes, ELAPSED);
-  const status = firstString(scopes, STATUS) ?? statusForKind(kind);
-  const summary = firstString(scopes, SUMMARY);
-  const errorMessage = firstString(scopes, ERROR_MESSAGE) ?? (kind.endsWith(".failed") ? summary : undefined);
-  const explicitPrUrl = firstString(scopes, PR_URL);
+  const tool = inferTool(scopes, values);
+  const eventId = get(values, EVENT_ID) ?? env.uuid();
+  const sessionName = get(values, SESSION_NAME);
+  const sessionId = get(values, SESSION_ID);
+  const project = get(values, PROJECT);
+  const repoPathForName = get(values, REPO_PATH_FOR_NAME);
+  const repoName = get(values, REPO_NAME) ?? (repoPathForName === undefined ? undefined : pathBaseName(repoPathForName));
+  const repoPath = get(values, REPO_PATH);
+  const worktreePath = get(values, WORKTREE_PATH);
+  const branch = get(values, BRANCH);
+  const command = get(values, COMMAND);
+  const toolName = get(values, TOOL_NAME);
+  const testRunner = get(values, TEST_RUNNER) ?? (command === undefined ? undefined : testRunnerIn(command));
+  const elapsed = get(values, ELAPSED);
+  const status = get(values, STATUS) ?? statusForKind(kind);
+  const summary = get(values, SUMMARY);
+  const errorMessage = get(values, ERROR_MESSAGE) ?? (kind.endsWith(".failed") ? summary : undefined);
+  const explicitPrUrl = get(values, PR_URL);
   const summaryPr = summary === undefined ? undefined : prNumberIn(summary);
   const prUrl = explicitPrUrl ?? (summaryPr === undefined ? undefined : summary);
-  const prNumber = firstU64(scopes, PR_NUMBER) ?? (prUrl === undefined ? undefined : prNumberIn(prUrl));
-  const issueNumber = firstU64(scopes, ISSUE_NUMBER) ?? firstIssueNumber([sessionName, branch, worktreePath, command]) ?? prNumber;
-  const correlationId = firstString(scopes, CORRELATION_ID) ?? sessionId ?? sessionName ?? project ?? repoName ?? eventId;
+  const prNumber = get(values, PR_NUMBER) ?? (prUrl === undefined ? undefined : prNumberIn(prUrl));
+  const issueNumber = get(values, ISSUE_NUMBER) ?? firstIssueNumber([sessionName, branch, worktreePath, command]) ?? prNumber;
+  const correlationId = get(values, CORRELATION_ID) ?? sessionId ?? sessionName ?? project ?? repoName ?? eventId;
   const agentName = isLegacyAgentEvent(kind) || isSessionEvent(kind) ? tool : undefined;
 
   // Backfills first, the original copied over them: a key the payload has (even null) wins, which is
@@ -222,11 +267,11 @@ export function normalizeEvent(
   if (status !== undefined) fills.status = status;
   if (summary !== undefined) fills.summary = summary;
   if (errorMessage !== undefined) fills.error_message = errorMessage;
-  const eventTimestamp = firstString(scopes, EVENT_TIMESTAMP);
+  const eventTimestamp = get(values, EVENT_TIMESTAMP);
   if (eventTimestamp !== undefined) fills.event_timestamp = eventTimestamp;
-  const routeKey = firstString(scopes, ROUTE_KEY_FIELD);
+  const routeKey = get(values, ROUTE_KEY_FIELD);
   if (routeKey !== undefined) fills.route_key = routeKey;
-  const source = firstString(scopes, SOURCE);
+  const source = get(values, SOURCE);
   if (source !== undefined) fills.source = source;
   if (issueNumber !== undefined) fills.issue_number = issueNumber;
   if (prNumber !== undefined) fills.pr_number = prNumber;

@@ -29,6 +29,16 @@ function holdsTmuxKey(record: JsonRecord | undefined): boolean {
 
 const NONE: Readonly<JsonRecord> = Object.freeze({});
 
+/** The first of a nested `tmux` object's spellings of a field that reads as a value. */
+function readNested(read: Read, tmux: JsonRecord | undefined, keys: readonly string[]): ReturnType<Read> {
+  if (tmux === undefined) return undefined;
+  for (const key of keys) {
+    const value = read(tmux[key]);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
 /**
  * The tmux pane an event came from (session, window, pane, tty, attachment, client count), found at the
  * top level, in `context`, in a nested `tmux` object or in a wrapped `payload`, in upstream's order.
@@ -41,18 +51,21 @@ export function tmuxFieldsOf(payload: JsonRecord): Readonly<JsonRecord> {
   // The common case, an event from no tmux pane, allocates nothing.
   if (nestedTmux === undefined && !holdsTmuxKey(payload) && !holdsTmuxKey(context) && !holdsTmuxKey(wrapped)) return NONE;
   const found: JsonRecord = {};
+  const payloadTmux = child(payload, "tmux");
+  const contextTmux = child(context, "tmux");
+  const wrappedTmux = child(wrapped, "tmux");
   for (const [field, camel, nested, read] of TMUX_FIELDS) {
-    const candidates: unknown[] = [payload[field], payload[camel], context?.[field], context?.[camel]];
-    for (const scope of [child(payload, "tmux"), child(context, "tmux")]) for (const key of nested) candidates.push(scope?.[key]);
-    candidates.push(wrapped?.[field], wrapped?.[camel]);
-    for (const key of nested) candidates.push(child(wrapped, "tmux")?.[key]);
-    for (const candidate of candidates) {
-      const value = read(candidate);
-      if (value !== undefined) {
-        found[field] = value;
-        break;
-      }
-    }
+    const value =
+      read(payload[field]) ??
+      read(payload[camel]) ??
+      read(context?.[field]) ??
+      read(context?.[camel]) ??
+      readNested(read, payloadTmux, nested) ??
+      readNested(read, contextTmux, nested) ??
+      read(wrapped?.[field]) ??
+      read(wrapped?.[camel]) ??
+      readNested(read, wrappedTmux, nested);
+    if (value !== undefined) found[field] = value;
   }
   return found;
 }

@@ -1,5 +1,5 @@
 import type { ClawhipEvent, ClawhipFormat } from "@clawbridge/contracts";
-import { asBoolish, asU64, isRecord, type JsonRecord, sortedKeys } from "../normalize/json.js";
+import { asBoolish, asU64, isRecord, type JsonRecord, sortedJson, sortedKeys } from "../normalize/json.js";
 import { lifecycleSuffix, rendersPayloadStatus } from "../normalize/kinds.js";
 
 import { RenderError, renderSourceEvent } from "./source-families.js";
@@ -16,7 +16,7 @@ function prettyJson(payload: JsonRecord): string {
 }
 
 function compactJson(payload: JsonRecord): string {
-  return JSON.stringify(sortedKeys(payload));
+  return sortedJson(payload) as string;
 }
 
 function mentionPrefix(payload: JsonRecord): string {

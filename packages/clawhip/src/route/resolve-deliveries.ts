@@ -91,6 +91,36 @@ export function carriesRoutingMetadata(event: ClawhipEvent): boolean {
   );
 }
 
+/** A route with what routing asks of it on every event worked out once, when its config is first used. */
+interface CompiledRoute {
+  index: number;
+  route: ClawhipRoute;
+  filters: ReadonlyArray<readonly [key: string, pattern: string]>;
+  sessionGlobOnly: boolean;
+}
+
+/** Keyed by the routes array: a parsed config is never edited, and a new one compiles afresh. */
+const compiled = new WeakMap<readonly ClawhipRoute[], readonly CompiledRoute[]>();
+
+function compiledRoutes(routes: readonly ClawhipRoute[]): readonly CompiledRoute[] {
+  let found = compiled.get(routes);
+  if (found === undefined) {
+    found = routes.map((route, index) => ({
+      index,
+      route,
+      filters: Object.entries(route.filter),
+      sessionGlobOnly: isSessionGlobOnly(route.filter),
+    }));
+    compiled.set(routes, found);
+  }
+  return found;
+}
+
+function matchesAny(pattern: string, candidates: readonly string[]): boolean {
+  for (let i = 0; i < candidates.length; i += 1) if (globMatch(pattern, candidates[i] as string)) return true;
+  return false;
+}
+
 /**
  * Whether a delivery may evaluate dynamic tokens: its route says so; a `custom` event no route matched
  * inherits the opt-in of a route for its channel (upstream router.rs `allow_dynamic_tokens_for`).
@@ -135,16 +165,15 @@ export function resolveDeliveries(event: ClawhipEvent, config: RoutingConfig): D
   };
 
   const matched: Array<{ index: number; route: ClawhipRoute }> = [];
-  config.routes.forEach((route, index) => {
-    if (!candidates.some((candidate) => globMatch(route.event, candidate))) return;
-    for (const key in route.filter) {
-      const pattern = route.filter[key] as string;
+  routes: for (const { index, route, filters, sessionGlobOnly } of compiledRoutes(config.routes)) {
+    if (!matchesAny(route.event, candidates)) continue;
+    for (const [key, pattern] of filters) {
       const value = contextValue(event, key);
-      if (value === undefined || !globMatch(pattern, value)) return;
+      if (value === undefined || !globMatch(pattern, value)) continue routes;
     }
-    if (isSessionGlobOnly(route.filter) && carriesMetadata()) return;
+    if (sessionGlobOnly && carriesMetadata()) continue;
     matched.push({ index, route });
-  });
+  }
 
   const selections: Array<{ index: number | null; route: ClawhipRoute | undefined }> =
     matched.length > 0 ? matched : [{ index: null, route: undefined }];

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { ClawhipConfig, ClawhipHealth } from "@clawbridge/contracts";
+import type { ClawhipConfig, ClawhipDeliveryJob, ClawhipHealth } from "@clawbridge/contracts";
 import { ciJobsComplete, combineCiBatch } from "../deliver/ci-batch.js";
 import { type Clock, systemClock } from "../deliver/clock.js";
 import { Dispatcher } from "../deliver/dispatcher.js";
@@ -47,6 +47,10 @@ export interface IngressReply {
 export interface RawIngress {
   surface: IngressSurface;
   text: string;
+}
+
+function spoolUnavailable(error: Error): IngressReply {
+  return { status: 503, body: { ok: false, error: `event spool unavailable: ${error.message}` } };
 }
 
 /**
@@ -148,25 +152,65 @@ export class ClawhipRuntime {
 
   /**
    * Accepts the bodies of several requests (those of one event-loop turn): each is parsed and run
-   * through the pipeline back to back, and their spool lines share one write.
+   * through the pipeline back to back, their jobs go to the spool in one append (one write), and every
+   * reply waits for that write.
    */
   acceptBatch(items: readonly RawIngress[]): Promise<IngressReply[]> {
-    const replies = Promise.all(
-      items.map((item) => {
-        let outcome: AcceptOutcome;
-        try {
-          outcome = acceptRawIngress(item.surface, item.text, this.config, this.#env);
-        } catch (error) {
-          if (error instanceof IgnoredDelivery) return { status: 202, body: { ok: true, ignored: true, reason: error.message } };
+    const replies: IngressReply[] = [];
+    const jobs: ClawhipDeliveryJob[] = [];
+    /** The replies that wait for the spool write, and the client-supplied keys of this batch. */
+    const spooled: number[] = [];
+    const batchKeys = new Set<string>();
+    /** Replies of outcomes committed on their own (dynamic tokens), by index. */
+    const own: Array<[number, IngressReply | Promise<IngressReply>]> = [];
+    for (const item of items) {
+      let outcome: AcceptOutcome;
+      try {
+        outcome = acceptRawIngress(item.surface, item.text, this.config, this.#env);
+      } catch (error) {
+        if (error instanceof IgnoredDelivery) replies.push({ status: 202, body: { ok: true, ignored: true, reason: error.message } });
+        else {
           // A bug for one body must not fail the others of its batch.
           this.#log("error", `ingress ${item.surface} failed: ${(error as Error).stack ?? error}`);
-          return { status: 500, body: { ok: false, error: "internal error" } };
+          replies.push({ status: 500, body: { ok: false, error: "internal error" } });
         }
-        return this.#commit(outcome);
+        continue;
+      }
+      if (outcome.ok && hasDynamicDeliveries(outcome.plan)) {
+        // Its tokens run before it can be spooled: it takes its own write, and its reply waits for it.
+        own.push([replies.length, this.#commit(outcome)]);
+        replies.push({ status: outcome.status, body: outcome.body });
+        continue;
+      }
+      const staged = this.#jobsOf(outcome, batchKeys);
+      if (staged.length > 0) {
+        spooled.push(replies.length);
+        for (const job of staged) jobs.push(job);
+      }
+      replies.push({ status: outcome.status, body: outcome.body });
+    }
+    const separately = Promise.all(
+      own.map(async ([index, reply]) => {
+        try {
+          replies[index] = await reply;
+        } catch (error) {
+          // As for a body that fails in the pipeline: the others of the batch keep their replies.
+          this.#log("error", `ingress failed: ${(error as Error).stack ?? error}`);
+          replies[index] = { status: 500, body: { ok: false, error: "internal error" } };
+        }
       }),
     );
+    if (jobs.length === 0) return separately.then(() => replies);
+    const written = this.journal.append(jobs.map((job) => ({ t: "job" as const, job })));
     this.journal.flush();
-    return replies;
+    const together = written.then(
+      () => this.dispatcher.submit(jobs),
+      (error: Error) => {
+        this.#log("error", `spool write failed: ${error.message}`);
+        for (const index of spooled) replies[index] = spoolUnavailable(error);
+      },
+    );
+    return Promise.all([separately, together]).then(() => replies);
   }
 
   /** Accepts an event built in-process (plugin lifecycle hooks). */
@@ -175,27 +219,39 @@ export class ClawhipRuntime {
   }
 
   /**
+   * The spool jobs of an accepted outcome that are not known yet (logging what was not routed or
+   * rendered). `batchKeys` holds the client-supplied keys of the jobs staged alongside, not yet in the journal.
+   */
+  #jobsOf(outcome: AcceptOutcome, batchKeys?: Set<string>): ClawhipDeliveryJob[] {
+    if (!outcome.ok) return [];
+    const { event, plan } = outcome;
+    if (!plan.ok) this.#log("error", `event ${event.kind} ${String(event.payload.event_id)} not routed: ${plan.error}`);
+    else for (const skipped of plan.skipped) this.#log("warn", `event ${event.kind} delivery skipped: ${skipped}`);
+    const planned = deliveryJobs(event, plan, isoNow());
+    // A freshly minted event id cannot have been seen: only a client-supplied one is looked up.
+    if (outcome.mintedId) return planned;
+    return planned.filter((job) => {
+      if (this.journal.isKnown(job.key) || batchKeys?.has(job.key)) return false;
+      batchKeys?.add(job.key);
+      return true;
+    });
+  }
+
+  /**
    * Spools the outcome's jobs; the reply is immediate when there is nothing to write. Dynamic tokens
    * are evaluated first, so the spool holds the final text: a retry or a resend after a restart sends
    * what the first attempt would have, and the 202 still waits for the spool.
    */
   #commit(outcome: AcceptOutcome): IngressReply | Promise<IngressReply> {
-    if (!outcome.ok) return { status: outcome.status, body: outcome.body };
-    const { plan } = outcome;
-    if (hasDynamicDeliveries(plan)) {
-      return expandDynamicDeliveries(plan, this.#tokens).then((expanded) => this.#spool({ ...outcome, plan: expanded }));
+    if (outcome.ok && hasDynamicDeliveries(outcome.plan)) {
+      return expandDynamicDeliveries(outcome.plan, this.#tokens).then((plan) => this.#spool({ ...outcome, plan }));
     }
     return this.#spool(outcome);
   }
 
-  #spool(outcome: AcceptOutcome & { ok: true }): IngressReply | Promise<IngressReply> {
-    const { event, plan } = outcome;
-    if (!plan.ok) this.#log("error", `event ${event.kind} ${String(event.payload.event_id)} not routed: ${plan.error}`);
-    else for (const skipped of plan.skipped) this.#log("warn", `event ${event.kind} delivery skipped: ${skipped}`);
+  #spool(outcome: AcceptOutcome): IngressReply | Promise<IngressReply> {
+    const jobs = this.#jobsOf(outcome);
     const reply = { status: outcome.status, body: outcome.body };
-    const planned = deliveryJobs(event, plan, isoNow());
-    // A freshly minted event id cannot have been seen: only a client-supplied one is looked up.
-    const jobs = outcome.mintedId ? planned : planned.filter((job) => !this.journal.isKnown(job.key));
     if (jobs.length === 0) return reply;
     return this.journal.append(jobs.map((job) => ({ t: "job" as const, job }))).then(
       () => {
@@ -204,7 +260,7 @@ export class ClawhipRuntime {
       },
       (error: Error) => {
         this.#log("error", `spool write failed: ${error.message}`);
-        return { status: 503, body: { ok: false, error: `event spool unavailable: ${error.message}` } };
+        return spoolUnavailable(error);
       },
     );
   }

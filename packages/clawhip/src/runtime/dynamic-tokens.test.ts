@@ -220,4 +220,40 @@ describe("dynamic tokens through the runtime", () => {
       await runtime.stop();
     }
   });
+
+  it("in one ingress batch (one event-loop turn), a templated event gets its tokens and a plain one shares the batch's write", async () => {
+    const commit = { repo: "r", branch: "main", commit: "1234567890abcdef", short_commit: "1234567", summary: "{sh:printf no}" };
+    const parsed = parseConfigObject({
+      routes: [
+        { event: "custom", webhook: `${receiver.url}/api/webhooks/2/dyn`, template: "x {sh:printf hi}", allow_dynamic_tokens: true },
+        { event: "git.commit", webhook: `${receiver.url}/api/webhooks/2/plain` },
+      ],
+    });
+    if (!parsed.ok) throw new Error(parsed.error);
+    const runtime = await ClawhipRuntime.start({
+      config: parsed.config,
+      stateDir: join(stateDir, "batch"),
+      clock: new VirtualClock(),
+      log: () => {},
+    });
+    try {
+      const replies = await runtime.acceptBatch([
+        { surface: "event", text: JSON.stringify({ type: "custom", payload: { message: "a" } }) },
+        { surface: "event", text: JSON.stringify({ type: "git.commit", payload: commit }) },
+        { surface: "event", text: "{not json" },
+      ]);
+      expect(replies.map((reply) => reply.status)).toEqual([202, 202, 400]);
+      // The event's own text is never evaluated, only the operator's template.
+      const plain = "git:r@main 1234567 {sh:printf no}";
+      await runtime.dispatcher.idle();
+      expect(
+        receiver.requests
+          .filter((r) => r.path.startsWith("/api/webhooks/2/"))
+          .map((r) => r.body.content)
+          .sort(),
+      ).toEqual([plain, "x hi"]);
+    } finally {
+      await runtime.stop();
+    }
+  });
 });
