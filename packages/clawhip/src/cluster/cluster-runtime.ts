@@ -3,8 +3,7 @@ import type { ClawhipCluster, ClawhipConfig, ClawhipHealth } from "@clawbridge/c
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { systemClock } from "../deliver/clock.js";
-import { nodeFetch } from "../deliver/node-fetch.js";
-import { type FetchLike, sendJob } from "../deliver/send-job.js";
+import { jobSender } from "../deliver/send-job.js";
 import {
   type AcceptOutcome,
   acceptIncoming,
@@ -101,22 +100,14 @@ export class ClusterRuntime {
         },
         () => clock.now(),
       );
-      const transport = options.fetch ? undefined : nodeFetch();
-      const discord = config.providers.discord;
-      const senderOptions = {
-        fetch: options.fetch ?? (transport?.fetch as FetchLike),
-        now: () => clock.now(),
-        discordApiBase: discord?.api_base ?? "https://discord.com/api/v10",
-        timeoutMs: config.delivery.request_timeout_ms,
-        ...((options.discordToken ?? discord?.token) ? { discordToken: options.discordToken ?? discord?.token } : {}),
-      };
+      const sender = jobSender(config, options, () => clock.now());
       const deliverer = new ClusterDeliverer({
         cluster,
         js,
         jsm,
         consumer,
         state,
-        send: (job, signal) => sendJob(job, senderOptions, signal),
+        send: sender.send,
         clock,
         backoffBaseMs: config.delivery.backoff_base_ms,
         backoffMaxMs: config.delivery.backoff_max_ms,
@@ -148,7 +139,7 @@ export class ClusterRuntime {
         env: options.env ?? systemNormalizeEnv,
         log,
         name,
-        closeTransport: transport?.close ?? (() => {}),
+        closeTransport: sender.close,
         beat,
         link,
         tokens: options.tokens ?? { ...systemTokenDeps, now: () => clock.now() },

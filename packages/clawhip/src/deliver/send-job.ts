@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import type { ClawhipDeliveryJob } from "@clawbridge/contracts";
+import type { ClawhipConfig, ClawhipDeliveryJob } from "@clawbridge/contracts";
 import { retryAfterMs } from "./backoff.js";
+import { nodeFetch } from "./node-fetch.js";
 
 export type FetchLike = (
   url: string,
@@ -20,6 +21,29 @@ export interface SenderOptions {
 }
 
 export type SendResult = { ok: true } | { ok: false; retryable: boolean; retryAfterMs?: number; rateLimited?: boolean; reason: string };
+
+/**
+ * How a runtime (file spool or cluster) sends its jobs: the given fetch, else node:http(s) keep-alive
+ * agents that `close` releases; Discord's API base, the bot token (the option over the config) and the
+ * request timeout from the config.
+ */
+export function jobSender(
+  config: ClawhipConfig,
+  options: { fetch?: FetchLike | undefined; discordToken?: string | undefined },
+  now: () => number,
+): { send: (job: ClawhipDeliveryJob, signal?: AbortSignal) => Promise<SendResult>; close: () => void } {
+  const transport = options.fetch ? undefined : nodeFetch();
+  const discord = config.providers.discord;
+  const discordToken = options.discordToken ?? discord?.token;
+  const sender: SenderOptions = {
+    fetch: options.fetch ?? (transport?.fetch as FetchLike),
+    now,
+    discordApiBase: discord?.api_base ?? "https://discord.com/api/v10",
+    timeoutMs: config.delivery.request_timeout_ms,
+    ...(discordToken ? { discordToken } : {}),
+  };
+  return { send: (job, signal) => sendJob(job, sender, signal), close: transport?.close ?? (() => {}) };
+}
 
 interface WebhookRequest {
   url: string;

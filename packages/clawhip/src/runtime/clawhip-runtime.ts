@@ -3,8 +3,7 @@ import type { ClawhipConfig, ClawhipDeliveryJob, ClawhipHealth } from "@clawbrid
 import { ciJobsComplete, combineCiBatch } from "../deliver/ci-batch.js";
 import { type Clock, systemClock } from "../deliver/clock.js";
 import { Dispatcher } from "../deliver/dispatcher.js";
-import { nodeFetch } from "../deliver/node-fetch.js";
-import { type FetchLike, sendJob } from "../deliver/send-job.js";
+import { type FetchLike, jobSender } from "../deliver/send-job.js";
 import { SpoolJournal } from "../deliver/spool-journal.js";
 import {
   type AcceptOutcome,
@@ -101,21 +100,13 @@ export class ClawhipRuntime {
         `spool segment with ${damaged.badLines} unreadable line(s) set aside as ${damaged.movedTo}; its readable lines were kept`,
       );
     }
-    const transport = options.fetch ? undefined : nodeFetch();
-    const discord = config.providers.discord;
-    const senderOptions = {
-      fetch: options.fetch ?? (transport?.fetch as FetchLike),
-      now: () => clock.now(),
-      discordApiBase: discord?.api_base ?? "https://discord.com/api/v10",
-      timeoutMs: config.delivery.request_timeout_ms,
-      ...((options.discordToken ?? discord?.token) ? { discordToken: options.discordToken ?? discord?.token } : {}),
-    };
+    const sender = jobSender(config, options, () => clock.now());
     const dispatcher = new Dispatcher({
       journal,
       clock,
       log,
       deadLetterPath: join(options.stateDir, "dead-letter.ndjson"),
-      send: (job, signal) => sendJob(job, senderOptions, signal),
+      send: sender.send,
       policy: {
         backoffBaseMs: config.delivery.backoff_base_ms,
         backoffMaxMs: config.delivery.backoff_max_ms,
@@ -136,7 +127,7 @@ export class ClawhipRuntime {
       dispatcher,
       options.env ?? systemNormalizeEnv,
       log,
-      transport?.close ?? (() => {}),
+      sender.close,
       options.tokens ?? { ...systemTokenDeps, now: () => clock.now() },
     );
     const recovered = journal.pendingJobs();
