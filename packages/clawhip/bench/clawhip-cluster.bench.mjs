@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { startChild, stopChild, WEBHOOK } from "./children.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, "../dist/cli.js");
@@ -19,42 +20,6 @@ const NATS_SERVER = process.env.NATS_SERVER_BIN ?? "/usr/sbin/nats-server";
 const DURATION = Number(process.env.CLAWHIP_BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.CLAWHIP_BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 18;
-
-// A Discord webhook stand-in: 204 for every POST; prints its count when asked on stdin.
-const WEBHOOK = `
-const { createServer } = require("node:http");
-let delivered = 0;
-const server = createServer((req, res) => {
-  req.resume();
-  req.on("end", () => { delivered += 1; res.writeHead(204).end(); });
-});
-server.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ url: "http://127.0.0.1:" + server.address().port })));
-process.stdin.on("data", () => console.log(JSON.stringify({ delivered })));
-`;
-
-function startChild(command, args, stdin = "ignore") {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { stdio: [stdin, "pipe", "ignore"] });
-    let out = "";
-    const onData = (chunk) => {
-      out += chunk;
-      if (!out.includes("\n")) return;
-      child.stdout.off("data", onData);
-      resolvePromise({ child, url: JSON.parse(out.split("\n")[0]).url });
-    };
-    child.stdout.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`${args.join(" ").slice(0, 60)} exited with ${code}`)));
-  });
-}
-
-function stopChild(child) {
-  return new Promise((resolvePromise) => {
-    if (child.exitCode !== null) return resolvePromise();
-    child.removeAllListeners("exit");
-    child.once("exit", () => resolvePromise());
-    child.kill();
-  });
-}
 
 function freePort() {
   return new Promise((resolvePromise, reject) => {

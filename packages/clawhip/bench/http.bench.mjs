@@ -4,12 +4,12 @@
 // fresh for each round (so a spool backlog from one round does not weigh on the next); rounds
 // alternate between the servers, all loaded by the same autocannon settings in this process. The
 // local webhook runs in its own child process so that delivering does not slow the load generator.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { startChild, stopChild, WEBHOOK } from "./children.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, "../dist/cli.js");
@@ -34,43 +34,7 @@ server.keepAliveTimeout = 65000;
 server.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ url: "http://127.0.0.1:" + server.address().port })));
 `;
 
-// A Discord webhook stand-in: 204 for every POST; prints its count when asked on stdin.
-const WEBHOOK = `
-const { createServer } = require("node:http");
-let delivered = 0;
-const server = createServer((req, res) => {
-  req.resume();
-  req.on("end", () => { delivered += 1; res.writeHead(204).end(); });
-});
-server.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ url: "http://127.0.0.1:" + server.address().port })));
-process.stdin.on("data", () => console.log(JSON.stringify({ delivered })));
-`;
-
-function startChild(args, stdin = "ignore") {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { stdio: [stdin, "pipe", "ignore"] });
-    let out = "";
-    const onData = (chunk) => {
-      out += chunk;
-      if (!out.includes("\n")) return;
-      child.stdout.off("data", onData);
-      resolvePromise({ child, url: JSON.parse(out.split("\n")[0]).url });
-    };
-    child.stdout.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`${args.join(" ").slice(0, 60)} exited with ${code}`)));
-  });
-}
-
-function stopChild(child) {
-  return new Promise((resolvePromise) => {
-    if (child.exitCode !== null) return resolvePromise();
-    child.removeAllListeners("exit");
-    child.once("exit", () => resolvePromise());
-    child.kill();
-  });
-}
-
-const webhook = await startChild(["-e", WEBHOOK], "pipe");
+const webhook = await startChild(process.execPath, ["-e", WEBHOOK], "pipe");
 const dir = mkdtempSync(join(tmpdir(), "clawhip-bench-"));
 const route = `[[routes]]
 event = "session.*"
@@ -110,8 +74,8 @@ async function measure(name) {
   run += 1;
   const server =
     name === "bare"
-      ? await startChild(["-e", BARE_SERVER])
-      : await startChild([
+      ? await startChild(process.execPath, ["-e", BARE_SERVER])
+      : await startChild(process.execPath, [
           cli,
           "serve",
           "--port",
