@@ -1,4 +1,5 @@
 // Child processes the clawhip benchmarks load: a local webhook, and servers that print their URL.
+import { spawn } from "node:child_process";
 
 // A Discord webhook stand-in: 204 for every POST; prints its count when asked on stdin.
 export const WEBHOOK = `
