@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ClawhipClusterStatusSchema, ClawhipDeadLetterSchema } from "@clawbridge/contracts";
 import { jetstreamManager } from "@nats-io/jetstream";
+import { encodeAccount, encodeOperator, encodeUser, fmtCreds } from "@nats-io/jwt";
 import { connect, nkeys } from "@nats-io/transport-node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { recordingIo } from "../../test/support/cli-io.js";
@@ -322,6 +323,64 @@ describe("cluster credentials", () => {
       await expect(
         ClusterRuntime.start({ config: without.config, cluster: without.config.cluster as never, stateDir, log: () => {} }),
       ).rejects.toThrow(/cannot connect to NATS/);
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it("a .creds file (user JWT and seed) authenticates against a server in operator (JWT) mode", async () => {
+    // An operator, the system account, one account with JetStream and a user of it, all signed here.
+    const operator = nkeys.createOperator();
+    const system = nkeys.createAccount();
+    const account = nkeys.createAccount();
+    const user = nkeys.createUser();
+    const unlimited = { conn: -1, subs: -1, data: -1, payload: -1, imports: -1, exports: -1, leaf: -1, wildcards: true };
+    const jetstreamLimits = { mem_storage: -1, disk_storage: -1, streams: -1, consumer: -1 };
+    const accountJwt = await encodeAccount("clawhip", account, { limits: { ...unlimited, ...jetstreamLimits } }, { signer: operator });
+    const conf = join(stateDir, "operator.conf");
+    await writeFile(
+      conf,
+      [
+        `operator: ${await encodeOperator("test", operator, { system_account: system.getPublicKey() })}`,
+        `system_account: ${system.getPublicKey()}`,
+        "resolver: MEMORY",
+        `resolver_preload: { ${account.getPublicKey()}: ${accountJwt}, ${system.getPublicKey()}: ${await encodeAccount("SYS", system, {}, { signer: operator })} }`,
+        "",
+      ].join("\n"),
+    );
+    const server = await startNatsServer({ args: ["-c", conf] });
+    try {
+      const credsFile = join(stateDir, "clawhip.creds");
+      await writeFile(credsFile, fmtCreds(await encodeUser("clawhip", user, account), user), { mode: 0o600 });
+      const config = parseConfigObject({
+        routes: [{ event: "*", webhook: `${receiver.url}/api/webhooks/1/x` }],
+        cluster: { backend: "nats", servers: [server.url], creds_file: credsFile },
+      });
+      if (!config.ok) throw new Error(config.error);
+      const runtime = await ClusterRuntime.start({
+        config: config.config,
+        cluster: config.config.cluster as never,
+        stateDir,
+        log: () => {},
+      });
+      try {
+        expect((await runtime.accept("event", omxEvent(5))).status).toBe(202);
+        await receiver.waitFor((r) => r.length >= 1, 15_000, "the delivery");
+      } finally {
+        await runtime.stop();
+      }
+      // The same server refuses a connection without the creds, and the status command shows no secret.
+      const without = parseConfigObject({ cluster: { backend: "nats", servers: [server.url] } });
+      if (!without.ok) throw new Error(without.error);
+      await expect(
+        ClusterRuntime.start({ config: without.config, cluster: without.config.cluster as never, stateDir, log: () => {} }),
+      ).rejects.toThrow(/cannot connect to NATS/);
+      const path = join(stateDir, "creds.toml");
+      await writeFile(path, `[cluster]\nbackend = "nats"\nservers = ["${server.url}"]\ncreds_file = "${credsFile}"\n`);
+      const io = recordingIo();
+      expect(await runCli(["cluster", "status", "--config", path, "--json"], io)).toBe(0);
+      const seed = new TextDecoder().decode(user.getSeed());
+      expect(`${io.out.join("")}${io.err.join("")}`).not.toContain(seed);
     } finally {
       await server.dispose();
     }
