@@ -252,6 +252,30 @@ describe("cluster mode on NATS JetStream", () => {
   });
 });
 
+/**
+ * A runtime with these `[cluster]` credentials takes an event (202) and delivers it; the same server
+ * refuses a runtime without them.
+ */
+async function expectOnlyWith(server: NatsServer, credentials: Record<string, string>, n: number): Promise<void> {
+  const config = parseConfigObject({
+    routes: [{ event: "*", webhook: `${receiver.url}/api/webhooks/1/x` }],
+    cluster: { backend: "nats", servers: [server.url], ...credentials },
+  });
+  if (!config.ok) throw new Error(config.error);
+  const runtime = await ClusterRuntime.start({ config: config.config, cluster: config.config.cluster as never, stateDir, log: () => {} });
+  try {
+    expect((await runtime.accept("event", omxEvent(n))).status).toBe(202);
+    await receiver.waitFor((r) => r.length >= 1, 15_000, "the delivery");
+  } finally {
+    await runtime.stop();
+  }
+  const without = parseConfigObject({ cluster: { backend: "nats", servers: [server.url] } });
+  if (!without.ok) throw new Error(without.error);
+  await expect(
+    ClusterRuntime.start({ config: without.config, cluster: without.config.cluster as never, stateDir, log: () => {} }),
+  ).rejects.toThrow(/cannot connect to NATS/);
+}
+
 describe("cluster credentials", () => {
   let secured: NatsServer;
   const token = "s3cret-nats-token-for-the-test";
@@ -300,29 +324,7 @@ describe("cluster credentials", () => {
     try {
       const seedFile = join(stateDir, "user.nk");
       await writeFile(seedFile, `${new TextDecoder().decode(user.getSeed())}\n`, { mode: 0o600 });
-      const config = parseConfigObject({
-        routes: [{ event: "*", webhook: `${receiver.url}/api/webhooks/1/x` }],
-        cluster: { backend: "nats", servers: [server.url], nkey_file: seedFile },
-      });
-      if (!config.ok) throw new Error(config.error);
-      const runtime = await ClusterRuntime.start({
-        config: config.config,
-        cluster: config.config.cluster as never,
-        stateDir,
-        log: () => {},
-      });
-      try {
-        expect((await runtime.accept("event", omxEvent(4))).status).toBe(202);
-        await receiver.waitFor((r) => r.length >= 1, 15_000, "the delivery");
-      } finally {
-        await runtime.stop();
-      }
-
-      const without = parseConfigObject({ cluster: { backend: "nats", servers: [server.url] } });
-      if (!without.ok) throw new Error(without.error);
-      await expect(
-        ClusterRuntime.start({ config: without.config, cluster: without.config.cluster as never, stateDir, log: () => {} }),
-      ).rejects.toThrow(/cannot connect to NATS/);
+      await expectOnlyWith(server, { nkey_file: seedFile }, 4);
     } finally {
       await server.dispose();
     }
@@ -352,29 +354,8 @@ describe("cluster credentials", () => {
     try {
       const credsFile = join(stateDir, "clawhip.creds");
       await writeFile(credsFile, fmtCreds(await encodeUser("clawhip", user, account), user), { mode: 0o600 });
-      const config = parseConfigObject({
-        routes: [{ event: "*", webhook: `${receiver.url}/api/webhooks/1/x` }],
-        cluster: { backend: "nats", servers: [server.url], creds_file: credsFile },
-      });
-      if (!config.ok) throw new Error(config.error);
-      const runtime = await ClusterRuntime.start({
-        config: config.config,
-        cluster: config.config.cluster as never,
-        stateDir,
-        log: () => {},
-      });
-      try {
-        expect((await runtime.accept("event", omxEvent(5))).status).toBe(202);
-        await receiver.waitFor((r) => r.length >= 1, 15_000, "the delivery");
-      } finally {
-        await runtime.stop();
-      }
-      // The same server refuses a connection without the creds, and the status command shows no secret.
-      const without = parseConfigObject({ cluster: { backend: "nats", servers: [server.url] } });
-      if (!without.ok) throw new Error(without.error);
-      await expect(
-        ClusterRuntime.start({ config: without.config, cluster: without.config.cluster as never, stateDir, log: () => {} }),
-      ).rejects.toThrow(/cannot connect to NATS/);
+      await expectOnlyWith(server, { creds_file: credsFile }, 5);
+      // The status command shows no secret.
       const path = join(stateDir, "creds.toml");
       await writeFile(path, `[cluster]\nbackend = "nats"\nservers = ["${server.url}"]\ncreds_file = "${credsFile}"\n`);
       const io = recordingIo();
