@@ -11,8 +11,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
-import { startChild, stopChild, WEBHOOK } from "./children.mjs";
+import { alternatingRounds, EVENT_BODY, loadEvents, resultLine, startChild, stopChild, summary, WEBHOOK } from "./support.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, "../dist/cli.js");
@@ -62,32 +61,14 @@ rate_per_sec = 1000000
 rate_burst = 100000
 `;
 
-const body = JSON.stringify({
-  type: "post-tool-use",
-  payload: {
-    timestamp: "2026-03-09T18:01:58.000Z",
-    signal: { routeKey: "test.failed", toolName: "Bash", command: "pnpm vitest run", summary: "2 failed, 10 passed" },
-    context: { sessionId: "issue-65", projectPath: "/repo/clawhip-worktrees/issue-65", projectName: "clawhip" },
-  },
-});
-
-function load(url, connections, duration) {
-  return new Promise((resolvePromise, reject) => {
-    autocannon(
-      { url: `${url}/event`, method: "POST", headers: { "content-type": "application/json" }, body, connections, duration },
-      (error, result) => (error ? reject(error) : resolvePromise(result)),
-    );
-  });
-}
-
 /** Loads the daemons at once, the connections split evenly; req/s summed, p99 the worst. */
 async function loadAll(urls, duration) {
-  const results = await Promise.all(urls.map((url) => load(url, CONNECTIONS / urls.length, duration)));
+  const results = await Promise.all(urls.map((url) => loadEvents(url, CONNECTIONS / urls.length, duration)));
   return {
-    rps: results.reduce((a, r) => a + r.requests.average, 0),
-    p50: Math.max(...results.map((r) => r.latency.p50)),
-    p99: Math.max(...results.map((r) => r.latency.p99)),
-    bad: results.reduce((a, r) => a + r.non2xx + r.errors + r.timeouts, 0),
+    rps: results.reduce((a, r) => a + r.rps, 0),
+    p50: Math.max(...results.map((r) => r.p50)),
+    p99: Math.max(...results.map((r) => r.p99)),
+    bad: results.reduce((a, r) => a + r.bad, 0),
   };
 }
 
@@ -125,31 +106,12 @@ async function measure(name) {
 }
 
 const names = ["spool", "cluster-1", "cluster-3"];
-const results = Object.fromEntries(names.map((name) => [name, []]));
-try {
-  for (let round = 0; round < ROUNDS; round += 1) {
-    for (const name of names) results[name].push(await measure(name));
-  }
-} finally {
-  webhook.child.stdin.write("count\n");
-}
-const delivered = await new Promise((resolvePromise) => {
-  webhook.child.stdout.once("data", (chunk) => resolvePromise(JSON.parse(String(chunk).split("\n")[0]).delivered));
-});
-await stopChild(webhook.child);
+const { results, delivered } = await alternatingRounds(names, ROUNDS, measure, webhook);
 rmSync(dir, { recursive: true, force: true });
 
-const mean = (rs, pick) => rs.reduce((a, r) => a + pick(r), 0) / rs.length;
-const summary = (rs) => ({
-  rps: mean(rs, (r) => r.rps),
-  p50: mean(rs, (r) => r.p50),
-  p99: mean(rs, (r) => r.p99),
-  bad: rs.reduce((a, r) => a + r.bad, 0),
-});
-const line = (label, s) =>
-  `${label.padEnd(44)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms  non-2xx/errors ${s.bad}`;
+const line = (label, s) => resultLine(label, 44, s);
 console.log(
-  `${CONNECTIONS} keep-alive connections in total, ${DURATION} s per round after a 1 s warm-up, ${ROUNDS} alternating rounds, ${body.length}-byte OMC event`,
+  `${CONNECTIONS} keep-alive connections in total, ${DURATION} s per round after a 1 s warm-up, ${ROUNDS} alternating rounds, ${EVENT_BODY.length}-byte OMC event`,
 );
 const spool = summary(results.spool);
 console.log(line("1 daemon, file spool (baseline)", spool));

@@ -8,8 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
-import { startChild, stopChild, WEBHOOK } from "./children.mjs";
+import { alternatingRounds, EVENT_BODY, loadEvents, resultLine, startChild, stopChild, summary, WEBHOOK } from "./support.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, "../dist/cli.js");
@@ -51,24 +50,6 @@ const variants = {
 };
 for (const [name, toml] of Object.entries(variants)) writeFileSync(join(dir, `${name}.toml`), toml);
 
-const body = JSON.stringify({
-  type: "post-tool-use",
-  payload: {
-    timestamp: "2026-03-09T18:01:58.000Z",
-    signal: { routeKey: "test.failed", toolName: "Bash", command: "pnpm vitest run", summary: "2 failed, 10 passed" },
-    context: { sessionId: "issue-65", projectPath: "/repo/clawhip-worktrees/issue-65", projectName: "clawhip" },
-  },
-});
-
-function load(url, duration) {
-  return new Promise((resolvePromise, reject) => {
-    autocannon(
-      { url: `${url}/event`, method: "POST", headers: { "content-type": "application/json" }, body, connections: CONNECTIONS, duration },
-      (error, result) => (error ? reject(error) : resolvePromise(result)),
-    );
-  });
-}
-
 let run = 0;
 async function measure(name) {
   run += 1;
@@ -87,8 +68,8 @@ async function measure(name) {
           join(dir, `state-${run}`),
         ]);
   try {
-    await load(server.url, 1);
-    return await load(server.url, DURATION);
+    await loadEvents(server.url, CONNECTIONS, 1);
+    return await loadEvents(server.url, CONNECTIONS, DURATION);
   } finally {
     await stopChild(server.child);
   }
@@ -97,32 +78,13 @@ async function measure(name) {
 // CLAWHIP_BENCH_VARIANTS=default,always picks variants (the bare baseline always runs).
 const chosen = process.env.CLAWHIP_BENCH_VARIANTS?.split(",") ?? Object.keys(variants);
 const names = ["bare", ...Object.keys(variants).filter((name) => chosen.includes(name))];
-const results = Object.fromEntries(names.map((name) => [name, []]));
-try {
-  for (let round = 0; round < ROUNDS; round += 1) {
-    for (const name of names) results[name].push(await measure(name));
-  }
-} finally {
-  webhook.child.stdin.write("count\n");
-}
-const delivered = await new Promise((resolvePromise) => {
-  webhook.child.stdout.once("data", (chunk) => resolvePromise(JSON.parse(String(chunk).split("\n")[0]).delivered));
-});
-await stopChild(webhook.child);
+const { results, delivered } = await alternatingRounds(names, ROUNDS, measure, webhook);
 rmSync(dir, { recursive: true, force: true });
 
-const mean = (rs, pick) => rs.reduce((a, r) => a + pick(r), 0) / rs.length;
-const summary = (rs) => ({
-  rps: mean(rs, (r) => r.requests.average),
-  p50: mean(rs, (r) => r.latency.p50),
-  p99: mean(rs, (r) => r.latency.p99),
-  bad: rs.reduce((a, r) => a + r.non2xx + r.errors + r.timeouts, 0),
-});
 const bare = summary(results.bare);
-const line = (label, s) =>
-  `${label.padEnd(46)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms  non-2xx/errors ${s.bad}`;
+const line = (label, s) => resultLine(label, 46, s);
 console.log(
-  `${CONNECTIONS} keep-alive connections, ${DURATION} s per round after a 1 s warm-up, ${ROUNDS} alternating rounds, ${body.length}-byte OMC event`,
+  `${CONNECTIONS} keep-alive connections, ${DURATION} s per round after a 1 s warm-up, ${ROUNDS} alternating rounds, ${EVENT_BODY.length}-byte OMC event`,
 );
 console.log(line("bare node:http (read + JSON.parse)", bare));
 const labels = {
