@@ -1,12 +1,11 @@
 import { z } from "zod";
 import { isPrototypeKey } from "../record-id.js";
 import { ClawhipClusterSchema } from "./cluster.js";
+import { ClawhipFormatSchema } from "./format.js";
 import { ClawhipMonitorsSchema } from "./monitors.js";
 import { ClawhipUpdateSchema } from "./update.js";
 
-/** Message formats every renderer supports. */
-export const ClawhipFormatSchema = z.enum(["compact", "alert", "inline", "raw"]);
-export type ClawhipFormat = z.infer<typeof ClawhipFormatSchema>;
+export { type ClawhipFormat, ClawhipFormatSchema } from "./format.js";
 
 export const ClawhipSinkSchema = z.enum(["discord", "slack"]);
 export type ClawhipSink = z.infer<typeof ClawhipSinkSchema>;

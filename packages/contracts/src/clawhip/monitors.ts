@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { ClawhipFormatSchema } from "./format.js";
+import { tmuxWatchFields } from "./sources.js";
 
 /**
  * The daemon's polling monitors, as upstream 0.6.7's `[monitors]` table declares them: the GitHub poller
@@ -10,7 +12,6 @@ import { z } from "zod";
 const text = z.string();
 const nonEmpty = z.string().trim().min(1);
 const count = z.number().int().min(0);
-const format = z.enum(["compact", "alert", "inline", "raw"]);
 
 /**
  * One `[[monitors.git.repos]]` entry: a repository whose issues, pull requests and CI the daemon polls on
@@ -31,7 +32,7 @@ export const ClawhipGitRepoMonitorSchema = z.looseObject({
   emit_pr_status: z.boolean().default(false),
   channel: nonEmpty.optional(),
   mention: z.string().optional(),
-  format: format.optional(),
+  format: ClawhipFormatSchema.optional(),
 });
 export type ClawhipGitRepoMonitor = z.output<typeof ClawhipGitRepoMonitorSchema>;
 export type ClawhipGitRepoMonitorInput = z.input<typeof ClawhipGitRepoMonitorSchema>;
@@ -48,14 +49,11 @@ export const ClawhipTmuxSessionMonitorSchema = z.strictObject({
     .min(1)
     .max(200)
     .regex(/^[^:.\s][^:.]*$/, "a tmux session name or pattern has no ':' or '.' and does not start with a blank"),
-  keywords: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
-  keyword_window_secs: z.number().int().min(1).max(3600).default(30),
-  /** A pane silent this long is reported once per period; 0 turns stale reports off. */
-  stale_minutes: z.number().int().min(0).max(10_080).default(10),
+  ...tmuxWatchFields,
   channel: nonEmpty.optional(),
   channel_name: z.string().optional(),
   mention: z.string().optional(),
-  format: format.optional(),
+  format: ClawhipFormatSchema.optional(),
 });
 export type ClawhipTmuxSessionMonitor = z.output<typeof ClawhipTmuxSessionMonitorSchema>;
 
@@ -75,7 +73,7 @@ export const ClawhipWorkspaceMonitorSchema = z.strictObject({
   discover_worktrees: z.boolean().default(false),
   channel: nonEmpty.optional(),
   mention: z.string().optional(),
-  format: format.optional(),
+  format: ClawhipFormatSchema.optional(),
   events: z.array(nonEmpty).default([]),
   poll_interval_secs: z.number().int().min(1).max(3600).optional(),
   /** A file that keeps changing is read once it has been still this long. */

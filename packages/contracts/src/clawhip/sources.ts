@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ClawhipFormatSchema } from "./format.js";
 
 /**
  * Payloads of the event families clawhip's sources produce (git hooks, GitHub webhooks) and renders as
@@ -138,6 +139,15 @@ export type ClawhipTmuxKeywordPayload = z.infer<typeof ClawhipTmuxKeywordPayload
 export const ClawhipTmuxStalePayloadSchema = z.object({ session: text, pane: text, minutes: count, last_line: text });
 export type ClawhipTmuxStalePayload = z.infer<typeof ClawhipTmuxStalePayloadSchema>;
 
+/** What a tmux watch looks for: a `clawhip tmux watch` registration and a `[[monitors.tmux.sessions]]` entry alike. */
+export const tmuxWatchFields = {
+  keywords: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
+  /** Hits within this window are sent as one message. */
+  keyword_window_secs: z.number().int().min(1).max(3600).default(30),
+  /** A pane silent this long is reported once per period; 0 turns stale reports off. */
+  stale_minutes: z.number().int().min(0).max(10_080).default(10),
+};
+
 /**
  * `POST /api/tmux/register` (what `clawhip tmux watch` sends): a tmux session for the daemon to watch
  * for keywords and for panes gone quiet. Registrations are kept in the state folder, so they survive a
@@ -152,12 +162,8 @@ export const ClawhipTmuxRegistrationSchema = z.strictObject({
     .regex(/^[^:.\s][^:.]*$/, "a tmux session name has no ':' or '.' and does not start with a blank"),
   channel: z.string().trim().min(1).optional(),
   mention: z.string().optional(),
-  keywords: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
-  /** Hits within this window are sent as one message. */
-  keyword_window_secs: z.number().int().min(1).max(3600).default(30),
-  /** A pane silent this long is reported once per period; 0 turns stale reports off. */
-  stale_minutes: z.number().int().min(0).max(10_080).default(10),
-  format: z.enum(["compact", "alert", "inline", "raw"]).optional(),
+  ...tmuxWatchFields,
+  format: ClawhipFormatSchema.optional(),
   registered_at: z.string().optional(),
 });
 export type ClawhipTmuxRegistration = z.output<typeof ClawhipTmuxRegistrationSchema>;
