@@ -1,5 +1,5 @@
-// What a call costs beyond the action itself: runAction in process (the plain-data and ActionResult
-// checks), invokeAction (the same plus an event stream), the OpenClaw tool bridge, and a round trip to a
+// What a call costs beyond the action itself: the registry's dispatch alone (the floor), runAction in
+// process (that plus the plain-data and ActionResult checks), invokeAction (the same plus an event stream), the OpenClaw tool bridge, and a round trip to a
 // forked worker. Ratios against calling the defined action's `execute` directly, measured in this run.
 // The rows are measured in interleaved rounds (each round runs every row once, in order), so a GC pause
 // or a busy neighbour falls on every row alike, not on whichever ran first; a row's figure is the
@@ -31,6 +31,8 @@ const worker = await forkActionWorker({ module: resolve(import.meta.dirname, "ac
 try {
   const rows = [
     { label: "execute directly (baseline)", iterations: 5_000, call: () => addNote.execute(args) },
+    // The floor under any runAction: the registry's lookup, the body's context and one promise hop, no checks.
+    { label: "registry.dispatch, no checks", iterations: 5_000, call: () => registry.dispatch("notes_add", args) },
     { label: "runAction, in process", iterations: 5_000, call: () => runAction(registry, "notes_add", args) },
     { label: "invokeAction, in process", iterations: 5_000, call: () => invokeAction(registry, "notes_add", args).result },
     { label: "OpenClaw tool execute", iterations: 5_000, call: () => tool.execute("call", args) },

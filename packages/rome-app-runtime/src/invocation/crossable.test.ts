@@ -8,6 +8,13 @@ class Point {
   ) {}
 }
 
+/** `{next: {next: … leaf}}`, `depth` levels down. */
+function deep(depth: number, leaf: unknown = "end"): unknown {
+  let value: unknown = leaf;
+  for (let level = 0; level < depth; level += 1) value = { next: value };
+  return value;
+}
+
 describe("findUncrossable", () => {
   const cyclic: Record<string, unknown> = { a: [1] };
   (cyclic.a as unknown[]).push({ back: cyclic });
@@ -29,7 +36,10 @@ describe("findUncrossable", () => {
     ["undefined in an array", [1, undefined], "args[1] is undefined"],
     ["undefined itself", undefined, "args is undefined"],
     ["a symbol value", { s: Symbol("s") }, "args.s is a symbol"],
-    ["symbol keys", { inner: { [Symbol("k")]: 1 } }, "args.inner has symbol keys"],
+    ["symbol keys, which JSON leaves behind", { inner: { [Symbol("k")]: () => 1 } }, undefined],
+    ["an object posing as an array", { list: Object.create(Array.prototype) }, "args.list is a Array object, not plain data"],
+    ["a deep chain, not a cycle", deep(200), undefined],
+    ["a fault past the quick pass's depth", deep(100, () => 1), `args${".next".repeat(100)} is a function`],
     ["beside an own __proto__ key", { ...JSON.parse('{"__proto__": {"f": 1}}'), ok: [1n] }, "args.ok[0] is a BigInt"],
     ["inside an own __proto__ key", ownProto, "args.__proto__.f is a function"],
   ];

@@ -2,12 +2,16 @@
  * Says why a value cannot cross a process boundary as plain data, or `undefined` when it can.
  * Plain data is what survives JSON and structured clone alike: null, booleans, strings, finite
  * numbers, arrays, and objects whose prototype is `Object.prototype` or null, without cycles.
- * `undefined` is accepted as an object property (an absent optional field), nowhere else.
+ * `undefined` is accepted as an object property (an absent optional field), nowhere else. Symbol-keyed
+ * properties are not data: like JSON and the worker's channel, the check leaves them behind.
  *
- * Every `runAction` checks its arguments and its result, so the walk is on the hot path: the path of
- * the offending value (`args.a[1]`) is put together only once something is found, on the way out.
+ * Every `runAction` checks its arguments and its result, so this is on the hot path. A first pass only
+ * answers yes or no, keeping no ancestors: a cycle shows as a depth past `CYCLE_DEPTH`. Only when it says
+ * no (or the value is that deep) does the second pass run, which tracks ancestors and names the path of
+ * the offending value (`args.a[1]`); its verdict is the one that counts.
  */
 export function findUncrossable(value: unknown, path = "value"): string | undefined {
+  if (isPlain(value, 0)) return undefined;
   const found = visit(value, []);
   if (!found) return undefined;
   let where = path;
@@ -16,6 +20,36 @@ export function findUncrossable(value: unknown, path = "value"): string | undefi
     where += typeof step === "number" ? `[${step}]` : `.${step}`;
   }
   return `${where} ${found.what}`;
+}
+
+/** Deeper than this, the quick pass gives up and lets the precise one decide (a cycle is infinitely deep). */
+const CYCLE_DEPTH = 64;
+
+/**
+ * The quick pass: `true` only for plain data no deeper than `CYCLE_DEPTH`. for-in rather than
+ * Object.keys (no array per object); with a prototype of Object.prototype or null it yields the own
+ * enumerable string keys, plus anything enumerable someone put on Object.prototype, which is then
+ * checked too: a refusal at worst, never a pass.
+ */
+function isPlain(value: unknown, depth: number): boolean {
+  if (typeof value !== "object") {
+    return typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value));
+  }
+  if (value === null) return true;
+  if (depth > CYCLE_DEPTH) return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Array.prototype && Array.isArray(value)) {
+    const items = value as unknown[];
+    for (let index = 0; index < items.length; index += 1) if (!isPlain(items[index], depth + 1)) return false;
+    return true;
+  }
+  if (proto !== Object.prototype && proto !== null) return false;
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const item = record[key];
+    if (item !== undefined && !isPlain(item, depth + 1)) return false;
+  }
+  return true;
 }
 
 /** What is wrong, and the keys and indexes leading to it, innermost first. */
@@ -62,11 +96,9 @@ function visit(value: unknown, ancestors: object[]): Found | undefined {
       inner = visit(items[index], ancestors);
       inner?.trail.push(index);
     }
-  } else if (Object.getOwnPropertySymbols(object).length > 0) {
-    inner = found("has symbol keys");
   } else {
     const record = object as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
+    for (const key in record) {
       const item = record[key];
       if (item === undefined) continue;
       inner = visit(item, ancestors);

@@ -119,18 +119,29 @@ function runDetached(
   });
 }
 
-async function invoke<T>(
+/**
+ * The one path every run takes. Not an `async` function: on the in-process fast path the only hop
+ * between the action's promise and the caller is the result check.
+ */
+function invoke<T>(
   registry: ActionRegistry,
   name: string,
   args: Record<string, unknown>,
   options: DispatchOptions,
 ): Promise<ActionResult<T>> {
-  options.signal?.throwIfAborted();
+  const { signal } = options;
+  if (signal?.aborted) return Promise.reject(signal.reason);
   const badArgs = findUncrossable(args, "args");
   if (badArgs) {
-    throw new ActionInvocationError(name, "unserializable", `arguments of "${name}" cannot cross a process boundary: ${badArgs}`);
+    return Promise.reject(
+      new ActionInvocationError(name, "unserializable", `arguments of "${name}" cannot cross a process boundary: ${badArgs}`),
+    );
   }
-  const result = await untilAborted(registry.dispatch(name, args, options), options.signal);
+  return untilAborted(registry.dispatch(name, args, options), signal).then((result) => checkResult<T>(name, result));
+}
+
+/** The result must be plain data and an ActionResult; anything else is the action's failure, not a result. */
+function checkResult<T>(name: string, result: unknown): ActionResult<T> {
   const badResult = findUncrossable(result, "result");
   if (badResult) {
     throw new ActionInvocationError(name, "unserializable", `result of "${name}" cannot cross a process boundary: ${badResult}`);
