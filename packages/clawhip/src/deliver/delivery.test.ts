@@ -28,9 +28,10 @@ afterEach(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
-function configFor(routes: unknown[], delivery: Record<string, number> = {}) {
+function configFor(routes: unknown[], delivery: Record<string, number> = {}, daemon: Record<string, number> = {}) {
   const parsed = parseConfigObject({
     routes,
+    daemon,
     delivery: {
       backoff_base_ms: 100,
       backoff_max_ms: 2000,
@@ -45,8 +46,19 @@ function configFor(routes: unknown[], delivery: Record<string, number> = {}) {
   return parsed.config;
 }
 
-async function start(routes: unknown[], clock: Clock, delivery: Record<string, number> = {}): Promise<ClawhipRuntime> {
-  const runtime = await ClawhipRuntime.start({ config: configFor(routes, delivery), stateDir, clock, log: () => {}, random: () => 0.5 });
+async function start(
+  routes: unknown[],
+  clock: Clock,
+  delivery: Record<string, number> = {},
+  daemon: Record<string, number> = {},
+): Promise<ClawhipRuntime> {
+  const runtime = await ClawhipRuntime.start({
+    config: configFor(routes, delivery, daemon),
+    stateDir,
+    clock,
+    log: () => {},
+    random: () => 0.5,
+  });
   runtimes.push(runtime);
   return runtime;
 }
@@ -126,6 +138,32 @@ describe("durable delivery against local Discord/Slack stand-ins", () => {
     await runtime.dispatcher.idle();
     expect(contents().sort()).toEqual(Array.from({ length: 10 }, (_, i) => `omx down-${i} finished`).sort());
     expect(runtime.health().pending).toBe(0);
+  });
+
+  it("a target that is down keeps [daemon].spool_resident_jobs in memory, the rest in the spool file; all arrive in order once it is back, and another target is served meanwhile", async () => {
+    const other = new WebhookReceiver();
+    await other.start();
+    try {
+      const port = receiver.port;
+      await receiver.stop();
+      const routes = [discordRoute(), { event: "*", slack_webhook: `${other.url}/services/T/B/x` }];
+      const fast = { backoff_base_ms: 5, backoff_max_ms: 40, breaker_cooldown_ms: 50 };
+      const runtime = await start(routes, systemClock, fast, { spool_resident_jobs: 3 });
+      for (let i = 0; i < 12; i += 1) await accept(runtime, omxEvent(`queued-${i}`));
+      await other.waitFor((rs) => rs.length >= 12, 5000, "the target that is up");
+      const deadline = Date.now() + 5000;
+      while (runtime.health().pending > 12 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      // What is left is the Discord backlog: three jobs in memory, nine in the file only.
+      expect(runtime.health().pending).toBe(12);
+      expect(runtime.journal.pendingJobs()).toHaveLength(3);
+      expect(runtime.journal.waitingInFile).toBe(9);
+      await receiver.start(port);
+      await runtime.dispatcher.idle();
+      expect(contents()).toEqual(Array.from({ length: 12 }, (_, i) => `omx queued-${i} finished`));
+      expect(runtime.health().pending).toBe(0);
+    } finally {
+      await other.stop();
+    }
   });
 
   it("deduplicates by event_id per route target, across restarts", async () => {

@@ -3,6 +3,7 @@ import type { ClawhipDeliveryJob } from "@clawbridge/contracts";
 import { backoffDelay } from "./backoff.js";
 import { CircuitBreaker } from "./circuit-breaker.js";
 import type { Clock } from "./clock.js";
+import { laneName } from "./lane-name.js";
 import { describeTarget } from "./redact-target.js";
 import { combineRoutineBatch, type Delivery, WindowBatcher } from "./routine-batch.js";
 import type { SendResult } from "./send-job.js";
@@ -51,10 +52,6 @@ interface Lane {
   bucket: TokenBucket;
 }
 
-function laneName(job: ClawhipDeliveryJob): string {
-  return `${job.target.kind}:${job.target.value}`;
-}
-
 /**
  * Delivers spooled jobs: one lane per target, in order within a lane, lanes in parallel. Each lane
  * has its own circuit breaker and token bucket; failures are retried with exponential backoff and
@@ -83,6 +80,8 @@ export class Dispatcher {
     const windowMs = options.routineBatchWindowMs ?? 0;
     this.#batcher = windowMs > 0 ? new WindowBatcher({ windowMs, combine: combineRoutineBatch }) : undefined;
     this.#ciBatcher = options.ciBatch ? new WindowBatcher(options.ciBatch) : undefined;
+    // A target's backlog past what the journal holds in memory comes back as its lane makes room.
+    options.journal.onLoad((jobs) => this.submit(jobs));
   }
 
   /**
@@ -161,9 +160,9 @@ export class Dispatcher {
     return this.#inFlight;
   }
 
-  /** Resolves once every submitted job is delivered or dead-lettered. */
+  /** Resolves once every job is delivered or dead-lettered, those still waiting in the journal's file included. */
   idle(): Promise<void> {
-    if (this.#inFlight === 0) return Promise.resolve();
+    if (this.#isIdle()) return Promise.resolve();
     return new Promise((resolvePromise) => this.#idleWaiters.add(resolvePromise));
   }
 
@@ -261,9 +260,13 @@ export class Dispatcher {
     }
   }
 
+  #isIdle(): boolean {
+    return this.#inFlight === 0 && this.#options.journal.waitingInFile === 0;
+  }
+
   #settle(count: number): void {
     this.#inFlight -= count;
-    if (this.#inFlight === 0) {
+    if (this.#isIdle()) {
       for (const resolvePromise of this.#idleWaiters) resolvePromise();
       this.#idleWaiters.clear();
     }

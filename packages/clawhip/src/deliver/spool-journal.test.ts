@@ -247,4 +247,115 @@ describe("SpoolJournal", () => {
     await interval.append([{ t: "job", job: job(3) }]);
     await interval.close();
   });
+
+  describe("a target's backlog past residentPerTarget waits in the file", () => {
+    const to = (n: number, target: string): ClawhipDeliveryJob => {
+      const base = job(n);
+      const value = `http://127.0.0.1:1/${target}`;
+      return { ...base, key: `${base.event_id}|0|discord-webhook|${value}`, target: { kind: "discord-webhook", value } };
+    };
+    const ids = (jobs: readonly ClawhipDeliveryJob[]) => jobs.map((j) => j.event_id);
+
+    /** Delivers resident jobs one at a time (as a lane would) and collects what comes back from the file. */
+    async function drain(journal: SpoolJournal, first: ClawhipDeliveryJob[]): Promise<string[]> {
+      const order: string[] = [];
+      const queue = [...first];
+      journal.onLoad((jobs) => queue.push(...jobs));
+      while (queue.length > 0 || journal.waitingInFile > 0) {
+        const next = queue.shift();
+        if (!next) {
+          await new Promise((r) => setImmediate(r));
+          continue;
+        }
+        order.push(next.event_id);
+        await journal.append([{ t: "done", key: next.key }]);
+      }
+      return order;
+    }
+
+    it("keeps at most residentPerTarget of a target in memory and hands the rest back in order as it drains", async () => {
+      const journal = await SpoolJournal.open(dir, { dedupeWindow: 100, residentPerTarget: 3 });
+      const jobs = Array.from({ length: 10 }, (_, n) => to(n, "a"));
+      const resident = await journal.appendJobs(jobs);
+      expect(ids(resident)).toEqual(["e0", "e1", "e2"]);
+      expect(ids(journal.pendingJobs())).toEqual(["e0", "e1", "e2"]);
+      expect(journal.pendingCount).toBe(10);
+      expect(journal.waitingInFile).toBe(7);
+      expect(await drain(journal, resident)).toEqual(jobs.map((j) => j.event_id));
+      expect(journal.pendingCount).toBe(0);
+      await journal.close();
+    });
+
+    it("never holds up another target: a new target's jobs are in memory at once", async () => {
+      const journal = await SpoolJournal.open(dir, { dedupeWindow: 100, residentPerTarget: 2 });
+      await journal.appendJobs(Array.from({ length: 6 }, (_, n) => to(n, "dead")));
+      expect(ids(await journal.appendJobs([to(100, "alive"), to(101, "alive")]))).toEqual(["e100", "e101"]);
+      await journal.close();
+    });
+
+    it("knows the key of a job that is only in the file, queued or written, and no other", async () => {
+      const journal = await SpoolJournal.open(dir, { dedupeWindow: 100, residentPerTarget: 1 });
+      const written = journal.appendJobs([to(1, "a"), to(2, "a"), to(3, "a")]);
+      // Still in the write queue.
+      expect(journal.isKnown(to(3, "a").key)).toBe(true);
+      await written;
+      expect(journal.isKnown(to(2, "a").key)).toBe(true);
+      expect(journal.isKnown(to(3, "a").key)).toBe(true);
+      expect(journal.isKnown(to(4, "a").key)).toBe(false);
+      // Same event, other target: a key of the same hash prefix, told apart by reading the line.
+      expect(journal.isKnown(to(3, "b").key)).toBe(false);
+      await journal.close();
+    });
+
+    it("after a restart, the first residentPerTarget are in memory and the rest come back in order", async () => {
+      const first = await SpoolJournal.open(dir, { dedupeWindow: 100, residentPerTarget: 100 });
+      const jobs = [...Array.from({ length: 8 }, (_, n) => to(n, "a")), to(50, "b")];
+      await first.appendJobs(jobs);
+      await first.append([{ t: "done", key: to(0, "a").key }]);
+      await first.close();
+      const reopened = await SpoolJournal.open(dir, { dedupeWindow: 100, residentPerTarget: 3 });
+      expect(ids(reopened.pendingJobs())).toEqual(["e1", "e2", "e3", "e50"]);
+      expect(reopened.pendingCount).toBe(8);
+      expect(reopened.isKnown(to(7, "a").key)).toBe(true);
+      expect(await drain(reopened, reopened.pendingJobs())).toEqual(["e1", "e2", "e3", "e50", "e4", "e5", "e6", "e7"]);
+      await reopened.close();
+    });
+
+    it("a compaction keeps the jobs that are only in the file, still in order and still known", async () => {
+      const journal = await SpoolJournal.open(dir, { dedupeWindow: 5, residentPerTarget: 2, maxSegmentBytes: 1500 });
+      const segment = async () => (await readdir(dir))[0] as string;
+      const opened = await segment();
+      const waiting = Array.from({ length: 6 }, (_, n) => to(n, "slow"));
+      const resident = await journal.appendJobs(waiting);
+      // Another target delivers a lot: its done jobs are what the compaction drops.
+      for (let n = 100; n < 130; n += 1) {
+        await journal.appendJobs([to(n, "fast")]);
+        await journal.append([{ t: "done", key: to(n, "fast").key }]);
+      }
+      expect(await segment()).not.toBe(opened);
+      expect(journal.isKnown(to(5, "slow").key)).toBe(true);
+      expect(journal.waitingInFile).toBe(4);
+      expect(await drain(journal, resident)).toEqual(ids(waiting));
+      await journal.close();
+    });
+
+    it("a failed fdatasync forgets the file-only jobs it covered: not known, never handed out", async () => {
+      let fail = false;
+      const syncFile = async (handle: FileHandle) => {
+        if (fail) throw new Error("EIO: i/o error");
+        await handle.datasync();
+      };
+      const journal = await SpoolJournal.open(dir, { dedupeWindow: 100, residentPerTarget: 1, fsync: "always", syncFile });
+      const resident = await journal.appendJobs([to(1, "a")]);
+      fail = true;
+      await expect(journal.appendJobs([to(2, "a"), to(3, "a")])).rejects.toThrow("EIO");
+      fail = false;
+      expect(journal.isKnown(to(2, "a").key)).toBe(false);
+      expect(journal.waitingInFile).toBe(0);
+      // The client's retry is taken afresh, and only it is handed out.
+      await journal.appendJobs([to(2, "a")]);
+      expect(await drain(journal, resident)).toEqual(["e1", "e2"]);
+      await journal.close();
+    });
+  });
 });

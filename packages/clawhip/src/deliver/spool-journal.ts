@@ -1,8 +1,9 @@
-import { writeSync } from "node:fs";
+import { fstatSync, readSync, writeSync } from "node:fs";
 import { type FileHandle, mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { type ClawhipDeliveryJob, type ClawhipJournalLine, ClawhipJournalLineSchema, type ClawhipSpoolFsync } from "@clawbridge/contracts";
 import { serializeJournalLine } from "./journal-line.js";
+import { laneName } from "./lane-name.js";
 
 export interface SpoolJournalOptions {
   /** How many delivered keys are remembered for dedupe (oldest forgotten first). */
@@ -23,6 +24,15 @@ export interface SpoolJournalOptions {
   syncFile?: (handle: FileHandle) => Promise<void>;
   /** The time in the name of a damaged segment set aside (`<segment>.corrupt-<time>`). */
   now?: () => Date;
+  /**
+   * How many pending jobs of one target (one delivery lane) are held in memory; 1000 by default
+   * (`[daemon].spool_resident_jobs`).
+   * Beyond that a target's jobs wait in the file only, and are read back, in order, as its lane
+   * delivers: a backlog for a slow or dead target costs disk, not memory, and never holds up another target.
+   */
+  residentPerTarget?: number;
+  /** Hears a failure to read waiting jobs back from the file (a process warning unless told). */
+  onReadError?: (error: Error) => void;
 }
 
 /** A segment that held unreadable lines, kept (renamed) as evidence after its good lines were replayed. */
@@ -51,6 +61,73 @@ function writeAll(fd: number, text: string): void {
 
 const SEGMENT = /^journal-(\d{8})\.ndjson$/;
 
+/**
+ * One target's pending jobs: how many are in memory, and how many wait in the file only (written, or
+ * still queued for the write). Once a target has jobs in the file, its new jobs go there too, behind
+ * them, so its lane sees them in acceptance order; `cursor` is where its first unloaded line starts.
+ */
+interface Backlog {
+  lane: string;
+  resident: number;
+  onDisk: number;
+  queued: number;
+  cursor: number;
+  /** Text each of its job lines holds: a line without it is skipped unparsed. */
+  needle: string;
+}
+
+/**
+ * FNV-1a over the key's length and its first 48 UTF-16 code units (the event id and the route), cut
+ * to 30 bits: the spilled-key index holds this V8 small integer, nothing for the garbage collector to
+ * trace, not the key. Keys that share it (one event's jobs to several targets) are told apart by
+ * reading their lines.
+ */
+function keyHash(key: string): number {
+  let hash = Math.imul(0x811c9dc5 ^ key.length, 0x01000193);
+  const end = Math.min(key.length, 48);
+  for (let index = 0; index < end; index += 1) hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193);
+  return hash & 0x3fffffff;
+}
+
+/**
+ * The backlogs by target: by kind, then by value. The value is the config's own string, whose hash V8
+ * keeps, so finding a job's backlog builds no string.
+ */
+class Backlogs {
+  readonly #byKind = new Map<string, Map<string, Backlog>>();
+
+  find(job: ClawhipDeliveryJob): Backlog | undefined {
+    return this.#byKind.get(job.target.kind)?.get(job.target.value);
+  }
+
+  of(job: ClawhipDeliveryJob): Backlog {
+    let byValue = this.#byKind.get(job.target.kind);
+    if (!byValue) {
+      byValue = new Map();
+      this.#byKind.set(job.target.kind, byValue);
+    }
+    let backlog = byValue.get(job.target.value);
+    if (!backlog) {
+      backlog = { lane: laneName(job), resident: 0, onDisk: 0, queued: 0, cursor: 0, needle: targetNeedle(job) };
+      byValue.set(job.target.value, backlog);
+    }
+    return backlog;
+  }
+
+  delete(job: ClawhipDeliveryJob): void {
+    this.#byKind.get(job.target.kind)?.delete(job.target.value);
+  }
+
+  *[Symbol.iterator](): IterableIterator<Backlog> {
+    for (const byValue of this.#byKind.values()) yield* byValue.values();
+  }
+}
+
+/** Text every job line of a target holds, whatever the key order: its target's value as a JSON string. */
+function targetNeedle(job: ClawhipDeliveryJob): string {
+  return JSON.stringify(job.target.value);
+}
+
 /** A journal line, or undefined when it is not JSON or not a valid line. */
 function parseJournalLine(line: string): ClawhipJournalLine | undefined {
   try {
@@ -59,6 +136,18 @@ function parseJournalLine(line: string): ClawhipJournalLine | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The byte offsets of `lines[at[i]]` in a batch written from `offset` (lines joined by newlines). */
+function lineOffsets(lines: readonly string[], at: readonly number[], offset: number): number[] {
+  const offsets: number[] = [];
+  let bytes = offset;
+  let line = 0;
+  for (const index of at) {
+    for (; line < index; line += 1) bytes += Buffer.byteLength(lines[line] as string) + 1;
+    offsets.push(bytes);
+  }
+  return offsets;
 }
 
 function segmentName(sequence: number): string {
@@ -74,11 +163,34 @@ function segmentName(sequence: number): string {
  * that keeps the pending jobs and the remembered delivered keys. A segment with an unreadable line
  * anywhere else is damage, not a crash: its good lines are replayed and, once the compacted segment
  * holds them, the damaged one is renamed aside (`<segment>.corrupt-<time>`) instead of deleted.
+ *
+ * Memory holds at most `residentPerTarget` pending jobs per target; the rest of a target's backlog
+ * is only in the file, indexed by a hash of each key (for dedupe), and read back in order as the
+ * target's lane makes room (`onLoad`).
  */
 export class SpoolJournal {
   readonly #dir: string;
   readonly #options: Required<SpoolJournalOptions>;
+  /** The pending jobs held in memory (resident), in acceptance order. */
   readonly #pending = new Map<string, ClawhipDeliveryJob>();
+  readonly #backlogs = new Backlogs();
+  /** Jobs written to the active segment and not loaded back yet: key hash → offset(s) of their lines. */
+  readonly #spilledIndex = new Map<number, number | number[]>();
+  /** Jobs going to the file only, still in the write queue, and the index of each one's line in it. */
+  #queuedSpills: ClawhipDeliveryJob[] = [];
+  #queuedSpillLines: number[] = [];
+  /** Those of the batch being written, until its fdatasync answers (always mode). */
+  #writing: ClawhipDeliveryJob[] = [];
+  /** Jobs in the file only (written or queued), over every target. */
+  #spilledCount = 0;
+  #onLoad: ((jobs: ClawhipDeliveryJob[]) => void) | undefined;
+  /** Targets whose lane has room for jobs waiting in the file; loaded on the next turn. */
+  readonly #toLoad = new Set<Backlog>();
+  #compacting = false;
+  /** Where the acknowledged part of the active segment ends: loads read no further. */
+  #loadableEnd = 0;
+  /** Offsets in the active segment of job lines that do not count (their write failed to be acknowledged). */
+  readonly #voided = new Set<number>();
   readonly #delivered = new Set<string>();
   readonly #dead = new Set<string>();
   #handle: FileHandle | undefined;
@@ -113,6 +225,8 @@ export class SpoolJournal {
       fsyncIntervalMs: 100,
       syncFile: (handle) => handle.datasync(),
       now: () => new Date(),
+      residentPerTarget: 1000,
+      onReadError: (error) => process.emitWarning(`spool read-back failed: ${error.message}`, "ClawhipSpoolWarning"),
       ...options,
     };
   }
@@ -121,7 +235,7 @@ export class SpoolJournal {
     const journal = new SpoolJournal(dir, options);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await journal.#replay();
-    await journal.#compact();
+    await journal.#compact(journal.#spillReplayed());
     return journal;
   }
 
@@ -170,7 +284,10 @@ export class SpoolJournal {
     const settled = this.#pending.get(line.key);
     if (settled) {
       this.#pending.delete(line.key);
-      if (appended) this.#garbageBytes += Buffer.byteLength(serializeJournalLine({ t: "job", job: settled })) + 1;
+      if (appended) {
+        this.#garbageBytes += Buffer.byteLength(serializeJournalLine({ t: "job", job: settled })) + 1;
+        this.#release(settled);
+      }
     }
     if (line.t === "dead") {
       this.#dead.add(line.key);
@@ -185,25 +302,62 @@ export class SpoolJournal {
     }
   }
 
-  /** Starts a new segment holding the current state, then removes the older ones. */
-  async #compact(): Promise<void> {
+  /**
+   * After replay every pending job is in memory: past `residentPerTarget` of a target, the rest go to
+   * the file only (the compaction that follows writes them after the resident ones).
+   */
+  #spillReplayed(): ClawhipDeliveryJob[] {
+    const spilled: ClawhipDeliveryJob[] = [];
+    for (const job of this.#pending.values()) {
+      const backlog = this.#backlogs.of(job);
+      if (backlog.resident < this.#options.residentPerTarget) backlog.resident += 1;
+      else {
+        spilled.push(job);
+        this.#pending.delete(job.key);
+      }
+    }
+    return spilled;
+  }
+
+  /**
+   * Starts a new segment holding the current state, then removes the older ones. The jobs that are in
+   * the file only (`spilled` at open; otherwise read from the active segment) follow the resident ones.
+   */
+  async #compact(spilled: ClawhipDeliveryJob[] = []): Promise<void> {
+    this.#compacting = true;
+    try {
+      await this.#rewrite(spilled);
+    } finally {
+      this.#compacting = false;
+    }
+    for (const backlog of this.#backlogs) if (backlog.onDisk > 0) this.#wantLoad(backlog);
+  }
+
+  async #rewrite(spilled: ClawhipDeliveryJob[]): Promise<void> {
     const old = await this.#segments();
     await this.#settleSync();
+    const spilledLines = spilled.map((job) => serializeJournalLine({ t: "job", job }));
+    if (this.#handle) for (const text of this.#spilledLines()) spilledLines.push(text);
     await this.#handle?.close();
     this.#sequence += 1;
     const path = join(this.#dir, segmentName(this.#sequence));
-    const handle = await open(path, "a", 0o600);
+    // Read as well as appended to: the jobs that wait in the file only are read back from it.
+    const handle = await open(path, "a+", 0o600);
     const lines = [
       ...[...this.#delivered].map((key) => serializeJournalLine({ t: "done", key })),
       ...[...this.#dead].map((key) => serializeJournalLine({ t: "dead", key, reason: "undeliverable" })),
       ...[...this.#pending.values()].map((job) => serializeJournalLine({ t: "job", job })),
     ];
-    const text = lines.length > 0 ? `${lines.join("\n")}\n` : "";
+    const live = lines.length > 0 ? `${lines.join("\n")}\n` : "";
+    const text = spilledLines.length > 0 ? `${live}${spilledLines.join("\n")}\n` : live;
     await handle.write(text);
     await handle.datasync();
     this.#handle = handle;
     this.#segmentBytes = Buffer.byteLength(text);
+    this.#loadableEnd = this.#segmentBytes;
     this.#garbageBytes = 0;
+    this.#voided.clear();
+    this.#indexSpilled(spilledLines, Buffer.byteLength(live));
     for (const segment of old) {
       if (segment.sequence === this.#sequence) continue;
       const path = join(this.#dir, segment.name);
@@ -219,18 +373,194 @@ export class SpoolJournal {
     }
   }
 
-  /** Jobs accepted and neither delivered nor given up, in acceptance order. */
+  /** The job lines of the active segment that are in the file only, in order (read before a compaction). */
+  #spilledLines(): string[] {
+    const found: string[] = [];
+    let from = this.#segmentBytes;
+    for (const backlog of this.#backlogs) if (backlog.onDisk > 0) from = Math.min(from, backlog.cursor);
+    this.#scanLines(from, (text, offset) => {
+      if (!text.startsWith('{"t":"job"') || this.#voided.has(offset)) return true;
+      const parsed = parseJournalLine(text);
+      if (parsed?.t !== "job") return true;
+      const backlog = this.#backlogs.find(parsed.job);
+      if (backlog && backlog.onDisk > 0 && offset >= backlog.cursor) found.push(text);
+      return true;
+    });
+    return found;
+  }
+
+  /** Indexes the file-only job lines a compaction wrote from `offset` on, and sets each target's cursor. */
+  #indexSpilled(lines: readonly string[], offset: number): void {
+    this.#spilledIndex.clear();
+    for (const backlog of this.#backlogs) {
+      this.#spilledCount -= backlog.onDisk;
+      backlog.onDisk = 0;
+    }
+    let at = offset;
+    for (const text of lines) {
+      const job = (parseJournalLine(text) as Extract<ClawhipJournalLine, { t: "job" }>).job;
+      this.#spilledToFile(this.#backlogs.of(job), job.key, at);
+      this.#spilledCount += 1;
+      at += Buffer.byteLength(text) + 1;
+    }
+  }
+
+  /** A job line written at `offset` that only the file holds: indexed, and behind its target's cursor. */
+  #spilledToFile(backlog: Backlog, key: string, offset: number): void {
+    if (backlog.onDisk === 0) backlog.cursor = offset;
+    backlog.onDisk += 1;
+    const hash = keyHash(key);
+    const entry = this.#spilledIndex.get(hash);
+    if (entry === undefined) this.#spilledIndex.set(hash, offset);
+    else if (typeof entry === "number") this.#spilledIndex.set(hash, [entry, offset]);
+    else entry.push(offset);
+  }
+
+  #unindex(key: string, offset: number): void {
+    const hash = keyHash(key);
+    const entry = this.#spilledIndex.get(hash);
+    if (entry === offset) this.#spilledIndex.delete(hash);
+    else if (Array.isArray(entry)) {
+      const rest = entry.filter((at) => at !== offset);
+      this.#spilledIndex.set(hash, rest.length === 1 ? (rest[0] as number) : rest);
+    }
+  }
+
+  /** A resident job settled (delivered or given up): its target may load more from the file. */
+  #release(job: ClawhipDeliveryJob): void {
+    const backlog = this.#backlogs.find(job);
+    if (!backlog) return;
+    backlog.resident -= 1;
+    if (backlog.resident === 0 && backlog.onDisk === 0 && backlog.queued === 0) this.#backlogs.delete(job);
+    else this.#wantLoad(backlog);
+  }
+
+  /** Loads a target's file-only jobs on the next turn once its lane has drained to half. */
+  #wantLoad(backlog: Backlog): void {
+    if (backlog.onDisk === 0 || backlog.resident > this.#options.residentPerTarget / 2) return;
+    if (this.#toLoad.size === 0) setImmediate(() => this.#loadWanted());
+    this.#toLoad.add(backlog);
+  }
+
+  #loadWanted(): void {
+    // A compaction moves the lines; it asks again for every target with jobs in the file once it is done.
+    if (this.#compacting || this.#closed || !this.#handle) {
+      this.#toLoad.clear();
+      return;
+    }
+    const loaded: ClawhipDeliveryJob[] = [];
+    try {
+      for (const backlog of this.#toLoad) this.#load(backlog, loaded);
+    } catch (error) {
+      // A read that fails leaves the cursor where it was: the next delivery of the target asks again.
+      this.#options.onReadError(error as Error);
+    } finally {
+      this.#toLoad.clear();
+    }
+    if (loaded.length > 0) this.#onLoad?.(loaded);
+  }
+
+  /**
+   * Reads a target's jobs back from the file, from its cursor, until it holds `residentPerTarget` again.
+   * Every job line of the target past the cursor is one of its file-only jobs, in acceptance order.
+   */
+  #load(backlog: Backlog, loaded: ClawhipDeliveryJob[]): void {
+    const limit = this.#options.residentPerTarget;
+    const stop = this.#scanLines(
+      backlog.cursor,
+      (text, offset) => {
+        if (backlog.onDisk === 0 || backlog.resident >= limit) return false;
+        if (!text.includes(backlog.needle) || this.#voided.has(offset)) return true;
+        const parsed = parseJournalLine(text);
+        if (parsed?.t !== "job" || laneName(parsed.job) !== backlog.lane) return true;
+        this.#unindex(parsed.job.key, offset);
+        backlog.onDisk -= 1;
+        this.#spilledCount -= 1;
+        backlog.resident += 1;
+        this.#pending.set(parsed.job.key, parsed.job);
+        loaded.push(parsed.job);
+        return true;
+      },
+      this.#loadableEnd,
+    );
+    backlog.cursor = stop;
+    // Read to the end and still short: the rest were unreadable lines, which no later read will mend.
+    if (stop >= this.#loadableEnd && backlog.onDisk > 0) {
+      this.#spilledCount -= backlog.onDisk;
+      backlog.onDisk = 0;
+    }
+  }
+
+  /**
+   * Calls `visit` with each complete line of the active segment from `from` (an offset where a line
+   * starts) and the offset it starts at, until `visit` answers false or `end` (the written end unless
+   * told); returns the offset of the first line not visited.
+   */
+  #scanLines(from: number, visit: (text: string, offset: number) => boolean, end = this.#segmentBytes): number {
+    const fd = (this.#handle as FileHandle).fd;
+    let offset = from;
+    let size = 64 * 1024;
+    while (offset < end) {
+      const buffer = Buffer.allocUnsafe(Math.min(size, end - offset));
+      const read = readSync(fd, buffer, 0, buffer.length, offset);
+      let start = 0;
+      for (let newline = buffer.indexOf(10, 0); newline !== -1 && newline < read; newline = buffer.indexOf(10, start)) {
+        if (!visit(buffer.toString("utf8", start, newline), offset + start)) return offset + start;
+        start = newline + 1;
+      }
+      // A line longer than the buffer: read again with a bigger one.
+      if (start === 0) size *= 2;
+      offset += start;
+    }
+    return offset;
+  }
+
+  /** The job line at `offset` of the active segment (a file-only job), or undefined. */
+  #jobAt(offset: number): ClawhipDeliveryJob | undefined {
+    let job: ClawhipDeliveryJob | undefined;
+    this.#scanLines(offset, (text) => {
+      const parsed = parseJournalLine(text);
+      if (parsed?.t === "job") job = parsed.job;
+      return false;
+    });
+    return job;
+  }
+
+  /** True when a file-only job has this key: the hash narrows it to a line or two, read to be sure. */
+  #isSpilled(key: string): boolean {
+    if (this.#queuedSpills.some((job) => job.key === key) || this.#writing.some((job) => job.key === key)) return true;
+    const entry = this.#spilledIndex.get(keyHash(key));
+    if (entry === undefined) return false;
+    for (const offset of typeof entry === "number" ? [entry] : entry) if (this.#jobAt(offset)?.key === key) return true;
+    return false;
+  }
+
+  /** Receives the jobs read back from the file as their targets make room (the dispatcher). */
+  onLoad(listener: (jobs: ClawhipDeliveryJob[]) => void): void {
+    this.#onLoad = listener;
+  }
+
+  /**
+   * The pending jobs held in memory, in acceptance order: all of them, unless a target has more than
+   * `residentPerTarget` waiting (the rest come through `onLoad`).
+   */
   pendingJobs(): ClawhipDeliveryJob[] {
     return [...this.#pending.values()];
   }
 
+  /** Jobs accepted and neither delivered nor given up, in memory or in the file only. */
   get pendingCount(): number {
-    return this.#pending.size;
+    return this.#pending.size + this.#spilledCount;
+  }
+
+  /** Jobs waiting in the file only, not yet handed out (they come through `onLoad`). */
+  get waitingInFile(): number {
+    return this.#spilledCount;
   }
 
   /** True when a job with this key is already delivered, waiting, or given up. */
   isKnown(key: string): boolean {
-    return this.#pending.has(key) || this.#delivered.has(key) || this.#dead.has(key);
+    return this.#pending.has(key) || this.#delivered.has(key) || this.#dead.has(key) || (this.#spilledCount > 0 && this.#isSpilled(key));
   }
 
   /**
@@ -238,12 +568,29 @@ export class SpoolJournal {
    * the promise resolves after the fdatasync that covers them.
    */
   append(lines: ClawhipJournalLine[]): Promise<void> {
+    return this.#append(lines, []);
+  }
+
+  /**
+   * Records new jobs durably, as `append` does, and resolves with those to deliver now: the others wait
+   * in the file behind their target's backlog and come through `onLoad`.
+   */
+  appendJobs(jobs: readonly ClawhipDeliveryJob[]): Promise<ClawhipDeliveryJob[]> {
+    const resident: ClawhipDeliveryJob[] = [];
+    return this.#append(
+      jobs.map((job) => ({ t: "job" as const, job })),
+      resident,
+    ).then(() => resident);
+  }
+
+  #append(lines: ClawhipJournalLine[], resident: ClawhipDeliveryJob[]): Promise<void> {
     if (this.#closed) return Promise.reject(new Error("spool journal is closed"));
     if (lines.length === 0) return Promise.resolve();
     for (const line of lines) {
       // A new job's key was checked (isKnown) or freshly minted by the caller: it goes straight in.
-      if (line.t === "job") this.#pending.set(line.job.key, line.job);
-      else this.#apply(line, true);
+      if (line.t === "job") {
+        if (this.#admit(line.job)) resident.push(line.job);
+      } else this.#apply(line, true);
       this.#queue.push(serializeJournalLine(line));
     }
     return new Promise<void>((resolvePromise, reject) => {
@@ -259,6 +606,45 @@ export class SpoolJournal {
     });
   }
 
+  /**
+   * Takes a new job into memory when its target has room and nothing waiting in the file; otherwise it
+   * goes to the file only, behind the target's backlog. Called just before its line is queued.
+   */
+  #admit(job: ClawhipDeliveryJob): boolean {
+    const backlog = this.#backlogs.of(job);
+    if (backlog.onDisk + backlog.queued === 0 && backlog.resident < this.#options.residentPerTarget) {
+      backlog.resident += 1;
+      this.#pending.set(job.key, job);
+      return true;
+    }
+    backlog.queued += 1;
+    this.#spilledCount += 1;
+    this.#queuedSpills.push(job);
+    this.#queuedSpillLines.push(this.#queue.length);
+    return false;
+  }
+
+  /** The acknowledged file-only jobs of a batch: indexed where their lines landed, and loadable. */
+  #indexWritten(jobs: readonly ClawhipDeliveryJob[], offsets: readonly number[]): void {
+    for (let index = 0; index < jobs.length; index += 1) {
+      const job = jobs[index] as ClawhipDeliveryJob;
+      const backlog = this.#backlogs.of(job);
+      backlog.queued -= 1;
+      this.#spilledToFile(backlog, job.key, offsets[index] as number);
+      this.#wantLoad(backlog);
+    }
+  }
+
+  /**
+   * Forgets the file-only jobs of a batch whose write or fdatasync failed: never accepted, so a retry
+   * is not deduplicated. A line that did reach the file is voided: neither read back nor kept.
+   */
+  #forget(jobs: readonly ClawhipDeliveryJob[], writtenAt: readonly number[]): void {
+    for (const job of jobs) this.#backlogs.of(job).queued -= 1;
+    for (const offset of writtenAt) this.#voided.add(offset);
+    this.#spilledCount -= jobs.length;
+  }
+
   /** Writes what is queued now rather than on the next turn (a caller that has batched already). */
   flush(): void {
     if (this.#flushing || this.#queue.length === 0) return;
@@ -268,10 +654,18 @@ export class SpoolJournal {
 
   async #flush(): Promise<void> {
     while (this.#queue.length > 0) {
-      const batch = `${this.#queue.join("\n")}\n`;
+      const lines = this.#queue;
+      const batch = `${lines.join("\n")}\n`;
       const waiters = this.#waiters;
+      const spills = this.#queuedSpills;
+      const spillLines = this.#queuedSpillLines;
       this.#queue = [];
       this.#waiters = [];
+      this.#queuedSpills = [];
+      this.#queuedSpillLines = [];
+      /** Where the batch's file-only job lines landed, and whether they are indexed (acknowledged). */
+      let spilledAt: number[] = [];
+      let indexed = false;
       try {
         const handle = this.#handle;
         if (!handle) throw new Error("spool journal is closed");
@@ -282,12 +676,28 @@ export class SpoolJournal {
         }
         // A page-cache append is microseconds: done inline it spares a thread-pool round trip per
         // batch; only the fdatasync (in always mode) is worth going async for.
-        writeAll(handle.fd, batch);
+        const offset = this.#segmentBytes;
+        try {
+          writeAll(handle.fd, batch);
+        } catch (error) {
+          // Whatever part of the batch reached the file, later offsets count from the file's real end.
+          this.#segmentBytes = fstatSync(handle.fd).size;
+          throw error;
+        }
+        this.#segmentBytes += Buffer.byteLength(batch);
+        if (spills.length > 0) {
+          spilledAt = lineOffsets(lines, spillLines, offset);
+          // Until the fdatasync answers, they are known (for dedupe) but not loadable.
+          this.#writing = spills;
+        }
         if (this.#options.fsync === "always") {
           await this.#options.syncFile(handle);
           this.syncs += 1;
         } else if (this.#options.fsync === "interval") this.#scheduleSync();
-        this.#segmentBytes += Buffer.byteLength(batch);
+        this.#writing = [];
+        this.#loadableEnd = this.#segmentBytes;
+        if (spills.length > 0) this.#indexWritten(spills, spilledAt);
+        indexed = true;
         // Compacting rewrites the live lines, so it waits until it frees more than it rewrites: the work
         // stays proportional to what is delivered, and a backlog waiting for a dead target, or a large
         // dedupe window, is not rewritten over and over.
@@ -295,9 +705,13 @@ export class SpoolJournal {
         if (garbage > this.#options.maxSegmentBytes && garbage > this.#segmentBytes - garbage) await this.#compact();
         for (const waiter of waiters) waiter.resolve();
       } catch (error) {
+        // A job that never reached the file was never accepted: forget it so a retry is not deduplicated.
+        this.#writing = [];
+        if (!indexed) this.#forget(spills, spilledAt);
         for (const waiter of waiters) {
-          // A job that never reached the file was never accepted: forget it so a retry is not deduplicated.
-          for (const line of waiter.lines) if (line.t === "job") this.#pending.delete(line.job.key);
+          for (const line of waiter.lines) {
+            if (line.t === "job" && this.#pending.delete(line.job.key)) this.#release(line.job);
+          }
           waiter.reject(error as Error);
         }
       }

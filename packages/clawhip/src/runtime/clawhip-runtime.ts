@@ -92,6 +92,9 @@ export class ClawhipRuntime {
       dedupeWindow: config.delivery.dedupe_window,
       fsync: config.daemon.spool_fsync,
       fsyncIntervalMs: config.daemon.spool_fsync_interval_ms,
+      residentPerTarget: config.daemon.spool_resident_jobs,
+      onReadError: (error) =>
+        log("error", `could not read waiting deliveries back from the spool: ${error.message}; retrying on the next delivery`),
     });
     if (journal.skippedLines > 0) log("warn", `spool replay skipped ${journal.skippedLines} torn or invalid line(s)`);
     for (const damaged of journal.setAside) {
@@ -192,10 +195,10 @@ export class ClawhipRuntime {
       }),
     );
     if (jobs.length === 0) return separately.then(() => replies);
-    const written = this.journal.append(jobs.map((job) => ({ t: "job" as const, job })));
+    const written = this.journal.appendJobs(jobs);
     this.journal.flush();
     const together = written.then(
-      () => this.dispatcher.submit(jobs),
+      (resident) => this.dispatcher.submit(resident),
       (error: Error) => {
         this.#log("error", `spool write failed: ${error.message}`);
         for (const index of spooled) replies[index] = spoolUnavailable(error);
@@ -244,9 +247,9 @@ export class ClawhipRuntime {
     const jobs = this.#jobsOf(outcome);
     const reply = { status: outcome.status, body: outcome.body };
     if (jobs.length === 0) return reply;
-    return this.journal.append(jobs.map((job) => ({ t: "job" as const, job }))).then(
-      () => {
-        this.dispatcher.submit(jobs);
+    return this.journal.appendJobs(jobs).then(
+      (resident) => {
+        this.dispatcher.submit(resident);
         return reply;
       },
       (error: Error) => {

@@ -99,6 +99,11 @@ export const ClawhipDaemonSchema = z
      */
     spool_fsync: ClawhipSpoolFsyncSchema.default("interval"),
     spool_fsync_interval_ms: z.number().int().min(1).max(60_000).default(100),
+    /**
+     * Pending deliveries per target held in memory. Past that, a target's backlog waits in the spool
+     * file only and is read back in order as it is delivered: a dead target costs disk, not memory.
+     */
+    spool_resident_jobs: z.number().int().min(1).max(1_000_000).default(1000),
     /** Open connections past which a new one is refused with a 503. */
     max_connections: z.number().int().min(1).max(65_535).default(512),
     /** Time a client has to send its request headers. */
@@ -235,6 +240,7 @@ export const ClawhipConfigSchema = z
       body_limit_bytes: 1024 * 1024,
       spool_fsync: "interval",
       spool_fsync_interval_ms: 100,
+      spool_resident_jobs: 1000,
       max_connections: 512,
       headers_timeout_ms: 10_000,
       request_timeout_ms: 30_000,
