@@ -356,3 +356,20 @@ describe("update routes without [update].enabled", () => {
     expect(form.status).toBe(415);
   });
 });
+
+describe("tmux routes", () => {
+  it("the same gate as the update routes: the method (GET takes HEAD), then the token, then the body", async () => {
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const list = await fetch(`${daemon.url}/api/tmux`, { headers: auth });
+    expect([list.status, await list.json()]).toEqual([200, { ok: true, registrations: expect.any(Array) }]);
+    expect((await fetch(`${daemon.url}/api/tmux`, { method: "HEAD", headers: auth })).status).toBe(200);
+    expect((await post("/api/tmux", "{}")).status).toBe(405);
+    expect((await fetch(`${daemon.url}/api/tmux/register`, { headers: auth })).status).toBe(405);
+    expect((await fetch(`${daemon.url}/api/tmux`)).status).toBe(401);
+    expect((await fetch(`${daemon.url}/api/tmux/register`, { method: "POST", body: "{}" })).status).toBe(401);
+    expect(await post("/api/tmux/register", "{not json")).toEqual({
+      status: 400,
+      body: { ok: false, error: expect.stringContaining("invalid JSON body") },
+    });
+  });
+});

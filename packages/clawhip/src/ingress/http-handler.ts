@@ -189,9 +189,35 @@ export function createIngressHandler(options: IngressHandlerOptions) {
 }
 
 /**
- * `POST /api/tmux/register` (a registration, persisted before its 202) and `GET /api/tmux` (the
- * registrations). Both need the bearer token when one is configured: a registration names channels.
+ * What the daemon's own routes (tmux, update) check first, in this order: the method (405; `GET` also
+ * takes `HEAD`), that the daemon is up (503), and the bearer token when one is configured (401).
+ * Answers the first that fails and returns undefined; otherwise returns the runtime.
  */
+function admitted(
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: "GET" | "POST",
+  up: boolean,
+  options: IngressHandlerOptions,
+): DeliveryRuntime | undefined {
+  if (req.method !== method && !(method === "GET" && req.method === "HEAD")) {
+    fail(res, 405, `method not allowed; use ${method}`, { allow: method });
+    return undefined;
+  }
+  const runtime = options.runtime();
+  if (!runtime || !up) {
+    fail(res, 503, "clawhip is starting");
+    return undefined;
+  }
+  const token = options.token ?? runtime.config.daemon.token;
+  if (token !== undefined && !hasBearer(req, token)) {
+    fail(res, 401, "unauthorized: send Authorization: Bearer <token>");
+    return undefined;
+  }
+  return runtime;
+}
+
+/** `GET /api/update/status`, `POST /api/update/approve` and `POST /api/update/dismiss`. */
 async function serveUpdate(
   req: IncomingMessage,
   res: ServerResponse,
@@ -199,21 +225,8 @@ async function serveUpdate(
   method: "GET" | "POST",
   options: IngressHandlerOptions,
 ): Promise<void> {
-  const runtime = options.runtime();
   const checker = options.update?.();
-  if (req.method !== method && !(method === "GET" && req.method === "HEAD")) {
-    fail(res, 405, `method not allowed; use ${method}`, { allow: method });
-    return;
-  }
-  if (!runtime) {
-    fail(res, 503, "clawhip is starting");
-    return;
-  }
-  const token = options.token ?? runtime.config.daemon.token;
-  if (token !== undefined && !hasBearer(req, token)) {
-    fail(res, 401, "unauthorized: send Authorization: Bearer <token>");
-    return;
-  }
+  if (!admitted(req, res, method, true, options)) return;
   // A web page can POST a form to the loopback daemon without a preflight, but never as JSON: approve
   // (which runs npm) and dismiss take JSON only, so a tokenless daemon is not driven from a browser.
   if (method === "POST" && !isJsonContentType(req.headers["content-type"])) {
@@ -236,23 +249,15 @@ async function serveUpdate(
   }
 }
 
+/**
+ * `POST /api/tmux/register` (a registration, persisted before its 202) and `GET /api/tmux` (the
+ * registrations). Both need the bearer token when one is configured: a registration names channels.
+ */
 async function serveTmux(req: IncomingMessage, res: ServerResponse, path: string, options: IngressHandlerOptions): Promise<void> {
-  const runtime = options.runtime();
   const monitor = options.tmux?.();
   const method = path === TMUX_LIST_PATH ? "GET" : "POST";
-  if (req.method !== method && !(method === "GET" && req.method === "HEAD")) {
-    fail(res, 405, `method not allowed; use ${method}`, { allow: method });
-    return;
-  }
-  if (!runtime || !monitor) {
-    fail(res, 503, "clawhip is starting");
-    return;
-  }
-  const token = options.token ?? runtime.config.daemon.token;
-  if (token !== undefined && !hasBearer(req, token)) {
-    fail(res, 401, "unauthorized: send Authorization: Bearer <token>");
-    return;
-  }
+  const runtime = admitted(req, res, method, monitor !== undefined, options);
+  if (!runtime || !monitor) return;
   if (method === "GET") {
     sendJson(res, 200, { ok: true, registrations: monitor.status() });
     return;
