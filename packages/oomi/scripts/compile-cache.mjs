@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { OomiRuntimeStateSchema } from "@clawbridge/contracts";
 
 const packageDir = resolve(import.meta.dirname, "..");
 const bin = join(packageDir, "bin", "oomi.cjs");
@@ -15,29 +16,32 @@ rmSync(cacheFile, { force: true });
 const home = mkdtempSync(join(tmpdir(), "oomi-compile-cache-"));
 const workspace = join(home, ".openclaw", "workspace", "personas", "cached");
 mkdirSync(join(workspace, ".oomi"), { recursive: true });
+// Checked by the contract the CLI reads it with: a schema change fails here, naming the field.
 writeFileSync(
   join(workspace, ".oomi", "runtime.json"),
-  JSON.stringify({
-    slug: "cached",
-    name: "Cached",
-    description: "compile cache warm-up",
-    workspacePath: workspace,
-    templateVersion: "v1",
-    localPort: 4789,
-    localEndpoint: "http://127.0.0.1:4789",
-    reachableEndpoint: "http://127.0.0.1:4789",
-    bindHost: "127.0.0.1",
-    reachableHost: "127.0.0.1",
-    entryUrl: "http://127.0.0.1:4789",
-    endpoint: "http://127.0.0.1:4789",
-    transport: "local",
-    healthcheckUrl: "http://127.0.0.1:4789/oomi.health.json",
-    pid: null,
-    logFilePath: join(workspace, ".oomi", "runtime.log"),
-    status: "stopped",
-    lastStartedAt: "2026-01-01T00:00:00.000Z",
-    devCommand: { command: "npm", args: ["run", "dev"] },
-  }),
+  JSON.stringify(
+    OomiRuntimeStateSchema.parse({
+      slug: "cached",
+      name: "Cached",
+      description: "compile cache warm-up",
+      workspacePath: workspace,
+      templateVersion: "v1",
+      localPort: 4789,
+      localEndpoint: "http://127.0.0.1:4789",
+      reachableEndpoint: "http://127.0.0.1:4789",
+      bindHost: "127.0.0.1",
+      reachableHost: "127.0.0.1",
+      entryUrl: "http://127.0.0.1:4789",
+      endpoint: "http://127.0.0.1:4789",
+      transport: "local",
+      healthcheckUrl: "http://127.0.0.1:4789/oomi.health.json",
+      pid: null,
+      logFilePath: join(workspace, ".oomi", "runtime.log"),
+      status: "stopped",
+      lastStartedAt: "2026-01-01T00:00:00.000Z",
+      devCommand: { command: "npm", args: ["run", "dev"] },
+    }),
+  ),
 );
 const runs = [
   { args: ["--help"], status: 0 },
