@@ -382,6 +382,33 @@ describe("LocalHost plugin surface", () => {
     });
   });
 
+  it("registers a plugin as the gateway does: discovery first (never activated), then full", async () => {
+    const calls: string[] = [];
+    const counted = definePlugin({
+      id: "counted",
+      name: "Counted",
+      description: "records its registrations",
+      config: z.strictObject({}),
+      register(api) {
+        calls.push(`register:${api.registrationMode}`);
+        api.registerService({ id: `service-${api.registrationMode}`, start: () => void calls.push(`start:${api.registrationMode}`) });
+        api.on("before_prompt_build", () => {
+          calls.push(`hook:${api.registrationMode}`);
+          return {};
+        });
+      },
+    });
+    const other = new LocalHost({ stateDir: await mkdtemp(join(tmpdir(), "local-host-")), logger: quiet });
+    await other.load(counted);
+    await other.start();
+    try {
+      await other.runAgentTurn({ message: "hi" });
+      expect(calls).toEqual(["register:discovery", "register:full", "start:full", "hook:full"]);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it("validates plugin config against the plugin's schema before register", async () => {
     const other = new LocalHost({ stateDir: await mkdtemp(join(tmpdir(), "local-host-")), logger: quiet });
     await expect(other.load(demo, { config: { prefix: 3 } })).rejects.toThrow(/config is invalid: prefix/);

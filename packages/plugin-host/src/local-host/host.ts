@@ -174,21 +174,27 @@ export class LocalHost {
     const registrations = emptyRegistrations();
     const logger = childLogger(this.logger, entry.id);
     const channelOwner = (channelId: string) => this.plugins.find((p) => p.registrations.channels.some((c) => c.id === channelId))?.id;
-    const api = createPluginApi({
-      id: entry.id,
-      name: entry.name,
-      description: entry.description,
-      ...(folder?.version ? { version: folder.version } : {}),
-      source: folder?.entryPath ?? "inline",
-      ...(folder ? { rootDir: folder.rootDir } : {}),
-      pluginConfig,
-      config: this.#options.gatewayConfig ?? {},
-      logger,
-      runtime: this.#runtime(entry.id, registrations),
-      registrations,
-      channelOwner,
-    });
-    entry.register(api as never);
+    const apiFor = (registrationMode: "discovery" | "full", into: PluginRegistrations) =>
+      createPluginApi({
+        id: entry.id,
+        name: entry.name,
+        description: entry.description,
+        ...(folder?.version ? { version: folder.version } : {}),
+        source: folder?.entryPath ?? "inline",
+        ...(folder ? { rootDir: folder.rootDir } : {}),
+        registrationMode,
+        pluginConfig,
+        config: this.#options.gatewayConfig ?? {},
+        logger,
+        runtime: this.#runtime(entry.id, into),
+        registrations: into,
+        channelOwner,
+      });
+    // As the gateway does: a discovery registration first, whose snapshot is never activated, then the
+    // full one, whose tools, hooks, routes and services are the ones that run. A plugin that starts
+    // something in register() regardless of the mode does it twice here, as it would in the gateway.
+    entry.register(apiFor("discovery", emptyRegistrations()) as never);
+    entry.register(apiFor("full", registrations) as never);
     const loaded: LoadedPlugin = { id: entry.id, name: entry.name, pluginConfig, registrations, logger };
     if (folder) loaded.rootDir = folder.rootDir;
     this.plugins.push(loaded);
