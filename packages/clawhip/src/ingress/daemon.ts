@@ -3,14 +3,13 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ClawhipConfig } from "@clawbridge/contracts";
 import { createGuardedServer } from "@clawbridge/plugin-host";
-import { systemRun } from "../hooks/hook-context.js";
 import type { ClawhipRuntimeOptions } from "../runtime/clawhip-runtime.js";
 import { type DeliveryRuntime, startDeliveryRuntime } from "../runtime/delivery-runtime.js";
-import { CronRunner } from "../sources/cron.js";
-import { GithubPoller } from "../sources/github-poller.js";
-import { TmuxMonitor } from "../sources/tmux-monitor.js";
+import type { GithubPoller } from "../sources/github-poller.js";
+import { type RunningSources, startSources } from "../sources/start-sources.js";
+import type { TmuxMonitor } from "../sources/tmux-monitor.js";
 import { UpdateChecker } from "../sources/update-checker.js";
-import { WorkspaceMonitor } from "../sources/workspace-monitor.js";
+import type { WorkspaceMonitor } from "../sources/workspace-monitor.js";
 import { PACKAGE_NAME, VERSION } from "../version.js";
 import { createIngressHandler, pathnameOf } from "./http-handler.js";
 import { sendJson } from "./http-io.js";
@@ -51,42 +50,21 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const log = options.log ?? ((level: string, message: string) => process.stderr.write(`clawhip ${level}: ${message}\n`));
   const { monitors } = options.config;
   const emit = (event: Parameters<DeliveryRuntime["acceptEvent"]>[0]) => runtime.acceptEvent(event);
-  const tmux = await TmuxMonitor.start({
-    stateDir: options.stateDir,
-    pollIntervalMs: monitors.tmux.poll_interval_ms,
-    configured: monitors.tmux.sessions,
-    run: systemRun,
-    env: process.env,
-    now: () => Date.now(),
-    emit,
-    log,
-  });
-  // The poller runs only for repositories that ask for GitHub events (upstream's rule).
-  const github = monitors.git.repos.some((r) => r.emit_issue_opened || r.emit_pr_status)
-    ? await GithubPoller.start({
-        stateDir: options.stateDir,
-        repos: monitors.git.repos,
-        apiBase: monitors.github_api_base,
-        token: options.githubToken ?? monitors.github_token,
-        intervalMs: monitors.poll_interval_secs * 1000,
-        fetch: options.githubFetch ?? fetch,
-        run: systemRun,
-        env: process.env,
-        now: () => Date.now(),
-        emit,
-        log,
-      })
-    : undefined;
-  const workspace =
-    monitors.workspace.length > 0
-      ? await WorkspaceMonitor.start({
-          monitors: monitors.workspace,
-          defaultPollIntervalSecs: monitors.poll_interval_secs,
-          now: () => Date.now(),
-          emit,
-          log,
-        })
-      : undefined;
+  let sources: RunningSources;
+  try {
+    sources = await startSources({
+      config: options.config,
+      stateDir: options.stateDir,
+      runtime,
+      log,
+      ...(options.githubToken ? { githubToken: options.githubToken } : {}),
+      ...(options.githubFetch ? { githubFetch: options.githubFetch } : {}),
+    });
+  } catch (error) {
+    await runtime.stop();
+    throw error;
+  }
+  const { tmux, github, workspace } = sources;
   const update = options.config.update.enabled
     ? new UpdateChecker({
         config: options.config.update,
@@ -99,17 +77,6 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         log,
       })
     : undefined;
-  const cron = await CronRunner.start(options.config.cron.jobs, {
-    stateDir: options.stateDir,
-    pollIntervalMs: options.config.cron.poll_interval_secs * 1000,
-    now: () => Date.now(),
-    emit: async (event) => {
-      const reply = await runtime.acceptEvent(event);
-      // Not spooled (a full disk): the pass is not recorded, so the next tick posts it again.
-      if (reply.status >= 500) throw new Error(`event spool unavailable (${reply.status})`);
-    },
-    log,
-  });
   const token = options.token ?? options.config.daemon.token;
   const handler = createIngressHandler({
     runtime: () => runtime,
@@ -160,11 +127,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       });
     });
   } catch (error) {
-    await cron.close();
     await update?.close();
-    await github?.close();
-    await workspace?.close();
-    await tmux.close();
+    await sources.close();
     await runtime.stop();
     throw error;
   }
@@ -184,11 +148,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
-      await cron.close();
       await update?.close();
-      await github?.close();
-      await workspace?.close();
-      await tmux.close();
+      await sources.close();
       await runtime.stop();
     },
   };

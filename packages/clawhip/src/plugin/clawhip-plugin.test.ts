@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalHost } from "@clawbridge/plugin-host/local-host";
@@ -179,6 +179,34 @@ describe('routeAuth: "plugin"', () => {
 });
 
 describe("lifecycle event mapping", () => {
+  it("runs the configured monitors as `clawhip serve` does: a workspace state file becomes a delivered event", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "clawhip-plugin-monitors-"));
+    const workspace = join(dir, "ws");
+    await mkdir(join(workspace, ".omx", "state"), { recursive: true });
+    const monitored = new LocalHost({ stateDir: join(dir, "state"), logger: quiet });
+    await monitored.load(clawhip, {
+      config: {
+        config: {
+          routes: [{ event: "*", webhook: `${receiver.url}/api/webhooks/monitors/x` }],
+          monitors: { poll_interval_secs: 1, workspace: [{ path: workspace, debounce_ms: 1 }] },
+        },
+      },
+    });
+    await monitored.start();
+    try {
+      await writeFile(join(workspace, ".omx", "state", "hud-state.json"), JSON.stringify({ turn_count: 1, last_turn_at: "t1" }));
+      await receiver.waitFor(
+        (rs) =>
+          rs.some((r) => r.path.startsWith("/api/webhooks/monitors/x") && r.body.content === "omx:ws · hud-state.json · turn 1 complete"),
+        15_000,
+        "the workspace event",
+      );
+    } finally {
+      await monitored.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("carries agent id, session key and session id as metadata", () => {
     expect(runStartedEvent({ agentId: "ops", sessionKey: "agent:ops:x", sessionId: "s1" }, "r0")).toEqual({
       kind: "session.started",

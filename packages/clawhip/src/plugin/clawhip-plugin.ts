@@ -3,6 +3,7 @@ import { agentIdFromSessionKey, definePlugin, pluginStateDir } from "@clawbridge
 import { createIngressHandler, HEALTH_PATH, INGRESS_PATHS } from "../ingress/http-handler.js";
 import { loadConfigFile, parseConfigObject } from "../route/config-file.js";
 import { type DeliveryRuntime, startDeliveryRuntime } from "../runtime/delivery-runtime.js";
+import { type RunningSources, startSources } from "../sources/start-sources.js";
 import { VERSION } from "../version.js";
 import { agentEndEvent, type LifecycleContext, runStartedEvent } from "./lifecycle-events.js";
 import { runtimeSlot } from "./runtime-slot.js";
@@ -31,7 +32,8 @@ function lifecycleContext(ctx: HookContext | undefined, event: { sessionKey?: st
 
 /**
  * The clawhip OpenClaw plugin: serves the ingress routes on the gateway's HTTP server (under
- * `routePrefix`), runs durable delivery as a service, and turns each OpenClaw agent run into
+ * `routePrefix`), runs durable delivery and the configured monitors and cron jobs as a service, and
+ * turns each OpenClaw agent run into
  * canonical session.* events (started at its first model call, finished or failed at its end) so
  * OpenClaw runs are routed like OMC/OMX sessions.
  */
@@ -56,6 +58,7 @@ export default definePlugin({
     }
 
     let started: DeliveryRuntime | undefined;
+    let sources: RunningSources | undefined;
     api.registerService({
       id: "clawhip-delivery",
       async start(ctx) {
@@ -63,12 +66,17 @@ export default definePlugin({
         if (!loaded.ok) throw new Error(loaded.error);
         const config: ClawhipConfig = loaded.config;
         const discordToken = process.env.CLAWHIP_DISCORD_BOT_TOKEN ?? process.env.DISCORD_TOKEN;
-        const runtime = await startDeliveryRuntime({
-          config,
-          stateDir: pluginStateDir(ctx.stateDir, PLUGIN_ID),
-          log,
-          ...(discordToken ? { discordToken } : {}),
-        });
+        const githubToken = process.env.CLAWHIP_GITHUB_TOKEN?.trim() || undefined;
+        const stateDir = pluginStateDir(ctx.stateDir, PLUGIN_ID);
+        const runtime = await startDeliveryRuntime({ config, stateDir, log, ...(discordToken ? { discordToken } : {}) });
+        try {
+          // [monitors] and [cron] run here as in `clawhip serve`; the update checker and the tmux
+          // registration API (`clawhip tmux watch`) are the daemon's.
+          sources = await startSources({ config, stateDir, runtime, log, ...(githubToken ? { githubToken } : {}) });
+        } catch (error) {
+          await runtime.stop();
+          throw error;
+        }
         slot.set(runtime);
         started = runtime;
         log("info", `clawhip ${VERSION} serving ${settings.routePrefix}/event with ${config.routes.length} route(s)`);
@@ -77,6 +85,8 @@ export default definePlugin({
         }
       },
       async stop() {
+        await sources?.close();
+        sources = undefined;
         if (!started) return;
         slot.clear(started);
         await started.stop();
