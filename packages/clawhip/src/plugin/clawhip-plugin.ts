@@ -80,6 +80,7 @@ export default definePlugin({
         slot.set(runtime);
         started = runtime;
         log("info", `clawhip ${VERSION} serving ${settings.routePrefix}/event with ${config.routes.length} route(s)`);
+        if (config.update.enabled) log("warn", "[update] is not run inside the gateway: the update checker is clawhip serve's");
         if (settings.routeAuth === "plugin" && config.daemon.token === undefined) {
           log("warn", `routeAuth "plugin" without [daemon].token: ${settings.routePrefix}/* refuses every event until a token is set`);
         }
