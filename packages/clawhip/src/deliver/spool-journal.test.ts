@@ -325,7 +325,8 @@ describe("SpoolJournal", () => {
       const journal = await SpoolJournal.open(dir, { dedupeWindow: 5, residentPerTarget: 2, maxSegmentBytes: 1500 });
       const segment = async () => (await readdir(dir))[0] as string;
       const opened = await segment();
-      const waiting = Array.from({ length: 6 }, (_, n) => to(n, "slow"));
+      // Two targets' backlogs, interleaved in the file.
+      const waiting = Array.from({ length: 12 }, (_, n) => to(n, n % 2 === 0 ? "slow" : "slower"));
       const resident = await journal.appendJobs(waiting);
       // Another target delivers a lot: its done jobs are what the compaction drops.
       for (let n = 100; n < 130; n += 1) {
@@ -333,9 +334,13 @@ describe("SpoolJournal", () => {
         await journal.append([{ t: "done", key: to(n, "fast").key }]);
       }
       expect(await segment()).not.toBe(opened);
-      expect(journal.isKnown(to(5, "slow").key)).toBe(true);
-      expect(journal.waitingInFile).toBe(4);
-      expect(await drain(journal, resident)).toEqual(ids(waiting));
+      expect(journal.isKnown(to(10, "slow").key)).toBe(true);
+      expect(journal.isKnown(to(11, "slower").key)).toBe(true);
+      expect(journal.isKnown(to(11, "slow").key)).toBe(false);
+      expect(journal.waitingInFile).toBe(8);
+      const order = await drain(journal, resident);
+      expect(order.filter((id) => Number(id.slice(1)) % 2 === 0)).toEqual(["e0", "e2", "e4", "e6", "e8", "e10"]);
+      expect(order.filter((id) => Number(id.slice(1)) % 2 === 1)).toEqual(["e1", "e3", "e5", "e7", "e9", "e11"]);
       await journal.close();
     });
 

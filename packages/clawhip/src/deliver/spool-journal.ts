@@ -89,6 +89,56 @@ function keyHash(key: string): number {
   return hash & 0x3fffffff;
 }
 
+/** Key hash → the offset of the file-only job line with that hash (a list when several share it). */
+type SpilledIndex = Map<number, number | number[]>;
+
+function indexKey(index: SpilledIndex, key: string, offset: number): void {
+  const hash = keyHash(key);
+  const entry = index.get(hash);
+  if (entry === undefined) index.set(hash, offset);
+  else if (typeof entry === "number") index.set(hash, [entry, offset]);
+  else entry.push(offset);
+}
+
+/** Where a compaction puts the file-only job lines of the new segment: their index, and each target's first. */
+class SpilledPlacement {
+  readonly index: SpilledIndex = new Map();
+  readonly backlogs = new Map<Backlog, { count: number; cursor: number }>();
+  count = 0;
+
+  constructor(public end: number) {}
+
+  add(backlog: Backlog, key: string, text: string): void {
+    const at = this.backlogs.get(backlog);
+    if (at) at.count += 1;
+    else this.backlogs.set(backlog, { count: 1, cursor: this.end });
+    indexKey(this.index, key, this.end);
+    this.count += 1;
+    this.end += Buffer.byteLength(text) + 1;
+  }
+}
+
+/** Writes lines to a file descriptor in chunks of about a megabyte. */
+class ChunkWriter {
+  #lines: string[] = [];
+  #size = 0;
+
+  constructor(readonly fd: number) {}
+
+  write(text: string): void {
+    this.#lines.push(text);
+    this.#size += text.length + 1;
+    if (this.#size >= 1024 * 1024) this.end();
+  }
+
+  end(): void {
+    if (this.#lines.length === 0) return;
+    writeAll(this.fd, `${this.#lines.join("\n")}\n`);
+    this.#lines = [];
+    this.#size = 0;
+  }
+}
+
 /**
  * The backlogs by target: by kind, then by value. The value is the config's own string, whose hash V8
  * keeps, so finding a job's backlog builds no string.
@@ -175,7 +225,7 @@ export class SpoolJournal {
   readonly #pending = new Map<string, ClawhipDeliveryJob>();
   readonly #backlogs = new Backlogs();
   /** Jobs written to the active segment and not loaded back yet: key hash → offset(s) of their lines. */
-  readonly #spilledIndex = new Map<number, number | number[]>();
+  #spilledIndex: SpilledIndex = new Map();
   /** Jobs going to the file only, still in the write queue, and the index of each one's line in it. */
   #queuedSpills: ClawhipDeliveryJob[] = [];
   #queuedSpillLines: number[] = [];
@@ -333,12 +383,10 @@ export class SpoolJournal {
     for (const backlog of this.#backlogs) if (backlog.onDisk > 0) this.#wantLoad(backlog);
   }
 
-  async #rewrite(spilled: ClawhipDeliveryJob[]): Promise<void> {
+  async #rewrite(replayed: ClawhipDeliveryJob[]): Promise<void> {
     const old = await this.#segments();
     await this.#settleSync();
-    const spilledLines = spilled.map((job) => serializeJournalLine({ t: "job", job }));
-    if (this.#handle) for (const text of this.#spilledLines()) spilledLines.push(text);
-    await this.#handle?.close();
+    const previous = this.#handle;
     this.#sequence += 1;
     const path = join(this.#dir, segmentName(this.#sequence));
     // Read as well as appended to: the jobs that wait in the file only are read back from it.
@@ -349,15 +397,33 @@ export class SpoolJournal {
       ...[...this.#pending.values()].map((job) => serializeJournalLine({ t: "job", job })),
     ];
     const live = lines.length > 0 ? `${lines.join("\n")}\n` : "";
-    const text = spilledLines.length > 0 ? `${live}${spilledLines.join("\n")}\n` : live;
-    await handle.write(text);
+    writeAll(handle.fd, live);
+    // The jobs only in the file follow, streamed from the old segment (or, at open, the replayed ones past
+    // each target's limit): their new offsets are indexed as they are written, and nothing of the old
+    // state changes until the new segment is on disk.
+    const placed = new SpilledPlacement(Buffer.byteLength(live));
+    const out = new ChunkWriter(handle.fd);
+    const place = (job: ClawhipDeliveryJob, text: string) => {
+      placed.add(this.#backlogs.of(job), job.key, text);
+      out.write(text);
+    };
+    for (const job of replayed) place(job, serializeJournalLine({ t: "job", job }));
+    if (previous) this.#streamSpilled(place);
+    out.end();
     await handle.datasync();
+    await previous?.close();
     this.#handle = handle;
-    this.#segmentBytes = Buffer.byteLength(text);
-    this.#loadableEnd = this.#segmentBytes;
+    this.#segmentBytes = placed.end;
+    this.#loadableEnd = placed.end;
     this.#garbageBytes = 0;
     this.#voided.clear();
-    this.#indexSpilled(spilledLines, Buffer.byteLength(live));
+    this.#spilledIndex = placed.index;
+    for (const backlog of this.#backlogs) {
+      const at = placed.backlogs.get(backlog);
+      backlog.onDisk = at?.count ?? 0;
+      if (at) backlog.cursor = at.cursor;
+    }
+    this.#spilledCount = placed.count + this.#queuedSpills.length;
     for (const segment of old) {
       if (segment.sequence === this.#sequence) continue;
       const path = join(this.#dir, segment.name);
@@ -373,9 +439,8 @@ export class SpoolJournal {
     }
   }
 
-  /** The job lines of the active segment that are in the file only, in order (read before a compaction). */
-  #spilledLines(): string[] {
-    const found: string[] = [];
+  /** Hands `place` each job line of the active segment that is in the file only, in order. */
+  #streamSpilled(place: (job: ClawhipDeliveryJob, text: string) => void): void {
     let from = this.#segmentBytes;
     for (const backlog of this.#backlogs) if (backlog.onDisk > 0) from = Math.min(from, backlog.cursor);
     this.#scanLines(from, (text, offset) => {
@@ -383,37 +448,16 @@ export class SpoolJournal {
       const parsed = parseJournalLine(text);
       if (parsed?.t !== "job") return true;
       const backlog = this.#backlogs.find(parsed.job);
-      if (backlog && backlog.onDisk > 0 && offset >= backlog.cursor) found.push(text);
+      if (backlog && backlog.onDisk > 0 && offset >= backlog.cursor) place(parsed.job, text);
       return true;
     });
-    return found;
-  }
-
-  /** Indexes the file-only job lines a compaction wrote from `offset` on, and sets each target's cursor. */
-  #indexSpilled(lines: readonly string[], offset: number): void {
-    this.#spilledIndex.clear();
-    for (const backlog of this.#backlogs) {
-      this.#spilledCount -= backlog.onDisk;
-      backlog.onDisk = 0;
-    }
-    let at = offset;
-    for (const text of lines) {
-      const job = (parseJournalLine(text) as Extract<ClawhipJournalLine, { t: "job" }>).job;
-      this.#spilledToFile(this.#backlogs.of(job), job.key, at);
-      this.#spilledCount += 1;
-      at += Buffer.byteLength(text) + 1;
-    }
   }
 
   /** A job line written at `offset` that only the file holds: indexed, and behind its target's cursor. */
   #spilledToFile(backlog: Backlog, key: string, offset: number): void {
     if (backlog.onDisk === 0) backlog.cursor = offset;
     backlog.onDisk += 1;
-    const hash = keyHash(key);
-    const entry = this.#spilledIndex.get(hash);
-    if (entry === undefined) this.#spilledIndex.set(hash, offset);
-    else if (typeof entry === "number") this.#spilledIndex.set(hash, [entry, offset]);
-    else entry.push(offset);
+    indexKey(this.#spilledIndex, key, offset);
   }
 
   #unindex(key: string, offset: number): void {
