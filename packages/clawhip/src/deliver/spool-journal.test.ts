@@ -321,6 +321,21 @@ describe("SpoolJournal", () => {
       await reopened.close();
     });
 
+    it("replays a job line written twice once, and a job accepted again after its key was settled", async () => {
+      const line = (j: ClawhipDeliveryJob) => JSON.stringify({ t: "job", job: j });
+      const done = (j: ClawhipDeliveryJob) => JSON.stringify({ t: "done", key: j.key });
+      await writeFile(
+        join(dir, "journal-00000007.ndjson"),
+        `${[line(to(1, "a")), line(to(2, "a")), line(to(3, "a")), line(to(3, "a")), done(to(1, "a")), line(to(1, "a")), line(to(4, "a"))].join("\n")}\n`,
+      );
+      const journal = await SpoolJournal.open(dir, { dedupeWindow: 100, residentPerTarget: 1 });
+      expect(journal.skippedLines).toBe(0);
+      expect(journal.pendingCount).toBe(4);
+      expect(await drain(journal, journal.pendingJobs())).toEqual(["e2", "e3", "e1", "e4"]);
+      await journal.close();
+      expect(await readdir(dir)).toHaveLength(1);
+    });
+
     it("a compaction keeps the jobs that are only in the file, still in order and still known", async () => {
       const journal = await SpoolJournal.open(dir, { dedupeWindow: 5, residentPerTarget: 2, maxSegmentBytes: 1500 });
       const segment = async () => (await readdir(dir))[0] as string;

@@ -1,5 +1,5 @@
-import { fstatSync, readSync, writeSync } from "node:fs";
-import { type FileHandle, mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
+import { type FileHandle, mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { type ClawhipDeliveryJob, type ClawhipJournalLine, ClawhipJournalLineSchema, type ClawhipSpoolFsync } from "@clawbridge/contracts";
 import { serializeJournalLine } from "./journal-line.js";
@@ -48,15 +48,15 @@ interface Waiter {
   lines: readonly ClawhipJournalLine[];
 }
 
-/** Appends `text`: handed to write(2) as a string (no Buffer for the common full write). */
-function writeAll(fd: number, text: string): void {
-  const written = writeSync(fd, text);
-  const bytes = Buffer.byteLength(text);
+/** Appends `data`: a string is handed to write(2) as is (no Buffer for the common full write). */
+function writeAll(fd: number, data: string | Buffer): void {
+  const written = typeof data === "string" ? writeSync(fd, data) : writeSync(fd, data, 0, data.length);
+  const bytes = typeof data === "string" ? Buffer.byteLength(data) : data.length;
   if (written === bytes) return;
   // A short write (a full disk, a signal): the rest goes out from a byte view.
-  const rest = Buffer.from(text);
+  const rest = typeof data === "string" ? Buffer.from(data) : data;
   let offset = written;
-  while (offset < bytes) offset += writeSync(fd, rest, offset);
+  while (offset < bytes) offset += writeSync(fd, rest, offset, bytes - offset);
 }
 
 const SEGMENT = /^journal-(\d{8})\.ndjson$/;
@@ -108,6 +108,22 @@ class SpilledPlacement {
 
   constructor(public end: number) {}
 
+  /** True when `key` is placed already: `isAt` confirms each offset its hash points to. */
+  has(key: string, isAt: (offset: number) => boolean): boolean {
+    const entry = this.index.get(keyHash(key));
+    if (entry === undefined) return false;
+    return (typeof entry === "number" ? [entry] : entry).some(isAt);
+  }
+
+  /** The same placement for lines that start `by` bytes further into the file. */
+  shifted(by: number): SpilledPlacement {
+    const moved = new SpilledPlacement(this.end + by);
+    moved.count = this.count;
+    for (const [hash, entry] of this.index) moved.index.set(hash, typeof entry === "number" ? entry + by : entry.map((at) => at + by));
+    for (const [backlog, at] of this.backlogs) moved.backlogs.set(backlog, { count: at.count, cursor: at.cursor + by });
+    return moved;
+  }
+
   add(backlog: Backlog, key: string, text: string): void {
     const at = this.backlogs.get(backlog);
     if (at) at.count += 1;
@@ -116,6 +132,60 @@ class SpilledPlacement {
     this.count += 1;
     this.end += Buffer.byteLength(text) + 1;
   }
+}
+
+/**
+ * Calls `visit` with each complete line of `fd` between `from` (where a line starts) and `end`, and the
+ * offset it starts at, until `visit` answers false; returns the offset of the first line not visited
+ * (`end`, or where an unterminated last line starts).
+ */
+function scanLines(fd: number, from: number, end: number, visit: (text: string, offset: number) => boolean): number {
+  let offset = from;
+  let size = 64 * 1024;
+  while (offset < end) {
+    const buffer = Buffer.allocUnsafe(Math.min(size, end - offset));
+    const read = readSync(fd, buffer, 0, buffer.length, offset);
+    let start = 0;
+    for (let newline = buffer.indexOf(10, 0); newline !== -1 && newline < read; newline = buffer.indexOf(10, start)) {
+      if (!visit(buffer.toString("utf8", start, newline), offset + start)) return offset + start;
+      start = newline + 1;
+    }
+    if (start === 0) {
+      // No newline in what is left: an unterminated last line. Otherwise a line longer than the buffer.
+      if (read === end - offset) return offset;
+      size *= 2;
+    }
+    offset += start;
+  }
+  return offset;
+}
+
+/** The job line at `offset` of `fd`, or undefined. */
+function readJobAt(fd: number, offset: number): ClawhipDeliveryJob | undefined {
+  let job: ClawhipDeliveryJob | undefined;
+  scanLines(fd, offset, fstatSync(fd).size, (text) => {
+    const parsed = parseJournalLine(text);
+    if (parsed?.t === "job") job = parsed.job;
+    return false;
+  });
+  return job;
+}
+
+/** Appends the whole of the file at `path` to `fd`, a megabyte at a time. */
+function copyFile(path: string, fd: number): void {
+  const source = openSync(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(1024 * 1024);
+    for (let read = readSync(source, buffer); read > 0; read = readSync(source, buffer)) writeAll(fd, buffer.subarray(0, read));
+  } finally {
+    closeSync(source);
+  }
+}
+
+/** The jobs the replay found past their target's limit, in `path`, placed as if it started at 0. */
+interface ReplaySpill {
+  path: string;
+  placement: SpilledPlacement;
 }
 
 /** Writes lines to a file descriptor in chunks of about a megabyte. */
@@ -284,8 +354,12 @@ export class SpoolJournal {
   static async open(dir: string, options: SpoolJournalOptions): Promise<SpoolJournal> {
     const journal = new SpoolJournal(dir, options);
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    await journal.#replay();
-    await journal.#compact(journal.#spillReplayed());
+    const spilled = await journal.#replay();
+    try {
+      await journal.#compact(spilled);
+    } finally {
+      await rm(spilled.path, { force: true });
+    }
     return journal;
   }
 
@@ -297,27 +371,82 @@ export class SpoolJournal {
       .sort((a, b) => a.sequence - b.sequence);
   }
 
-  async #replay(): Promise<void> {
-    for (const segment of await this.#segments()) {
+  /**
+   * Reads the segments back in two passes, a line at a time. The first applies the `done` and `dead`
+   * lines and notes where each key was last settled; the second takes every job line not settled after
+   * it: into memory up to `residentPerTarget` per target, the rest copied to `spill.tmp`, which the
+   * compaction at open appends to the new segment. A backlog is never held in memory whole.
+   */
+  async #replay(): Promise<ReplaySpill> {
+    const segments = await this.#segments();
+    const settledAt = new Map<string, number>();
+    const position = (segment: number, offset: number) => segment * 2 ** 40 + offset;
+    for (const [index, segment] of segments.entries()) {
       this.#sequence = Math.max(this.#sequence, segment.sequence);
-      const text = await readFile(join(this.#dir, segment.name), "utf8");
-      const lines = text.split("\n");
-      // Every acknowledged write ends with a newline, so an unterminated last line is a write cut
-      // short by a crash; an unreadable line anywhere else is damage to keep for inspection.
-      const torn = lines.length - 1;
       let bad = 0;
-      for (let i = 0; i < lines.length; i += 1) {
-        const line = lines[i] as string;
-        if (line === "") continue;
-        const parsed = parseJournalLine(line);
-        if (parsed) {
+      const { torn } = await this.#scanFile(join(this.#dir, segment.name), (text, offset) => {
+        if (text === "") return;
+        const parsed = parseJournalLine(text);
+        if (!parsed) {
+          // An unreadable line before the end is damage to keep for inspection.
+          this.skippedLines += 1;
+          bad += 1;
+        } else if (parsed.t !== "job") {
           this.#apply(parsed);
-          continue;
+          settledAt.set(parsed.key, position(index, offset));
         }
-        this.skippedLines += 1;
-        if (i !== torn) bad += 1;
-      }
+      });
+      // Every acknowledged write ends with a newline, so an unterminated last line is a write cut short
+      // by a crash: dropped, and not damage.
+      if (torn) this.skippedLines += 1;
       if (bad > 0) this.#damaged.set(segment.name, bad);
+    }
+    const path = join(this.#dir, "spill.tmp");
+    const handle = await open(path, "w+", 0o600);
+    const placement = new SpilledPlacement(0);
+    const out = new ChunkWriter(handle.fd);
+    try {
+      for (const [index, segment] of segments.entries()) {
+        await this.#scanFile(join(this.#dir, segment.name), (text, offset) => {
+          if (!text.startsWith('{"t":"job"')) return;
+          const parsed = parseJournalLine(text);
+          if (parsed?.t !== "job") return;
+          const { job } = parsed;
+          if ((settledAt.get(job.key) ?? -1) > position(index, offset) || this.#pending.has(job.key)) return;
+          const backlog = this.#backlogs.of(job);
+          if (backlog.resident < this.#options.residentPerTarget) {
+            backlog.resident += 1;
+            this.#pending.set(job.key, job);
+            return;
+          }
+          // A key written twice (a retry after a failed fdatasync) is taken once.
+          if (placement.has(job.key, (at) => (out.end(), readJobAt(handle.fd, at)?.key === job.key))) return;
+          placement.add(backlog, job.key, text);
+          out.write(text);
+        });
+      }
+      out.end();
+    } finally {
+      await handle.close();
+    }
+    return { path, placement };
+  }
+
+  /**
+   * Calls `visit` with each complete line of a file and the offset it starts at, a chunk at a time;
+   * says whether the file ends with an unterminated line.
+   */
+  async #scanFile(path: string, visit: (text: string, offset: number) => void): Promise<{ torn: boolean }> {
+    const handle = await open(path, "r");
+    try {
+      const { size } = await handle.stat();
+      const end = scanLines(handle.fd, 0, size, (text, offset) => {
+        visit(text, offset);
+        return true;
+      });
+      return { torn: end < size };
+    } finally {
+      await handle.close();
     }
   }
 
@@ -353,27 +482,11 @@ export class SpoolJournal {
   }
 
   /**
-   * After replay every pending job is in memory: past `residentPerTarget` of a target, the rest go to
-   * the file only (the compaction that follows writes them after the resident ones).
-   */
-  #spillReplayed(): ClawhipDeliveryJob[] {
-    const spilled: ClawhipDeliveryJob[] = [];
-    for (const job of this.#pending.values()) {
-      const backlog = this.#backlogs.of(job);
-      if (backlog.resident < this.#options.residentPerTarget) backlog.resident += 1;
-      else {
-        spilled.push(job);
-        this.#pending.delete(job.key);
-      }
-    }
-    return spilled;
-  }
-
-  /**
    * Starts a new segment holding the current state, then removes the older ones. The jobs that are in
-   * the file only (`spilled` at open; otherwise read from the active segment) follow the resident ones.
+   * the file only (copied from `spill.tmp` at open; otherwise read from the active segment) follow the
+   * resident ones.
    */
-  async #compact(spilled: ClawhipDeliveryJob[] = []): Promise<void> {
+  async #compact(spilled?: ReplaySpill): Promise<void> {
     this.#compacting = true;
     try {
       await this.#rewrite(spilled);
@@ -383,7 +496,7 @@ export class SpoolJournal {
     for (const backlog of this.#backlogs) if (backlog.onDisk > 0) this.#wantLoad(backlog);
   }
 
-  async #rewrite(replayed: ClawhipDeliveryJob[]): Promise<void> {
+  async #rewrite(replayed: ReplaySpill | undefined): Promise<void> {
     const old = await this.#segments();
     await this.#settleSync();
     const previous = this.#handle;
@@ -401,15 +514,18 @@ export class SpoolJournal {
     // The jobs only in the file follow, streamed from the old segment (or, at open, the replayed ones past
     // each target's limit): their new offsets are indexed as they are written, and nothing of the old
     // state changes until the new segment is on disk.
-    const placed = new SpilledPlacement(Buffer.byteLength(live));
-    const out = new ChunkWriter(handle.fd);
-    const place = (job: ClawhipDeliveryJob, text: string) => {
-      placed.add(this.#backlogs.of(job), job.key, text);
-      out.write(text);
-    };
-    for (const job of replayed) place(job, serializeJournalLine({ t: "job", job }));
-    if (previous) this.#streamSpilled(place);
-    out.end();
+    let placed = new SpilledPlacement(Buffer.byteLength(live));
+    if (replayed) {
+      copyFile(replayed.path, handle.fd);
+      placed = replayed.placement.shifted(Buffer.byteLength(live));
+    } else if (previous) {
+      const out = new ChunkWriter(handle.fd);
+      this.#streamSpilled((job, text) => {
+        placed.add(this.#backlogs.of(job), job.key, text);
+        out.write(text);
+      });
+      out.end();
+    }
     await handle.datasync();
     await previous?.close();
     this.#handle = handle;
@@ -541,22 +657,7 @@ export class SpoolJournal {
    * told); returns the offset of the first line not visited.
    */
   #scanLines(from: number, visit: (text: string, offset: number) => boolean, end = this.#segmentBytes): number {
-    const fd = (this.#handle as FileHandle).fd;
-    let offset = from;
-    let size = 64 * 1024;
-    while (offset < end) {
-      const buffer = Buffer.allocUnsafe(Math.min(size, end - offset));
-      const read = readSync(fd, buffer, 0, buffer.length, offset);
-      let start = 0;
-      for (let newline = buffer.indexOf(10, 0); newline !== -1 && newline < read; newline = buffer.indexOf(10, start)) {
-        if (!visit(buffer.toString("utf8", start, newline), offset + start)) return offset + start;
-        start = newline + 1;
-      }
-      // A line longer than the buffer: read again with a bigger one.
-      if (start === 0) size *= 2;
-      offset += start;
-    }
-    return offset;
+    return scanLines((this.#handle as FileHandle).fd, from, end, visit);
   }
 
   /** The job line at `offset` of the active segment (a file-only job), or undefined. */
