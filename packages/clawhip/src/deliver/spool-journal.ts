@@ -420,7 +420,11 @@ export class SpoolJournal {
             return;
           }
           // A key written twice (a retry after a failed fdatasync) is taken once.
-          if (placement.has(job.key, (at) => (out.end(), readJobAt(handle.fd, at)?.key === job.key))) return;
+          const isAt = (at: number) => {
+            out.end();
+            return readJobAt(handle.fd, at)?.key === job.key;
+          };
+          if (placement.has(job.key, isAt)) return;
           placement.add(backlog, job.key, text);
           out.write(text);
         });
