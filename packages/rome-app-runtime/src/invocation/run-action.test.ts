@@ -125,6 +125,17 @@ describe("runAction in process", () => {
     await expect(runAction(registry, "add", { a: 1, b: 1 }, { signal: aborted })).rejects.toThrow("already gone");
   });
 
+  it("always answers with a promise: a getter that throws in the arguments is a rejection, not a throw", async () => {
+    const args = {
+      get a(): number {
+        throw new Error("getter exploded");
+      },
+    };
+    const running = runAction(registry, "add", args);
+    expect(running).toBeInstanceOf(Promise);
+    await expect(running).rejects.toThrow("getter exploded");
+  });
+
   it("refuses two actions with one name", () => {
     const action = registry.get("add") as Action;
     expect(() => createActionRegistry([action, action])).toThrow(/two actions are named "add"/);

@@ -121,7 +121,8 @@ function runDetached(
 
 /**
  * The one path every run takes. Not an `async` function: on the in-process fast path the only hop
- * between the action's promise and the caller is the result check.
+ * between the action's promise and the caller is the result check. Whatever throws on the way (a
+ * getter in the arguments, a registry that throws instead of rejecting) still comes out as a rejection.
  */
 function invoke<T>(
   registry: ActionRegistry,
@@ -130,14 +131,18 @@ function invoke<T>(
   options: DispatchOptions,
 ): Promise<ActionResult<T>> {
   const { signal } = options;
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  const badArgs = findUncrossable(args, "args");
-  if (badArgs) {
-    return Promise.reject(
-      new ActionInvocationError(name, "unserializable", `arguments of "${name}" cannot cross a process boundary: ${badArgs}`),
-    );
+  try {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const badArgs = findUncrossable(args, "args");
+    if (badArgs) {
+      return Promise.reject(
+        new ActionInvocationError(name, "unserializable", `arguments of "${name}" cannot cross a process boundary: ${badArgs}`),
+      );
+    }
+    return untilAborted(registry.dispatch(name, args, options), signal).then((result) => checkResult<T>(name, result));
+  } catch (error) {
+    return Promise.reject(error);
   }
-  return untilAborted(registry.dispatch(name, args, options), signal).then((result) => checkResult<T>(name, result));
 }
 
 /** The result must be plain data and an ActionResult; anything else is the action's failure, not a result. */
