@@ -1,3 +1,4 @@
+import { writeSync } from "node:fs";
 import { appendFile, type FileHandle, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -246,6 +247,32 @@ describe("SpoolJournal", () => {
     await expect(interval.append([{ t: "job", job: job(2) }])).rejects.toThrow("spool fdatasync failed: EIO");
     await interval.append([{ t: "job", job: job(3) }]);
     await interval.close();
+  });
+
+  it("a short write (a full disk) fails its batch, leaves no torn line behind, and the next batch is whole", async () => {
+    let failNext = false;
+    const appendFile = (fd: number, text: string) => {
+      if (!failNext) {
+        writeSync(fd, text);
+        return;
+      }
+      failNext = false;
+      const bytes = Buffer.from(text);
+      writeSync(fd, bytes, 0, Math.floor(bytes.length / 2));
+      throw new Error("ENOSPC: no space left on device");
+    };
+    const journal = await SpoolJournal.open(dir, { dedupeWindow: 100, appendFile });
+    await journal.append([{ t: "job", job: job(1) }]);
+    failNext = true;
+    await expect(journal.append([{ t: "job", job: job(2) }])).rejects.toThrow("ENOSPC");
+    expect(journal.isKnown(job(2).key)).toBe(false);
+    await journal.append([{ t: "job", job: job(3) }]);
+    await journal.close();
+    const reopened = await SpoolJournal.open(dir, { dedupeWindow: 100 });
+    expect(reopened.skippedLines).toBe(0);
+    expect(reopened.setAside).toEqual([]);
+    expect(reopened.pendingJobs().map((j) => j.event_id)).toEqual(["e1", "e3"]);
+    await reopened.close();
   });
 
   describe("a target's backlog past residentPerTarget waits in the file", () => {

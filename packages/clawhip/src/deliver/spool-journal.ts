@@ -1,4 +1,4 @@
-import { fstatSync } from "node:fs";
+import { fstatSync, ftruncateSync } from "node:fs";
 import { type FileHandle, mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { ClawhipDeliveryJob, ClawhipJournalLine, ClawhipSpoolFsync } from "@clawbridge/contracts";
@@ -24,6 +24,8 @@ export interface SpoolJournalOptions {
   fsyncIntervalMs?: number;
   /** Flushes appended lines to stable storage; `FileHandle.datasync` unless a test injects a failure. */
   syncFile?: (handle: FileHandle) => Promise<void>;
+  /** Appends a group commit's lines to the segment; `write(2)` unless a test injects a short write. */
+  appendFile?: (fd: number, text: string) => void;
   /** The time in the name of a damaged segment set aside (`<segment>.corrupt-<time>`). */
   now?: () => Date;
   /**
@@ -126,6 +128,7 @@ export class SpoolJournal {
       fsync: "interval",
       fsyncIntervalMs: 100,
       syncFile: (handle) => handle.datasync(),
+      appendFile: writeAll,
       now: () => new Date(),
       residentPerTarget: 1000,
       onReadError: (error) => process.emitWarning(`spool read-back failed: ${error.message}`, "ClawhipSpoolWarning"),
@@ -609,9 +612,15 @@ export class SpoolJournal {
         // batch; only the fdatasync (in always mode) is worth going async for.
         const offset = this.#segmentBytes;
         try {
-          writeAll(handle.fd, batch);
+          this.#options.appendFile(handle.fd, batch);
         } catch (error) {
-          // Whatever part of the batch reached the file, later offsets count from the file's real end.
+          // A short write (a full disk) leaves part of the batch: cut it off, so the next batch does not
+          // start glued to a torn line. Later offsets count from the file's real end either way.
+          try {
+            ftruncateSync(handle.fd, offset);
+          } catch {
+            // The batch is refused all the same; a torn tail is skipped at the next start.
+          }
           this.#segmentBytes = fstatSync(handle.fd).size;
           throw error;
         }
