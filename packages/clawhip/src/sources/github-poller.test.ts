@@ -141,7 +141,14 @@ describe("GithubPoller against a local GitHub API", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function poller(repo: ClawhipGitRepoMonitorInput, token?: string): Promise<GithubPoller> {
+  /** A poller for `repo` that collects its events into `events`, unless told another `emit`. */
+  async function poller(
+    repo: ClawhipGitRepoMonitorInput,
+    token?: string,
+    emit = async (event: IncomingEvent) => {
+      events.push(event);
+    },
+  ): Promise<GithubPoller> {
     const started = await GithubPoller.start(
       {
         stateDir: join(dir, "state"),
@@ -153,9 +160,7 @@ describe("GithubPoller against a local GitHub API", () => {
         run: systemRun,
         env: process.env,
         now: () => clock,
-        emit: async (event) => {
-          events.push(event);
-        },
+        emit,
         log: (level, message) => logs.push(`${level}: ${message}`),
       },
       false,
@@ -347,26 +352,10 @@ describe("GithubPoller against a local GitHub API", () => {
   it("a poll re-run after a failed emit reuses its event ids, so the spool's dedupe drops the replay", async () => {
     github.issues = [];
     let failNext = false;
-    const p = await GithubPoller.start(
-      {
-        stateDir: join(dir, "state"),
-        repos: [ClawhipGitRepoMonitorSchema.parse({ path: missing(), github_repo: "ultraworkers/claw-code" })],
-        apiBase: github.url,
-        token: undefined,
-        intervalMs: 1000,
-        fetch,
-        run: systemRun,
-        env: process.env,
-        now: () => clock,
-        emit: async (event) => {
-          if (failNext) throw new Error("spool unavailable");
-          events.push(event);
-        },
-        log: (level, message) => logs.push(`${level}: ${message}`),
-      },
-      false,
-    );
-    pollers.push(p);
+    const p = await poller({ path: missing(), github_repo: "ultraworkers/claw-code" }, undefined, async (event) => {
+      if (failNext) throw new Error("spool unavailable");
+      events.push(event);
+    });
     await p.pollOnce();
     github.issues = [{ number: 7, title: "x", state: "open", comments: 0 }];
     failNext = true;
