@@ -13,15 +13,16 @@ export function parseJournalLine(line: string): ClawhipJournalLine | undefined {
   }
 }
 
-/** Appends `data`: a string is handed to write(2) as is (no Buffer for the common full write). */
-export function writeAll(fd: number, data: string | Buffer): void {
+/** Appends `data` and answers its size in bytes: a string is handed to write(2) as is (no Buffer for the common full write). */
+export function writeAll(fd: number, data: string | Buffer): number {
   const written = typeof data === "string" ? writeSync(fd, data) : writeSync(fd, data, 0, data.length);
   const bytes = typeof data === "string" ? Buffer.byteLength(data) : data.length;
-  if (written === bytes) return;
+  if (written === bytes) return bytes;
   // A short write (a full disk, a signal): the rest goes out from a byte view.
   const rest = typeof data === "string" ? Buffer.from(data) : data;
   let offset = written;
   while (offset < bytes) offset += writeSync(fd, rest, offset, bytes - offset);
+  return bytes;
 }
 
 /**

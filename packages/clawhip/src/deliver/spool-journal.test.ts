@@ -252,10 +252,7 @@ describe("SpoolJournal", () => {
   it("a short write (a full disk) fails its batch, leaves no torn line behind, and the next batch is whole", async () => {
     let failNext = false;
     const appendFile = (fd: number, text: string) => {
-      if (!failNext) {
-        writeSync(fd, text);
-        return;
-      }
+      if (!failNext) return writeSync(fd, text);
       failNext = false;
       const bytes = Buffer.from(text);
       writeSync(fd, bytes, 0, Math.floor(bytes.length / 2));

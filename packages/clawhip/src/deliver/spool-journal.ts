@@ -24,8 +24,8 @@ export interface SpoolJournalOptions {
   fsyncIntervalMs?: number;
   /** Flushes appended lines to stable storage; `FileHandle.datasync` unless a test injects a failure. */
   syncFile?: (handle: FileHandle) => Promise<void>;
-  /** Appends a group commit's lines to the segment; `write(2)` unless a test injects a short write. */
-  appendFile?: (fd: number, text: string) => void;
+  /** Appends a group commit's lines to the segment and answers their size in bytes; `write(2)` unless a test injects a short write. */
+  appendFile?: (fd: number, text: string) => number;
   /** The time in the name of a damaged segment set aside (`<segment>.corrupt-<time>`). */
   now?: () => Date;
   /**
@@ -299,14 +299,14 @@ export class SpoolJournal {
       ...[...this.#pending.values()].map((job) => serializeJournalLine({ t: "job", job })),
     ];
     const live = lines.length > 0 ? `${lines.join("\n")}\n` : "";
-    writeAll(handle.fd, live);
+    const liveBytes = writeAll(handle.fd, live);
     // The jobs only in the file follow, streamed from the old segment (or, at open, the replayed ones past
     // each target's limit): their new offsets are indexed as they are written, and nothing of the old
     // state changes until the new segment is on disk.
-    let placed = new SpilledPlacement(Buffer.byteLength(live));
+    let placed = new SpilledPlacement(liveBytes);
     if (replayed) {
       copyFile(replayed.path, handle.fd);
-      placed = replayed.placement.shifted(Buffer.byteLength(live));
+      placed = replayed.placement.shifted(liveBytes);
     } else if (previous) {
       const out = new ChunkWriter(handle.fd);
       this.#streamSpilled((job, text) => {
@@ -611,8 +611,9 @@ export class SpoolJournal {
         // A page-cache append is microseconds: done inline it spares a thread-pool round trip per
         // batch; only the fdatasync (in always mode) is worth going async for.
         const offset = this.#segmentBytes;
+        let bytes: number;
         try {
-          this.#options.appendFile(handle.fd, batch);
+          bytes = this.#options.appendFile(handle.fd, batch);
         } catch (error) {
           // A short write (a full disk) leaves part of the batch: cut it off, so the next batch does not
           // start glued to a torn line. Later offsets count from the file's real end either way.
@@ -624,7 +625,7 @@ export class SpoolJournal {
           this.#segmentBytes = fstatSync(handle.fd).size;
           throw error;
         }
-        this.#segmentBytes += Buffer.byteLength(batch);
+        this.#segmentBytes += bytes;
         if (spills.length > 0) {
           spilledAt = lineOffsets(lines, spillLines, offset);
           // Until the fdatasync answers, they are known (for dedupe) but not loadable.
