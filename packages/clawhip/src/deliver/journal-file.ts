@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, openSync, readSync, writeSync } from "node:fs";
 import { type ClawhipDeliveryJob, type ClawhipJournalLine, ClawhipJournalLineSchema } from "@clawbridge/contracts";
 
 // Byte-level work on spool journal segments: reading lines back a chunk at a time, and writing them.
@@ -51,10 +51,10 @@ export function scanLines(fd: number, from: number, end: number, visit: (text: s
   return offset;
 }
 
-/** The job line at `offset` of `fd`, or undefined. */
-export function readJobAt(fd: number, offset: number): ClawhipDeliveryJob | undefined {
+/** The job line starting at `offset` of `fd` (whose lines end by `end`), or undefined. */
+export function readJobAt(fd: number, offset: number, end: number): ClawhipDeliveryJob | undefined {
   let job: ClawhipDeliveryJob | undefined;
-  scanLines(fd, offset, fstatSync(fd).size, (text) => {
+  scanLines(fd, offset, end, (text) => {
     const parsed = parseJournalLine(text);
     if (parsed?.t === "job") job = parsed.job;
     return false;

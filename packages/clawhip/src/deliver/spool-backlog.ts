@@ -35,6 +35,12 @@ export function keyHash(key: string): number {
 /** Key hash → the offset of the file-only job line with that hash (a list when several share it). */
 export type SpilledIndex = Map<number, number | number[]>;
 
+/** Where the lines whose key hashes like `key` start: the one to read to confirm it, or the few. */
+export function candidateOffsets(index: SpilledIndex, key: string): readonly number[] {
+  const entry = index.get(keyHash(key));
+  return entry === undefined ? [] : typeof entry === "number" ? [entry] : entry;
+}
+
 /** Records that the file-only job line of `key` starts at `offset`. */
 export function indexKey(index: SpilledIndex, key: string, offset: number): void {
   const hash = keyHash(key);
@@ -54,9 +60,7 @@ export class SpilledPlacement {
 
   /** True when `key` is placed already: `isAt` confirms each offset its hash points to. */
   has(key: string, isAt: (offset: number) => boolean): boolean {
-    const entry = this.index.get(keyHash(key));
-    if (entry === undefined) return false;
-    return (typeof entry === "number" ? [entry] : entry).some(isAt);
+    return candidateOffsets(this.index, key).some(isAt);
   }
 
   /** The same placement for lines that start `by` bytes further into the file. */

@@ -5,7 +5,16 @@ import type { ClawhipDeliveryJob, ClawhipJournalLine, ClawhipSpoolFsync } from "
 import { ChunkWriter, copyFile, lineOffsets, parseJournalLine, readJobAt, scanLines, writeAll } from "./journal-file.js";
 import { serializeJournalLine } from "./journal-line.js";
 import { laneName } from "./lane-name.js";
-import { type Backlog, Backlogs, indexKey, keyHash, type ReplaySpill, type SpilledIndex, SpilledPlacement } from "./spool-backlog.js";
+import {
+  type Backlog,
+  Backlogs,
+  candidateOffsets,
+  indexKey,
+  keyHash,
+  type ReplaySpill,
+  type SpilledIndex,
+  SpilledPlacement,
+} from "./spool-backlog.js";
 
 export interface SpoolJournalOptions {
   /** How many delivered keys are remembered for dedupe (oldest forgotten first). */
@@ -207,7 +216,7 @@ export class SpoolJournal {
           // A key written twice (a retry after a failed fdatasync) is taken once.
           const isAt = (at: number) => {
             out.end();
-            return readJobAt(handle.fd, at)?.key === job.key;
+            return readJobAt(handle.fd, at, placement.end)?.key === job.key;
           };
           if (placement.has(job.key, isAt)) return;
           placement.add(backlog, job.key, text);
@@ -449,24 +458,12 @@ export class SpoolJournal {
     return scanLines((this.#handle as FileHandle).fd, from, end, visit);
   }
 
-  /** The job line at `offset` of the active segment (a file-only job), or undefined. */
-  #jobAt(offset: number): ClawhipDeliveryJob | undefined {
-    let job: ClawhipDeliveryJob | undefined;
-    this.#scanLines(offset, (text) => {
-      const parsed = parseJournalLine(text);
-      if (parsed?.t === "job") job = parsed.job;
-      return false;
-    });
-    return job;
-  }
-
   /** True when a file-only job has this key: the hash narrows it to a line or two, read to be sure. */
   #isSpilled(key: string): boolean {
     if (this.#queuedSpills.some((job) => job.key === key) || this.#writing.some((job) => job.key === key)) return true;
-    const entry = this.#spilledIndex.get(keyHash(key));
-    if (entry === undefined) return false;
-    for (const offset of typeof entry === "number" ? [entry] : entry) if (this.#jobAt(offset)?.key === key) return true;
-    return false;
+    return candidateOffsets(this.#spilledIndex, key).some(
+      (offset) => readJobAt((this.#handle as FileHandle).fd, offset, this.#segmentBytes)?.key === key,
+    );
   }
 
   /** Receives the jobs read back from the file as their targets make room (the dispatcher). */
