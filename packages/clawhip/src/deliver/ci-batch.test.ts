@@ -1,13 +1,9 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { ClawhipCiBatchItem } from "@clawbridge/contracts";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { until } from "../../test/support/daemon-process.js";
+import { useRuntimeFixture } from "../../test/support/runtime-fixture.js";
 import { ManualClock } from "../../test/support/virtual-clock.js";
-import { WebhookReceiver } from "../../test/support/webhook-receiver.js";
-import { parseConfigObject } from "../route/config-file.js";
-import { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
+import type { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
 import { aggregateCi, ciBatchKey, ciRunComplete } from "./ci-batch.js";
 
 const item = (
@@ -89,33 +85,17 @@ describe("CI runs (upstream dispatch.rs GitHubCiBatcher)", () => {
 });
 
 describe("CI aggregation through the runtime ([dispatch].ci_batch_window_secs)", () => {
-  let receiver: WebhookReceiver;
-  let stateDir: string;
-  const runtimes: ClawhipRuntime[] = [];
+  const fixture = useRuntimeFixture("clawhip-ci-batch-");
 
-  beforeEach(async () => {
-    receiver = new WebhookReceiver();
-    await receiver.start();
-    stateDir = await mkdtemp(join(tmpdir(), "clawhip-ci-batch-"));
-  });
-
-  afterEach(async () => {
-    for (const runtime of runtimes.splice(0)) await runtime.stop();
-    await receiver.stop();
-    await rm(stateDir, { recursive: true, force: true });
-  });
-
-  async function start(clock: ManualClock, dispatch: Record<string, number>): Promise<ClawhipRuntime> {
-    const parsed = parseConfigObject({
-      routes: [{ event: "github.ci-*", webhook: `${receiver.url}/api/webhooks/1/ci`, mention: "<@ops>" }],
-      dispatch,
-      delivery: { rate_per_sec: 1000, rate_burst: 100 },
-    });
-    if (!parsed.ok) throw new Error(parsed.error);
-    const runtime = await ClawhipRuntime.start({ config: parsed.config, stateDir, clock, log: () => {} });
-    runtimes.push(runtime);
-    return runtime;
-  }
+  const start = (clock: ManualClock, dispatch: Record<string, number>): Promise<ClawhipRuntime> =>
+    fixture.start(
+      {
+        routes: [{ event: "github.ci-*", webhook: `${fixture.receiver.url}/api/webhooks/1/ci`, mention: "<@ops>" }],
+        dispatch,
+        delivery: { rate_per_sec: 1000, rate_burst: 100 },
+      },
+      { clock },
+    );
 
   const ciEvent = (kind: string, workflow: string, status: string, conclusion: string | undefined, extra: object = {}) => ({
     type: kind,
@@ -143,11 +123,11 @@ describe("CI aggregation through the runtime ([dispatch].ci_batch_window_secs)",
       expect(reply.status).toBe(202);
     }
     expect(runtime.journal.pendingCount).toBe(2);
-    expect(receiver.requests).toHaveLength(0);
+    expect(fixture.receiver.requests).toHaveLength(0);
     clock.advance(30_000);
     await runtime.dispatcher.idle();
-    expect(receiver.requests).toHaveLength(1);
-    const content = receiver.requests[0]?.body.content as string;
+    expect(fixture.receiver.requests).toHaveLength(1);
+    const content = fixture.receiver.requests[0]?.body.content as string;
     expect(content).toContain("2/2 passed");
     expect(content).toContain("Build, Test");
     expect(content.startsWith("<@ops> ")).toBe(true);
@@ -165,54 +145,56 @@ describe("CI aggregation through the runtime ([dispatch].ci_batch_window_secs)",
       "event",
       ciEvent("github.ci-passed", "Build", "completed", "success", { run_job_count: 2, run_all_terminal: true }),
     );
-    expect(receiver.requests).toHaveLength(0);
+    expect(fixture.receiver.requests).toHaveLength(0);
     await runtime.accept(
       "event",
       ciEvent("github.ci-failed", "Test", "completed", "failure", { run_job_count: 2, run_all_terminal: true }),
     );
     await runtime.dispatcher.idle();
-    expect(receiver.requests).toHaveLength(1);
-    expect(receiver.requests[0]?.body.content).toContain("CI failed · clawhip#85");
-    expect(receiver.requests[0]?.body.content).toContain("Test:failure");
+    expect(fixture.receiver.requests).toHaveLength(1);
+    expect(fixture.receiver.requests[0]?.body.content).toContain("CI failed · clawhip#85");
+    expect(fixture.receiver.requests[0]?.body.content).toContain("Test:failure");
   });
 
   it("a CI window that closes before an earlier-opened routine window is not held up by it", async () => {
     const clock = new ManualClock();
-    const parsed = parseConfigObject({
-      routes: [
-        { event: "github.ci-*", webhook: `${receiver.url}/api/webhooks/1/ci` },
-        { event: "tmux.keyword", webhook: `${receiver.url}/api/webhooks/1/tmux` },
-      ],
-      dispatch: { ci_batch_window_secs: 30, routine_batch_window_secs: 200 },
-      delivery: { rate_per_sec: 1000, rate_burst: 100 },
-    });
-    if (!parsed.ok) throw new Error(parsed.error);
-    const runtime = await ClawhipRuntime.start({ config: parsed.config, stateDir, clock, log: () => {} });
-    runtimes.push(runtime);
+    const runtime = await fixture.start(
+      {
+        routes: [
+          { event: "github.ci-*", webhook: `${fixture.receiver.url}/api/webhooks/1/ci` },
+          { event: "tmux.keyword", webhook: `${fixture.receiver.url}/api/webhooks/1/tmux` },
+        ],
+        dispatch: { ci_batch_window_secs: 30, routine_batch_window_secs: 200 },
+        delivery: { rate_per_sec: 1000, rate_burst: 100 },
+      },
+      { clock },
+    );
     await runtime.accept("event", { type: "tmux.keyword", payload: { session: "s", keyword: "error", line: "boom" } });
     await runtime.accept("event", ciEvent("github.ci-passed", "Build", "completed", "success"));
     clock.advance(30_000);
     await until(() => runtime.dispatcher.delivered === 1, 10_000, "the CI aggregate to be recorded");
-    expect(receiver.requests).toHaveLength(1);
-    expect(receiver.requests[0]?.path.startsWith("/api/webhooks/1/ci")).toBe(true);
+    expect(fixture.receiver.requests).toHaveLength(1);
+    expect(fixture.receiver.requests[0]?.path.startsWith("/api/webhooks/1/ci")).toBe(true);
     expect(runtime.journal.pendingCount).toBe(1);
     clock.advance(170_000);
     await runtime.dispatcher.idle();
-    expect(receiver.requests.map((r) => r.body.content)).toEqual([expect.stringContaining("1/1 passed"), "tmux:s matched 'error' => boom"]);
+    expect(fixture.receiver.requests.map((r) => r.body.content)).toEqual([
+      expect.stringContaining("1/1 passed"),
+      "tmux:s matched 'error' => boom",
+    ]);
   });
 
   it("the spooled jobs of an open run survive a stop and are aggregated after the restart", async () => {
     const first = await start(new ManualClock(), { ci_batch_window_secs: 30 });
     for (const workflow of ["Build", "Test"])
       await first.accept("event", ciEvent("github.ci-passed", workflow, "completed", "success", { run_job_count: 2 }));
-    runtimes.splice(runtimes.indexOf(first), 1);
-    await first.stop();
+    await fixture.stop(first);
     const clock = new ManualClock();
     const second = await start(clock, { ci_batch_window_secs: 30 });
     expect(second.journal.pendingCount).toBe(2);
     clock.advance(30_000);
     await second.dispatcher.idle();
-    expect(receiver.requests.map((r) => r.body.content as string)).toEqual([expect.stringContaining("2/2 passed")]);
+    expect(fixture.receiver.requests.map((r) => r.body.content as string)).toEqual([expect.stringContaining("2/2 passed")]);
     expect(second.journal.pendingCount).toBe(0);
   });
 });

@@ -1,35 +1,21 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useRuntimeFixture } from "../../test/support/runtime-fixture.js";
 import { VirtualClock } from "../../test/support/virtual-clock.js";
 import { WebhookReceiver } from "../../test/support/webhook-receiver.js";
-import { parseConfigObject } from "../route/config-file.js";
-import { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
+import type { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
 import type { Clock } from "./clock.js";
 import { systemClock } from "./clock.js";
 import { deliveryIdempotencyKey, type FetchLike } from "./send-job.js";
 
-let receiver: WebhookReceiver;
-let stateDir: string;
+const fixture = useRuntimeFixture("clawhip-delivery-");
 let fetchForTest: FetchLike;
-const runtimes: ClawhipRuntime[] = [];
 
-beforeEach(async () => {
-  receiver = new WebhookReceiver();
-  await receiver.start();
-  stateDir = await mkdtemp(join(tmpdir(), "clawhip-delivery-"));
-});
-
-afterEach(async () => {
-  for (const runtime of runtimes.splice(0)) await runtime.stop();
-  await receiver.stop();
-  await rm(stateDir, { recursive: true, force: true });
-});
-
+/** The test config: these routes, fast backoff and a loose rate limit, then the given overrides. */
 function configFor(routes: unknown[], delivery: Record<string, number> = {}, daemon: Record<string, number> = {}) {
-  const parsed = parseConfigObject({
+  return {
     routes,
     daemon,
     delivery: {
@@ -41,35 +27,14 @@ function configFor(routes: unknown[], delivery: Record<string, number> = {}, dae
       rate_burst: 100,
       ...delivery,
     },
-  });
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.config;
+  };
 }
 
-async function start(
-  routes: unknown[],
-  clock: Clock,
-  delivery: Record<string, number> = {},
-  daemon: Record<string, number> = {},
-): Promise<ClawhipRuntime> {
-  const runtime = await ClawhipRuntime.start({
-    config: configFor(routes, delivery, daemon),
-    stateDir,
-    clock,
-    log: () => {},
-    random: () => 0.5,
-  });
-  runtimes.push(runtime);
-  return runtime;
-}
+const start = (routes: unknown[], clock: Clock, delivery: Record<string, number> = {}, daemon: Record<string, number> = {}) =>
+  fixture.start(configFor(routes, delivery, daemon), { clock, random: () => 0.5 });
 
-async function stop(runtime: ClawhipRuntime): Promise<void> {
-  runtimes.splice(runtimes.indexOf(runtime), 1);
-  await runtime.stop();
-}
-
-const discordRoute = () => ({ event: "*", webhook: `${receiver.url}/api/webhooks/1/abc` });
-const slackRoute = () => ({ event: "*", slack_webhook: `${receiver.url}/services/T/B/x` });
+const discordRoute = () => ({ event: "*", webhook: `${fixture.receiver.url}/api/webhooks/1/abc` });
+const slackRoute = () => ({ event: "*", slack_webhook: `${fixture.receiver.url}/services/T/B/x` });
 
 function omxEvent(session: string, extra: Record<string, unknown> = {}) {
   return { type: "notify", payload: { context: { normalized_event: "finished", session_name: session }, ...extra } };
@@ -81,51 +46,51 @@ async function accept(runtime: ClawhipRuntime, body: unknown) {
   return reply.body as { event_id: string };
 }
 
-const contents = () => receiver.delivered.map((r) => r.body.content ?? r.body.text);
+const contents = () => fixture.receiver.delivered.map((r) => r.body.content ?? r.body.text);
 
 describe("durable delivery against local Discord/Slack stand-ins", () => {
   it("Discord webhook: sends {content} with wait=true and honours 429 retry_after", async () => {
-    receiver.respond = (_r, i) =>
+    fixture.receiver.respond = (_r, i) =>
       i < 2 ? { status: 429, body: { message: "rate limited", retry_after: 0.25, global: false } } : { status: 200, body: {} };
     const clock = new VirtualClock();
     const runtime = await start([discordRoute()], clock);
     await accept(runtime, omxEvent("issue-1"));
     await runtime.dispatcher.idle();
-    expect(receiver.requests).toHaveLength(3);
-    expect(receiver.requests[2]?.path).toBe("/api/webhooks/1/abc?wait=true");
-    expect(receiver.requests[2]?.body).toEqual({ content: "omx issue-1 finished (issue=#1)" });
+    expect(fixture.receiver.requests).toHaveLength(3);
+    expect(fixture.receiver.requests[2]?.path).toBe("/api/webhooks/1/abc?wait=true");
+    expect(fixture.receiver.requests[2]?.body).toEqual({ content: "omx issue-1 finished (issue=#1)" });
     expect(clock.sleeps.filter((ms) => ms === 250)).toHaveLength(2);
     expect(runtime.health()).toMatchObject({ pending: 0, delivered: 1, dead: 0 });
   });
 
   it("Slack webhook: sends {text} (with blocks for compact) and honours a Retry-After header", async () => {
-    receiver.respond = (_r, i) => (i === 0 ? { status: 429, headers: { "retry-after": "3" } } : { status: 200 });
+    fixture.receiver.respond = (_r, i) => (i === 0 ? { status: 429, headers: { "retry-after": "3" } } : { status: 200 });
     const clock = new VirtualClock();
     const runtime = await start([slackRoute()], clock);
     await accept(runtime, omxEvent("issue-2"));
     await runtime.dispatcher.idle();
-    expect(receiver.requests).toHaveLength(2);
-    expect(receiver.requests[1]?.body.text).toBe("omx issue-2 finished (issue=#2)");
-    expect(receiver.requests[1]?.body.blocks[2].elements[0].text).toBe("event `session.finished` · format `compact`");
+    expect(fixture.receiver.requests).toHaveLength(2);
+    expect(fixture.receiver.requests[1]?.body.text).toBe("omx issue-2 finished (issue=#2)");
+    expect(fixture.receiver.requests[1]?.body.blocks[2].elements[0].text).toBe("event `session.finished` · format `compact`");
     expect(clock.sleeps).toContain(3000);
   });
 
   it("a 5xx burst: retries with growing backoff, opens the breaker, then delivers once and in order", async () => {
-    receiver.respond = (_r, i) => (i < 5 ? { status: 503, body: { error: "unavailable" } } : { status: 204 });
+    fixture.receiver.respond = (_r, i) => (i < 5 ? { status: 503, body: { error: "unavailable" } } : { status: 204 });
     const clock = new VirtualClock();
     const runtime = await start([discordRoute()], clock);
     for (const session of ["s-1", "s-2", "s-3"]) await accept(runtime, omxEvent(session));
     await runtime.dispatcher.idle();
-    expect(receiver.requests).toHaveLength(8);
+    expect(fixture.receiver.requests).toHaveLength(8);
     expect(contents()).toEqual(["omx s-1 finished", "omx s-2 finished", "omx s-3 finished"]);
     // Backoff (random fixed at 0.5) doubles: 75, 150, 300; the third failure opens the breaker, which
     // holds the lane for the rest of its 10 s cooldown; each failed half-open probe re-opens it.
     expect(clock.sleeps).toEqual([75, 150, 300, 9700, 600, 9400, 1200, 8800]);
   });
 
-  it("a receiver that is down for a while, then back: every accepted event arrives, once", async () => {
-    const port = receiver.port;
-    await receiver.stop();
+  it("a fixture.receiver that is down for a while, then back: every accepted event arrives, once", async () => {
+    const port = fixture.receiver.port;
+    await fixture.receiver.stop();
     const runtime = await start([discordRoute()], systemClock, { backoff_base_ms: 5, backoff_max_ms: 40, breaker_cooldown_ms: 50 });
     const ids = [];
     for (let i = 0; i < 10; i += 1) ids.push((await accept(runtime, omxEvent(`down-${i}`))).event_id);
@@ -134,7 +99,7 @@ describe("durable delivery against local Discord/Slack stand-ins", () => {
     while (runtime.dispatcher.attempts < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     expect(runtime.dispatcher.attempts).toBeGreaterThanOrEqual(3);
     expect(runtime.dispatcher.delivered).toBe(0);
-    await receiver.start(port);
+    await fixture.receiver.start(port);
     await runtime.dispatcher.idle();
     expect(contents().sort()).toEqual(Array.from({ length: 10 }, (_, i) => `omx down-${i} finished`).sort());
     expect(runtime.health().pending).toBe(0);
@@ -144,8 +109,8 @@ describe("durable delivery against local Discord/Slack stand-ins", () => {
     const other = new WebhookReceiver();
     await other.start();
     try {
-      const port = receiver.port;
-      await receiver.stop();
+      const port = fixture.receiver.port;
+      await fixture.receiver.stop();
       const routes = [discordRoute(), { event: "*", slack_webhook: `${other.url}/services/T/B/x` }];
       const fast = { backoff_base_ms: 5, backoff_max_ms: 40, breaker_cooldown_ms: 50 };
       const runtime = await start(routes, systemClock, fast, { spool_resident_jobs: 3 });
@@ -157,7 +122,7 @@ describe("durable delivery against local Discord/Slack stand-ins", () => {
       expect(runtime.health().pending).toBe(12);
       expect(runtime.journal.pendingJobs()).toHaveLength(3);
       expect(runtime.journal.waitingInFile).toBe(9);
-      await receiver.start(port);
+      await fixture.receiver.start(port);
       await runtime.dispatcher.idle();
       expect(contents()).toEqual(Array.from({ length: 12 }, (_, i) => `omx queued-${i} finished`));
       expect(runtime.health().pending).toBe(0);
@@ -174,15 +139,15 @@ describe("durable delivery against local Discord/Slack stand-ins", () => {
     await accept(runtime, event);
     await accept(runtime, event);
     await runtime.dispatcher.idle();
-    expect(receiver.requests).toHaveLength(2);
-    await stop(runtime);
+    expect(fixture.receiver.requests).toHaveLength(2);
+    await fixture.stop(runtime);
     runtime = await start(routes, clock);
     await accept(runtime, event);
     await runtime.dispatcher.idle();
-    expect(receiver.requests).toHaveLength(2);
+    expect(fixture.receiver.requests).toHaveLength(2);
     await accept(runtime, omxEvent("dup"));
     await runtime.dispatcher.idle();
-    expect(receiver.requests).toHaveLength(4);
+    expect(fixture.receiver.requests).toHaveLength(4);
   });
 
   it("deduplicates within one ingress batch, and a bad body in the batch fails alone", async () => {
@@ -218,13 +183,13 @@ describe("durable delivery against local Discord/Slack stand-ins", () => {
 
   it("resumes spooled deliveries after a restart without redelivering finished ones", async () => {
     let failing = true;
-    receiver.respond = (r) => (failing && r.body.content.includes("later") ? { status: 500 } : { status: 204 });
+    fixture.receiver.respond = (r) => (failing && r.body.content.includes("later") ? { status: 500 } : { status: 204 });
     let runtime = await start([discordRoute()], systemClock, { backoff_base_ms: 5, backoff_max_ms: 20, breaker_cooldown_ms: 20 });
     await accept(runtime, omxEvent("now-1"));
     await runtime.dispatcher.idle();
     for (const s of ["later-1", "later-2"]) await accept(runtime, omxEvent(s));
-    await receiver.waitFor((rs) => rs.filter((r) => r.body.content.includes("later")).length >= 2, 5000, "failed attempts");
-    await stop(runtime);
+    await fixture.receiver.waitFor((rs) => rs.filter((r) => r.body.content.includes("later")).length >= 2, 5000, "failed attempts");
+    await fixture.stop(runtime);
     expect(runtime.health().pending).toBe(2);
     failing = false;
     runtime = await start([discordRoute()], systemClock);
@@ -234,13 +199,13 @@ describe("durable delivery against local Discord/Slack stand-ins", () => {
   });
 
   it("a permanent 4xx is not retried: the job goes to the dead-letter file", async () => {
-    receiver.respond = () => ({ status: 404, body: { message: "Unknown Webhook" } });
+    fixture.receiver.respond = () => ({ status: 404, body: { message: "Unknown Webhook" } });
     const runtime = await start([discordRoute()], new VirtualClock());
     await accept(runtime, omxEvent("gone"));
     await runtime.dispatcher.idle();
-    expect(receiver.requests).toHaveLength(1);
+    expect(fixture.receiver.requests).toHaveLength(1);
     expect(runtime.health()).toMatchObject({ pending: 0, delivered: 0, dead: 1 });
-    const dead = JSON.parse((await readFile(join(stateDir, "dead-letter.ndjson"), "utf8")).trim());
+    const dead = JSON.parse((await readFile(join(fixture.stateDir, "dead-letter.ndjson"), "utf8")).trim());
     expect(dead.job.content).toBe("omx gone finished");
     expect(dead.reason).toContain("HTTP 404");
   });
@@ -248,73 +213,58 @@ describe("durable delivery against local Discord/Slack stand-ins", () => {
   it("rate-limits per target: sends past the burst are spaced at the configured rate", async () => {
     const clock = new VirtualClock();
     const sentAt: number[] = [];
-    receiver.respond = () => {
+    fixture.receiver.respond = () => {
       sentAt.push(clock.now());
       return { status: 204 };
     };
     const runtime = await start([discordRoute()], clock, { rate_per_sec: 2, rate_burst: 1 });
     for (let i = 0; i < 4; i += 1) await accept(runtime, omxEvent(`r-${i}`));
     await runtime.dispatcher.idle();
-    expect(receiver.requests).toHaveLength(4);
+    expect(fixture.receiver.requests).toHaveLength(4);
     expect((sentAt[3] as number) - (sentAt[0] as number)).toBeGreaterThanOrEqual(1500);
   });
 
   it("Discord channel targets need a bot token; without one the job is dead-lettered, not lost", async () => {
-    const parsed = parseConfigObject({ defaults: { channel: "123" }, providers: { discord: { api_base: receiver.url } } });
-    if (!parsed.ok) throw new Error(parsed.error);
-    const withToken = await ClawhipRuntime.start({
-      config: parsed.config,
-      stateDir,
-      discordToken: "secret-bot",
-      log: () => {},
-      clock: new VirtualClock(),
-    });
-    runtimes.push(withToken);
+    const config = { defaults: { channel: "123" }, providers: { discord: { api_base: fixture.receiver.url } } };
+    const withToken = await fixture.start(config, { discordToken: "secret-bot", clock: new VirtualClock() });
     await accept(withToken, omxEvent("chan"));
     await withToken.dispatcher.idle();
-    expect(receiver.requests[0]).toMatchObject({ path: "/channels/123/messages", body: { content: "omx chan finished" } });
-    expect(receiver.requests[0]?.headers.authorization).toBe("Bot secret-bot");
-    await stop(withToken);
-    const without = await ClawhipRuntime.start({ config: parsed.config, stateDir, log: () => {}, clock: new VirtualClock() });
-    runtimes.push(without);
+    expect(fixture.receiver.requests[0]).toMatchObject({ path: "/channels/123/messages", body: { content: "omx chan finished" } });
+    expect(fixture.receiver.requests[0]?.headers.authorization).toBe("Bot secret-bot");
+    await fixture.stop(withToken);
+    const without = await fixture.start(config, { clock: new VirtualClock() });
     await accept(without, omxEvent("chan-2"));
     await without.dispatcher.idle();
     expect(without.health().dead).toBe(1);
-    expect(receiver.requests).toHaveLength(1);
+    expect(fixture.receiver.requests).toHaveLength(1);
   });
 });
 
-describe("item 12: what a receiver can deduplicate on, and the window a crash can re-send", () => {
+describe("item 12: what a fixture.receiver can deduplicate on, and the window a crash can re-send", () => {
   it("item 12: every request carries Idempotency-Key and X-Clawhip-Event-Id, identical on every attempt of a delivery", async () => {
     // The first attempt of each delivery fails, so each is sent twice.
     const seen = new Set<string>();
-    receiver.respond = (r) => {
+    fixture.receiver.respond = (r) => {
       const key = String(r.headers["idempotency-key"]);
       if (seen.has(key)) return { status: 204 };
       seen.add(key);
       return { status: 503 };
     };
-    const parsed = parseConfigObject({
-      routes: [discordRoute(), slackRoute(), { event: "*", channel: "42" }],
-      delivery: { backoff_base_ms: 1, backoff_max_ms: 2, breaker_threshold: 100 },
-      providers: { discord: { api_base: `${receiver.url}/discord` } },
-    });
-    if (!parsed.ok) throw new Error(parsed.error);
-    const runtime = await ClawhipRuntime.start({
-      config: parsed.config,
-      stateDir,
-      discordToken: "bot",
-      log: () => {},
-      clock: new VirtualClock(),
-    });
-    runtimes.push(runtime);
+    const runtime = await fixture.start(
+      {
+        routes: [discordRoute(), slackRoute(), { event: "*", channel: "42" }],
+        delivery: { backoff_base_ms: 1, backoff_max_ms: 2, breaker_threshold: 100 },
+        providers: { discord: { api_base: `${fixture.receiver.url}/discord` } },
+      },
+      { discordToken: "bot", clock: new VirtualClock() },
+    );
     const ids = ["ev-1", "événement/ü \ud800", "x".repeat(300)];
     for (const id of ids) await accept(runtime, omxEvent(id, { event_id: id }));
     await runtime.dispatcher.idle();
     expect(runtime.health()).toMatchObject({ pending: 0, delivered: 9, dead: 0 });
-    expect(receiver.requests).toHaveLength(18);
-    const byKey = new Map<string, typeof receiver.requests>();
-    for (const request of receiver.requests) {
+    expect(fixture.receiver.requests).toHaveLength(18);
+    const byKey = new Map<string, typeof fixture.receiver.requests>();
+    for (const request of fixture.receiver.requests) {
       const key = request.headers["idempotency-key"] as string;
       byKey.set(key, [...(byKey.get(key) ?? []), request]);
     }
@@ -324,20 +274,20 @@ describe("item 12: what a receiver can deduplicate on, and the window a crash ca
       expect(attempts[1]?.headers["x-clawhip-event-id"]).toBe(attempts[0]?.headers["x-clawhip-event-id"]);
       expect(attempts[1]?.body).toEqual(attempts[0]?.body);
     }
-    const eventIds = receiver.requests.map((r) => r.headers["x-clawhip-event-id"]);
+    const eventIds = fixture.receiver.requests.map((r) => r.headers["x-clawhip-event-id"]);
     expect(eventIds.filter((id) => id === "ev-1")).toHaveLength(6);
     // Percent-encoded (a header holds visible ASCII only; a lone surrogate becomes U+FFFD) …
     expect(eventIds.filter((id) => id === encodeURIComponent("événement/ü \ufffd"))).toHaveLength(6);
     // … and left out when too long for a header, while the idempotency key is always there.
     expect(eventIds.filter((id) => id === undefined)).toHaveLength(6);
 
-    const channel = receiver.requests.filter((r) => r.path.startsWith("/discord/channels/42/messages"));
+    const channel = fixture.receiver.requests.filter((r) => r.path.startsWith("/discord/channels/42/messages"));
     expect(channel).toHaveLength(6);
     for (const request of channel) {
       const key = request.headers["idempotency-key"] as string;
       expect(request.body).toEqual({ content: expect.any(String), nonce: key.slice(0, 25), enforce_nonce: true });
     }
-    const webhooks = receiver.requests.filter((r) => !r.path.startsWith("/discord/"));
+    const webhooks = fixture.receiver.requests.filter((r) => !r.path.startsWith("/discord/"));
     for (const request of webhooks) expect(request.body.nonce).toBeUndefined();
     for (const key of byKey.keys()) expect(key).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -354,19 +304,13 @@ describe("item 12: what a receiver can deduplicate on, and the window a crash ca
         });
       fetchForTest = fetch;
     });
-    const parsed = parseConfigObject({ routes: [discordRoute()], daemon: { spool_fsync: "never" } });
-    if (!parsed.ok) throw new Error(parsed.error);
-    const runtime = await ClawhipRuntime.start({
-      config: parsed.config,
-      stateDir,
-      fetch: fetchForTest,
-      log: () => {},
-      clock: new VirtualClock(),
-    });
-    runtimes.push(runtime);
+    const runtime = await fixture.start(
+      { routes: [discordRoute()], daemon: { spool_fsync: "never" } },
+      { fetch: fetchForTest, clock: new VirtualClock() },
+    );
     await accept(runtime, omxEvent("window", { event_id: "win-1" }));
     await called;
-    const spool = join(stateDir, "spool");
+    const spool = join(fixture.stateDir, "spool");
     const doneInFile = () =>
       readdirSync(spool).some((name) => readFileSync(join(spool, name), "utf8").includes(`{"t":"done","key":"win-1|0|`));
     expect(doneInFile()).toBe(false);

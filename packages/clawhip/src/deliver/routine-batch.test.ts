@@ -1,12 +1,11 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ClawhipDeliveryJob } from "@clawbridge/contracts";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useRuntimeFixture } from "../../test/support/runtime-fixture.js";
 import { ManualClock } from "../../test/support/virtual-clock.js";
-import { WebhookReceiver } from "../../test/support/webhook-receiver.js";
 import { parseConfigObject } from "../route/config-file.js";
-import { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
+import type { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
 import { bypassesRoutineBatch, combineRoutineBatch, ROUTINE_BATCH_KIND, WindowBatcher } from "./routine-batch.js";
 
 describe("which kinds skip the routine batch (upstream dispatch.rs should_bypass_routine_batch)", () => {
@@ -103,38 +102,22 @@ describe("WindowBatcher windows", () => {
 });
 
 describe("routine batching through the runtime (spooled, then batched per target)", () => {
-  let receiver: WebhookReceiver;
-  let stateDir: string;
-  const runtimes: ClawhipRuntime[] = [];
+  const fixture = useRuntimeFixture("clawhip-batch-");
 
-  beforeEach(async () => {
-    receiver = new WebhookReceiver();
-    await receiver.start();
-    stateDir = await mkdtemp(join(tmpdir(), "clawhip-batch-"));
-  });
+  const webhook = (name = "a") => `${fixture.receiver.url}/api/webhooks/1/${name}`;
 
-  afterEach(async () => {
-    for (const runtime of runtimes.splice(0)) await runtime.stop();
-    await receiver.stop();
-    await rm(stateDir, { recursive: true, force: true });
-  });
-
-  const webhook = (name = "a") => `${receiver.url}/api/webhooks/1/${name}`;
-
-  async function start(routes: unknown[], clock: ManualClock, windowSecs = 5): Promise<ClawhipRuntime> {
-    const parsed = parseConfigObject({
-      routes,
-      dispatch: { routine_batch_window_secs: windowSecs },
-      delivery: { rate_per_sec: 1000, rate_burst: 100, backoff_base_ms: 10, backoff_max_ms: 20 },
-    });
-    if (!parsed.ok) throw new Error(parsed.error);
-    const runtime = await ClawhipRuntime.start({ config: parsed.config, stateDir, clock, log: () => {} });
-    runtimes.push(runtime);
-    return runtime;
-  }
+  const start = (routes: unknown[], clock: ManualClock, windowSecs = 5): Promise<ClawhipRuntime> =>
+    fixture.start(
+      {
+        routes,
+        dispatch: { routine_batch_window_secs: windowSecs },
+        delivery: { rate_per_sec: 1000, rate_burst: 100, backoff_base_ms: 10, backoff_max_ms: 20 },
+      },
+      { clock },
+    );
 
   const keyword = (session: string, keyword: string, line: string) => ({ type: "tmux.keyword", payload: { session, keyword, line } });
-  const contents = () => receiver.requests.map((r) => r.body.content as string);
+  const contents = () => fixture.receiver.requests.map((r) => r.body.content as string);
 
   it("two routine events to one target within the window are one message without the mention (dispatcher_batches_routine_discord_deliveries_into_single_send)", async () => {
     const clock = new ManualClock();
@@ -143,7 +126,7 @@ describe("routine batching through the runtime (spooled, then batched per target
     expect((await runtime.accept("event", keyword("issue-122", "warn", "second"))).status).toBe(202);
     // Both are durable before anything is sent.
     expect(runtime.journal.pendingCount).toBe(2);
-    expect(receiver.requests).toHaveLength(0);
+    expect(fixture.receiver.requests).toHaveLength(0);
     clock.advance(5000);
     await runtime.dispatcher.idle();
     expect(contents()).toEqual(["tmux:issue-122 matched 'error' => first\ntmux:issue-122 matched 'warn' => second"]);
@@ -182,12 +165,12 @@ describe("routine batching through the runtime (spooled, then batched per target
         error_message: "stacktrace",
       },
     });
-    await receiver.waitFor((r) => r.length === 1, 10_000, "the failure");
+    await fixture.receiver.waitFor((r) => r.length === 1, 10_000, "the failure");
     expect(contents()[0]).toContain("agent codex");
     expect(contents()[0]).toContain("failed");
     // The routine delivery is still held: its window is asleep and time has not moved.
     expect(clock.sleeping).toBe(1);
-    expect(receiver.requests).toHaveLength(1);
+    expect(fixture.receiver.requests).toHaveLength(1);
     clock.advance(30_000);
     await runtime.dispatcher.idle();
     expect(contents()[1]).toBe("tmux:issue-122 matched 'error' => queued");
@@ -212,7 +195,7 @@ describe("routine batching through the runtime (spooled, then batched per target
       });
     }
     await runtime.dispatcher.idle();
-    expect(receiver.requests).toHaveLength(2);
+    expect(fixture.receiver.requests).toHaveLength(2);
     expect(clock.sleeping).toBe(0);
   });
 
@@ -256,17 +239,17 @@ describe("routine batching through the runtime (spooled, then batched per target
       [
         { event: "tmux.keyword", webhook: webhook("a") },
         { event: "tmux.keyword", webhook: webhook("b") },
-        { event: "tmux.keyword", slack_webhook: `${receiver.url}/services/T/B/x` },
+        { event: "tmux.keyword", slack_webhook: `${fixture.receiver.url}/services/T/B/x` },
       ],
       clock,
     );
     await runtime.accept("event", keyword("s", "error", "one"));
     await runtime.accept("event", keyword("s", "error", "two"));
-    await receiver.waitFor((r) => r.length === 2, 10_000, "the Slack deliveries");
-    expect(receiver.requests.every((r) => r.path.startsWith("/services/"))).toBe(true);
+    await fixture.receiver.waitFor((r) => r.length === 2, 10_000, "the Slack deliveries");
+    expect(fixture.receiver.requests.every((r) => r.path.startsWith("/services/"))).toBe(true);
     clock.advance(5000);
     await runtime.dispatcher.idle();
-    const discord = receiver.requests.filter((r) => r.path.startsWith("/api/webhooks/"));
+    const discord = fixture.receiver.requests.filter((r) => r.path.startsWith("/api/webhooks/"));
     expect(discord.map((r) => [r.path.split("?")[0], r.body.content])).toEqual(
       expect.arrayContaining([
         ["/api/webhooks/1/a", "tmux:s matched 'error' => one\ntmux:s matched 'error' => two"],
@@ -303,9 +286,8 @@ describe("routine batching through the runtime (spooled, then batched per target
     const first = await start([{ event: "tmux.keyword", webhook: webhook() }], new ManualClock());
     await first.accept("event", keyword("s", "error", "one"));
     await first.accept("event", keyword("s", "error", "two"));
-    runtimes.splice(runtimes.indexOf(first), 1);
-    await first.stop();
-    expect(receiver.requests).toHaveLength(0);
+    await fixture.stop(first);
+    expect(fixture.receiver.requests).toHaveLength(0);
 
     const clock = new ManualClock();
     const second = await start([{ event: "tmux.keyword", webhook: webhook() }], clock);
@@ -314,15 +296,14 @@ describe("routine batching through the runtime (spooled, then batched per target
     await second.dispatcher.idle();
     expect(contents()).toEqual(["tmux:s matched 'error' => one\ntmux:s matched 'error' => two"]);
 
-    runtimes.splice(runtimes.indexOf(second), 1);
-    await second.stop();
+    await fixture.stop(second);
     const third = await start([{ event: "tmux.keyword", webhook: webhook() }], new ManualClock());
     expect(third.journal.pendingCount).toBe(0);
-    expect(receiver.requests).toHaveLength(1);
+    expect(fixture.receiver.requests).toHaveLength(1);
   });
 
   it("a batch refused for good is dead-lettered as the jobs it was made of", async () => {
-    receiver.respond = () => ({ status: 400, body: { message: "Invalid Form Body" } });
+    fixture.receiver.respond = () => ({ status: 400, body: { message: "Invalid Form Body" } });
     const clock = new ManualClock();
     const runtime = await start([{ event: "tmux.keyword", webhook: webhook() }], clock);
     await runtime.accept("event", keyword("s", "error", "one"));
@@ -330,7 +311,7 @@ describe("routine batching through the runtime (spooled, then batched per target
     clock.advance(5000);
     await runtime.dispatcher.idle();
     expect(runtime.dispatcher.dead).toBe(2);
-    const lines = (await readFile(join(stateDir, "dead-letter.ndjson"), "utf8")).trim().split("\n");
+    const lines = (await readFile(join(fixture.stateDir, "dead-letter.ndjson"), "utf8")).trim().split("\n");
     expect(lines.map((l) => (JSON.parse(l) as { job: ClawhipDeliveryJob }).job.content)).toEqual([
       "tmux:s matched 'error' => one",
       "tmux:s matched 'error' => two",
