@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { useRuntimeFixture } from "../../test/support/runtime-fixture.js";
 import { VirtualClock } from "../../test/support/virtual-clock.js";
 import { WebhookReceiver } from "../../test/support/webhook-receiver.js";
+import { parseConfigObject } from "../route/config-file.js";
 import type { ClawhipRuntime } from "../runtime/clawhip-runtime.js";
 import type { Clock } from "./clock.js";
 import { systemClock } from "./clock.js";
@@ -129,6 +130,15 @@ describe("durable delivery against local Discord/Slack stand-ins", () => {
     } finally {
       await other.stop();
     }
+  });
+
+  it("[daemon].spool_resident_jobs is a whole number from 1 to 1,000,000; anything else is a config error naming it", () => {
+    for (const bad of [0, -1, 1.5, 1_000_001, "1000", null]) {
+      const parsed = parseConfigObject({ daemon: { spool_resident_jobs: bad } });
+      expect(parsed.ok).toBe(false);
+      expect(!parsed.ok && parsed.error).toContain("daemon.spool_resident_jobs");
+    }
+    for (const good of [1, 1_000_000]) expect(parseConfigObject({ daemon: { spool_resident_jobs: good } }).ok).toBe(true);
   });
 
   it("deduplicates by event_id per route target, across restarts", async () => {
