@@ -8,6 +8,8 @@ class Point {
   ) {}
 }
 
+class Points extends Array<number> {}
+
 /** `{next: {next: … leaf}}`, `depth` levels down. */
 function deep(depth: number, leaf: unknown = "end"): unknown {
   let value: unknown = leaf;
@@ -37,6 +39,8 @@ describe("findUncrossable", () => {
     ["undefined itself", undefined, "args is undefined"],
     ["a symbol value", { s: Symbol("s") }, "args.s is a symbol"],
     ["symbol keys, which JSON leaves behind", { inner: { [Symbol("k")]: () => 1 } }, undefined],
+    ["an Array subclass", { list: Points.from([1]) }, "args.list is a Points object, not plain data"],
+    ["-Infinity in an object", { low: Number.NEGATIVE_INFINITY }, "args.low is -Infinity, not a finite number"],
     ["an object posing as an array", { list: Object.create(Array.prototype) }, "args.list is a Array object, not plain data"],
     ["a deep chain, not a cycle", deep(200), undefined],
     ["a fault past the quick pass's depth", deep(100, () => 1), `args${".next".repeat(100)} is a function`],

@@ -32,22 +32,28 @@ const CYCLE_DEPTH = 64;
  * checked too: a refusal at worst, never a pass.
  */
 function isPlain(value: unknown, depth: number): boolean {
-  if (typeof value !== "object") {
-    return typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value));
-  }
+  const type = typeof value;
+  if (type === "string" || type === "boolean") return true;
+  // Finite: Infinity - Infinity and NaN - NaN are NaN, which is not 0.
+  if (type === "number") return (value as number) - (value as number) === 0;
+  if (type !== "object") return false;
   if (value === null) return true;
   if (depth > CYCLE_DEPTH) return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === Array.prototype && Array.isArray(value)) {
-    const items = value as unknown[];
-    for (let index = 0; index < items.length; index += 1) if (!isPlain(items[index], depth + 1)) return false;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+    for (let index = 0; index < value.length; index += 1) {
+      const item: unknown = value[index];
+      // Strings are most of what is inside: answered here, without a call.
+      if (typeof item !== "string" && !isPlain(item, depth + 1)) return false;
+    }
     return true;
   }
+  const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return false;
   const record = value as Record<string, unknown>;
   for (const key in record) {
     const item = record[key];
-    if (item !== undefined && !isPlain(item, depth + 1)) return false;
+    if (typeof item !== "string" && item !== undefined && !isPlain(item, depth + 1)) return false;
   }
   return true;
 }

@@ -40,10 +40,24 @@ export class LocalActionRegistry implements ActionRegistry {
     return this.#actions.get(name);
   }
 
-  async dispatch(name: string, args: Record<string, unknown>, options: DispatchOptions = {}): Promise<unknown> {
+  /**
+   * Not an `async` function: the body's own promise carries the run, with one pair of handlers, so a call
+   * costs one promise hop. `then`, when given, maps the action's answer inside that same hop (runAction's
+   * result check rides it); a throw there rejects the call as it is, unwrapped.
+   */
+  dispatch(name: string, args: Record<string, unknown>, options?: DispatchOptions): Promise<unknown>;
+  dispatch<R>(name: string, args: Record<string, unknown>, options: DispatchOptions | undefined, then: (answer: unknown) => R): Promise<R>;
+  dispatch(
+    name: string,
+    args: Record<string, unknown>,
+    options: DispatchOptions = {},
+    then?: (answer: unknown) => unknown,
+  ): Promise<unknown> {
     const action = this.#actions.get(name);
     if (!action) {
-      throw new ActionInvocationError(name, "not_found", `no action named "${name}" (known: ${this.names.join(", ") || "none"})`);
+      return Promise.reject(
+        new ActionInvocationError(name, "not_found", `no action named "${name}" (known: ${this.names.join(", ") || "none"})`),
+      );
     }
     const { onEvent, signal } = options;
     const context: ActionExecutionContext = {
@@ -54,14 +68,20 @@ export class LocalActionRegistry implements ActionRegistry {
       },
     };
     if (signal) context.signal = signal;
-    options.onStarted?.();
-    try {
-      return await action.execute(args, context);
-    } catch (error) {
+    const failed = (error: unknown): never => {
       if (isCancellation(error, signal)) throw error;
       const detail = error instanceof Error ? error.message || error.name : String(error);
       throw new ActionInvocationError(name, "handler_error", `action "${name}" threw: ${detail}`, { cause: error });
+    };
+    options.onStarted?.();
+    let answer: unknown;
+    try {
+      answer = action.execute(args, context);
+    } catch (error) {
+      return Promise.reject(error).catch(failed);
     }
+    // A hand-built action may answer a plain value or a foreign thenable; either settles the same way.
+    return Promise.resolve(answer).then(then, failed);
   }
 }
 

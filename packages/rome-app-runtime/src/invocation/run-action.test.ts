@@ -1,3 +1,4 @@
+import { RomeActionResultSchema } from "@clawbridge/contracts";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { testActionConfig as config } from "../../test/action-config.js";
@@ -5,7 +6,7 @@ import { invocationErrorOf } from "../../test/support.js";
 import { defineAction } from "../define-action.js";
 import type { Action } from "../types.js";
 import { createActionRegistry } from "./registry.js";
-import { runAction } from "./run-action.js";
+import { okResult, runAction } from "./run-action.js";
 
 class Point {
   constructor(
@@ -40,6 +41,17 @@ const registry = createActionRegistry([
   {
     config: config("shapeless"),
     execute: async () => ({ state: "done" }),
+  } as unknown as Action,
+  // Hand-built, as 0.3.0's docs allow, and not async: one answers a plain value, one throws outright.
+  {
+    config: config("sync-answer"),
+    execute: () => ({ status: "ok", data: "at once" }),
+  } as unknown as Action,
+  {
+    config: config("sync-throw"),
+    execute: () => {
+      throw new RangeError("thrown before any promise");
+    },
   } as unknown as Action,
   defineAction({
     config: config("slow"),
@@ -136,8 +148,44 @@ describe("runAction in process", () => {
     await expect(running).rejects.toThrow("getter exploded");
   });
 
+  it("a body that answers or throws without a promise is a result or a handler_error all the same", async () => {
+    expect(await runAction(registry, "sync-answer")).toEqual({ status: "ok", data: "at once" });
+    expect(await registry.dispatch("sync-answer", {})).toEqual({ status: "ok", data: "at once" });
+    const thrown = await invocationErrorOf(runAction(registry, "sync-throw"));
+    expect(thrown).toMatchObject({ actionName: "sync-throw", code: "handler_error" });
+    expect(thrown.message).toContain("thrown before any promise");
+    expect(thrown.cause).toBeInstanceOf(RangeError);
+  });
+
   it("refuses two actions with one name", () => {
     const action = registry.get("add") as Action;
     expect(() => createActionRegistry([action, action])).toThrow(/two actions are named "add"/);
+  });
+});
+
+describe("okResult, the result check's fast path", () => {
+  it("answers exactly what RomeActionResultSchema answers for every ok envelope", () => {
+    const data = { id: "note-1", tags: ["a"] };
+    const envelopes: unknown[] = [
+      { status: "ok" },
+      { status: "ok", data },
+      { status: "ok", data: undefined },
+      { status: "ok", data: null },
+      { status: "ok", data: 0 },
+      { status: "ok", data, extra: "dropped" },
+      Object.assign(Object.create(null), { status: "ok", data }),
+    ];
+    for (const envelope of envelopes) {
+      const parsed = RomeActionResultSchema.parse(envelope);
+      const fast = okResult(envelope);
+      expect(fast).toStrictEqual(parsed);
+      expect(Object.keys(fast ?? {})).toEqual(Object.keys(parsed));
+    }
+  });
+
+  it("leaves every other status, and what is not an envelope, to the schema", () => {
+    for (const other of [{ status: "error", error: "no" }, { status: "handoff" }, { status: "OK" }, { data: 1 }, null, "ok", 1]) {
+      expect(okResult(other)).toBeUndefined();
+    }
   });
 });
