@@ -10,7 +10,7 @@ import { actionToOpenClawTool } from "../dist/openclaw/index.js";
 import { addNote } from "./actions.mjs";
 
 const args = { title: "Ship the runtime", body: "types, actions, tools", tags: ["work", "rome"] };
-const ROUNDS = Number(process.env.RUN_ACTION_BENCH_ROUNDS ?? 7);
+const ROUNDS = Number(process.env.RUN_ACTION_BENCH_ROUNDS ?? 25);
 
 async function round(iterations, call, samples) {
   const started = process.hrtime.bigint();
