@@ -54,6 +54,17 @@ describe("normalizeEvent", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it("answers a plain object, like `{}` in every way JSON and callers can see: prototype, constructor, own keys only", () => {
+    const event = normalizeEvent({ kind: "session.started", payload: { tool: "omc", session_name: "s" } }, env);
+    expect(Object.getPrototypeOf(event.payload)).toBe(Object.prototype);
+    expect(event.payload.constructor).toBe(Object);
+    expect(Object.prototype.toString.call(event.payload)).toBe("[object Object]");
+    expect(structuredClone(event.payload)).toEqual(event.payload);
+    const keys: string[] = [];
+    for (const key in event.payload) keys.push(key);
+    expect(keys).toEqual(Object.keys(event.payload));
+  });
+
   it("wraps a non-object payload and passes unknown kinds through", () => {
     const event = normalizeEvent({ kind: "tool.use", payload: [1, 2] }, env);
     expect(event.kind).toBe("tool.use");
