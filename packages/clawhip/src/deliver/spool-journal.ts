@@ -5,16 +5,8 @@ import type { ClawhipDeliveryJob, ClawhipJournalLine, ClawhipSpoolFsync } from "
 import { ChunkWriter, copyFile, lineOffsets, parseJournalLine, readJobAt, scanLines, writeAll } from "./journal-file.js";
 import { serializeJournalLine } from "./journal-line.js";
 import { laneName } from "./lane-name.js";
-import {
-  type Backlog,
-  Backlogs,
-  candidateOffsets,
-  indexKey,
-  keyHash,
-  type ReplaySpill,
-  type SpilledIndex,
-  SpilledPlacement,
-} from "./spool-backlog.js";
+import { SpilledIndex } from "./spilled-index.js";
+import { type Backlog, Backlogs, type ReplaySpill, SpilledPlacement } from "./spool-backlog.js";
 
 export interface SpoolJournalOptions {
   /** How many delivered keys are remembered for dedupe (oldest forgotten first). */
@@ -88,7 +80,7 @@ export class SpoolJournal {
   readonly #pending = new Map<string, ClawhipDeliveryJob>();
   readonly #backlogs = new Backlogs();
   /** Jobs written to the active segment and not loaded back yet: key hash → offset(s) of their lines. */
-  #spilledIndex: SpilledIndex = new Map();
+  #spilledIndex = new SpilledIndex();
   /** Jobs going to the file only, still in the write queue, and the index of each one's line in it. */
   #queuedSpills: ClawhipDeliveryJob[] = [];
   #queuedSpillLines: number[] = [];
@@ -371,17 +363,7 @@ export class SpoolJournal {
   #spilledToFile(backlog: Backlog, key: string, offset: number): void {
     if (backlog.onDisk === 0) backlog.cursor = offset;
     backlog.onDisk += 1;
-    indexKey(this.#spilledIndex, key, offset);
-  }
-
-  #unindex(key: string, offset: number): void {
-    const hash = keyHash(key);
-    const entry = this.#spilledIndex.get(hash);
-    if (entry === offset) this.#spilledIndex.delete(hash);
-    else if (Array.isArray(entry)) {
-      const rest = entry.filter((at) => at !== offset);
-      this.#spilledIndex.set(hash, rest.length === 1 ? (rest[0] as number) : rest);
-    }
+    this.#spilledIndex.add(key, offset);
   }
 
   /** A resident job settled (delivered or given up): its target may load more from the file. */
@@ -431,7 +413,7 @@ export class SpoolJournal {
         if (!text.includes(backlog.needle) || this.#voided.has(offset)) return true;
         const parsed = parseJournalLine(text);
         if (parsed?.t !== "job" || laneName(parsed.job) !== backlog.lane) return true;
-        this.#unindex(parsed.job.key, offset);
+        this.#spilledIndex.remove(parsed.job.key, offset);
         backlog.onDisk -= 1;
         this.#spilledCount -= 1;
         backlog.resident += 1;
@@ -461,9 +443,9 @@ export class SpoolJournal {
   /** True when a file-only job has this key: the hash narrows it to a line or two, read to be sure. */
   #isSpilled(key: string): boolean {
     if (this.#queuedSpills.some((job) => job.key === key) || this.#writing.some((job) => job.key === key)) return true;
-    return candidateOffsets(this.#spilledIndex, key).some(
-      (offset) => readJobAt((this.#handle as FileHandle).fd, offset, this.#segmentBytes)?.key === key,
-    );
+    return this.#spilledIndex
+      .offsetsOf(key)
+      .some((offset) => readJobAt((this.#handle as FileHandle).fd, offset, this.#segmentBytes)?.key === key);
   }
 
   /** Receives the jobs read back from the file as their targets make room (the dispatcher). */
