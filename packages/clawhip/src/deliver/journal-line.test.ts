@@ -69,4 +69,12 @@ describe("serializeJournalLine", () => {
       expect(serializeJournalLine({ t: "job", job })).toBe(JSON.stringify({ t: "job", job }));
     }
   });
+
+  it("writes each job's own target, kind and time when consecutive jobs alternate between them", () => {
+    const jobs = realJobs();
+    const retimed = jobs.map((job, index) => ({ ...job, event_kind: `kind-${index % 2}`, accepted_at: `2026-11-2${index}T08:00:00.000Z` }));
+    for (const job of [...retimed, ...retimed.slice().reverse(), retimed[0], retimed[0], retimed[2]] as ClawhipDeliveryJob[]) {
+      expect(serializeJournalLine({ t: "job", job })).toBe(JSON.stringify({ t: "job", job }));
+    }
+  });
 });

@@ -14,9 +14,33 @@ export function serializeJournalLine(line: ClawhipJournalLine): string {
   const { job } = line;
   return (
     `{"t":"job","job":{"key":${jsonString(job.key)},"event_id":${jsonString(job.event_id)},` +
-    `"event_kind":${jsonString(job.event_kind)},"sink":${jsonString(job.sink)},` +
-    `"target":{"kind":${jsonString(job.target.kind)},"value":${jsonString(job.target.value)}},` +
-    `"format":${jsonString(job.format)},"content":${jsonString(job.content)},"accepted_at":${jsonString(job.accepted_at)}` +
+    `"event_kind":${kinds.json(job.event_kind)},"sink":${sinks.json(job.sink)},` +
+    `"target":{"kind":${targetKinds.json(job.target.kind)},"value":${targets.json(job.target.value)}},` +
+    `"format":${formats.json(job.format)},"content":${jsonString(job.content)},"accepted_at":${times.json(job.accepted_at)}` +
     (job.batch ? `,"batch":{"key":${jsonString(job.batch.key)},"body":${jsonString(job.batch.body)}}}}` : "}}")
   );
 }
+
+/**
+ * The last value a field had and its JSON. A group commit's jobs mostly share their target, sink,
+ * format, kind and acceptance time; comparing with the last one is cheaper than scanning it again.
+ */
+class LastJson {
+  #value = "";
+  #json = '""';
+
+  json(value: string): string {
+    if (value !== this.#value) {
+      this.#json = jsonString(value);
+      this.#value = value;
+    }
+    return this.#json;
+  }
+}
+
+const kinds = new LastJson();
+const sinks = new LastJson();
+const targetKinds = new LastJson();
+const targets = new LastJson();
+const formats = new LastJson();
+const times = new LastJson();
