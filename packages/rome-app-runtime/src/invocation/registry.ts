@@ -73,7 +73,12 @@ export class LocalActionRegistry implements ActionRegistry {
       const detail = error instanceof Error ? error.message || error.name : String(error);
       throw new ActionInvocationError(name, "handler_error", `action "${name}" threw: ${detail}`, { cause: error });
     };
-    options.onStarted?.();
+    try {
+      options.onStarted?.();
+    } catch (error) {
+      // The caller's own callback: its failure is the caller's, passed back as is, and always as a rejection.
+      return Promise.reject(error);
+    }
     let answer: unknown;
     try {
       answer = action.execute(args, context);

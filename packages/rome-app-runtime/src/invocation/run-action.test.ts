@@ -157,6 +157,23 @@ describe("runAction in process", () => {
     expect(thrown.cause).toBeInstanceOf(RangeError);
   });
 
+  it("dispatch always answers with a promise: an unknown name or a throwing onStarted rejects, never throws", async () => {
+    const unknown = registry.dispatch("subtract", {});
+    expect(unknown).toBeInstanceOf(Promise);
+    await expect(unknown).rejects.toMatchObject({ code: "not_found" });
+    const failing = registry.dispatch(
+      "add",
+      { a: 1, b: 2 },
+      {
+        onStarted: () => {
+          throw new Error("the caller's callback failed");
+        },
+      },
+    );
+    expect(failing).toBeInstanceOf(Promise);
+    await expect(failing).rejects.toThrow("the caller's callback failed");
+  });
+
   it("refuses two actions with one name", () => {
     const action = registry.get("add") as Action;
     expect(() => createActionRegistry([action, action])).toThrow(/two actions are named "add"/);
