@@ -51,12 +51,21 @@ export function scanLines(fd: number, from: number, end: number, visit: (text: s
   return offset;
 }
 
+/**
+ * The job of a job line, or undefined for any other line (done, dead, unreadable). Every job line starts
+ * `{"t":"job"` (serializeJournalLine and JSON.stringify alike), so the others are passed over unparsed.
+ */
+export function parseJobLine(text: string): ClawhipDeliveryJob | undefined {
+  if (!text.startsWith('{"t":"job"')) return undefined;
+  const parsed = parseJournalLine(text);
+  return parsed?.t === "job" ? parsed.job : undefined;
+}
+
 /** The job line starting at `offset` of `fd` (whose lines end by `end`), or undefined. */
 export function readJobAt(fd: number, offset: number, end: number): ClawhipDeliveryJob | undefined {
   let job: ClawhipDeliveryJob | undefined;
   scanLines(fd, offset, end, (text) => {
-    const parsed = parseJournalLine(text);
-    if (parsed?.t === "job") job = parsed.job;
+    job = parseJobLine(text);
     return false;
   });
   return job;

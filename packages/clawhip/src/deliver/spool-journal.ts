@@ -2,7 +2,7 @@ import { fstatSync, ftruncateSync } from "node:fs";
 import { type FileHandle, mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { ClawhipDeliveryJob, ClawhipJournalLine, ClawhipSpoolFsync } from "@clawbridge/contracts";
-import { ChunkWriter, copyFile, lineOffsets, parseJournalLine, readJobAt, scanLines, writeAll } from "./journal-file.js";
+import { ChunkWriter, copyFile, lineOffsets, parseJobLine, parseJournalLine, readJobAt, scanLines, writeAll } from "./journal-file.js";
 import { serializeJournalLine } from "./journal-line.js";
 import { laneName } from "./lane-name.js";
 import { SpilledIndex } from "./spilled-index.js";
@@ -194,10 +194,8 @@ export class SpoolJournal {
     try {
       for (const [index, segment] of segments.entries()) {
         await this.#scanFile(join(this.#dir, segment.name), (text, offset) => {
-          if (!text.startsWith('{"t":"job"')) return;
-          const parsed = parseJournalLine(text);
-          if (parsed?.t !== "job") return;
-          const { job } = parsed;
+          const job = parseJobLine(text);
+          if (!job) return;
           if ((settledAt.get(job.key) ?? -1) > position(index, offset) || this.#pending.has(job.key)) return;
           const backlog = this.#backlogs.of(job);
           if (backlog.resident < this.#options.residentPerTarget) {
@@ -350,11 +348,10 @@ export class SpoolJournal {
     let from = this.#segmentBytes;
     for (const backlog of this.#backlogs) if (backlog.onDisk > 0) from = Math.min(from, backlog.cursor);
     this.#scanLines(from, (text, offset) => {
-      if (!text.startsWith('{"t":"job"') || this.#voided.has(offset)) return true;
-      const parsed = parseJournalLine(text);
-      if (parsed?.t !== "job") return true;
-      const backlog = this.#backlogs.find(parsed.job);
-      if (backlog && backlog.onDisk > 0 && offset >= backlog.cursor) place(parsed.job, text);
+      const job = this.#voided.has(offset) ? undefined : parseJobLine(text);
+      if (!job) return true;
+      const backlog = this.#backlogs.find(job);
+      if (backlog && backlog.onDisk > 0 && offset >= backlog.cursor) place(job, text);
       return true;
     });
   }
@@ -411,14 +408,14 @@ export class SpoolJournal {
       (text, offset) => {
         if (backlog.onDisk === 0 || backlog.resident >= limit) return false;
         if (!text.includes(backlog.needle) || this.#voided.has(offset)) return true;
-        const parsed = parseJournalLine(text);
-        if (parsed?.t !== "job" || laneName(parsed.job) !== backlog.lane) return true;
-        this.#spilledIndex.remove(parsed.job.key, offset);
+        const job = parseJobLine(text);
+        if (!job || laneName(job) !== backlog.lane) return true;
+        this.#spilledIndex.remove(job.key, offset);
         backlog.onDisk -= 1;
         this.#spilledCount -= 1;
         backlog.resident += 1;
-        this.#pending.set(parsed.job.key, parsed.job);
-        loaded.push(parsed.job);
+        this.#pending.set(job.key, job);
+        loaded.push(job);
         return true;
       },
       this.#loadableEnd,
