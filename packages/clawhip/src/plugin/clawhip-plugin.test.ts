@@ -178,7 +178,7 @@ describe('routeAuth: "plugin"', () => {
   });
 });
 
-describe("lifecycle event mapping", () => {
+describe("the configured event sources", () => {
   it("runs the configured monitors as `clawhip serve` does: a workspace state file becomes a delivered event", async () => {
     const dir = await mkdtemp(join(tmpdir(), "clawhip-plugin-monitors-"));
     const workspace = join(dir, "ws");
@@ -206,7 +206,9 @@ describe("lifecycle event mapping", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+});
 
+describe("lifecycle event mapping", () => {
   it("carries agent id, session key and session id as metadata", () => {
     expect(runStartedEvent({ agentId: "ops", sessionKey: "agent:ops:x", sessionId: "s1" }, "r0")).toEqual({
       kind: "session.started",
