@@ -64,6 +64,12 @@ export class KichiRuntimes {
   }
 }
 
+/**
+ * Why `globalThis` and not a module-level Map: an agent must have exactly one Kichi socket, but OpenClaw
+ * calls `register` more than once, and a plugin reload may evaluate this module again as a new instance
+ * (openclaw's docs/plugins/architecture.md: "Plugin reloads may create new instances of the plugin's
+ * private code"). Each instance would hold its own Map, and so open a second socket per agent.
+ */
 const SHARED = Symbol.for("clawbridge.kichi-forwarder.runtimes");
 
 type SharedRuntimes = Map<string, KichiRuntimes>;
