@@ -51,7 +51,9 @@ export function useRuntimeFixture(prefix: string): RuntimeFixture {
       return runtime;
     },
     async stop(runtime) {
-      runtimes.splice(runtimes.indexOf(runtime), 1);
+      // Not splice(indexOf(...)): for a runtime it does not hold, that would drop the last one from the cleanup.
+      const at = runtimes.indexOf(runtime);
+      if (at >= 0) runtimes.splice(at, 1);
       await runtime.stop();
     },
   };
