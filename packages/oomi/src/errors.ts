@@ -31,7 +31,3 @@ export function isOomiError(error: unknown): error is OomiError {
 export function invalidInput(message: string, code = "INVALID_INPUT"): OomiError {
   return new OomiError(code, message, 2);
 }
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -1,6 +1,6 @@
 import type { OomiChannelMessage, OomiJobExecutionResult } from "@clawbridge/contracts";
+import { errorMessage } from "@clawbridge/plugin-host";
 import type { OomiBackendClient } from "../backend/client.js";
-import { errorMessage } from "../errors.js";
 import type { Env } from "../paths.js";
 import { type BridgeClock, systemClock } from "./clock.js";
 import { executePersonaJob, parsePersonaJobMessage } from "./job-executor.js";

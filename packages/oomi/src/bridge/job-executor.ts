@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import { type OomiJobExecutionResult, type OomiPersonaJobMessage, OomiPersonaJobMessageSchema } from "@clawbridge/contracts";
+import { errorMessage } from "@clawbridge/plugin-host";
 import type { OomiBackendClient } from "../backend/client.js";
-import { errorMessage, invalidInput } from "../errors.js";
+import { invalidInput } from "../errors.js";
 import type { Env } from "../paths.js";
 import { launchManagedRuntime } from "../runtime/launch.js";
 import { deleteManagedRuntime } from "../runtime/stop.js";

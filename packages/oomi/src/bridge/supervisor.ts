@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { errorMessage } from "@clawbridge/plugin-host";
 import type { OomiBackendClient } from "../backend/client.js";
-import { errorMessage } from "../errors.js";
 import type { Env } from "../paths.js";
 import { checkHealth } from "../runtime/health.js";
 import { launchManagedRuntime } from "../runtime/launch.js";

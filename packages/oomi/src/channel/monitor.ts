@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type OomiChannelMessage, OomiManagedConfigResponseSchema } from "@clawbridge/contracts";
-import { errorMessage } from "../errors.js";
+import { errorMessage } from "@clawbridge/plugin-host";
 import type { ResolvedOomiAccount } from "./accounts.js";
 import { reconnectDelayMs } from "./backoff.js";
 import { type BrokerConnection, connectBroker } from "./broker-client.js";

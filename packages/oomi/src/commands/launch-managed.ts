@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import type { OomiBackendPersona, OomiLaunchResult } from "@clawbridge/contracts";
+import { errorMessage } from "@clawbridge/plugin-host";
 import { connectBackend } from "../backend/connection.js";
-import { errorMessage, invalidInput, isOomiError, OomiError } from "../errors.js";
+import { invalidInput, isOomiError, OomiError } from "../errors.js";
 import { defaultWorkspaceRoot } from "../paths.js";
 import { launchManagedRuntime } from "../runtime/launch.js";
 import { slugifyPersonaName, validateSlug } from "../slug.js";

@@ -12,11 +12,11 @@ import {
   type OomiRefreshResult,
   type OomiRefreshVersionCheck,
 } from "@clawbridge/contracts";
-import { writeJsonAtomic } from "@clawbridge/plugin-host";
+import { errorMessage, writeJsonAtomic } from "@clawbridge/plugin-host";
 import type { z } from "zod";
 import { connectBackend, readBridgeState } from "../backend/connection.js";
 import { REDACTED } from "../cli/output.js";
-import { errorMessage, OomiError } from "../errors.js";
+import { OomiError } from "../errors.js";
 import { bridgeStatePath, bridgeStatusPath, type Env } from "../paths.js";
 import { PACKAGE_NAME, packageVersion } from "../version.js";
 import type { BackendFlags, CommandContext } from "./context.js";

@@ -1,10 +1,9 @@
-import { definePlugin } from "@clawbridge/plugin-host";
+import { definePlugin, errorMessage } from "@clawbridge/plugin-host";
 import pkg from "../../package.json" with { type: "json" };
 import { connectBackend } from "../backend/connection.js";
 import { OomiBridge } from "../bridge/bridge.js";
 import { createOomiChannel } from "../channel/channel.js";
 import type { OomiChannelRuntime } from "../channel/inbound.js";
-import { errorMessage } from "../errors.js";
 import { defaultWorkspaceRoot } from "../paths.js";
 import { OomiPluginConfigSchema } from "./config.js";
 
