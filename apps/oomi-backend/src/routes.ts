@@ -19,6 +19,7 @@ import {
   OomiSlugSchema,
   OomiUserMessageBodySchema,
   RecordIdSchema,
+  slugFromName,
 } from "@clawbridge/contracts";
 import { decodePathParam, secretEquals } from "@clawbridge/plugin-host";
 import type { z } from "zod";
@@ -77,13 +78,6 @@ function purgeExpiredPairCodes(data: BackendState, now: Date): void {
   for (const [code, pending] of data.pairCodes) if (Date.parse(pending.expiresAt) <= now.getTime()) data.pairCodes.delete(code);
 }
 
-function slugify(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-}
-
 const ok = (body: unknown, status = 200) => ({ status, body });
 
 export const routes: Route[] = [
@@ -130,7 +124,7 @@ export const routes: Route[] = [
     auth: true,
     handle: async (ctx) => {
       const body = parseBody(OomiManagedCreateBodySchema, ctx.body);
-      const slug = body.slug ?? slugify(body.name);
+      const slug = body.slug ?? slugFromName(body.name);
       const usable = OomiSlugSchema.safeParse(slug);
       if (!usable.success)
         throw new HttpError(400, "invalid_field", `name: yields no usable slug (${usable.error.issues[0]?.message})`, "name");

@@ -1,3 +1,4 @@
+import { slugFromName } from "@clawbridge/contracts";
 import { invalidInput } from "./errors.js";
 
 /**
@@ -18,11 +19,7 @@ export function validateSlug(slug: string): string {
 
 /** `' Market Analyst '` → `market-analyst`; throws when nothing usable is left. */
 export function slugifyPersonaName(name: string): string {
-  const slug = name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/-+/g, "-")
-    .replace(/^-|-$/g, "");
+  const slug = slugFromName(name);
   if (!slug) throw invalidInput(`cannot derive a slug from the name "${name}"; pass a slug`, "INVALID_SLUG");
   return slug;
 }

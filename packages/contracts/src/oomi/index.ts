@@ -5,3 +5,4 @@ export * from "./channel-config.js";
 export * from "./cli.js";
 export * from "./files.js";
 export * from "./rest.js";
+export * from "./slug-from-name.js";
