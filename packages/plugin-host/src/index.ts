@@ -14,6 +14,7 @@ export {
   type IngressAuthority,
   ingressRefusal,
 } from "./channel-registration.js";
+export { type Clock, systemClock } from "./clock.js";
 export { definePlugin, type PluginDefinition, type PluginMetadata, pluginMetadataOf, zodPluginConfigSchema } from "./define-plugin.js";
 export { type DefinedTool, defineTool, type ToolCall, type ToolDefinition } from "./define-tool.js";
 export { BodyTooLargeError, readBody, sendJson } from "./http-io.js";

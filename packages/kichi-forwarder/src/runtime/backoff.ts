@@ -1,3 +1,5 @@
+import type { Clock } from "@clawbridge/plugin-host";
+
 /** How reconnect delays grow: from `initialDelayMs`, times `factor` per failed attempt, up to `maxDelayMs`. */
 export interface BackoffPolicy {
   initialDelayMs: number;
@@ -29,8 +31,8 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy, random: num
   return Math.max(0, Math.min(policy.maxDelayMs, Math.round(jittered)));
 }
 
-export interface BackoffClock {
-  now(): number;
+/** What a backoff reads: the time, and the jitter's randomness in [0, 1). */
+export interface BackoffClock extends Pick<Clock, "now"> {
   random(): number;
 }
 

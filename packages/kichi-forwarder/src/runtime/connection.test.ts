@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { type ManualClock, manualClock as sharedManualClock } from "@clawbridge/plugin-host/testing";
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { BackoffPolicy } from "./backoff.js";
@@ -32,29 +33,9 @@ class FakeSocket extends EventEmitter {
   }
 }
 
-/** Timers that fire only when the test advances time. */
-function manualClock() {
-  let now = 0;
-  let next = 1;
-  const timers = new Map<number, { at: number; fn: () => void }>();
-  const clock: ConnectionClock & { advance(ms: number): void; scheduled(): number[] } = {
-    now: () => now,
-    random: () => 1,
-    setTimeout: (fn, ms) => {
-      const id = next++;
-      timers.set(id, { at: now + ms, fn });
-      return id;
-    },
-    clearTimeout: (id) => void timers.delete(id as number),
-    advance(ms) {
-      now += ms;
-      for (const [id, t] of [...timers.entries()].sort((a, b) => a[1].at - b[1].at)) {
-        if (t.at <= now && timers.delete(id)) t.fn();
-      }
-    },
-    scheduled: () => [...timers.values()].map((t) => t.at - now),
-  };
-  return clock;
+/** The shared manual clock, with a jitter that always draws the top of its range. */
+function manualClock(): ConnectionClock & ManualClock {
+  return { ...sharedManualClock(), random: () => 1 };
 }
 
 const policy: BackoffPolicy = { initialDelayMs: 100, maxDelayMs: 400, factor: 2, jitterRatio: 0, healthyAfterMs: 1_000 };

@@ -1,28 +1,15 @@
 import { KichiAckFailureFrameSchema, type KichiClientFrame, type KichiServerFrame, KichiServerFrameSchema } from "@clawbridge/contracts";
+import { type Clock, systemClock } from "@clawbridge/plugin-host";
 import type { PluginLogger } from "openclaw/plugin-sdk/plugin-entry";
 import WebSocket from "ws";
-import { type BackoffPolicy, ReconnectBackoff } from "./backoff.js";
+import { type BackoffClock, type BackoffPolicy, ReconnectBackoff } from "./backoff.js";
 
 export type WebSocketState = "idle" | "connecting" | "open" | "closing" | "closed";
 
-/** Timers and randomness, injected so reconnect behaviour is tested without waiting. */
-export interface ConnectionClock {
-  now(): number;
-  random(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+/** The shared clock and the reconnect jitter's randomness, injected so reconnects are tested without waiting. */
+export interface ConnectionClock extends Clock, BackoffClock {}
 
-export const systemClock: ConnectionClock = {
-  now: () => Date.now(),
-  random: () => Math.random(),
-  setTimeout: (fn, ms) => {
-    const handle = setTimeout(fn, ms);
-    handle.unref?.();
-    return handle;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+export const systemConnectionClock: ConnectionClock = { ...systemClock, random: () => Math.random() };
 
 export type SocketFactory = (url: string) => WebSocket;
 
@@ -80,7 +67,7 @@ export class KichiConnection {
   constructor(options: KichiConnectionOptions) {
     this.url = options.url;
     this.#options = options;
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = options.clock ?? systemConnectionClock;
     this.#backoff = new ReconnectBackoff(options.backoff, this.#clock);
   }
 

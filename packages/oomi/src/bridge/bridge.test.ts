@@ -1,10 +1,10 @@
 import type { RunningOomiBackend } from "@clawbridge/oomi-backend";
+import { manualClock } from "@clawbridge/plugin-host/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEVICE, installLightFixture, startTestBackend } from "../../test/support.js";
 import { OomiBackendClient } from "../backend/client.js";
 import { stopManagedRuntime } from "../runtime/stop.js";
 import { type BridgeEvent, OomiBridge } from "./bridge.js";
-import type { BridgeClock } from "./clock.js";
 
 let backend: RunningOomiBackend;
 let root: string;
@@ -16,33 +16,6 @@ const env = () => ({
   OOMI_PERSONA_PUBLIC_HOST: "192.168.50.161",
   OOMI_PERSONA_BIND_HOST: "127.0.0.1",
 });
-
-/** A clock whose timers only fire when the test says so. */
-function manualClock(start = Date.parse("2026-11-21T08:00:00Z")) {
-  let now = start;
-  const timers: Array<{ at: number; fn: () => void; id: number }> = [];
-  let nextId = 1;
-  const clock: BridgeClock = {
-    now: () => new Date(now),
-    setTimeout: (fn, ms) => {
-      const id = nextId++;
-      timers.push({ at: now + ms, fn, id });
-      return id;
-    },
-    clearTimeout: (id) => {
-      const i = timers.findIndex((t) => t.id === id);
-      if (i >= 0) timers.splice(i, 1);
-    },
-  };
-  const advance = (ms: number) => {
-    now += ms;
-    for (const timer of timers.filter((t) => t.at <= now)) {
-      timers.splice(timers.indexOf(timer), 1);
-      timer.fn();
-    }
-  };
-  return { clock, advance, pending: () => timers.map((t) => t.at - now) };
-}
 
 async function authedGet(path: string) {
   const response = await fetch(`${backend.url}${path}`, { headers: { authorization: `Bearer ${DEVICE.deviceToken}` } });
@@ -110,7 +83,7 @@ describe("OomiBridge against the local backend", () => {
   it("schedules polls and the 30 s supervision heartbeat from the injected clock", async () => {
     await installLightFixture(root, "supervised", { defaultPort: 45260 });
     const created = await client.managedCreate({ slug: "supervised", name: "Supervised", description: "d" });
-    const { clock, advance, pending } = manualClock();
+    const clock = manualClock(Date.parse("2026-11-21T08:00:00Z"));
     const events: BridgeEvent[] = [];
     let notify: () => void = () => {};
     const bridge = new OomiBridge({
@@ -134,16 +107,16 @@ describe("OomiBridge against the local backend", () => {
         notify();
       });
     bridge.start();
-    expect(pending().sort((a, b) => a - b)).toEqual([0, 30_000]);
-    advance(0);
+    expect(clock.scheduled().sort((a, b) => a - b)).toEqual([0, 30_000]);
+    clock.advance(0);
     expect(await next("ack")).toMatchObject({ outcome: "delivered" });
     expect((await authedGet(`/v1/persona_jobs/${created.personaJob.jobId}`)).job.status).toBe("succeeded");
-    advance(30_000);
+    clock.advance(30_000);
     const supervised = (await next("supervise")) as Extract<BridgeEvent, { type: "supervise" }>;
     expect(supervised.personas).toContainEqual({ slug: "supervised", relaunched: false, heartbeat: true });
     expect((await authedGet("/v1/personas/supervised")).persona.runtime.lastHeartbeatAt).toBe("2026-11-21T08:00:30.000Z");
     await bridge.stop();
-    expect(pending()).toEqual([]);
+    expect(clock.scheduled()).toEqual([]);
     await stopManagedRuntime("supervised", root);
   });
 });

@@ -1,8 +1,7 @@
 import type { OomiChannelMessage, OomiJobExecutionResult } from "@clawbridge/contracts";
-import { errorMessage } from "@clawbridge/plugin-host";
+import { type Clock, errorMessage, systemClock } from "@clawbridge/plugin-host";
 import type { OomiBackendClient } from "../backend/client.js";
 import type { Env } from "../paths.js";
-import { type BridgeClock, systemClock } from "./clock.js";
 import { executePersonaJob, parsePersonaJobMessage } from "./job-executor.js";
 import { type SupervisedPersona, supervisePersonas } from "./supervisor.js";
 
@@ -20,7 +19,7 @@ export interface OomiBridgeOptions {
   client: OomiBackendClient;
   workspaceRoot: string;
   env: Env;
-  clock?: BridgeClock;
+  clock?: Clock;
   pollIntervalMs?: number;
   heartbeatIntervalMs?: number;
   healthTimeoutMs?: number;
@@ -49,7 +48,7 @@ export class OomiBridge {
     lastError: null,
   };
   readonly #options: OomiBridgeOptions;
-  readonly #clock: BridgeClock;
+  readonly #clock: Clock;
   #pollTimer: unknown = null;
   #superviseTimer: unknown = null;
   #running = false;
@@ -110,7 +109,7 @@ export class OomiBridge {
     let messages: OomiChannelMessage[];
     try {
       messages = await client.poll(POLL_LIMIT, "persona_job");
-      this.counters.lastPollAt = this.#clock.now().toISOString();
+      this.counters.lastPollAt = new Date(this.#clock.now()).toISOString();
     } catch (error) {
       this.counters.lastError = errorMessage(error);
       this.#emit({ type: "poll_error", error: this.counters.lastError });
@@ -141,7 +140,7 @@ export class OomiBridge {
       client: this.#options.client,
       workspaceRoot: this.#options.workspaceRoot,
       env: this.#options.env,
-      now: () => this.#clock.now(),
+      now: () => new Date(this.#clock.now()),
       ...(this.#options.healthTimeoutMs ? { healthTimeoutMs: this.#options.healthTimeoutMs } : {}),
     });
     this.#emit({ type: "job", messageId: message.messageId, result });
@@ -160,13 +159,13 @@ export class OomiBridge {
       client: this.#options.client,
       workspaceRoot: this.#options.workspaceRoot,
       env: this.#options.env,
-      now: () => this.#clock.now(),
+      now: () => new Date(this.#clock.now()),
       ...(this.#options.healthTimeoutMs ? { healthTimeoutMs: this.#options.healthTimeoutMs } : {}),
     }).catch((error) => {
       this.counters.lastError = errorMessage(error);
       return [] as SupervisedPersona[];
     });
-    if (personas.some((p) => p.heartbeat)) this.counters.lastHeartbeatAt = this.#clock.now().toISOString();
+    if (personas.some((p) => p.heartbeat)) this.counters.lastHeartbeatAt = new Date(this.#clock.now()).toISOString();
     this.#emit({ type: "supervise", personas });
     return personas;
   }
