@@ -5,4 +5,5 @@ export * from "./channel-config.js";
 export * from "./cli.js";
 export * from "./files.js";
 export * from "./rest.js";
+export * from "./routes.js";
 export * from "./slug-from-name.js";

@@ -54,6 +54,7 @@ export const OomiPersonaSyncBodySchema = z.object({
   persona: z.looseObject({ id: OomiSlugSchema, name: z.string().min(1) }),
   ...withDevice,
 });
+export type OomiPersonaSyncBody = z.input<typeof OomiPersonaSyncBodySchema>;
 export const OomiManagedCreateBodySchema = z.object({
   name: z.string().trim().min(1),
   description: z.string().trim().min(1),
@@ -136,4 +137,5 @@ export type OomiPairClaimBody = z.infer<typeof OomiPairClaimBodySchema>;
 export const OomiPairClaimResponseSchema = z.object({ deviceToken: z.string().min(1), expiresAt: z.string().nullable().optional() });
 export const OomiManagedConfigResponseSchema = z.object({ brokerHttpUrl: httpUrl, brokerDeviceWsUrl: z.string() });
 export const OomiInviteStartBodySchema = z.object({ appUrl: httpUrl.optional(), sessionKey: z.string().min(1).max(512), ...withDevice });
+export type OomiInviteStartBody = z.input<typeof OomiInviteStartBodySchema>;
 export const OomiInviteStartResponseSchema = z.object({ inviteUrl: z.string(), expiresAt: z.string() });

@@ -1,23 +1,23 @@
 import {
+  OOMI_ROUTES,
   type OomiAckBody,
   OomiBackendErrorBodySchema,
   type OomiBackendPersona,
   type OomiChannelMessage,
   type OomiFailureBody,
   type OomiHeartbeatBody,
-  OomiInviteStartResponseSchema,
+  type OomiInviteStartBody,
   type OomiJobFailBody,
-  OomiJobResponseSchema,
   type OomiJobSucceedBody,
   type OomiManagedCreateBody,
-  OomiManagedCreateResponseSchema,
   type OomiOutboundMessageBody,
-  OomiPersonaListResponseSchema,
-  OomiPersonaResponseSchema,
-  OomiPollResponseSchema,
+  type OomiPersonaSyncBody,
+  type OomiRoute,
+  type OomiRouteParams,
   type OomiRuntimeRegisterBody,
+  oomiRoutePath,
 } from "@clawbridge/contracts";
-import { z } from "zod";
+import type { z } from "zod";
 import { OomiError } from "../errors.js";
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -33,8 +33,6 @@ export interface OomiBackendClientOptions {
   getRetries?: number;
   retryDelayMs?: number;
 }
-
-const AnyObject = z.record(z.string(), z.unknown());
 
 /**
  * The Oomi backend REST client. Bearer device token on every request that has one, `deviceId` in
@@ -52,7 +50,13 @@ export class OomiBackendClient {
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
-  async #request<S extends z.ZodType>(method: "GET" | "POST", path: string, schema: S, body?: object): Promise<z.output<S>> {
+  async #request<R extends OomiRoute>(
+    route: R,
+    params: OomiRouteParams<R>,
+    body?: R["body"] extends z.ZodType ? z.input<R["body"]> : never,
+  ): Promise<z.output<R["response"]>> {
+    const { method } = route;
+    const path = oomiRoutePath(route, params);
     if (method === "POST" && !this.#options.deviceToken) {
       throw new OomiError("DEVICE_TOKEN_MISSING", "Device token is required: pair with `oomi openclaw pair` or pass --device-token.", 2);
     }
@@ -61,7 +65,8 @@ export class OomiBackendClient {
     let payload: string | undefined;
     if (method === "POST") {
       headers["content-type"] = "application/json";
-      payload = JSON.stringify(this.#options.deviceId ? { ...body, deviceId: this.#options.deviceId } : (body ?? {}));
+      const sent: object = body ?? {};
+      payload = JSON.stringify(this.#options.deviceId ? { ...sent, deviceId: this.#options.deviceId } : sent);
     }
     const attempts = method === "GET" ? 1 + (this.#options.getRetries ?? 2) : 1;
     const url = `${this.baseUrl}${path}`;
@@ -101,14 +106,14 @@ export class OomiBackendClient {
         if (response.status >= 500) continue;
         throw lastError;
       }
-      const parsed = schema.safeParse(json);
+      const parsed = route.response.safeParse(json);
       if (!parsed.success) {
         throw new OomiError(
           "BACKEND_BAD_RESPONSE",
           `${method} ${path}: unexpected response from the Oomi backend (${parsed.error.issues[0]?.message})`,
         );
       }
-      return parsed.data;
+      return parsed.data as z.output<R["response"]>;
     }
     throw lastError ?? new OomiError("BACKEND_ERROR", `${method} ${path} failed`);
   }
@@ -116,7 +121,7 @@ export class OomiBackendClient {
   /** The persona, or null when the backend does not know it (404). */
   async findPersona(slug: string): Promise<OomiBackendPersona | null> {
     try {
-      return (await this.#request("GET", `/v1/personas/${encodeURIComponent(slug)}`, OomiPersonaResponseSchema)).persona;
+      return (await this.#request(OOMI_ROUTES.getPersona, { slug })).persona;
     } catch (error) {
       if (error instanceof OomiError && error.status === 404) return null;
       throw error;
@@ -124,60 +129,58 @@ export class OomiBackendClient {
   }
 
   async listPersonas() {
-    return (await this.#request("GET", "/v1/personas", OomiPersonaListResponseSchema)).personas;
+    return (await this.#request(OOMI_ROUTES.listPersonas, {})).personas;
   }
 
-  syncPersona(persona: Record<string, unknown>) {
-    return this.#request("POST", "/v1/personas", OomiPersonaResponseSchema, { persona });
+  syncPersona(persona: OomiPersonaSyncBody["persona"]) {
+    return this.#request(OOMI_ROUTES.syncPersona, {}, { persona });
   }
 
   managedCreate(body: OomiManagedCreateBody) {
-    return this.#request("POST", "/v1/personas/managed_create", OomiManagedCreateResponseSchema, body);
+    return this.#request(OOMI_ROUTES.managedCreate, {}, body);
   }
 
   runtimeRegister(slug: string, body: Omit<OomiRuntimeRegisterBody, "deviceId">) {
-    return this.#request("POST", `/v1/personas/${encodeURIComponent(slug)}/runtime_register`, OomiPersonaResponseSchema, body);
+    return this.#request(OOMI_ROUTES.runtimeRegister, { slug }, body);
   }
 
   heartbeat(slug: string, body: Omit<OomiHeartbeatBody, "deviceId">) {
-    return this.#request("POST", `/v1/personas/${encodeURIComponent(slug)}/heartbeat`, OomiPersonaResponseSchema, body);
+    return this.#request(OOMI_ROUTES.heartbeat, { slug }, body);
   }
 
   runtimeFail(slug: string, body: Omit<OomiFailureBody, "deviceId">) {
-    return this.#request("POST", `/v1/personas/${encodeURIComponent(slug)}/fail`, OomiPersonaResponseSchema, body);
+    return this.#request(OOMI_ROUTES.runtimeFail, { slug }, body);
   }
 
   jobStart(jobId: string, startedAt: string) {
-    return this.#request("POST", `/v1/persona_jobs/${encodeURIComponent(jobId)}/start`, OomiJobResponseSchema, { startedAt });
+    return this.#request(OOMI_ROUTES.jobStart, { jobId }, { startedAt });
   }
 
   jobSucceed(jobId: string, body: Omit<OomiJobSucceedBody, "deviceId">) {
-    return this.#request("POST", `/v1/persona_jobs/${encodeURIComponent(jobId)}/succeed`, OomiJobResponseSchema, body);
+    return this.#request(OOMI_ROUTES.jobSucceed, { jobId }, body);
   }
 
   jobFail(jobId: string, body: Omit<OomiJobFailBody, "deviceId">) {
-    return this.#request("POST", `/v1/persona_jobs/${encodeURIComponent(jobId)}/fail`, OomiJobResponseSchema, body);
+    return this.#request(OOMI_ROUTES.jobFail, { jobId }, body);
   }
 
   async getJob(jobId: string) {
-    return (await this.#request("GET", `/v1/persona_jobs/${encodeURIComponent(jobId)}`, OomiJobResponseSchema)).job;
+    return (await this.#request(OOMI_ROUTES.getJob, { jobId })).job;
   }
 
   async poll(limit: number, metadataType?: string): Promise<OomiChannelMessage[]> {
-    return (
-      await this.#request("POST", "/v1/channel/plugin/poll", OomiPollResponseSchema, { limit, ...(metadataType ? { metadataType } : {}) })
-    ).messages;
+    return (await this.#request(OOMI_ROUTES.poll, {}, { limit, ...(metadataType ? { metadataType } : {}) })).messages;
   }
 
   ack(body: Omit<OomiAckBody, "deviceId">) {
-    return this.#request("POST", "/v1/channel/plugin/acks", AnyObject, body);
+    return this.#request(OOMI_ROUTES.ack, {}, body);
   }
 
   postMessage(body: Omit<OomiOutboundMessageBody, "deviceId">) {
-    return this.#request("POST", "/v1/channel/plugin/messages", AnyObject, body);
+    return this.#request(OOMI_ROUTES.postMessage, {}, body);
   }
 
-  inviteStart(body: { appUrl?: string; sessionKey: string }) {
-    return this.#request("POST", "/v1/invite_links/start", OomiInviteStartResponseSchema, body);
+  inviteStart(body: Omit<OomiInviteStartBody, "deviceId">) {
+    return this.#request(OOMI_ROUTES.inviteStart, {}, body);
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type OomiChannelMessage, OomiManagedConfigResponseSchema } from "@clawbridge/contracts";
+import { OOMI_ROUTES, type OomiChannelMessage } from "@clawbridge/contracts";
 import { errorMessage } from "@clawbridge/plugin-host";
 import type { ResolvedOomiAccount } from "./accounts.js";
 import { reconnectDelayMs } from "./backoff.js";
@@ -143,11 +143,11 @@ export async function runOomiAccountMonitor(options: AccountMonitorOptions): Pro
 
   const brokerUrl = async (): Promise<string> => {
     if (account.brokerWsUrl) return account.brokerWsUrl;
-    const response = await fetch(`${account.backendUrl}/api/gateway/managed/config`, {
+    const response = await fetch(`${account.backendUrl}${OOMI_ROUTES.managedConfig.path}`, {
       signal: AbortSignal.timeout(account.requestTimeoutMs),
     });
     if (!response.ok) throw new Error(`managed config: HTTP ${response.status}`);
-    return OomiManagedConfigResponseSchema.parse(await response.json()).brokerDeviceWsUrl;
+    return OOMI_ROUTES.managedConfig.response.parse(await response.json()).brokerDeviceWsUrl;
   };
 
   /** One broker session; resolves when the socket is gone, saying whether it ever became ready. */

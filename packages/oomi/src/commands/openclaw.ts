@@ -1,16 +1,15 @@
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import {
+  OOMI_ROUTES,
   OomiBridgeStatusFileSchema,
   type OomiInviteResult,
-  OomiManagedConfigResponseSchema,
   type OomiOpenclawStatusResult,
   type OomiPairClaimBody,
-  OomiPairClaimResponseSchema,
   type OomiPairResult,
-  OomiPairStartResponseSchema,
   type OomiRefreshResult,
   type OomiRefreshVersionCheck,
+  type OomiRoute,
 } from "@clawbridge/contracts";
 import { errorMessage, writeJsonAtomic } from "@clawbridge/plugin-host";
 import type { z } from "zod";
@@ -23,12 +22,22 @@ import type { BackendFlags, CommandContext } from "./context.js";
 
 export const DEFAULT_SESSION_KEY = "agent:main:webchat:channel:oomi";
 
-async function postJson<S extends z.ZodType>(ctx: CommandContext, url: string, body: unknown, schema: S): Promise<z.output<S>> {
+/**
+ * Calls a route of the Oomi app or backend at `baseUrl` that needs no device token (pairing is how a
+ * device gets one) and has no path parameters.
+ */
+async function callOpenRoute<R extends OomiRoute & { params?: never }>(
+  ctx: CommandContext,
+  baseUrl: string,
+  route: R,
+  body?: R["body"] extends z.ZodType ? z.input<R["body"]> : never,
+): Promise<z.output<R["response"]>> {
   const doFetch = ctx.fetch ?? fetch;
+  const url = `${baseUrl}${route.path}`;
   let response: Response;
   try {
     response = await doFetch(url, {
-      method: body === undefined ? "GET" : "POST",
+      method: route.method,
       headers: { "content-type": "application/json" },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(15_000),
@@ -39,9 +48,9 @@ async function postJson<S extends z.ZodType>(ctx: CommandContext, url: string, b
   const json = (await response.json().catch(() => ({}))) as { error?: string };
   if (!response.ok)
     throw new OomiError("BACKEND_ERROR", `${url} → ${response.status}: ${json.error ?? "request failed"}`, 1, response.status);
-  const parsed = schema.safeParse(json);
+  const parsed = route.response.safeParse(json);
   if (!parsed.success) throw new OomiError("BACKEND_BAD_RESPONSE", `${url}: unexpected response`);
-  return parsed.data;
+  return parsed.data as z.output<R["response"]>;
 }
 
 export interface PairFlags extends BackendFlags {
@@ -60,21 +69,16 @@ export const appUrlOf = (flags: PairFlags, env: Env) => (flags.appUrl || env.OOM
 export async function runPair(flags: PairFlags, ctx: CommandContext, cliPath: string): Promise<OomiPairResult> {
   const appUrl = appUrlOf(flags, ctx.env);
   ctx.progress(`pairing with the Oomi app at ${appUrl} …`);
-  const config = await postJson(ctx, `${appUrl}/api/gateway/managed/config`, undefined, OomiManagedConfigResponseSchema);
+  const config = await callOpenRoute(ctx, appUrl, OOMI_ROUTES.managedConfig);
   const brokerHttp = (flags.backendUrl || config.brokerHttpUrl).replace(/\/+$/, "");
-  const { pairCode } = await postJson(
-    ctx,
-    `${appUrl}/api/gateway/managed/pair/start`,
-    { label: flags.label || hostname() },
-    OomiPairStartResponseSchema,
-  );
+  const { pairCode } = await callOpenRoute(ctx, appUrl, OOMI_ROUTES.pairStart, { label: flags.label || hostname() });
   const deviceId = flags.deviceId || ctx.env.OOMI_DEVICE_ID || hostname();
   // Pairing a device id again proves the token saved for it, or the backend refuses (409): a pair code
   // alone never takes over a paired device and its queue.
   const saved = await readBridgeState(ctx.env).catch(() => null);
   const claimBody: OomiPairClaimBody = { pairCode: pairCode.toUpperCase(), deviceId };
   if (saved?.deviceId === deviceId && saved.brokerHttp === brokerHttp) claimBody.currentDeviceToken = saved.deviceToken;
-  const claim = await postJson(ctx, `${brokerHttp}/v1/pair/claim`, claimBody, OomiPairClaimResponseSchema).catch((error: unknown) => {
+  const claim = await callOpenRoute(ctx, brokerHttp, OOMI_ROUTES.pairClaim, claimBody).catch((error: unknown) => {
     if (!(error instanceof OomiError && error.status === 409)) throw error;
     // Say it in the CLI's words: where the id came from, and the flag that pairs this machine anew.
     const from = flags.deviceId ? "--device-id" : ctx.env.OOMI_DEVICE_ID ? "OOMI_DEVICE_ID in your environment" : "this host's name";
