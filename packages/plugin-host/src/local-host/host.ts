@@ -1,22 +1,24 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { isPrototypeKey, TOOLS_INVOKE_BODY_LIMIT_BYTES, ToolsInvokeRequestSchema, type ToolsInvokeResponse } from "@clawbridge/contracts";
+import { isPrototypeKey } from "@clawbridge/contracts";
 import type { OpenClawConfig } from "openclaw/plugin-sdk/channel-core";
-import type { AnyAgentTool, OpenClawPluginServiceContext, PluginLogger } from "openclaw/plugin-sdk/plugin-entry";
-import { type IngressAuthority, ingressRefusal } from "../channel-registration.js";
+import type { OpenClawPluginServiceContext, PluginLogger } from "openclaw/plugin-sdk/plugin-entry";
+import { ingressRefusal } from "../channel-registration.js";
 import type { PluginEntryLike } from "../manifest.js";
 import { createPluginApi } from "../plugin-api.js";
-import { emptyRegistrations, type HookName, type HttpRouteParams, type PluginRegistrations, toolsOf } from "../plugin-types.js";
+import { emptyRegistrations, type HookName, type HttpRouteParams, type PluginRegistrations } from "../plugin-types.js";
 import { createGuardedServer, requestTarget, type ServerGuardOptions } from "../server-guard.js";
 import { errorMessage } from "../tool-result.js";
 import { type AgentRunner, scriptedAgent } from "./agent.js";
+import { type AgentCommandRequest, runAgentTurn, runHooks } from "./agent-turn.js";
 import { type ChannelAccountStatus, ChannelAccounts } from "./channel-accounts.js";
+import { callPluginGatewayMethod, type GatewayCallResult } from "./gateway-methods.js";
 import { type GatewayProtocolOptions, GatewayProtocolServer, type ToolDescription } from "./gateway-ws/index.js";
-import { BodyTooLargeError, hasBearer, readBody, sendError, sendJson } from "./http-io.js";
+import { hasBearer, sendError, sendJson } from "./http-io.js";
 import { loadPluginFolder } from "./load-plugin.js";
-import { resolveInvocationTarget } from "./session.js";
+import { HostTools, type InvokeOptions, type InvokeOutcome, serveToolsInvoke } from "./tools.js";
 
 export interface LocalHostOptions {
   /** Where plugins keep state (`ctx.stateDir` of services). */
@@ -60,37 +62,6 @@ export interface LoadedPlugin {
   logger: PluginLogger;
 }
 
-export interface InvokeOptions {
-  agentId?: string;
-  sessionKey?: string;
-}
-
-/** The outcome of a tool invocation: the HTTP status and the exact body `/tools/invoke` answers. */
-export interface InvokeOutcome {
-  status: number;
-  body: ToolsInvokeResponse;
-}
-
-export interface GatewayCallResult {
-  ok: boolean;
-  payload?: unknown;
-  error?: { code: string; message: string; details?: unknown };
-}
-
-export interface AgentCommandRequest extends IngressAuthority {
-  message: string;
-  agentId?: string;
-  sessionKey?: string;
-  extraSystemPrompt?: string;
-}
-
-/** The tool context the local host hands to tool factories. */
-export interface ToolInvocationContext {
-  agentId: string;
-  sessionKey: string;
-  workspaceDir: string;
-}
-
 export function stderrLogger(prefix = "host"): PluginLogger {
   const write = (level: string) => (message: string) => {
     process.stderr.write(`${new Date().toISOString()} [${prefix}] ${level} ${message}\n`);
@@ -129,8 +100,8 @@ export class LocalHost {
   readonly #agent: AgentRunner;
   readonly #publicRoutes: ReadonlySet<string>;
   readonly #channelAccounts = new ChannelAccounts();
+  readonly #tools: HostTools;
   #started = false;
-  #toolCalls = 0;
   #signalHandler?: () => void;
 
   constructor(options: LocalHostOptions) {
@@ -142,6 +113,7 @@ export class LocalHost {
     this.#agent = options.agent ?? scriptedAgent();
     this.#publicRoutes = new Set(options.publicRoutes ?? []);
     this.logger = options.logger ?? stderrLogger();
+    this.#tools = new HostTools({ plugins: () => this.plugins, agents: this.#agents, workspaceDir: options.stateDir, logger: this.logger });
     this.server = createGuardedServer((req, res) => this.#handle(req, res), {
       ...options.http,
       errorBody: (_status, code, message) => ({ ok: false, error: { type: GUARD_ERROR_TYPES.get(code) ?? code, message } }),
@@ -315,152 +287,35 @@ export class LocalHost {
 
   /** Every tool available to the given agent/session, with the plugin that registered it. */
   describeTools(options: InvokeOptions = {}): ToolDescription[] {
-    const ctx = this.#toolContext(options.agentId ?? this.#agents[0] ?? "main", options.sessionKey);
-    return this.plugins.flatMap((p) =>
-      p.registrations.tools.flatMap((t) =>
-        (t.tool ? [t.tool] : toolsOf(t.factory?.(ctx))).map((tool) => ({
-          pluginId: p.id,
-          name: tool.name,
-          ...(tool.label ? { label: tool.label } : {}),
-          ...(tool.description ? { description: tool.description } : {}),
-        })),
-      ),
-    );
-  }
-
-  #toolContext(agentId: string, sessionKey?: string): ToolInvocationContext {
-    return { agentId, sessionKey: sessionKey ?? `agent:${agentId}:main`, workspaceDir: this.#options.stateDir };
-  }
-
-  #findTool(name: string, ctx: ToolInvocationContext): AnyAgentTool | undefined {
-    for (const plugin of this.plugins) {
-      for (const registered of plugin.registrations.tools) {
-        if (registered.names.length > 0 && !registered.names.includes(name)) continue;
-        if (registered.tool) return registered.tool;
-        const found = toolsOf(registered.factory?.(ctx)).find((t) => t.name === name);
-        if (found) return found;
-      }
-    }
-    return undefined;
+    return this.#tools.describe(options);
   }
 
   /** Invokes a tool exactly as `POST /tools/invoke` would, returning status and body. */
-  async invokeTool(name: string, args: unknown = {}, options: InvokeOptions = {}): Promise<InvokeOutcome> {
-    const target = resolveInvocationTarget(options, this.#agents, this.#agents[0]);
-    if (!target.ok) return { status: 400, body: { ok: false, error: { type: "invalid_request", message: target.message } } };
-    const ctx = this.#toolContext(target.agentId, target.sessionKey);
-    let tool: AnyAgentTool | undefined;
-    try {
-      tool = this.#findTool(name, ctx);
-    } catch (error) {
-      this.logger.error(`tool factory for ${name} failed: ${errorMessage(error)}`);
-      return { status: 500, body: { ok: false, error: { type: "tool_error", message: "tool execution failed" } } };
-    }
-    if (!tool) return { status: 404, body: { ok: false, error: { type: "not_found", message: `Tool not available: ${name}` } } };
-    const params = args && typeof args === "object" && !Array.isArray(args) ? args : {};
-    this.#toolCalls += 1;
-    try {
-      const result = await tool.execute(`http-local-${this.#toolCalls}`, params);
-      return { status: 200, body: { ok: true, result: result as never } };
-    } catch (error) {
-      this.logger.error(`tool ${name} threw: ${errorMessage(error)}`);
-      return { status: 500, body: { ok: false, error: { type: "tool_error", message: "tool execution failed" } } };
-    }
+  invokeTool(name: string, args: unknown = {}, options: InvokeOptions = {}): Promise<InvokeOutcome> {
+    return this.#tools.invoke(name, args, options);
   }
 
   /** Runs every handler of a typed hook in priority order; a failing handler is logged, not fatal. */
-  async runHook(name: HookName, event: unknown, ctx: unknown = {}): Promise<unknown[]> {
-    const handlers = this.plugins
-      .flatMap((p) => p.registrations.hooks.filter((h) => h.name === name).map((h) => ({ ...h, logger: p.logger })))
-      .sort((a, b) => b.priority - a.priority);
-    const results: unknown[] = [];
-    for (const hook of handlers) {
-      try {
-        const result = await hook.handler(event, ctx);
-        if (result !== undefined) results.push(result);
-      } catch (error) {
-        hook.logger.error(`hook ${name} failed: ${errorMessage(error)}`);
-      }
-    }
-    return results;
+  runHook(name: HookName, event: unknown, ctx: unknown = {}): Promise<unknown[]> {
+    return runHooks(this.plugins, name, event, ctx);
   }
 
-  /**
-   * One agent turn, as `runtime.agent.runCommandFromIngress` runs it: `before_prompt_build` hooks
-   * contribute context, `model_call_started` hooks see the (one) model call begin, the agent answers,
-   * `agent_end` hooks see the outcome. Like OpenClaw's, the hooks' context and events carry the run id.
-   */
-  async runAgentTurn(request: AgentCommandRequest) {
-    const target = resolveInvocationTarget(request, this.#agents, this.#agents[0]);
-    if (!target.ok) throw new Error(target.message);
-    const runId = randomUUID();
-    const ctx = { runId, agentId: target.agentId, sessionKey: target.sessionKey, trigger: "user" };
-    const started = Date.now();
-    const contributions = (await this.runHook(
-      "before_prompt_build",
-      { prompt: request.message, currentUserMessage: request.message, messages: [] },
-      ctx,
-    )) as Array<{ prependContext?: string; appendContext?: string }>;
-    const context = [
-      ...contributions.flatMap((c) => [c.prependContext, c.appendContext].filter((x): x is string => !!x)),
-      ...(request.extraSystemPrompt ? [request.extraSystemPrompt] : []),
-    ];
-    try {
-      await this.runHook(
-        "model_call_started",
-        { runId, callId: `${runId}:0`, sessionKey: target.sessionKey, provider: "localhost", model: "local-agent" },
-        ctx,
-      );
-      const reply = await this.#agent({ message: request.message, agentId: target.agentId, sessionKey: target.sessionKey, context });
-      const durationMs = Date.now() - started;
-      const messages = [
-        { role: "user", content: request.message },
-        { role: "assistant", content: reply.text },
-      ];
-      await this.runHook("agent_end", { runId, messages, success: true, durationMs }, ctx);
-      return {
-        payloads: [{ text: reply.text, mediaUrl: null }],
-        meta: { durationMs, finalAssistantVisibleText: reply.text },
-      };
-    } catch (error) {
-      await this.runHook(
-        "agent_end",
-        { runId, messages: [], success: false, error: errorMessage(error), durationMs: Date.now() - started },
-        ctx,
-      );
-      throw error;
-    }
+  /** One agent turn, as `runtime.agent.runCommandFromIngress` runs it (see `runAgentTurn`). */
+  runAgentTurn(request: AgentCommandRequest) {
+    return runAgentTurn(request, {
+      agents: this.#agents,
+      agent: this.#agent,
+      runHook: (name, event, ctx) => this.runHook(name, event, ctx),
+    });
   }
 
   /** Calls a plugin gateway method with the given operator scopes, as a WebSocket client would. */
-  async callGatewayMethod(
+  callGatewayMethod(
     method: string,
     params: Record<string, unknown> = {},
     scopes: readonly string[] = ["operator.admin"],
   ): Promise<GatewayCallResult> {
-    const registered = this.plugins.map((p) => p.registrations.gatewayMethods.get(method)).find(Boolean);
-    if (!registered) return { ok: false, error: { code: "INVALID_REQUEST", message: `unknown method: ${method}` } };
-    const granted =
-      scopes.includes("operator.admin") ||
-      scopes.includes(registered.scope) ||
-      (registered.scope === "operator.read" && scopes.includes("operator.write"));
-    if (!granted) {
-      return {
-        ok: false,
-        error: {
-          code: "FORBIDDEN",
-          message: `missing scope: ${registered.scope}`,
-          details: { code: "MISSING_SCOPE", missingScope: registered.scope, requiredScopes: [registered.scope] },
-        },
-      };
-    }
-    return new Promise<GatewayCallResult>((resolvePromise) => {
-      const respond = (ok: boolean, payload?: unknown, error?: { code: string; message: string }) =>
-        resolvePromise(ok ? { ok, payload } : { ok, error: error ?? { code: "UNAVAILABLE", message: "request failed" } });
-      Promise.resolve(
-        registered.handler({ req: { type: "req", id: "local", method, params }, params, client: null, respond } as never),
-      ).catch((error) => resolvePromise({ ok: false, error: { code: "UNAVAILABLE", message: errorMessage(error) } }));
-    });
+    return callPluginGatewayMethod(this.plugins, method, params, scopes);
   }
 
   /** A plugin route needs the host token unless it authenticates itself and is listed as public. */
@@ -470,7 +325,13 @@ export class LocalHost {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = requestTarget(req).pathname;
-    if (path === "/tools/invoke") return this.#handleToolsInvoke(req, res);
+    if (path === "/tools/invoke") {
+      return serveToolsInvoke(req, res, {
+        token: this.token,
+        ...(this.#options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: this.#options.bodyLimitBytes }),
+        invoke: (name, args, options) => this.invokeTool(name, args, options),
+      });
+    }
     if (path === "/health" || path === "/healthz") {
       sendJson(res, 200, { ok: true, status: "live" });
       return;
@@ -497,50 +358,5 @@ export class LocalHost {
       }
     }
     sendError(res, 404, "not_found", `Not Found: ${path}`);
-  }
-
-  async #handleToolsInvoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== "POST") {
-      sendError(res, 405, "method_not_allowed", "Method Not Allowed", { allow: "POST" });
-      return;
-    }
-    if (!hasBearer(req, this.token)) {
-      sendError(res, 401, "unauthorized", "Unauthorized");
-      return;
-    }
-    let raw: Buffer;
-    try {
-      raw = await readBody(req, this.#options.bodyLimitBytes ?? TOOLS_INVOKE_BODY_LIMIT_BYTES);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        sendError(res, 413, "invalid_request_error", "Payload too large", { connection: "close" });
-        return;
-      }
-      throw error;
-    }
-    let body: unknown = {};
-    if (raw.length > 0) {
-      try {
-        body = JSON.parse(raw.toString("utf8"));
-      } catch (error) {
-        sendError(res, 400, "invalid_request_error", (error as Error).message);
-        return;
-      }
-    }
-    const record = body && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-    const name = [record.name, record.tool].find((v): v is string => typeof v === "string" && v.trim() !== "");
-    if (!name) {
-      sendError(res, 400, "invalid_request", "tools.invoke requires name");
-      return;
-    }
-    const parsed = ToolsInvokeRequestSchema.safeParse({ ...record, name, tool: undefined });
-    if (!parsed.success) {
-      const detail = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-      sendError(res, 400, "invalid_request", `tools.invoke: ${detail}`);
-      return;
-    }
-    const { args, agentId, sessionKey } = parsed.data;
-    const outcome = await this.invokeTool(name, args, { ...(agentId ? { agentId } : {}), ...(sessionKey ? { sessionKey } : {}) });
-    sendJson(res, outcome.status, outcome.body);
   }
 }

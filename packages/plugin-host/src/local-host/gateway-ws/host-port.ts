@@ -1,5 +1,5 @@
 import type { PluginLogger } from "openclaw/plugin-sdk/plugin-entry";
-import type { InvokeOutcome } from "../host.js";
+import type { InvokeOutcome } from "../tools.js";
 
 export interface ToolDescription {
   pluginId: string;
