@@ -103,20 +103,8 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
 
   function definePersonaCommands() {
     // Only the subcommand being run is built (all of them for help or an unknown name).
-    const known = [
-      "scaffold",
-      "create",
-      "create-managed",
-      "launch-managed",
-      "status",
-      "stop",
-      "delete",
-      "runtime-register",
-      "heartbeat",
-      "runtime-fail",
-    ];
-    const want = (name: string) => !known.includes(subcommand ?? "") || subcommand === name;
-    if (want("scaffold")) {
+    const subcommands = new Map<string, () => void>();
+    subcommands.set("scaffold", () => {
       personas
         .command("scaffold <slug>")
         .description("Create an Oomi-managed persona app scaffold (XR-first, Vite + React + WebSpatial) for agent customization.")
@@ -127,9 +115,9 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
         .option("--template-version <v>", "template version", "v1")
         .option("--json", "print exactly one JSON document on stdout")
         .action((slug: string, o) => run(o.json, async (ctx) => (await io.loadCommand("scaffold")).runScaffold(slug, o, ctx))());
-    }
+    });
 
-    if (want("create")) {
+    subcommands.set("create", () => {
       backend(
         personas
           .command("create <id>")
@@ -139,9 +127,9 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
           .option("--force", "overwrite an existing manifest")
           .option("--no-sync", "do not POST the manifest to the backend"),
       ).action((id: string, o) => run(o.json, async (ctx) => (await io.loadCommand("create")).runCreateLocal(id, o, ctx))());
-    }
+    });
 
-    if (want("create-managed")) {
+    subcommands.set("create-managed", () => {
       backend(
         personas
           .command("create-managed [slug]")
@@ -155,9 +143,9 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
       ).action((slug: string | undefined, o) =>
         run(o.json, async (ctx) => (await io.loadCommand("create-managed")).runCreateManaged(slug, o, ctx))(),
       );
-    }
+    });
 
-    if (want("launch-managed")) {
+    subcommands.set("launch-managed", () => {
       backend(
         workspaceRoot(
           personas
@@ -178,26 +166,26 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
       ).action((slug: string | undefined, o) =>
         run(o.json, async (ctx) => (await io.loadCommand("launch-managed")).runLaunchManaged(slug, o, ctx))(),
       );
-    }
+    });
 
-    if (want("status")) {
+    subcommands.set("status", () => {
       workspaceRoot(personas.command("status <slug>").description("Show local managed persona runtime state for a persona slug."))
         .option("--json", "print exactly one JSON document on stdout")
         .action((slug: string, o) => run(o.json, async (ctx) => runStatus(slug, o, ctx))());
-    }
+    });
 
-    if (want("stop") || want("delete")) {
-      for (const [name, description, fn] of [
-        ["stop", "Stop a managed persona runtime (its whole process group) on this OpenClaw machine.", "runStop"],
-        ["delete", "Stop a managed persona runtime and remove its workspace from this OpenClaw machine.", "runDelete"],
-      ] as const) {
+    for (const [name, description, fn] of [
+      ["stop", "Stop a managed persona runtime (its whole process group) on this OpenClaw machine.", "runStop"],
+      ["delete", "Stop a managed persona runtime and remove its workspace from this OpenClaw machine.", "runDelete"],
+    ] as const) {
+      subcommands.set(name, () => {
         workspaceRoot(personas.command(`${name} <slug>`).description(description))
           .option("--json", "print exactly one JSON document on stdout")
           .action((slug: string, o) => run(o.json, async (ctx) => (await io.loadCommand("local-runtime"))[fn](slug, o, ctx))());
-      }
+      });
     }
 
-    if (want("runtime-register")) {
+    subcommands.set("runtime-register", () => {
       backend(
         runtimeInput(
           workspaceRoot(
@@ -212,9 +200,9 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
       ).action((slug: string, o) =>
         run(o.json, async (ctx) => (await io.loadCommand("runtime-report")).runRuntimeRegister(slug, o, ctx))(),
       );
-    }
+    });
 
-    if (want("heartbeat")) {
+    subcommands.set("heartbeat", () => {
       backend(
         runtimeInput(
           workspaceRoot(
@@ -227,9 +215,9 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
           ),
         ),
       ).action((slug: string, o) => run(o.json, async (ctx) => (await io.loadCommand("runtime-report")).runHeartbeat(slug, o, ctx))());
-    }
+    });
 
-    if (want("runtime-fail")) {
+    subcommands.set("runtime-fail", () => {
       backend(
         personas
           .command("runtime-fail <slug>")
@@ -237,7 +225,10 @@ export function buildProgram(io: ProgramIo, argv?: readonly string[], { json = f
           .option("--code <code>", "failure code (required)")
           .option("--message <text>", "failure message (required)"),
       ).action((slug: string, o) => run(o.json, async (ctx) => (await io.loadCommand("runtime-report")).runRuntimeFail(slug, o, ctx))());
-    }
+    });
+
+    const chosen = subcommands.get(subcommand ?? "");
+    for (const define of chosen ? [chosen] : subcommands.values()) define();
   }
 
   function defineJobCommands() {
