@@ -41,7 +41,11 @@ export interface HostToolsOptions {
   logger: PluginLogger;
 }
 
-const toolFailed: InvokeOutcome = { status: 500, body: { ok: false, error: { type: "tool_error", message: "tool execution failed" } } };
+/** A tool (or its factory) that threw: the caller learns only that, the log says what. A fresh object per answer. */
+const toolFailed = (): InvokeOutcome => ({
+  status: 500,
+  body: { ok: false, error: { type: "tool_error", message: "tool execution failed" } },
+});
 
 /**
  * The tools of the loaded plugins, as the gateway resolves them: a factory is asked per agent and
@@ -81,7 +85,7 @@ export class HostTools {
       tool = this.#find(name, ctx);
     } catch (error) {
       logger.error(`tool factory for ${name} failed: ${errorMessage(error)}`);
-      return toolFailed;
+      return toolFailed();
     }
     if (!tool) return { status: 404, body: { ok: false, error: { type: "not_found", message: `Tool not available: ${name}` } } };
     const params = args && typeof args === "object" && !Array.isArray(args) ? args : {};
@@ -91,7 +95,7 @@ export class HostTools {
       return { status: 200, body: { ok: true, result: result as never } };
     } catch (error) {
       logger.error(`tool ${name} threw: ${errorMessage(error)}`);
-      return toolFailed;
+      return toolFailed();
     }
   }
 
