@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import type { OpenClawBinding, OpenClawConfig } from "@clawbridge/contracts";
+import type { OpenClawBinding, OpenClawConfig, OpenClawSessionConfig } from "@clawbridge/contracts";
 
 /** A plugin package folder with `openclaw.plugin.json`, `package.json` and a built `dist/`. */
 export interface GatewayPluginPackage {
@@ -40,6 +40,8 @@ export interface GatewaySettings {
   agents?: string[];
   /** `bindings` added to the ones already there: with several agents, each channel account needs an owner. */
   bindings?: OpenClawBinding[];
+  /** `session` keys set over the ones already there (e.g. `dmScope`). */
+  session?: OpenClawSessionConfig;
 }
 
 export interface InstalledPlugin {

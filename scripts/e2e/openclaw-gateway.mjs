@@ -165,9 +165,10 @@ function withBindings(current = [], added) {
 /**
  * The gateway config with clawbridge's settings applied on top of what the home already holds (what
  * `openclaw plugins install` recorded, a user's own edits): local mode, the log file, each plugin's
- * entry (enabled, `config` replaced, conversation hooks allowed when asked) and the default model. Pure.
+ * entry (enabled, `config` replaced, conversation hooks allowed when asked), the default model, and
+ * the `session` keys given (the others kept). Pure.
  */
-export function gatewayConfig(current, { logFile, plugins = [], model, channels, agents, bindings }) {
+export function gatewayConfig(current, { logFile, plugins = [], model, channels, agents, bindings, session }) {
   const entries = { ...current.plugins?.entries };
   for (const plugin of plugins) {
     const entry = { ...entries[plugin.id], enabled: true };
@@ -183,6 +184,7 @@ export function gatewayConfig(current, { logFile, plugins = [], model, channels,
     ...(channels ? { channels: { ...current.channels, ...channels } } : {}),
     ...(agents ? { agents: { ...current.agents, entries: withAgentEntries(current.agents?.entries, agents) } } : {}),
     ...(bindings ? { bindings: withBindings(current.bindings, bindings) } : {}),
+    ...(session ? { session: { ...current.session, ...session } } : {}),
   };
   return model ? withDefaultModel(config, model) : config;
 }

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { OpenClawBinding } from "@clawbridge/contracts";
+import type { OpenClawBinding, OpenClawSessionConfig } from "@clawbridge/contracts";
 import { node24Binary, openclawLauncher } from "../openclaw.mjs";
 import {
   type GatewayModel,
@@ -39,6 +39,8 @@ export interface StartGatewayOptions {
   agents?: string[];
   /** `bindings`: with several agents OpenClaw starts a channel account only once one names its owner. */
   bindings?: OpenClawBinding[];
+  /** `session` settings, e.g. `{ dmScope: "per-channel-peer" }` to give each sender a session of its own. */
+  session?: OpenClawSessionConfig;
   /** Extra environment for the gateway (e.g. URLs of local reference servers). */
   env?: Record<string, string>;
   /** Bound on the wait for the gateway to become ready. */
@@ -130,6 +132,7 @@ export async function startOpenClawGateway(options: StartGatewayOptions): Promis
       channels: options.channels,
       agents: options.agents,
       bindings: options.bindings,
+      session: options.session,
     });
 
     const port = await freePort();

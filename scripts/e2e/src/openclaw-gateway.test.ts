@@ -72,6 +72,17 @@ describe("gatewayConfig", () => {
   });
 });
 
+describe("gatewayConfig's session", () => {
+  it("sets the session keys given over the ones the home holds, and refuses a scope OpenClaw does not know", () => {
+    const current = { session: { dmScope: "main" as const, groupScope: "per-group" } };
+    const config = gatewayConfig(current, { model, session: { dmScope: "per-channel-peer" } });
+    expect(config.session).toEqual({ dmScope: "per-channel-peer", groupScope: "per-group" });
+    expect(gatewayConfig(current, { model }).session).toEqual(current.session);
+    expect(OpenClawConfigSchema.safeParse(config).success).toBe(true);
+    expect(OpenClawConfigSchema.safeParse({ session: { dmScope: "per-user" } }).success).toBe(false);
+  });
+});
+
 describe("writeGatewayConfig", () => {
   it("writes openclaw.json 0600 through the contract, and refuses a file OpenClaw could not have written", async () => {
     const written = await writeGatewayConfig(home, { plugins: [{ id: "clawbridge" }], model });

@@ -33,6 +33,16 @@ export const OpenClawBindingSchema = z.looseObject({
 export type OpenClawBinding = z.infer<typeof OpenClawBindingSchema>;
 
 /**
+ * `session`: how the gateway groups conversations into sessions (`docs/gateway/config-agents/sessions.md`).
+ * `dmScope` `main` (the default) puts every direct message of every channel into the agent's main
+ * session; `per-channel-peer` gives each sender of each channel a session of its own.
+ */
+export const OpenClawSessionConfigSchema = z.looseObject({
+  dmScope: z.enum(["main", "per-peer", "per-channel-peer", "per-account-channel-peer"]).optional(),
+});
+export type OpenClawSessionConfig = z.infer<typeof OpenClawSessionConfigSchema>;
+
+/**
  * `~/.openclaw/openclaw.json` (under `OPENCLAW_HOME`), as far as clawbridge writes it: the gateway
  * mode and browser origins, the log file, plugin entries, a model provider, the agents' default
  * model and channel sections. Every object is loose: keys OpenClaw itself keeps there (install records, `meta`, …) pass through
@@ -65,6 +75,7 @@ export const OpenClawConfigSchema = z.looseObject({
    * starts a channel account only once a binding names its owner.
    */
   bindings: z.array(OpenClawBindingSchema).optional(),
+  session: OpenClawSessionConfigSchema.optional(),
   /** `channels.<id>`: each channel plugin's own section (accounts, policies), checked by that plugin. */
   channels: z.record(RecordIdSchema, z.record(z.string(), z.unknown())).optional(),
 });

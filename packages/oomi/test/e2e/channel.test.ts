@@ -99,6 +99,8 @@ beforeAll(async () => {
       },
     ],
     model: { baseUrl: model.baseUrl, modelId: model.modelId },
+    // What the README tells a device that several people chat through: a session per conversation.
+    session: { dmScope: "per-channel-peer" },
     channels: {
       oomi: {
         accounts: {
@@ -182,6 +184,19 @@ describe("the oomi channel inside a real OpenClaw gateway", () => {
     expect(await repliesTo(brokerBackend, inFlight)).toHaveLength(1);
     // Resent, not replayed: the agent answered the in-flight message once.
     expect(modelTurns.filter((turn) => turn.answered.startsWith("Taking my time"))).toHaveLength(1);
+  });
+
+  it("with session.dmScope per-channel-peer, keeps each conversation's context to itself", async () => {
+    const first = await say(brokerBackend, "conv-alice", "my locker code is 4711");
+    await replyTo(brokerBackend, first);
+    const other = await say(brokerBackend, "conv-bob", "what is the locker code?");
+    await replyTo(brokerBackend, other);
+    const again = await say(brokerBackend, "conv-alice", "and what was my locker code?");
+    await replyTo(brokerBackend, again);
+    const asked = (words: string) => modelTurns.find((turn) => turn.asked.includes(words))?.asked ?? "";
+    // The same conversation carries its history to the model, so its absence elsewhere means something.
+    expect(asked("and what was my locker code?")).toContain("4711");
+    expect(asked("what is the locker code?")).not.toContain("4711");
   });
 
   it("reports both accounts in `openclaw channels status`: the broker one connected over the WebSocket, the other polling", async () => {
