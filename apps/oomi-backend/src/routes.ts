@@ -91,6 +91,22 @@ function jobOf(data: BackendState, jobId: string): OomiPersonaJob {
   return job;
 }
 
+type PersonaRuntime = NonNullable<OomiBackendPersona["runtime"]>;
+
+/** A persona's runtime as a register or heartbeat reports it, with the two times the route decides. */
+function reportedRuntime(
+  report: Pick<PersonaRuntime, "endpoint" | "healthcheckUrl" | "transport" | "localPort">,
+  times: Pick<PersonaRuntime, "startedAt" | "lastHeartbeatAt">,
+): PersonaRuntime {
+  return {
+    endpoint: report.endpoint,
+    healthcheckUrl: report.healthcheckUrl,
+    transport: report.transport,
+    localPort: report.localPort,
+    ...times,
+  };
+}
+
 /** Drops pair codes past their expiry, so unclaimed codes neither pile up nor count against the bound. */
 function purgeExpiredPairCodes(data: BackendState, now: Date): void {
   for (const [code, pending] of data.pairCodes) if (Date.parse(pending.expiresAt) <= now.getTime()) data.pairCodes.delete(code);
@@ -185,14 +201,10 @@ export const routes: Route[] = [
       const p = personaOf(data, slug);
       p.lifecycle = "running";
       p.failure = null;
-      p.runtime = {
-        endpoint: body.endpoint,
-        healthcheckUrl: body.healthcheckUrl,
-        transport: body.transport,
-        localPort: body.localPort,
+      p.runtime = reportedRuntime(body, {
         startedAt: body.startedAt ?? ctx.now().toISOString(),
         lastHeartbeatAt: p.runtime?.lastHeartbeatAt ?? null,
-      };
+      });
       return p;
     });
     return ok({ persona });
@@ -203,14 +215,10 @@ export const routes: Route[] = [
     const persona = await ctx.store.mutate((data) => {
       const p = personaOf(data, slug);
       p.lifecycle = "running";
-      p.runtime = {
-        endpoint: body.endpoint,
-        healthcheckUrl: body.healthcheckUrl,
-        transport: body.transport,
-        localPort: body.localPort,
+      p.runtime = reportedRuntime(body, {
         startedAt: p.runtime?.startedAt ?? null,
         lastHeartbeatAt: body.observedAt ?? ctx.now().toISOString(),
-      };
+      });
       return p;
     });
     return ok({ persona });

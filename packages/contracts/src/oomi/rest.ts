@@ -65,26 +65,19 @@ export const OomiManagedCreateBodySchema = z.object({
 });
 export type OomiManagedCreateBody = z.input<typeof OomiManagedCreateBodySchema>;
 
-export const OomiRuntimeRegisterBodySchema = z.object({
+/** Where a persona runtime answers, as a register and a heartbeat both report it. */
+const runtimeReport = {
   endpoint: httpUrl,
   healthcheckUrl: httpUrl,
   transport: OomiTransportSchema,
   /** Upstream leaves it out when only --endpoint was given. */
   localPort: z.number().int().min(1).max(65535).nullable().default(null),
-  startedAt: clientTimestamp,
-  ...withDevice,
-});
+};
+
+export const OomiRuntimeRegisterBodySchema = z.object({ ...runtimeReport, startedAt: clientTimestamp, ...withDevice });
 export type OomiRuntimeRegisterBody = z.infer<typeof OomiRuntimeRegisterBodySchema>;
 
-export const OomiHeartbeatBodySchema = z.object({
-  endpoint: httpUrl,
-  healthcheckUrl: httpUrl,
-  transport: OomiTransportSchema,
-  /** Upstream leaves it out when only --endpoint was given. */
-  localPort: z.number().int().min(1).max(65535).nullable().default(null),
-  observedAt: clientTimestamp,
-  ...withDevice,
-});
+export const OomiHeartbeatBodySchema = z.object({ ...runtimeReport, observedAt: clientTimestamp, ...withDevice });
 export type OomiHeartbeatBody = z.infer<typeof OomiHeartbeatBodySchema>;
 
 export const OomiFailureBodySchema = z.object({ code: z.string().min(1), message: z.string().min(1), ...withDevice });
